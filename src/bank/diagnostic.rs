@@ -1,0 +1,106 @@
+//! Problems found in bank files, each pointing at `path:line:col`.
+
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A place in a file: 1-based line and column (in characters).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Location {
+    /// The location of byte offset `offset` in `source`.
+    pub fn at(path: &str, source: &str, offset: usize) -> Self {
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Location { path: path.to_string(), line, col }
+    }
+
+    pub fn of_span(path: &str, source: &str, span: &Range<usize>) -> Self {
+        Self::at(path, source, span.start)
+    }
+
+    /// For problems with a whole file (one that cannot be read, say).
+    pub fn file(path: &str) -> Self {
+        Location { path: path.to_string(), line: 1, col: 1 }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.col)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub location: Location,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { location, severity: Severity::Error, message: message.into() }
+    }
+
+    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { location, severity: Severity::Warning, message: message.into() }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.location, self.severity.as_str(), self.message)
+    }
+}
+
+/// Sorts diagnostics by place, so a report reads top to bottom through each file.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.location.cmp(&b.location).then(a.severity.cmp(&b.severity)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let src = "a = 1\nbé = 2\n";
+        assert_eq!(Location::at("f", src, 0).to_string(), "f:1:1");
+        assert_eq!(Location::at("f", src, 6).to_string(), "f:2:1");
+        // 'é' is two bytes but one column.
+        assert_eq!(Location::at("f", src, 9).to_string(), "f:2:3");
+        // Past the end and inside a character: clamped, never a panic.
+        assert_eq!(Location::at("f", src, 8).to_string(), "f:2:2");
+        assert_eq!(Location::at("f", src, 999).to_string(), "f:3:1");
+    }
+}

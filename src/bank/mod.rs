@@ -1,0 +1,257 @@
+//! Question banks: the model (this file), parsing TOML with locations (`parse`), checks that
+//! span files (`validate`), diagnostics (`diagnostic`) and finding banks on disk or in the
+//! binary (`source`). Everything but `source` is pure: text in, model and diagnostics out.
+
+pub mod diagnostic;
+pub mod parse;
+pub mod raw;
+pub mod source;
+pub mod validate;
+
+use serde::{Deserialize, Serialize};
+
+/// One exam: its blueprint and the questions of its bank.
+#[derive(Debug, Clone)]
+pub struct Exam {
+    pub blueprint: Blueprint,
+    pub questions: Vec<Question>,
+}
+
+impl Exam {
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// How many questions of the bank belong to `domain`.
+    pub fn count_in_domain(&self, domain: &str) -> usize {
+        self.questions.iter().filter(|q| q.domain == domain).count()
+    }
+}
+
+/// The exam's shape: what the real exam looks like and how it is weighted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blueprint {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub vendor: String,
+    pub level: Level,
+    /// Questions on the real exam, scored and unscored.
+    pub exam_questions: u32,
+    pub scored_questions: u32,
+    pub minutes: u32,
+    pub passing_score: u32,
+    pub guide: Option<String>,
+    pub status: Status,
+    pub domains: Vec<Domain>,
+}
+
+impl Blueprint {
+    pub fn domain(&self, id: &str) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.id == id)
+    }
+
+    /// The real exam's unscored (pretest) items.
+    pub fn unscored_questions(&self) -> u32 {
+        self.exam_questions.saturating_sub(self.scored_questions)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Foundational,
+    Associate,
+    Professional,
+    Specialty,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Foundational => "foundational",
+            Level::Associate => "associate",
+            Level::Professional => "professional",
+            Level::Specialty => "specialty",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub state: StatusState,
+    /// `YYYY-MM-DD`; what it means depends on the state (see docs/bank-format.md).
+    pub date: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatusState {
+    Beta,
+    Active,
+    Retiring,
+    Retired,
+}
+
+impl StatusState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusState::Beta => "beta",
+            StatusState::Active => "active",
+            StatusState::Retiring => "retiring",
+            StatusState::Retired => "retired",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+    /// Percent of scored content.
+    pub weight: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub domain: String,
+    pub kind: Kind,
+    pub difficulty: Option<Difficulty>,
+    pub tags: Vec<String>,
+    pub stem: String,
+    pub explanation: String,
+    pub references: Vec<String>,
+    pub options: Vec<Choice>,
+}
+
+impl Question {
+    /// Indices (in bank order) of the correct options.
+    pub fn correct_indices(&self) -> Vec<usize> {
+        self.options.iter().enumerate().filter(|(_, o)| o.correct).map(|(i, _)| i).collect()
+    }
+
+    /// How many options the answer must have: 1, or N for "Select N".
+    pub fn select_count(&self) -> usize {
+        match self.kind {
+            Kind::MultipleChoice => 1,
+            Kind::MultipleResponse => self.options.iter().filter(|o| o.correct).count(),
+        }
+    }
+
+    /// A stable fingerprint of what the question says and its key, so history can tell
+    /// when a question was edited after it was answered. FNV-1a 64: tiny and stable.
+    pub fn content_hash(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |text: &str| {
+            for byte in text.bytes().chain(std::iter::once(0xff)) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        feed(&self.id);
+        feed(&self.domain);
+        feed(self.kind.as_str());
+        feed(&self.stem);
+        for option in &self.options {
+            feed(&option.text);
+            feed(if option.correct { "1" } else { "0" });
+        }
+        format!("{hash:016x}")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// One correct option (of four on AWS exams).
+    MultipleChoice,
+    /// Two or more correct options (of five or more); all-or-nothing.
+    MultipleResponse,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::MultipleChoice => "multiple-choice",
+            Kind::MultipleResponse => "multiple-response",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Difficulty {
+    Easy,
+    Medium,
+    Hard,
+}
+
+/// One answer option. (Named `Choice` so it never shadows `std::option::Option`.)
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub text: String,
+    pub correct: bool,
+    pub rationale: String,
+}
+
+impl Blueprint {
+    /// Questions per domain for an exam of `total` questions, in blueprint order: each
+    /// domain gets its weight's share, rounded by largest remainder so the quotas always
+    /// sum to `total` (ties go to the domain declared first).
+    pub fn domain_quotas(&self, total: u32) -> Vec<u32> {
+        let weights: Vec<u64> = self.domains.iter().map(|d| u64::from(d.weight)).collect();
+        largest_remainder(&weights, total)
+    }
+}
+
+/// Splits `total` in proportion to `weights` with whole numbers that sum to `total`
+/// (when any weight is non-zero).
+pub fn largest_remainder(weights: &[u64], total: u32) -> Vec<u32> {
+    let sum: u64 = weights.iter().sum();
+    if sum == 0 {
+        return vec![0; weights.len()];
+    }
+    let total64 = u64::from(total);
+    let mut quotas: Vec<u32> =
+        weights.iter().map(|w| u32::try_from(w * total64 / sum).unwrap_or(u32::MAX)).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    // Stable sort: equal remainders keep declaration order.
+    order.sort_by_key(|&i| std::cmp::Reverse(weights[i] * total64 % sum));
+    let assigned: u32 = quotas.iter().sum();
+    for &i in order.iter().cycle().take(total.saturating_sub(assigned) as usize) {
+        quotas[i] += 1;
+    }
+    quotas
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn saa_quotas_follow_the_weights() {
+        assert_eq!(largest_remainder(&[30, 26, 24, 20], 65), vec![19, 17, 16, 13]);
+        assert_eq!(largest_remainder(&[24, 30, 34, 12], 65), vec![16, 19, 22, 8]);
+        assert_eq!(largest_remainder(&[30, 26, 24, 20], 50), vec![15, 13, 12, 10]);
+    }
+
+    proptest! {
+        #[test]
+        fn quotas_always_sum_to_the_total(weights in prop::collection::vec(0u64..200, 1..10), total in 0u32..1000) {
+            let quotas = largest_remainder(&weights, total);
+            prop_assert_eq!(quotas.len(), weights.len());
+            if weights.iter().sum::<u64>() > 0 {
+                prop_assert_eq!(quotas.iter().sum::<u32>(), total);
+                let sum: u64 = weights.iter().sum();
+                for (q, w) in quotas.iter().zip(&weights) {
+                    // Never more than one away from the exact share.
+                    let exact = *w as f64 * f64::from(total) / sum as f64;
+                    prop_assert!((f64::from(*q) - exact).abs() < 1.0 + 1e-9);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! Bank files (bytes) into the model, with every problem found in one file as a
+//! diagnostic. Pure: no file system here.
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::diagnostic::{Diagnostic, Location};
+use super::raw::{RawBlueprint, RawOption, RawQuestion, RawQuestionFile};
+use super::{Blueprint, Choice, Domain, Kind, Question, Status};
+use crate::text;
+
+/// The only bank format version there is.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A parsed blueprint and where its domains were declared (for warnings about them).
+#[derive(Debug, Clone)]
+pub struct ParsedBlueprint {
+    pub blueprint: Blueprint,
+    pub location: Location,
+    pub domain_locations: Vec<Location>,
+}
+
+/// A parsed question and where its `id` was written.
+#[derive(Debug, Clone)]
+pub struct LocatedQuestion {
+    pub question: Question,
+    pub location: Location,
+}
+
+/// Collects diagnostics for one file, turning byte spans into `line:col`.
+struct FileReport<'a> {
+    path: &'a str,
+    source: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> FileReport<'a> {
+    fn at(&self, span: &Range<usize>) -> Location {
+        Location::of_span(self.path, self.source, span)
+    }
+
+    fn error(&mut self, span: &Range<usize>, message: impl Into<String>) {
+        let location = self.at(span);
+        self.diagnostics.push(Diagnostic::error(location, message));
+    }
+
+    fn warning(&mut self, span: &Range<usize>, message: impl Into<String>) {
+        let location = self.at(span);
+        self.diagnostics.push(Diagnostic::warning(location, message));
+    }
+
+    /// Rejects text that could reach a terminal raw; `what` names the field.
+    fn check_text(&mut self, value: &Spanned<String>, what: &str) {
+        if let Some(c) = text::forbidden_char(value.get_ref()) {
+            self.error(
+                &value.span(),
+                format!(
+                    "{what} contains the control character U+{:04X}: bank text must not \
+                     contain control characters or terminal escape sequences",
+                    u32::from(c)
+                ),
+            );
+        }
+    }
+
+    fn check_not_empty(&mut self, value: &Spanned<String>, what: &str) {
+        if value.get_ref().trim().is_empty() {
+            self.error(&value.span(), format!("{what} is empty"));
+        } else {
+            self.check_text(value, what);
+        }
+    }
+}
+
+/// Decodes UTF-8, or reports where the first bad byte is.
+fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let location = Location::at(path, valid, valid.len());
+        Diagnostic::error(location, format!("not UTF-8: invalid byte 0x{:02X}", bytes[e.valid_up_to()]))
+    })
+}
+
+/// Deserializes `T`, reporting a syntax or schema error at its place.
+fn deserialize<T: serde::de::DeserializeOwned>(path: &str, source: &str) -> Result<T, Diagnostic> {
+    toml::from_str(source).map_err(|e| {
+        let location = match e.span() {
+            Some(span) => Location::of_span(path, source, &span),
+            None => Location::file(path),
+        };
+        Diagnostic::error(location, e.message().trim_end().to_string())
+    })
+}
+
+fn is_slug(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn is_question_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else { return false };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+        return false;
+    }
+    let (month, day): (u32, u32) = (month.parse().unwrap_or(0), day.parse().unwrap_or(0));
+    (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+/// Parses an `exam.toml`. The blueprint is returned only when it has no errors.
+pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Vec<Diagnostic>) {
+    let source = match decode(path, bytes) {
+        Ok(source) => source,
+        Err(d) => return (None, vec![d]),
+    };
+    let raw: RawBlueprint = match deserialize(path, source) {
+        Ok(raw) => raw,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut report = FileReport { path, source, diagnostics: Vec::new() };
+
+    if *raw.format.get_ref() != FORMAT_VERSION {
+        report.error(
+            &raw.format.span(),
+            format!(
+                "unsupported bank format {}: this proctor reads format {FORMAT_VERSION}",
+                raw.format.get_ref()
+            ),
+        );
+    }
+    if !is_slug(raw.id.get_ref()) {
+        report.error(
+            &raw.id.span(),
+            format!("exam id {:?} must be lower-case letters, digits and '-'", raw.id.get_ref()),
+        );
+    }
+    for (value, what) in [(&raw.code, "code"), (&raw.title, "title"), (&raw.vendor, "vendor")] {
+        report.check_not_empty(value, what);
+    }
+    if let Some(guide) = &raw.guide {
+        report.check_text(guide, "guide");
+    }
+    let in_range = |report: &mut FileReport, value: &Spanned<u32>, what: &str, min: u32, max: u32| {
+        let v = *value.get_ref();
+        if !(min..=max).contains(&v) {
+            report.error(&value.span(), format!("{what} is {v}; it must be from {min} to {max}"));
+        }
+    };
+    in_range(&mut report, &raw.exam_questions, "exam_questions", 1, 500);
+    in_range(&mut report, &raw.scored_questions, "scored_questions", 1, 500);
+    in_range(&mut report, &raw.minutes, "minutes", 1, 1440);
+    in_range(&mut report, &raw.passing_score, "passing_score", 100, 1000);
+    if raw.scored_questions.get_ref() > raw.exam_questions.get_ref() {
+        report.error(
+            &raw.scored_questions.span(),
+            format!(
+                "scored_questions ({}) is more than exam_questions ({})",
+                raw.scored_questions.get_ref(),
+                raw.exam_questions.get_ref()
+            ),
+        );
+    }
+    if !is_date(raw.status.date.get_ref()) {
+        report.error(
+            &raw.status.date.span(),
+            format!("status date {:?} is not YYYY-MM-DD", raw.status.date.get_ref()),
+        );
+    }
+    if let Some(note) = &raw.status.note {
+        report.check_text(note, "status note");
+    }
+
+    let mut domain_locations = Vec::new();
+    let mut weight_sum = 0;
+    if raw.domains.get_ref().is_empty() {
+        report.error(&raw.domains.span(), "the blueprint has no domains");
+    }
+    for (i, domain) in raw.domains.get_ref().iter().enumerate() {
+        let id = domain.id.get_ref();
+        if !is_slug(id) {
+            report.error(
+                &domain.id.span(),
+                format!("domain id {id:?} must be lower-case letters, digits and '-'"),
+            );
+        }
+        if raw.domains.get_ref()[..i].iter().any(|d| d.id.get_ref() == id) {
+            report.error(&domain.id.span(), format!("domain id {id:?} is declared twice"));
+        }
+        report.check_not_empty(&domain.name, "domain name");
+        let weight = *domain.weight.get_ref();
+        if !(1..=100).contains(&weight) {
+            report
+                .error(&domain.weight.span(), format!("domain weight is {weight}; it must be from 1 to 100"));
+        }
+        weight_sum += weight;
+        domain_locations.push(report.at(&domain.id.span()));
+    }
+    if !raw.domains.get_ref().is_empty() && weight_sum != 100 {
+        report.error(&raw.domains.span(), format!("domain weights sum to {weight_sum}, not 100"));
+    }
+
+    if report.diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, report.diagnostics);
+    }
+    let blueprint = Blueprint {
+        id: raw.id.into_inner(),
+        code: raw.code.into_inner(),
+        title: raw.title.into_inner(),
+        vendor: raw.vendor.into_inner(),
+        level: raw.level.into_inner(),
+        exam_questions: raw.exam_questions.into_inner(),
+        scored_questions: raw.scored_questions.into_inner(),
+        minutes: raw.minutes.into_inner(),
+        passing_score: raw.passing_score.into_inner(),
+        guide: raw.guide.map(Spanned::into_inner),
+        status: Status {
+            state: raw.status.state.into_inner(),
+            date: raw.status.date.into_inner(),
+            note: raw.status.note.map(Spanned::into_inner),
+        },
+        domains: raw
+            .domains
+            .into_inner()
+            .into_iter()
+            .map(|d| Domain {
+                id: d.id.into_inner(),
+                name: d.name.into_inner(),
+                weight: d.weight.into_inner(),
+            })
+            .collect(),
+    };
+    let parsed = ParsedBlueprint { blueprint, location: Location::file(path), domain_locations };
+    (Some(parsed), report.diagnostics)
+}
+
+/// Parses a question file. Questions come back even when they have problems, so checks
+/// across files (duplicate ids) still see them; the diagnostics say what is wrong.
+/// `blueprint` is `None` when the exam's blueprint itself failed to load.
+pub fn parse_questions(
+    path: &str,
+    bytes: &[u8],
+    blueprint: Option<&Blueprint>,
+) -> (Vec<LocatedQuestion>, Vec<Diagnostic>) {
+    let source = match decode(path, bytes) {
+        Ok(source) => source,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
+    let file: RawQuestionFile = match deserialize(path, source) {
+        Ok(file) => file,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
+    let mut report = FileReport { path, source, diagnostics: Vec::new() };
+    if file.questions.is_empty() {
+        report.warning(&(0..0), "no [[question]] in this file");
+    }
+    let questions = file
+        .questions
+        .into_iter()
+        .map(|raw| {
+            let span = raw.span();
+            check_question(&mut report, raw.get_ref(), &span, blueprint);
+            let location = report.at(&raw.get_ref().id.span());
+            LocatedQuestion { question: into_question(raw.into_inner()), location }
+        })
+        .collect();
+    (questions, report.diagnostics)
+}
+
+fn check_question(
+    report: &mut FileReport,
+    q: &RawQuestion,
+    span: &Range<usize>,
+    blueprint: Option<&Blueprint>,
+) {
+    let id = q.id.get_ref();
+    if !is_question_id(id) {
+        report.error(
+            &q.id.span(),
+            format!("question id {id:?} must be 1 to 100 letters, digits, '-', '_' or '.'"),
+        );
+    }
+    if let Some(blueprint) = blueprint
+        && blueprint.domain(q.domain.get_ref()).is_none()
+    {
+        let known: Vec<&str> = blueprint.domains.iter().map(|d| d.id.as_str()).collect();
+        report.error(
+            &q.domain.span(),
+            format!(
+                "question {id}: domain {:?} is not in the blueprint (domains: {})",
+                q.domain.get_ref(),
+                known.join(", ")
+            ),
+        );
+    }
+    report.check_not_empty(&q.stem, "stem");
+    if q.stem.get_ref().to_ascii_lowercase().contains("(select ") {
+        report.warning(
+            &q.stem.span(),
+            format!("question {id}: the stem says \"Select N\"; proctor adds it from the key"),
+        );
+    }
+    for tag in &q.tags {
+        report.check_not_empty(tag, "tag");
+    }
+    match &q.explanation {
+        Some(explanation) if !explanation.get_ref().trim().is_empty() => {
+            report.check_text(explanation, "explanation")
+        }
+        Some(explanation) => {
+            report.warning(&explanation.span(), format!("question {id} has an empty explanation"))
+        }
+        None => report.warning(span, format!("question {id} has no explanation")),
+    }
+    match &q.references {
+        Some(refs) if !refs.get_ref().is_empty() => {
+            for reference in refs.get_ref() {
+                report.check_not_empty(reference, "reference");
+            }
+        }
+        Some(refs) => report.warning(&refs.span(), format!("question {id} has no references")),
+        None => report.warning(span, format!("question {id} has no references")),
+    }
+    for option in &q.options {
+        check_option(report, option.get_ref(), &option.span(), id);
+    }
+
+    let correct =
+        q.options.iter().filter(|o| o.get_ref().correct.as_ref().is_some_and(|c| *c.get_ref())).count();
+    let count = q.options.len();
+    if count < 2 {
+        report.error(&q.id.span(), format!("question {id} has {count} option(s); it needs at least 2"));
+    }
+    match q.kind.get_ref() {
+        Kind::MultipleChoice => {
+            if correct != 1 {
+                report.error(
+                    &q.kind.span(),
+                    format!("question {id} is multiple-choice but has {correct} correct options; it needs exactly 1"),
+                );
+            }
+            if count >= 2 && count != 4 {
+                report.warning(
+                    &q.id.span(),
+                    format!("question {id}: multiple choice usually has 4 options, not {count}"),
+                );
+            }
+        }
+        Kind::MultipleResponse => {
+            if correct < 2 {
+                report.error(
+                    &q.kind.span(),
+                    format!("question {id} is multiple-response but has {correct} correct option(s); it needs at least 2"),
+                );
+            } else if correct >= count {
+                report.error(
+                    &q.kind.span(),
+                    format!("question {id}: every option is correct; leave at least one wrong"),
+                );
+            }
+            if (2..5).contains(&count) {
+                report.warning(
+                    &q.id.span(),
+                    format!("question {id}: multiple response should have at least 5 options, not {count}"),
+                );
+            }
+        }
+    }
+}
+
+fn check_option(report: &mut FileReport, option: &RawOption, span: &Range<usize>, id: &str) {
+    report.check_not_empty(&option.text, "option text");
+    match &option.rationale {
+        Some(rationale) if !rationale.get_ref().trim().is_empty() => {
+            report.check_text(rationale, "rationale")
+        }
+        Some(rationale) => {
+            report.warning(&rationale.span(), format!("question {id}: an option has an empty rationale"))
+        }
+        None => report.warning(span, format!("question {id}: an option has no rationale")),
+    }
+}
+
+fn into_question(raw: RawQuestion) -> Question {
+    Question {
+        id: raw.id.into_inner(),
+        domain: raw.domain.into_inner(),
+        kind: raw.kind.into_inner(),
+        difficulty: raw.difficulty.map(Spanned::into_inner),
+        tags: raw.tags.into_iter().map(Spanned::into_inner).collect(),
+        stem: raw.stem.into_inner(),
+        explanation: raw.explanation.map(Spanned::into_inner).unwrap_or_default(),
+        references: raw
+            .references
+            .map(|r| r.into_inner().into_iter().map(Spanned::into_inner).collect())
+            .unwrap_or_default(),
+        options: raw
+            .options
+            .into_iter()
+            .map(|o| {
+                let o = o.into_inner();
+                Choice {
+                    text: o.text.into_inner(),
+                    correct: o.correct.is_some_and(Spanned::into_inner),
+                    rationale: o.rationale.map(Spanned::into_inner).unwrap_or_default(),
+                }
+            })
+            .collect(),
+    }
+}

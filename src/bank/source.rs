@@ -1,0 +1,336 @@
+//! Where banks come from: the ones compiled into the binary and the folders named with
+//! `--bank-dir`. This is the I/O edge of the bank module; the rest is pure.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::diagnostic::{self, Diagnostic, Location};
+use super::parse::{self, ParsedBlueprint};
+use super::{Blueprint, Exam, validate};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_banks.rs"));
+}
+
+/// The blueprint file of every exam folder.
+pub const BLUEPRINT_FILE: &str = "exam.toml";
+/// Where the shipped banks live in the repository; embedded paths are shown under it.
+pub const SHIPPED_ROOT: &str = "question-banks";
+/// A bank file larger than this is refused: bank text is untrusted input.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// How deep `--bank-dir` is searched for exam folders.
+const MAX_DEPTH: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BankError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: no exam folder found (an exam folder holds an {BLUEPRINT_FILE})")]
+    NoExams { path: String },
+    #[error("{}", render_invalid(.diagnostics))]
+    Invalid { diagnostics: Vec<Diagnostic> },
+    #[error("no exam {id:?}; available: {}", .known.join(", "))]
+    UnknownExam { id: String, known: Vec<String> },
+}
+
+fn render_invalid(diagnostics: &[Diagnostic]) -> String {
+    let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    format!(
+        "the bank has {} error(s); `proctor check` lists them all:\n{}",
+        errors.len(),
+        errors.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    )
+}
+
+#[derive(Debug, Clone)]
+enum FileData {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+/// One bank file and the name it is reported under.
+#[derive(Debug, Clone)]
+pub struct BankFile {
+    pub label: String,
+    data: FileData,
+}
+
+impl BankFile {
+    /// The file's bytes, or a diagnostic saying why they cannot be had.
+    pub fn read(&self) -> Result<Cow<'static, [u8]>, Diagnostic> {
+        match &self.data {
+            FileData::Embedded(bytes) => Ok(Cow::Borrowed(bytes)),
+            FileData::Disk(path) => {
+                let fail = |e: std::io::Error| {
+                    Diagnostic::error(Location::file(&self.label), format!("cannot read: {e}"))
+                };
+                let file = fs::File::open(path).map_err(fail)?;
+                let mut bytes = Vec::new();
+                // Read one byte past the limit to tell "too large" without reading it all.
+                file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(fail)?;
+                if bytes.len() as u64 > MAX_FILE_BYTES {
+                    return Err(Diagnostic::error(
+                        Location::file(&self.label),
+                        format!("file is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
+                    ));
+                }
+                Ok(Cow::Owned(bytes))
+            }
+        }
+    }
+}
+
+/// A folder with an `exam.toml` and its question files (sorted by path).
+#[derive(Debug, Clone)]
+pub struct ExamFolder {
+    pub label: String,
+    pub blueprint_file: BankFile,
+    pub question_files: Vec<BankFile>,
+}
+
+impl fmt::Display for ExamFolder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// The exam folders compiled into the binary.
+pub fn shipped_folders() -> Vec<ExamFolder> {
+    let files = embedded::EMBEDDED_FILES;
+    let mut folders = Vec::new();
+    for (path, bytes) in files {
+        let Some(folder) = path.strip_suffix(BLUEPRINT_FILE) else { continue };
+        if !(folder.is_empty() || folder.ends_with('/')) {
+            continue;
+        }
+        let question_files = files
+            .iter()
+            .filter(|(p, _)| p.starts_with(folder) && *p != *path)
+            .map(|(p, b)| BankFile { label: format!("{SHIPPED_ROOT}/{p}"), data: FileData::Embedded(b) })
+            .collect();
+        folders.push(ExamFolder {
+            label: format!("{SHIPPED_ROOT}/{}", folder.trim_end_matches('/')),
+            blueprint_file: BankFile {
+                label: format!("{SHIPPED_ROOT}/{path}"),
+                data: FileData::Embedded(bytes),
+            },
+            question_files,
+        });
+    }
+    // A shipped exam folder nested inside another would also be listed by the outer one;
+    // keep each question file with its nearest exam folder.
+    let labels: Vec<String> = folders.iter().map(|f| format!("{}/", f.label)).collect();
+    for folder in &mut folders {
+        let own = format!("{}/", folder.label);
+        folder.question_files.retain(|file| {
+            !labels.iter().any(|other| {
+                other.len() > own.len() && other.starts_with(&own) && file.label.starts_with(other)
+            })
+        });
+    }
+    folders
+}
+
+/// The exam folders at `path`: the folder itself when it holds an `exam.toml`, otherwise
+/// every exam folder below it.
+pub fn folders_at(path: &Path) -> Result<Vec<ExamFolder>, BankError> {
+    let io = |source| BankError::Io { path: path.display().to_string(), source };
+    let meta = fs::metadata(path).map_err(io)?;
+    if !meta.is_dir() {
+        return Err(io(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a folder")));
+    }
+    let mut folders = Vec::new();
+    find_exam_folders(path, 0, &mut folders)?;
+    if folders.is_empty() {
+        return Err(BankError::NoExams { path: path.display().to_string() });
+    }
+    Ok(folders)
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, BankError> {
+    let io = |source| BankError::Io { path: dir.display().to_string(), source };
+    let mut entries = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io)? {
+        entries.push(entry.map_err(io)?.path());
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+fn find_exam_folders(dir: &Path, depth: usize, out: &mut Vec<ExamFolder>) -> Result<(), BankError> {
+    let blueprint = dir.join(BLUEPRINT_FILE);
+    if blueprint.is_file() {
+        let mut question_files = Vec::new();
+        collect_question_files(dir, &blueprint, 0, &mut question_files)?;
+        out.push(ExamFolder {
+            label: dir.display().to_string(),
+            blueprint_file: BankFile {
+                label: blueprint.display().to_string(),
+                data: FileData::Disk(blueprint),
+            },
+            question_files,
+        });
+        return Ok(());
+    }
+    if depth >= MAX_DEPTH {
+        return Ok(());
+    }
+    for entry in sorted_entries(dir)? {
+        if entry.is_dir() {
+            find_exam_folders(&entry, depth + 1, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn collect_question_files(
+    dir: &Path,
+    blueprint: &Path,
+    depth: usize,
+    out: &mut Vec<BankFile>,
+) -> Result<(), BankError> {
+    for entry in sorted_entries(dir)? {
+        if entry.is_dir() {
+            // A nested exam folder is an exam of its own, not part of this one.
+            if depth < MAX_DEPTH && !entry.join(BLUEPRINT_FILE).is_file() {
+                collect_question_files(&entry, blueprint, depth + 1, out)?;
+            }
+        } else if entry.extension().is_some_and(|e| e == "toml") && entry != blueprint {
+            out.push(BankFile { label: entry.display().to_string(), data: FileData::Disk(entry) });
+        }
+    }
+    Ok(())
+}
+
+/// Everything `proctor check` reports for a set of exam folders.
+pub fn check_folders(folders: &[ExamFolder]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for folder in folders {
+        let (parsed, mut found) = load_folder(folder);
+        if let Some(parsed) = &parsed {
+            let id = &parsed.0.blueprint.id;
+            if let Some((_, first)) = ids.iter().find(|(seen, _)| seen == id) {
+                found.push(Diagnostic::error(
+                    Location::file(&folder.blueprint_file.label),
+                    format!("exam id {id:?} is also used by {first}"),
+                ));
+            } else {
+                ids.push((id.clone(), folder.blueprint_file.label.clone()));
+            }
+        }
+        diagnostics.extend(found);
+    }
+    diagnostics
+}
+
+type LoadedFolder = (ParsedBlueprint, Vec<parse::LocatedQuestion>);
+
+/// Parses one exam folder completely; the exam comes back only when the blueprint parsed.
+fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let blueprint = match folder.blueprint_file.read() {
+        Ok(bytes) => {
+            let (parsed, found) = parse::parse_blueprint(&folder.blueprint_file.label, &bytes);
+            diagnostics.extend(found);
+            parsed
+        }
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let mut questions = Vec::new();
+    for file in &folder.question_files {
+        match file.read() {
+            Ok(bytes) => {
+                let (parsed, found) =
+                    parse::parse_questions(&file.label, &bytes, blueprint.as_ref().map(|b| &b.blueprint));
+                questions.extend(parsed);
+                diagnostics.extend(found);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    diagnostics.extend(validate::check_exam(blueprint.as_ref(), &questions));
+    diagnostic::sort(&mut diagnostics);
+    (blueprint.map(|b| (b, questions)), diagnostics)
+}
+
+/// One loadable exam: its folder and its parsed blueprint.
+#[derive(Debug, Clone)]
+pub struct CatalogEntry {
+    pub folder: ExamFolder,
+    pub blueprint: Blueprint,
+}
+
+/// Every exam proctor can see: the shipped ones and those from `--bank-dir`. Only
+/// blueprints are parsed here; an exam's questions are parsed when it is loaded.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub entries: Vec<CatalogEntry>,
+}
+
+impl Catalog {
+    pub fn open(bank_dirs: &[PathBuf]) -> Result<Catalog, BankError> {
+        let mut folders = shipped_folders();
+        for dir in bank_dirs {
+            folders.extend(folders_at(dir)?);
+        }
+        let mut entries: Vec<CatalogEntry> = Vec::new();
+        let mut diagnostics = Vec::new();
+        for folder in folders {
+            let bytes = match folder.blueprint_file.read() {
+                Ok(bytes) => bytes,
+                Err(d) => {
+                    diagnostics.push(d);
+                    continue;
+                }
+            };
+            let (parsed, found) = parse::parse_blueprint(&folder.blueprint_file.label, &bytes);
+            diagnostics.extend(found.into_iter().filter(Diagnostic::is_error));
+            let Some(parsed) = parsed else { continue };
+            if let Some(first) = entries.iter().find(|e| e.blueprint.id == parsed.blueprint.id) {
+                diagnostics.push(Diagnostic::error(
+                    Location::file(&folder.blueprint_file.label),
+                    format!(
+                        "exam id {:?} is also used by {}",
+                        parsed.blueprint.id, first.folder.blueprint_file.label
+                    ),
+                ));
+                continue;
+            }
+            entries.push(CatalogEntry { folder, blueprint: parsed.blueprint });
+        }
+        if !diagnostics.is_empty() {
+            return Err(BankError::Invalid { diagnostics });
+        }
+        Ok(Catalog { entries })
+    }
+
+    pub fn find(&self, id: &str) -> Result<&CatalogEntry, BankError> {
+        let wanted = id.to_ascii_lowercase();
+        self.entries.iter().find(|e| e.blueprint.id == wanted).ok_or_else(|| BankError::UnknownExam {
+            id: id.to_string(),
+            known: self.entries.iter().map(|e| e.blueprint.id.clone()).collect(),
+        })
+    }
+
+    /// Parses one exam's questions; any error stops it (warnings do not).
+    pub fn load(&self, entry: &CatalogEntry) -> Result<Exam, BankError> {
+        let (loaded, diagnostics) = load_folder(&entry.folder);
+        match loaded {
+            Some((blueprint, questions)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+                Ok(validate::into_exam(blueprint, questions))
+            }
+            _ => Err(BankError::Invalid { diagnostics }),
+        }
+    }
+
+    pub fn load_by_id(&self, id: &str) -> Result<Exam, BankError> {
+        self.load(self.find(id)?)
+    }
+}

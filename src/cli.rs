@@ -1,0 +1,164 @@
+//! What can be typed on the command line. Parsing only: `config` turns this into what the
+//! commands need, so the core never sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "proctor",
+    version,
+    about = "Scenario-based practice exams: timed mock exams by the real blueprint, scored per domain",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Also load the exam banks in PATH (an exam folder or a folder of them); repeatable
+    #[arg(long = "bank-dir", value_name = "PATH", global = true)]
+    pub bank_dirs: Vec<PathBuf>,
+
+    /// Where attempts are stored [default: the XDG data folder, e.g. ~/.local/share/proctor]
+    #[arg(long, value_name = "PATH", global = true, env = "PROCTOR_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// For tests: a fake clock, START_MS[+STEP_MS] (each reading advances by STEP)
+    #[arg(long, value_name = "START[+STEP]", global = true, hide = true, env = "PROCTOR_FAKE_CLOCK")]
+    pub fake_clock: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the exams: id, title, status, questions, minutes, passing score, domains
+    List(ListArgs),
+    /// Validate banks and report every problem as path:line:col
+    Check(CheckArgs),
+    /// Take a timed mock exam built from the exam's blueprint
+    Exam(ExamArgs),
+    /// Continue an interrupted attempt, with the clock it had
+    Resume(ResumeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Exam folders or folders of them [default: the shipped banks]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExamArgs {
+    /// The exam id, as `proctor list` shows it (e.g. saa-c03)
+    pub exam: String,
+
+    /// Seed for drawing and shuffling; the same seed gives the same exam
+    #[arg(long)]
+    pub seed: Option<u64>,
+
+    /// Time limit instead of the real exam's, e.g. 90s, 130m, 2h10m
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub time_limit: Option<u64>,
+
+    /// Mix in the real exam's unscored items: unmarked, and not counted in the score
+    #[arg(long)]
+    pub unscored: bool,
+
+    /// Do not show each question's domain during the exam
+    #[arg(long)]
+    pub hide_domain: bool,
+
+    /// When the attempt ends, print the result as JSON on stdout (the session goes to stderr)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The attempt id [default: the latest unfinished attempt]
+    pub attempt: Option<i64>,
+
+    /// When the attempt ends, print the result as JSON on stdout (the session goes to stderr)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Do not show each question's domain during the exam
+    #[arg(long)]
+    pub hide_domain: bool,
+}
+
+/// Parses `90s`, `130m`, `2h10m`, `1h` or a bare number of minutes into seconds.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let invalid = || format!("{text:?} is not a duration: write e.g. 90s, 130m or 2h10m");
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<u64>()
+            .ok()
+            .and_then(|m| m.checked_mul(60))
+            .filter(|&s| s > 0)
+            .ok_or_else(invalid);
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    let mut last_unit = 4;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let (unit, rank) = match c {
+            'h' => (3600, 0),
+            'm' => (60, 1),
+            's' => (1, 2),
+            _ => return Err(invalid()),
+        };
+        // Units must come in order, once each: 2h10m, not 10m2h.
+        if number.is_empty() || (last_unit != 4 && rank <= last_unit) {
+            return Err(invalid());
+        }
+        last_unit = rank;
+        let value: u64 = number.parse().map_err(|_| invalid())?;
+        total = value.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(invalid)?;
+        number.clear();
+    }
+    if !number.is_empty() || total == 0 || total > 7 * 24 * 3600 {
+        return Err(invalid());
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s"), Ok(90));
+        assert_eq!(parse_duration("130m"), Ok(7800));
+        assert_eq!(parse_duration("2h10m"), Ok(7800));
+        assert_eq!(parse_duration("1h0m30s"), Ok(3630));
+        assert_eq!(parse_duration("45"), Ok(2700));
+        for bad in ["", "0s", "10x", "m", "10m2h", "5m5m", "1.5h", "99999999999999999999h", "8d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The top-level error: every module's error, and the one place that decides exit codes.
+
+use crate::bank::source::BankError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Bank(#[from] BankError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("terminal: {0}")]
+    Terminal(String),
+    #[error("output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl Error {
+    /// 2 for every error: usage, I/O and bank loading. (1 is `check` finding problems,
+    /// which is a result, not an error.)
+    pub fn exit_code(&self) -> i32 {
+        2
+    }
+
+    /// Writing to a closed pipe (`proctor list | head`) is not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

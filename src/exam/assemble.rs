@@ -1,0 +1,266 @@
+//! Building a paper (which questions, in which order, with which option letters) from a
+//! bank and a seed. The same bank and seed always give the same paper.
+
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
+
+use crate::bank::{Exam, largest_remainder};
+
+/// One question as placed on a paper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperItem {
+    pub question_id: String,
+    pub domain: String,
+    /// `option_order[shown]` is the bank index of the option shown at letter `shown`.
+    pub option_order: Vec<usize>,
+    /// Unscored (pretest) items are shown like the rest but not counted.
+    pub scored: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paper {
+    pub items: Vec<PaperItem>,
+    /// Set when the bank was too small for the real exam, to tell the user.
+    pub shortfall: Option<String>,
+}
+
+/// A uniform index below `bound` from ChaCha8's raw output. Our own (rather than rand's
+/// range sampling) so a recorded seed replays the same paper even if rand changes its
+/// algorithms in a minor release; ChaCha8 itself is a fixed, portable generator.
+fn below(rng: &mut ChaCha8Rng, bound: usize) -> usize {
+    let bound = bound as u64;
+    // Reject the top sliver so every result is equally likely.
+    let zone = u64::MAX - (u64::MAX % bound + 1) % bound;
+    loop {
+        let value = rng.next_u64();
+        if value <= zone {
+            return (value % bound) as usize;
+        }
+    }
+}
+
+/// Fisher-Yates on our own bounded sampling (see `below`).
+fn shuffle<T>(rng: &mut ChaCha8Rng, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        let j = below(rng, i + 1);
+        items.swap(i, j);
+    }
+}
+
+/// The mock exam: the real exam's question count drawn by domain weights, shuffled.
+/// With `with_unscored`, the real exam's unscored share is drawn too and marked unscored.
+pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
+    let blueprint = &exam.blueprint;
+    let available = exam.questions.len() as u32;
+    let wanted = blueprint.exam_questions;
+    let total = wanted.min(available);
+    let unscored_total = if with_unscored {
+        // Scale the pretest share with the paper when the bank is short.
+        u32::try_from(u64::from(blueprint.unscored_questions()) * u64::from(total) / u64::from(wanted.max(1)))
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let weights: Vec<u64> = blueprint.domains.iter().map(|d| u64::from(d.weight)).collect();
+    let scored_quotas = largest_remainder(&weights, total - unscored_total);
+    let unscored_quotas = largest_remainder(&weights, unscored_total);
+    let mut quotas: Vec<u32> = scored_quotas.iter().zip(&unscored_quotas).map(|(a, b)| a + b).collect();
+
+    let pools: Vec<Vec<usize>> = blueprint
+        .domains
+        .iter()
+        .map(|d| (0..exam.questions.len()).filter(|&i| exam.questions[i].domain == d.id).collect())
+        .collect();
+    let mut short_domains = Vec::new();
+    // A domain with too few questions gives its missing places to domains with spare
+    // questions, heaviest first, one at a time.
+    let mut missing: u32 = 0;
+    for (i, pool) in pools.iter().enumerate() {
+        let have = pool.len() as u32;
+        if have < quotas[i] {
+            short_domains.push(format!("{} has {} of {}", blueprint.domains[i].id, have, quotas[i]));
+            missing += quotas[i] - have;
+            quotas[i] = have;
+        }
+    }
+    let mut by_weight: Vec<usize> = (0..pools.len()).collect();
+    by_weight.sort_by_key(|&i| std::cmp::Reverse(blueprint.domains[i].weight));
+    while missing > 0 {
+        let mut placed = false;
+        for &i in &by_weight {
+            if missing > 0 && (pools[i].len() as u32) > quotas[i] {
+                quotas[i] += 1;
+                missing -= 1;
+                placed = true;
+            }
+        }
+        if !placed {
+            break;
+        }
+    }
+
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut items = Vec::with_capacity(total as usize);
+    for (d, pool) in pools.iter().enumerate() {
+        let mut pool = pool.clone();
+        shuffle(&mut rng, &mut pool);
+        for (k, &index) in pool.iter().take(quotas[d] as usize).enumerate() {
+            items.push((index, k >= (quotas[d].saturating_sub(unscored_quotas[d])) as usize));
+        }
+    }
+    shuffle(&mut rng, &mut items);
+    let items = items
+        .into_iter()
+        .map(|(index, unscored)| {
+            let question = &exam.questions[index];
+            let mut order: Vec<usize> = (0..question.options.len()).collect();
+            shuffle(&mut rng, &mut order);
+            PaperItem {
+                question_id: question.id.clone(),
+                domain: question.domain.clone(),
+                option_order: order,
+                scored: !unscored,
+            }
+        })
+        .collect();
+
+    let shortfall = (available < wanted || !short_domains.is_empty()).then(|| {
+        let mut note = format!("The bank has {available} questions; the real exam has {wanted}.");
+        if available < wanted {
+            note.push_str(&format!(" This paper has {total}, with the domain quotas scaled to fit."));
+        }
+        if !short_domains.is_empty() {
+            note.push_str(&format!(
+                " Short domains ({}) were topped up from the others.",
+                short_domains.join(", ")
+            ));
+        }
+        note
+    });
+    Paper { items, shortfall }
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use crate::bank::{Blueprint, Choice, Domain, Exam, Kind, Level, Question, Status, StatusState};
+
+    pub(crate) fn sample_exam(per_domain: &[(u32, usize)], exam_questions: u32) -> Exam {
+        let domains: Vec<Domain> = per_domain
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| Domain { id: format!("d{i}"), name: format!("Domain {i}"), weight: *w })
+            .collect();
+        let mut questions = Vec::new();
+        for (i, (_, count)) in per_domain.iter().enumerate() {
+            for n in 0..*count {
+                let multi = n % 4 == 3;
+                let options = (0..if multi { 5 } else { 4 })
+                    .map(|k| Choice {
+                        text: format!("opt {k}"),
+                        correct: k == 0 || (multi && k == 1),
+                        rationale: "r".into(),
+                    })
+                    .collect();
+                questions.push(Question {
+                    id: format!("d{i}-{n:03}"),
+                    domain: format!("d{i}"),
+                    kind: if multi { Kind::MultipleResponse } else { Kind::MultipleChoice },
+                    difficulty: None,
+                    tags: vec![],
+                    stem: format!("Question {n} of domain {i}?"),
+                    explanation: "because".into(),
+                    references: vec!["https://example.com".into()],
+                    options,
+                });
+            }
+        }
+        questions.sort_by(|a, b| a.id.cmp(&b.id));
+        Exam {
+            blueprint: Blueprint {
+                id: "t".into(),
+                code: "T-01".into(),
+                title: "Test".into(),
+                vendor: "Test".into(),
+                level: Level::Associate,
+                exam_questions,
+                scored_questions: exam_questions.saturating_sub(15).max(1),
+                minutes: 130,
+                passing_score: 720,
+                guide: None,
+                status: Status { state: StatusState::Active, date: "2024-01-01".into(), note: None },
+                domains,
+            },
+            questions,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::sample_exam;
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_full_bank_gives_the_blueprint_quotas() {
+        let exam = sample_exam(&[(30, 40), (26, 40), (24, 40), (20, 40)], 65);
+        let paper = assemble_exam(&exam, 7, false);
+        assert_eq!(paper.items.len(), 65);
+        assert!(paper.shortfall.is_none());
+        let count = |d: &str| paper.items.iter().filter(|i| i.domain == d).count();
+        assert_eq!([count("d0"), count("d1"), count("d2"), count("d3")], [19, 17, 16, 13]);
+        assert!(paper.items.iter().all(|i| i.scored));
+    }
+
+    #[test]
+    fn unscored_items_are_the_real_share() {
+        let exam = sample_exam(&[(30, 40), (26, 40), (24, 40), (20, 40)], 65);
+        let paper = assemble_exam(&exam, 7, true);
+        assert_eq!(paper.items.len(), 65);
+        assert_eq!(paper.items.iter().filter(|i| !i.scored).count(), 15);
+        let scored = |d: &str| paper.items.iter().filter(|i| i.domain == d && i.scored).count();
+        assert_eq!([scored("d0"), scored("d1"), scored("d2"), scored("d3")], [15, 13, 12, 10]);
+    }
+
+    #[test]
+    fn a_small_bank_runs_with_what_it_has() {
+        let exam = sample_exam(&[(50, 3), (50, 30)], 65);
+        let paper = assemble_exam(&exam, 1, false);
+        assert_eq!(paper.items.len(), 33);
+        assert!(paper.shortfall.as_deref().unwrap().contains("33"));
+    }
+
+    #[test]
+    fn golden_vector_pins_the_seeded_order() {
+        // If this fails, old seeds no longer replay the same exam: that is a breaking change.
+        let exam = sample_exam(&[(60, 5), (40, 5)], 4);
+        let paper = assemble_exam(&exam, 42, false);
+        let ids: Vec<&str> = paper.items.iter().map(|i| i.question_id.as_str()).collect();
+        let orders: Vec<&Vec<usize>> = paper.items.iter().map(|i| &i.option_order).collect();
+        assert_eq!(ids, GOLDEN_IDS);
+        assert_eq!(orders, GOLDEN_ORDERS);
+    }
+
+    const GOLDEN_IDS: [&str; 4] = ["d1-001", "d1-000", "d0-003", "d0-004"];
+    const GOLDEN_ORDERS: [&[usize]; 4] = [&[2, 1, 0, 3], &[0, 1, 3, 2], &[0, 1, 2, 4, 3], &[3, 0, 2, 1]];
+
+    proptest! {
+        #[test]
+        fn papers_are_reproducible_and_keep_every_key(seed: u64, a in 0usize..30, b in 0usize..30, size in 1u32..70) {
+            let exam = sample_exam(&[(55, a), (45, b)], size);
+            let paper = assemble_exam(&exam, seed, true);
+            prop_assert_eq!(&paper, &assemble_exam(&exam, seed, true));
+            prop_assert_eq!(paper.items.len() as u32, size.min((a + b) as u32));
+            let mut ids: Vec<&str> = paper.items.iter().map(|i| i.question_id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            prop_assert_eq!(ids.len(), paper.items.len());
+            for item in &paper.items {
+                let q = exam.question(&item.question_id).unwrap();
+                let mut order = item.option_order.clone();
+                order.sort_unstable();
+                prop_assert_eq!(order, (0..q.options.len()).collect::<Vec<_>>());
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Time, injectable: the real clock, or a fake one so tests and scripts are exact.
+
+use std::cell::Cell;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = u64;
+
+pub trait Clock {
+    fn now(&self) -> Millis;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Millis {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+}
+
+/// Starts at `start` and moves on by `step` every time it is read.
+pub struct FakeClock {
+    next: Cell<Millis>,
+    step: Millis,
+}
+
+impl FakeClock {
+    pub fn new(start: Millis, step: Millis) -> Self {
+        FakeClock { next: Cell::new(start), step }
+    }
+
+    /// Parses `START` or `START+STEP` (milliseconds).
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let bad = || format!("fake clock {spec:?}: expected START_MS or START_MS+STEP_MS");
+        let (start, step) = match spec.split_once('+') {
+            Some((start, step)) => (start, step),
+            None => (spec, "0"),
+        };
+        let start = start.trim().parse().map_err(|_| bad())?;
+        let step = step.trim().parse().map_err(|_| bad())?;
+        Ok(FakeClock::new(start, step))
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> Millis {
+        let now = self.next.get();
+        self.next.set(now.saturating_add(self.step));
+        now
+    }
+}
+
+/// `h:mm:ss` (or `m:ss` under an hour) for a countdown or a time used.
+pub fn format_duration(millis: Millis) -> String {
+    let secs = millis / 1000;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
+/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (UTC), without a date crate.
+pub fn format_timestamp(millis: Millis) -> String {
+    let secs = millis / 1000;
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fake_clock_steps() {
+        let clock = FakeClock::parse("1000+250").unwrap();
+        assert_eq!((clock.now(), clock.now(), clock.now()), (1000, 1250, 1500));
+        assert!(FakeClock::parse("soon").is_err());
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(format_duration(59_999), "0:59");
+        assert_eq!(format_duration(7_800_000), "2:10:00");
+        assert_eq!(format_timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_timestamp(1_795_000_000_000), "2026-11-18T11:06:40Z");
+    }
+}

@@ -1,0 +1,86 @@
+//! Bank text is untrusted: it must never move the cursor, recolour the terminal or hide
+//! text. These helpers find and neutralise anything that could.
+
+/// The first character in `text` that must not reach a terminal, if any: control
+/// characters other than newline and tab (which covers ESC and so every escape sequence,
+/// DEL and the C1 controls), and the bidirectional overrides that can reorder what is shown.
+pub fn forbidden_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| is_forbidden(c))
+}
+
+fn is_forbidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` made safe to print: forbidden characters become U+FFFD, tabs become spaces.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if is_forbidden(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// Word-wraps `text` to `width` columns (counted in characters), keeping its paragraphs
+/// and blank lines, and indenting every line by `indent` spaces.
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let width = width.saturating_sub(indent).max(20);
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for (i, paragraph) in text.trim_end().split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut line_len = 0;
+        if !paragraph.trim().is_empty() {
+            out.push_str(&pad);
+        }
+        for word in paragraph.split_whitespace() {
+            let len = word.chars().count();
+            if line_len > 0 && line_len + 1 + len > width {
+                out.push('\n');
+                out.push_str(&pad);
+                line_len = 0;
+            } else if line_len > 0 {
+                out.push(' ');
+                line_len += 1;
+            }
+            out.push_str(word);
+            line_len += len;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_escape_sequences_and_bidi_overrides() {
+        assert_eq!(forbidden_char("plain\ntext\twith tab"), None);
+        assert_eq!(forbidden_char("red \u{1b}[31m"), Some('\u{1b}'));
+        assert_eq!(forbidden_char("bell \u{7}"), Some('\u{7}'));
+        assert_eq!(forbidden_char("c1 \u{9b}"), Some('\u{9b}'));
+        assert_eq!(forbidden_char("flip \u{202e}"), Some('\u{202e}'));
+        assert_eq!(forbidden_char("cr \r"), Some('\r'));
+    }
+
+    #[test]
+    fn printable_neutralises() {
+        assert_eq!(printable("a\u{1b}[2Jb\tc"), "a\u{fffd}[2Jb c");
+    }
+
+    #[test]
+    fn wraps_words_and_keeps_paragraphs() {
+        let text = "one two three four five six\n\nseven";
+        assert_eq!(wrap(text, 30, 2), "  one two three four five six\n\n  seven");
+        let long = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii";
+        for line in wrap(long, 20, 0).lines() {
+            assert!(line.chars().count() <= 20, "{line}");
+        }
+    }
+}
