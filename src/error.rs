@@ -1,11 +1,14 @@
 //! The top-level error: every module's error, and the one place that decides exit codes.
 
 use crate::bank::source::BankError;
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
     Bank(#[from] BankError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("{0}")]
     Usage(String),
     #[error("terminal: {0}")]

@@ -7,9 +7,12 @@
 pub mod bank;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod error;
 pub mod exam;
+pub mod store;
 pub mod text;
+pub mod ui;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -18,7 +21,8 @@ use clap::Parser;
 
 use crate::bank::source::Catalog;
 use crate::cli::{Cli, Command};
-use crate::error::{Error, Result};
+use crate::config::Config;
+use crate::error::Result;
 
 /// Runs proctor with `args` (the program name first) and returns the exit code.
 pub fn run<I, T>(args: I) -> i32
@@ -45,17 +49,40 @@ where
 }
 
 fn dispatch(cli: Cli) -> Result<i32> {
+    let config = Config::from_cli(&cli);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match cli.command {
         Command::List(args) => {
-            let catalog = Catalog::open(&cli.bank_dirs)?;
+            let catalog = Catalog::open(&config.bank_dirs)?;
             commands::list::run(&catalog, args.json, &mut out)?;
             0
         }
         Command::Check(args) => commands::check::run(&args.paths, &mut out)?,
-        Command::Exam(_) | Command::Resume(_) => {
-            return Err(Error::Usage("not built yet".into()));
+        Command::Exam(args) => {
+            drop(out);
+            return commands::exam::start(
+                &config,
+                &commands::exam::ExamOptions {
+                    exam: args.exam,
+                    seed: args.seed,
+                    time_limit_secs: args.time_limit,
+                    unscored: args.unscored,
+                    hide_domain: args.hide_domain,
+                    json: args.json,
+                },
+            );
+        }
+        Command::Resume(args) => {
+            drop(out);
+            return commands::exam::resume(
+                &config,
+                &commands::exam::ResumeOptions {
+                    attempt: args.attempt,
+                    hide_domain: args.hide_domain,
+                    json: args.json,
+                },
+            );
         }
     };
     out.flush()?;

@@ -24,18 +24,43 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
-/// Word-wraps `text` to `width` columns (counted in characters), keeping its paragraphs
-/// and blank lines, and indenting every line by `indent` spaces.
+/// Word-wraps `text` to `width` columns (counted in characters), indenting every line by
+/// `indent` spaces. As in Markdown, a single line break inside a paragraph is a space and
+/// a blank line separates paragraphs; a line starting with "- " or "* " starts a list
+/// item, so short lists keep their shape.
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     let width = width.saturating_sub(indent).max(20);
     let pad = " ".repeat(indent);
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in text.trim().lines() {
+        let line = line.trim();
+        let list_item = line.starts_with("- ") || line.starts_with("* ");
+        if line.is_empty() || list_item {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            if line.is_empty() {
+                paragraphs.push(String::new());
+                continue;
+            }
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs.dedup_by(|a, b| a.is_empty() && b.is_empty());
     let mut out = String::new();
-    for (i, paragraph) in text.trim_end().split('\n').enumerate() {
+    for (i, paragraph) in paragraphs.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
         let mut line_len = 0;
-        if !paragraph.trim().is_empty() {
+        if !paragraph.is_empty() {
             out.push_str(&pad);
         }
         for word in paragraph.split_whitespace() {
@@ -76,8 +101,8 @@ mod tests {
 
     #[test]
     fn wraps_words_and_keeps_paragraphs() {
-        let text = "one two three four five six\n\nseven";
-        assert_eq!(wrap(text, 30, 2), "  one two three four five six\n\n  seven");
+        let text = "one two three\nfour five six\n\nseven\n- eight\n- nine";
+        assert_eq!(wrap(text, 30, 2), "  one two three four five six\n\n  seven\n  - eight\n  - nine");
         let long = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii";
         for line in wrap(long, 20, 0).lines() {
             assert!(line.chars().count() <= 20, "{line}");

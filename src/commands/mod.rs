@@ -2,4 +2,5 @@
 //! output; none of them parses arguments.
 
 pub mod check;
+pub mod exam;
 pub mod list;

@@ -1,0 +1,45 @@
+//! What every command needs, resolved from the command line and the environment.
+
+use std::path::PathBuf;
+
+use crate::cli::Cli;
+use crate::error::{Error, Result};
+use crate::exam::clock::{Clock, FakeClock, SystemClock};
+
+pub struct Config {
+    pub bank_dirs: Vec<PathBuf>,
+    data_dir: Option<PathBuf>,
+    fake_clock: Option<String>,
+}
+
+impl Config {
+    pub fn from_cli(cli: &Cli) -> Config {
+        Config {
+            bank_dirs: cli.bank_dirs.clone(),
+            data_dir: cli.data_dir.clone(),
+            fake_clock: cli.fake_clock.clone(),
+        }
+    }
+
+    /// `--data-dir` / `PROCTOR_DATA_DIR`, else the platform's data folder
+    /// (`$XDG_DATA_HOME/proctor` or `~/.local/share/proctor` on Linux).
+    pub fn data_dir(&self) -> Result<PathBuf> {
+        if let Some(dir) = &self.data_dir {
+            return Ok(dir.clone());
+        }
+        directories::ProjectDirs::from("", "", "proctor").map(|d| d.data_dir().to_path_buf()).ok_or_else(
+            || {
+                Error::Usage(
+                    "cannot find a home folder for the history; set PROCTOR_DATA_DIR or --data-dir".into(),
+                )
+            },
+        )
+    }
+
+    pub fn clock(&self) -> Result<Box<dyn Clock>> {
+        match &self.fake_clock {
+            Some(spec) => Ok(Box::new(FakeClock::parse(spec).map_err(Error::Usage)?)),
+            None => Ok(Box::new(SystemClock)),
+        }
+    }
+}

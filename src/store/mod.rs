@@ -1,0 +1,516 @@
+//! The attempt store: SQLite (bundled) in the data folder. Every change to an attempt is
+//! committed (WAL, synchronous=FULL) before the next prompt, so `kill -9` loses at most
+//! the command in flight; two processes may write at once (SQLite locks, with a busy
+//! timeout). A file that is not ours is reported and never modified.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::exam::assemble::PaperItem;
+use crate::exam::clock::Millis;
+use crate::exam::session::{EndReason, ItemState};
+
+/// Marks a SQLite file as proctor's (`PRAGMA application_id`): "PRCT".
+const APPLICATION_ID: i64 = 0x5052_4354;
+pub const DATABASE_FILE: &str = "proctor.db";
+
+/// Schema migrations, applied in order; `PRAGMA user_version` counts those applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: attempts and the questions placed on each.
+    "CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        exam TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        engine_version TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        deadline INTEGER,
+        time_limit_ms INTEGER,
+        position INTEGER NOT NULL DEFAULT 0,
+        last_tick INTEGER NOT NULL,
+        finished_at INTEGER,
+        end_reason TEXT
+    );
+    CREATE TABLE attempt_items (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        question_id TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        option_order TEXT NOT NULL,
+        scored INTEGER NOT NULL,
+        response TEXT NOT NULL DEFAULT '',
+        flagged INTEGER NOT NULL DEFAULT 0,
+        struck TEXT NOT NULL DEFAULT '',
+        millis INTEGER NOT NULL DEFAULT 0,
+        correct INTEGER,
+        PRIMARY KEY (attempt_id, position)
+    );
+    CREATE INDEX attempts_by_exam ON attempts(exam, started_at);
+    CREATE INDEX items_by_question ON attempt_items(question_id);",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data folder {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error(
+        "{path} is damaged or not a proctor database ({detail}); it was left untouched. \
+         Move it aside to start a new history, or use --data-dir"
+    )]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "{path} was written by a newer proctor (schema {found}, this one knows {known}); it was left untouched"
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("history database {path}: {source}")]
+    Sql { path: PathBuf, source: rusqlite::Error },
+    #[error("no attempt {0}; `proctor history` lists them")]
+    NoSuchAttempt(i64),
+    #[error("no unfinished attempt to resume")]
+    NothingToResume,
+    #[error("attempt {0} is already finished")]
+    AlreadyFinished(i64),
+    #[error("attempt {id} is damaged: {detail}")]
+    BadAttempt { id: i64, detail: String },
+}
+
+/// An attempt as stored: enough to rebuild its paper and session.
+#[derive(Debug, Clone)]
+pub struct StoredAttempt {
+    pub id: i64,
+    pub exam: String,
+    pub mode: String,
+    pub seed: u64,
+    pub started_at: Millis,
+    pub deadline: Option<Millis>,
+    pub time_limit_ms: Option<Millis>,
+    pub position: usize,
+    pub last_tick: Millis,
+    pub finished: Option<(Millis, EndReason)>,
+    pub items: Vec<StoredItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredItem {
+    pub paper: PaperItem,
+    pub content_hash: String,
+    pub state: ItemState,
+}
+
+/// What a new attempt starts with.
+pub struct NewAttempt<'a> {
+    pub exam: &'a str,
+    pub mode: &'a str,
+    pub seed: u64,
+    pub started_at: Millis,
+    pub deadline: Option<Millis>,
+    pub time_limit_ms: Option<Millis>,
+    pub items: &'a [PaperItem],
+    pub content_hashes: &'a [String],
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn join(values: &[usize]) -> String {
+    values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn split(text: &str) -> Option<Vec<usize>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split(',').map(|v| v.parse().ok()).collect()
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
+        let path = dir.join(DATABASE_FILE);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Sql { path: path.clone(), source })?;
+        let mut store = Store { conn, path };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sql { path: self.path.clone(), source }
+    }
+
+    /// Checks the file is ours before anything writes to it, then migrates.
+    fn prepare(&mut self) -> Result<(), StoreError> {
+        let damaged = |detail: String| StoreError::Damaged { path: self.path.clone(), detail };
+        self.conn.busy_timeout(Duration::from_secs(10)).map_err(|e| damaged(e.to_string()))?;
+        // Reading the header is the first thing that touches the file: a file that is not
+        // SQLite fails here ("file is not a database") before anything is written.
+        let app_id: i64 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| damaged(e.to_string()))?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| damaged(e.to_string()))?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(|e| damaged(e.to_string()))?;
+        let fresh = app_id == 0 && version == 0 && tables == 0;
+        if !fresh && app_id != APPLICATION_ID {
+            return Err(damaged("a SQLite database that another program owns".into()));
+        }
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew { path: self.path.clone(), found: version, known });
+        }
+        let check: String = self
+            .conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| damaged(e.to_string()))?;
+        if check != "ok" {
+            return Err(damaged(check));
+        }
+        self.conn
+            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(self.sql())?;
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|source| StoreError::Sql { path: path.clone(), source })?;
+        // Re-read inside the transaction: another process may have migrated meanwhile.
+        let version: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|source| StoreError::Sql { path: path.clone(), source })?;
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(migration).map_err(|source| StoreError::Sql { path: path.clone(), source })?;
+            tx.execute_batch(&format!(
+                "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
+                i + 1
+            ))
+            .map_err(|source| StoreError::Sql { path: path.clone(), source })?;
+        }
+        tx.commit().map_err(|source| StoreError::Sql { path, source })?;
+        Ok(())
+    }
+
+    /// Records a new attempt with its paper; returns its id.
+    pub fn create_attempt(&mut self, new: &NewAttempt) -> Result<i64, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO attempts (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5)",
+            params![
+                new.exam,
+                new.mode,
+                new.seed as i64,
+                env!("CARGO_PKG_VERSION"),
+                new.started_at as i64,
+                new.deadline.map(|d| d as i64),
+                new.time_limit_ms.map(|d| d as i64),
+            ],
+        )
+        .map_err(sql)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO attempt_items (attempt_id, position, question_id, domain, content_hash, option_order, scored)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(sql)?;
+            for (position, (item, hash)) in new.items.iter().zip(new.content_hashes).enumerate() {
+                insert
+                    .execute(params![
+                        id,
+                        position as i64,
+                        item.question_id,
+                        item.domain,
+                        hash,
+                        join(&item.option_order),
+                        item.scored
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.commit().map_err(sql)?;
+        Ok(id)
+    }
+
+    /// Saves the position, the clock tick and the given items' states in one transaction.
+    pub fn save_progress(
+        &mut self,
+        id: i64,
+        position: usize,
+        last_tick: Millis,
+        items: &[(usize, &ItemState)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "UPDATE attempts SET position = ?2, last_tick = ?3 WHERE id = ?1 AND finished_at IS NULL",
+            params![id, position as i64, last_tick as i64],
+        )
+        .map_err(sql)?;
+        {
+            let mut update = tx
+                .prepare(
+                    "UPDATE attempt_items SET response = ?3, flagged = ?4, struck = ?5, millis = ?6
+                     WHERE attempt_id = ?1 AND position = ?2",
+                )
+                .map_err(sql)?;
+            for (position, state) in items {
+                update
+                    .execute(params![
+                        id,
+                        *position as i64,
+                        join(&state.response),
+                        state.flagged,
+                        join(&state.struck),
+                        state.millis as i64
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.commit().map_err(sql)
+    }
+
+    /// Marks the attempt finished, with every item's final state and whether it was correct.
+    pub fn finish(
+        &mut self,
+        id: i64,
+        finished_at: Millis,
+        reason: EndReason,
+        items: &[(&ItemState, bool)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sql)?;
+        {
+            let mut update = tx
+                .prepare(
+                    "UPDATE attempt_items SET response = ?3, flagged = ?4, struck = ?5, millis = ?6, correct = ?7
+                     WHERE attempt_id = ?1 AND position = ?2",
+                )
+                .map_err(sql)?;
+            for (position, (state, correct)) in items.iter().enumerate() {
+                update
+                    .execute(params![
+                        id,
+                        position as i64,
+                        join(&state.response),
+                        state.flagged,
+                        join(&state.struck),
+                        state.millis as i64,
+                        correct
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.execute(
+            "UPDATE attempts SET finished_at = ?2, end_reason = ?3 WHERE id = ?1",
+            params![id, finished_at as i64, reason.as_str()],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// The newest unfinished attempt, if any.
+    pub fn latest_unfinished(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id FROM attempts WHERE finished_at IS NULL ORDER BY started_at DESC, id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())?
+            .ok_or(StoreError::NothingToResume)
+    }
+
+    pub fn load(&self, id: i64) -> Result<StoredAttempt, StoreError> {
+        type Row =
+            (String, String, i64, i64, Option<i64>, Option<i64>, i64, i64, Option<i64>, Option<String>);
+        let row: Option<Row> = self
+            .conn
+            .query_row(
+                "SELECT exam, mode, seed, started_at, deadline, time_limit_ms, position, last_tick, finished_at, end_reason
+                 FROM attempts WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                        r.get(9)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(self.sql())?;
+        let Some((
+            exam,
+            mode,
+            seed,
+            started_at,
+            deadline,
+            time_limit,
+            position,
+            last_tick,
+            finished_at,
+            reason,
+        )) = row
+        else {
+            return Err(StoreError::NoSuchAttempt(id));
+        };
+        let bad = |detail: &str| StoreError::BadAttempt { id, detail: detail.to_string() };
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT question_id, domain, content_hash, option_order, scored, response, flagged, struck, millis
+                 FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, bool>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, i64>(8)?,
+                ))
+            })
+            .map_err(self.sql())?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (question_id, domain, content_hash, order, scored, response, flagged, struck, millis) =
+                row.map_err(self.sql())?;
+            let option_order = split(&order).ok_or_else(|| bad("unreadable option order"))?;
+            let response = split(&response).ok_or_else(|| bad("unreadable response"))?;
+            let struck = split(&struck).ok_or_else(|| bad("unreadable strikes"))?;
+            items.push(StoredItem {
+                paper: PaperItem { question_id, domain, option_order, scored },
+                content_hash,
+                state: ItemState { response, flagged, struck, millis: millis.max(0) as u64 },
+            });
+        }
+        if items.is_empty() || position < 0 || position as usize >= items.len() {
+            return Err(bad("no questions, or a position outside them"));
+        }
+        let finished = match (finished_at, reason) {
+            (Some(at), Some(reason)) => {
+                Some((at as u64, EndReason::parse(&reason).ok_or_else(|| bad("unknown end reason"))?))
+            }
+            _ => None,
+        };
+        Ok(StoredAttempt {
+            id,
+            exam,
+            mode,
+            seed: seed as u64,
+            started_at: started_at as u64,
+            deadline: deadline.map(|d| d as u64),
+            time_limit_ms: time_limit.map(|d| d as u64),
+            position: position as usize,
+            last_tick: last_tick as u64,
+            finished,
+            items,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paper() -> Vec<PaperItem> {
+        (0..3)
+            .map(|i| PaperItem {
+                question_id: format!("q{i}"),
+                domain: "d".into(),
+                option_order: vec![2, 0, 1, 3],
+                scored: i != 1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_attempt_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let items = paper();
+        let hashes = vec!["h".to_string(); 3];
+        let id = store
+            .create_attempt(&NewAttempt {
+                exam: "t",
+                mode: "exam",
+                seed: u64::MAX,
+                started_at: 5,
+                deadline: Some(1000),
+                time_limit_ms: Some(995),
+                items: &items,
+                content_hashes: &hashes,
+            })
+            .unwrap();
+        let state = ItemState { response: vec![0, 2], flagged: true, struck: vec![1], millis: 42 };
+        store.save_progress(id, 2, 50, &[(1, &state)]).unwrap();
+        assert_eq!(store.latest_unfinished().unwrap(), id);
+        let loaded = Store::open(dir.path()).unwrap().load(id).unwrap();
+        assert_eq!(loaded.seed, u64::MAX);
+        assert_eq!(loaded.position, 2);
+        assert_eq!(loaded.items[1].state, state);
+        assert_eq!(loaded.items[0].paper, items[0]);
+        assert!(!loaded.items[1].paper.scored);
+        store
+            .finish(id, 900, EndReason::Submitted, &[(&state, true), (&state, false), (&state, true)])
+            .unwrap();
+        assert!(matches!(store.latest_unfinished(), Err(StoreError::NothingToResume)));
+        assert_eq!(store.load(id).unwrap().finished, Some((900, EndReason::Submitted)));
+    }
+
+    #[test]
+    fn a_foreign_file_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        std::fs::write(&path, b"this is not a database, it is a shopping list\n".repeat(100)).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+
+        let other = tempfile::tempdir().unwrap();
+        let conn = Connection::open(other.path().join(DATABASE_FILE)).unwrap();
+        conn.execute_batch("CREATE TABLE notes (x TEXT);").unwrap();
+        drop(conn);
+        let err = Store::open(other.path()).err().unwrap();
+        assert!(err.to_string().contains("another program"), "{err}");
+    }
+}

@@ -1,0 +1,12 @@
+//! The terminal edge: rendering (`render`, pure), reading commands (`input`: scripted
+//! stdin or the interactive rustyline prompt) and driving a session (`runner`).
+
+pub mod input;
+pub mod render;
+pub mod runner;
+pub mod terminal;
+
+/// The width to wrap text to: `COLUMNS` when set, else 80; kept between 40 and 100.
+pub fn text_width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(80).clamp(40, 100)
+}

@@ -1,0 +1,271 @@
+//! Drives one attempt: reads commands, applies them to the session, saves every change
+//! before the next prompt, and ends the attempt on `submit` or at the deadline.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::bank::{Exam, Question};
+use crate::error::{Error, Result};
+use crate::exam::assemble::PaperItem;
+use crate::exam::clock::{Clock, Millis, format_duration};
+use crate::exam::command::{self, Command};
+use crate::exam::score::{self, Score};
+use crate::exam::session::{Action, Change, EndReason, Refusal, Session, letters};
+use crate::store::Store;
+use crate::ui::input::{Input, LineSource};
+use crate::ui::render::{self, ScreenContext};
+
+/// How an attempt left the runner.
+pub enum Outcome {
+    Finished {
+        score: Score,
+        reason: EndReason,
+        finished_at: Millis,
+    },
+    /// Saved for `proctor resume`.
+    Saved,
+}
+
+pub struct Runner<'a> {
+    pub exam: &'a Exam,
+    pub paper: &'a [PaperItem],
+    pub questions: Vec<&'a Question>,
+    pub session: Session,
+    pub attempt: i64,
+    pub store: &'a mut Store,
+    pub clock: &'a dyn Clock,
+    pub out: &'a mut dyn Write,
+    pub hide_domain: bool,
+    pub width: usize,
+    /// Warnings (minutes left) already given, for scripted sessions.
+    pub warned: Vec<u64>,
+}
+
+/// Look up every paper question in the bank.
+pub fn questions_of<'a>(exam: &'a Exam, paper: &[PaperItem]) -> Result<Vec<&'a Question>> {
+    paper
+        .iter()
+        .map(|item| {
+            exam.question(&item.question_id).ok_or_else(|| {
+                Error::Usage(format!(
+                    "question {} is no longer in the {} bank, so this attempt cannot continue",
+                    item.question_id, exam.blueprint.id
+                ))
+            })
+        })
+        .collect()
+}
+
+impl Runner<'_> {
+    fn show(&mut self) -> Result<()> {
+        let ctx = ScreenContext {
+            blueprint: &self.exam.blueprint,
+            hide_domain: self.hide_domain,
+            width: self.width,
+        };
+        let position = self.session.position;
+        let screen =
+            render::question_screen(&ctx, &self.session, &self.paper[position], self.questions[position]);
+        write!(self.out, "\n{screen}")?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn say(&mut self, text: &str) -> Result<()> {
+        writeln!(self.out, "{text}")?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// Saves the position and the questions a change touched, durably.
+    fn save(&mut self, touched: &[usize]) -> Result<()> {
+        let mut touched = touched.to_vec();
+        touched.sort_unstable();
+        touched.dedup();
+        let items: Vec<(usize, &crate::exam::session::ItemState)> =
+            touched.iter().map(|&i| (i, &self.session.items[i])).collect();
+        self.store.save_progress(self.attempt, self.session.position, self.session.last_tick, &items)?;
+        Ok(())
+    }
+
+    fn real_timeout(&self, now: Millis) -> Option<Duration> {
+        self.session.remaining(now).map(Duration::from_millis)
+    }
+
+    /// Scripted sessions print the 30/5/1-minute warnings as they pass.
+    fn scripted_warnings(&mut self, now: Millis) -> Result<()> {
+        let Some(left) = self.session.remaining(now) else { return Ok(()) };
+        for minutes in [30u64, 5, 1] {
+            if left <= minutes * 60_000 && !self.warned.contains(&minutes) {
+                self.warned.push(minutes);
+                // Only the tightest mark crossed is worth saying.
+                if [30u64, 5, 1].iter().filter(|&&m| left <= m * 60_000).min() == Some(&minutes) {
+                    self.say(&format!("*** {} left ***", format_duration(left)))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn run(&mut self, input: &mut dyn LineSource) -> Result<Outcome> {
+        // Marks already behind us when starting are not warnings.
+        if let Some(left) = self.session.remaining(self.clock.now()) {
+            self.warned = [30u64, 5, 1].into_iter().filter(|m| left <= m * 60_000).collect();
+        }
+        self.show()?;
+        loop {
+            let now = self.clock.now();
+            if self.session.is_over_time(now) {
+                return self.end_at_deadline(now);
+            }
+            if !input.is_interactive() {
+                self.scripted_warnings(now)?;
+            }
+            let prompt = render::prompt(&self.session, now);
+            match input.read(&prompt, self.real_timeout(now)) {
+                Input::Line(line) => {
+                    if let Some(outcome) = self.handle(&line, input)? {
+                        return Ok(outcome);
+                    }
+                }
+                Input::Eof => return self.quit(),
+                Input::Deadline => return self.end_at_deadline(self.clock.now()),
+                Input::Interrupted => {
+                    match input.confirm("Save and quit? (resume later with `proctor resume`)", None) {
+                        Some(true) => return self.quit(),
+                        Some(false) => self.show()?,
+                        None => return self.end_at_deadline(self.clock.now()),
+                    }
+                }
+            }
+        }
+    }
+
+    fn end_at_deadline(&mut self, now: Millis) -> Result<Outcome> {
+        self.session.end_at_deadline(now);
+        self.say("\nTime is up. The exam was submitted automatically.")?;
+        self.finish()
+    }
+
+    fn finish(&mut self) -> Result<Outcome> {
+        let (finished_at, reason) = self.session.ended.unwrap_or((self.clock.now(), EndReason::Submitted));
+        let score = score::score(&self.exam.blueprint, self.paper, &self.questions, &self.session.items);
+        let items: Vec<_> =
+            self.session.items.iter().zip(&score.questions).map(|(s, r)| (s, r.correct)).collect();
+        self.store.finish(self.attempt, finished_at, reason, &items)?;
+        Ok(Outcome::Finished { score, reason, finished_at })
+    }
+
+    /// Handles one line; `Some` when the attempt is over or saved.
+    fn handle(&mut self, line: &str, input: &mut dyn LineSource) -> Result<Option<Outcome>> {
+        let options = self.paper[self.session.position].option_order.len();
+        let command = match command::parse(line, options) {
+            Ok(command) => command,
+            Err(message) => {
+                self.say(&message)?;
+                return Ok(None);
+            }
+        };
+        let action = match command {
+            Command::Answer(letters) => Action::Answer(letters),
+            Command::Clear => Action::Clear,
+            Command::Next => Action::Next,
+            Command::Prev => Action::Prev,
+            Command::Goto(n) => Action::Goto(n),
+            Command::Flag => Action::Flag,
+            Command::Strike(letters) => Action::Strike(letters),
+            Command::Submit => {
+                let unanswered = self.session.len() - self.session.answered_count();
+                let flagged = self.session.flagged_count();
+                if input.is_interactive() && (unanswered > 0 || flagged > 0) {
+                    let question = format!("{unanswered} unanswered and {flagged} flagged. Submit now?");
+                    match input.confirm(&question, self.real_timeout(self.clock.now())) {
+                        Some(true) => {}
+                        Some(false) => {
+                            self.say("Not submitted.")?;
+                            return Ok(None);
+                        }
+                        None => return self.end_at_deadline(self.clock.now()).map(Some),
+                    }
+                }
+                Action::Submit
+            }
+            Command::Review(filter) => {
+                let text = render::review(&self.session, filter);
+                write!(self.out, "{text}")?;
+                return Ok(None);
+            }
+            Command::Time => {
+                let now = self.clock.now();
+                let text = match self.session.remaining(now) {
+                    Some(left) => format!("{} left.", format_duration(left)),
+                    None => "Untimed.".to_string(),
+                };
+                self.say(&text)?;
+                return Ok(None);
+            }
+            Command::Help => {
+                let text = command::help_text();
+                write!(self.out, "{text}")?;
+                return Ok(None);
+            }
+            Command::Show => {
+                self.show()?;
+                return Ok(None);
+            }
+            Command::Quit => {
+                return self.quit().map(Some);
+            }
+        };
+        let before = self.session.position;
+        match self.session.apply(&action, self.clock.now()) {
+            Ok(Change::Ended(_)) => self.finish().map(Some),
+            Ok(change) => {
+                self.save(&[before, self.session.position])?;
+                match change {
+                    Change::Answered { position, advanced } => {
+                        let answer = letters(&self.session.items[position].response);
+                        self.say(&format!("Question {}: answer {answer} saved.", position + 1))?;
+                        if advanced {
+                            self.show()?;
+                        } else {
+                            self.say("That was the last question. `review` to check, `submit` to finish.")?;
+                        }
+                    }
+                    Change::Cleared => self.say(&format!("Question {}: answer cleared.", before + 1))?,
+                    Change::Flagged(on) => {
+                        let what = if on { "flagged for review" } else { "unflagged" };
+                        self.say(&format!("Question {} {what}.", before + 1))?;
+                    }
+                    Change::Struck | Change::Moved => self.show()?,
+                    Change::Ended(_) => {}
+                }
+                Ok(None)
+            }
+            Err(Refusal::TimeUp) => {
+                let now = self.clock.now();
+                self.end_at_deadline(now).map(Some)
+            }
+            Err(Refusal::Invalid(reason)) => {
+                self.say(&reason)?;
+                Ok(None)
+            }
+            Err(Refusal::Finished) => Err(Error::Usage("this attempt is already finished".into())),
+        }
+    }
+
+    fn quit(&mut self) -> Result<Outcome> {
+        let position = self.session.position;
+        self.session.pause(self.clock.now());
+        self.save(&[position])?;
+        self.say(&format!(
+            "\nSaved attempt {}: {} of {} answered. Continue with `proctor resume {}`{}.",
+            self.attempt,
+            self.session.answered_count(),
+            self.session.len(),
+            self.attempt,
+            if self.session.deadline.is_some() { " (the clock keeps running)" } else { "" }
+        ))?;
+        Ok(Outcome::Saved)
+    }
+}

@@ -1,0 +1,221 @@
+//! The interactive prompt (stdin is a terminal): rustyline with completion and hints, a
+//! countdown in the prompt, warnings printed above it, and a deadline that ends the read
+//! even when the candidate is idle.
+//!
+//! rustyline has no timeout. On Unix a timer thread sends SIGINT to this process at the
+//! deadline: rustyline's own handler turns it into `Interrupted`, and the flag set just
+//! before tells it apart from a Ctrl-C typed by the user. Between reads SIGINT is
+//! ignored so the signal cannot kill the process. Elsewhere the deadline is still
+//! enforced after each command (`Session::apply` refuses late answers).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::hint::Hinter;
+use rustyline::history::DefaultHistory;
+use rustyline::{Config, Context, Editor, ExternalPrinter as _, Helper, Highlighter, Validator};
+
+use super::input::{Input, LineSource};
+use crate::exam::clock::format_duration;
+use crate::exam::command::COMMANDS;
+
+/// Minutes-left marks at which a warning is printed above the prompt.
+const WARNINGS_AT_MINUTES: [u64; 3] = [30, 5, 1];
+
+/// The command words, for completion and hints.
+fn words() -> Vec<&'static str> {
+    let mut words: Vec<&str> = COMMANDS.iter().map(|(long, _, _)| *long).collect();
+    words.extend(["review all", "goto", "strike"]);
+    words.retain(|w| !w.ends_with(" N") && !w.ends_with(" X"));
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+#[derive(Helper, Highlighter, Validator)]
+struct SessionHelper {
+    words: Vec<&'static str>,
+}
+
+impl Completer for SessionHelper {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let typed = &line[..pos];
+        let candidates = self
+            .words
+            .iter()
+            .filter(|w| typed.len() >= 2 && w.starts_with(typed))
+            .map(|w| Pair { display: (*w).to_string(), replacement: (*w).to_string() })
+            .collect();
+        Ok((0, candidates))
+    }
+}
+
+impl Hinter for SessionHelper {
+    type Hint = String;
+
+    /// Ghost text completing a command word once two letters are typed.
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<String> {
+        if pos < line.len() || line.len() < 2 {
+            return None;
+        }
+        self.words
+            .iter()
+            .find(|w| w.starts_with(line) && w.len() > line.len())
+            .map(|w| w[line.len()..].to_string())
+    }
+}
+
+/// The timer thread: warnings, then the deadline signal.
+struct Countdown {
+    deadline_hit: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Countdown {
+    fn start(deadline: Instant, mut print: Box<dyn FnMut(String) + Send>) -> Self {
+        let deadline_hit = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (hit, stopped) = (Arc::clone(&deadline_hit), Arc::clone(&stop));
+        thread::spawn(move || {
+            let left = |now: Instant| deadline.saturating_duration_since(now);
+            let start_left = left(Instant::now());
+            // Only warnings still ahead: resuming with 3 minutes left warns at 1 only.
+            let mut pending: Vec<u64> = WARNINGS_AT_MINUTES
+                .iter()
+                .copied()
+                .filter(|m| Duration::from_secs(m * 60) < start_left)
+                .collect();
+            while !stopped.load(Ordering::SeqCst) {
+                let now = Instant::now();
+                let remaining = left(now);
+                if let Some(&minutes) = pending.first()
+                    && remaining <= Duration::from_secs(minutes * 60)
+                {
+                    pending.remove(0);
+                    let unit = if minutes == 1 { "minute" } else { "minutes" };
+                    print(format!(
+                        "*** {minutes} {unit} left ({} remaining) ***",
+                        format_duration(remaining.as_millis() as u64)
+                    ));
+                }
+                if remaining.is_zero() {
+                    hit.store(true, Ordering::SeqCst);
+                    // Repeat until the session notices: a signal that lands between two
+                    // reads is ignored, and the next read must still be interrupted.
+                    interrupt_self();
+                    thread::sleep(Duration::from_millis(250));
+                    continue;
+                }
+                thread::sleep(remaining.min(Duration::from_millis(200)));
+            }
+        });
+        Countdown { deadline_hit, stop }
+    }
+
+    fn hit(&self) -> bool {
+        self.deadline_hit.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Countdown {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+#[cfg(unix)]
+fn interrupt_self() {
+    let _ = nix::sys::signal::kill(nix::unistd::Pid::this(), nix::sys::signal::Signal::SIGINT);
+}
+
+#[cfg(not(unix))]
+fn interrupt_self() {}
+
+/// Ignores SIGINT outside rustyline's reads (rustyline installs its own handler for each
+/// read and restores this disposition afterwards).
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn ignore_sigint() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    // SAFETY: SIG_IGN installs no handler code, so no async-signal-safety rules apply.
+    unsafe {
+        let _ = signal(Signal::SIGINT, SigHandler::SigIgn);
+    }
+}
+
+#[cfg(not(unix))]
+fn ignore_sigint() {}
+
+pub struct TerminalInput {
+    editor: Editor<SessionHelper, DefaultHistory>,
+    countdown: Option<Countdown>,
+}
+
+impl TerminalInput {
+    /// A prompt for a session whose deadline is `time_left` from now (none: untimed).
+    pub fn new(time_left: Option<Duration>) -> Result<Self, String> {
+        // No history file: it would leak answers. In-memory history only.
+        let config = Config::builder()
+            .auto_add_history(true)
+            .max_history_size(200)
+            .map_err(|e| e.to_string())?
+            .build();
+        let mut editor: Editor<SessionHelper, DefaultHistory> =
+            Editor::with_config(config).map_err(|e| e.to_string())?;
+        editor.set_helper(Some(SessionHelper { words: words() }));
+        ignore_sigint();
+        let countdown = match time_left {
+            Some(left) => {
+                let print: Box<dyn FnMut(String) + Send> = match editor.create_external_printer() {
+                    Ok(mut printer) => Box::new(move |text| {
+                        let _ = printer.print(text);
+                    }),
+                    Err(_) => Box::new(|text| eprintln!("{text}")),
+                };
+                Some(Countdown::start(Instant::now() + left, print))
+            }
+            None => None,
+        };
+        Ok(TerminalInput { editor, countdown })
+    }
+
+    fn deadline_hit(&self) -> bool {
+        self.countdown.as_ref().is_some_and(Countdown::hit)
+    }
+}
+
+impl LineSource for TerminalInput {
+    fn read(&mut self, prompt: &str, _timeout: Option<Duration>) -> Input {
+        if self.deadline_hit() {
+            return Input::Deadline;
+        }
+        let read = self.editor.readline(prompt);
+        if self.deadline_hit() {
+            // Whatever was typed arrived at or after the deadline: it does not count.
+            return Input::Deadline;
+        }
+        match read {
+            Ok(line) => Input::Line(line),
+            Err(ReadlineError::Interrupted) => Input::Interrupted,
+            Err(_) => Input::Eof,
+        }
+    }
+
+    fn confirm(&mut self, question: &str, timeout: Option<Duration>) -> Option<bool> {
+        match self.read(&format!("{question} [y/N] "), timeout) {
+            Input::Line(answer) => Some(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")),
+            Input::Deadline => None,
+            _ => Some(false),
+        }
+    }
+
+    fn is_interactive(&self) -> bool {
+        true
+    }
+}
