@@ -1,1 +1,9 @@
+//! The integration tests: one test binary (faster to link) that drives the real
+//! `proctor` binary with scripted stdin, `--json`, and a pseudo-terminal.
 
+mod check;
+mod exam;
+mod list;
+#[cfg(unix)]
+mod pty;
+mod util;

@@ -1,0 +1,318 @@
+//! `proctor check`: every diagnostic at its file:line:col, all at once, with the right exit
+//! status. Each broken bank below has exactly one kind of defect.
+
+use crate::util::{tiny_bank, Run, Test};
+
+const BLUEPRINT: &str = r#"format = 1
+id = "bad"
+code = "BAD-01"
+title = "Broken Bank"
+vendor = "Tests"
+level = "associate"
+exam_questions = 2
+scored_questions = 2
+minutes = 10
+passing_score = 720
+
+[status]
+state = "active"
+date = "2026-01-01"
+
+[[domain]]
+id = "one"
+name = "Domain One"
+weight = 100
+"#;
+
+/// A valid multiple-choice question with id `id`.
+fn question(id: &str) -> String {
+    format!(
+        r#"[[question]]
+id = "{id}"
+domain = "one"
+kind = "multiple-choice"
+stem = "A team needs a thing. Which option works?"
+explanation = "Because."
+references = ["https://docs.aws.amazon.com/x.html"]
+
+[[question.option]]
+text = "Right"
+correct = true
+rationale = "It works."
+
+[[question.option]]
+text = "Wrong 1"
+rationale = "It does not."
+
+[[question.option]]
+text = "Wrong 2"
+rationale = "It does not."
+
+[[question.option]]
+text = "Wrong 3"
+rationale = "It does not."
+"#
+    )
+}
+
+/// `line:col` (1-based) of the first `needle` in `text`, found independently of proctor.
+fn at(text: &str, needle: &str) -> String {
+    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in fixture"));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("{line}:{col}")
+}
+
+/// Runs `check` on an exam folder with this blueprint and questions file.
+fn check(blueprint: &str, questions: &str) -> Run {
+    let test = Test::new();
+    test.write("bank/bad/exam.toml", blueprint);
+    test.write("bank/bad/questions.toml", questions);
+    test.args(["check", "bank"]).run()
+}
+
+fn assert_reports(run: &Run, expected: &str) {
+    assert!(run.stdout.contains(expected), "expected {expected:?} in:\n{}{}", run.stdout, run.stderr);
+}
+
+fn two_questions() -> String {
+    question("q1") + "\n" + &question("q2")
+}
+
+#[test]
+fn the_shipped_banks_are_clean() {
+    let run = Test::new().args(["check"]).run();
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("0 error(s), 0 warning(s)"), "{}", run.stdout);
+}
+
+#[test]
+fn a_good_bank_passes() {
+    let run = check(BLUEPRINT, &two_questions());
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("checked 1 exam(s): 0 error(s), 0 warning(s)"), "{}", run.stdout);
+    let fixture = Test::new().args(["check", tiny_bank().to_str().unwrap()]).run();
+    assert_eq!(fixture.status, 0, "{}", fixture.stdout);
+}
+
+#[test]
+fn toml_syntax_error() {
+    let questions = two_questions().replace("kind = \"multiple-choice\"", "kind = multiple-choice");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, &format!("bank/bad/questions.toml:{}: error: ", at(&questions, "multiple-choice")));
+}
+
+#[test]
+fn unknown_key_is_an_error_at_its_place() {
+    let questions = two_questions().replacen("explanation = ", "explenation = ", 1);
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, &format!("questions.toml:{}: error: unknown field `explenation`", at(&questions, "explenation")));
+}
+
+#[test]
+fn missing_key() {
+    let questions = two_questions().replacen("stem = \"A team needs a thing. Which option works?\"\n", "", 1);
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, "error: missing field `stem`");
+}
+
+#[test]
+fn mistyped_value() {
+    let blueprint = BLUEPRINT.replace("minutes = 10", "minutes = \"ten\"");
+    let run = check(&blueprint, &two_questions());
+    assert_eq!(run.status, 1);
+    assert_reports(&run, &format!("exam.toml:{}: error: invalid type", at(&blueprint, "\"ten\"")));
+}
+
+#[test]
+fn not_utf8() {
+    let mut bytes = two_questions().into_bytes();
+    let offset = bytes.windows(5).position(|w| w == b"Right").unwrap();
+    bytes[offset] = 0xff;
+    let test = Test::new();
+    test.write("bank/bad/exam.toml", BLUEPRINT);
+    test.write("bank/bad/questions.toml", &bytes);
+    let run = test.args(["check", "bank"]).run();
+    assert_eq!(run.status, 1);
+    assert_reports(&run, &format!("questions.toml:{}: error: not UTF-8: invalid byte 0xFF", at(&two_questions(), "Right")));
+}
+
+#[test]
+fn duplicate_question_ids_point_at_both() {
+    let questions = question("q1") + "\n" + &question("q1");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    let second = questions.match_indices("id = \"q1\"").nth(1).unwrap().0;
+    let (line2, _) = (questions[..second].matches('\n').count() + 1, 0);
+    assert_reports(
+        &run,
+        &format!("questions.toml:{line2}:6: error: duplicate question id \"q1\": first defined at bank/bad/questions.toml:2:6"),
+    );
+}
+
+#[test]
+fn unknown_domain() {
+    let questions = question("q1").replace("domain = \"one\"", "domain = \"eno\"") + "\n" + &question("q2");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(
+        &run,
+        &format!("questions.toml:{}: error: question q1: domain \"eno\" is not in the blueprint (domains: one)", at(&questions, "\"eno\"")),
+    );
+}
+
+#[test]
+fn multiple_choice_needs_exactly_one_correct() {
+    let questions = question("q1").replace("rationale = \"It does not.\"", "correct = true\nrationale = \"It does not.\"");
+    let questions = questions + "\n" + &question("q2");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(
+        &run,
+        &format!(
+            "questions.toml:{}: error: question q1 is multiple-choice but has 4 correct options; it needs exactly 1",
+            at(&questions, "\"multiple-choice\"")
+        ),
+    );
+}
+
+#[test]
+fn multiple_response_needs_two_correct_and_five_options() {
+    let questions = question("q1").replace("multiple-choice", "multiple-response") + "\n" + &question("q2");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    let kind = at(&questions, "\"multiple-response\"");
+    assert_reports(
+        &run,
+        &format!("{kind}: error: question q1 is multiple-response but has 1 correct option(s); it needs at least 2"),
+    );
+    assert_reports(&run, "warning: question q1: multiple response should have at least 5 options, not 4");
+}
+
+#[test]
+fn fewer_than_two_options() {
+    let one = question("q1");
+    let cut = one.find("[[question.option]]\ntext = \"Wrong 1\"").unwrap();
+    let questions = one[..cut].to_string() + "\n" + &question("q2");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, &format!("{}: error: question q1 has 1 option(s); it needs at least 2", at(&questions, "\"q1\"")));
+}
+
+#[test]
+fn empty_stem_and_option() {
+    let questions = question("q1")
+        .replace("stem = \"A team needs a thing. Which option works?\"", "stem = \"  \"")
+        .replace("text = \"Wrong 2\"", "text = \"\"")
+        + "\n"
+        + &question("q2");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, &format!("{}: error: stem is empty", at(&questions, "\"  \"")));
+    assert_reports(&run, &format!("{}: error: option text is empty", at(&questions, "\"\"\n")));
+}
+
+#[test]
+fn missing_rationale_explanation_and_references_are_warnings() {
+    let questions = question("q1")
+        .replacen("rationale = \"It does not.\"\n", "", 1)
+        .replace("explanation = \"Because.\"\n", "")
+        .replace("references = [\"https://docs.aws.amazon.com/x.html\"]\n", "")
+        + "\n"
+        + &question("q2");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 0, "warnings only: {}", run.stdout);
+    assert_reports(&run, "warning: question q1 has no explanation");
+    assert_reports(&run, "warning: question q1 has no references");
+    assert_reports(&run, &format!("{}: warning: question q1: an option has no rationale", at(&questions, "text = \"Wrong 1\"")));
+    assert_reports(&run, "0 error(s), 3 warning(s)");
+}
+
+#[test]
+fn weights_must_sum_to_100() {
+    let blueprint = BLUEPRINT.replace("weight = 100", "weight = 90");
+    let run = check(&blueprint, &two_questions());
+    assert_eq!(run.status, 1);
+    assert_reports(&run, "error: domain weights sum to 90, not 100");
+}
+
+#[test]
+fn a_domain_too_small_for_a_full_exam_is_a_warning_with_numbers() {
+    let blueprint = BLUEPRINT.replace("exam_questions = 2", "exam_questions = 65");
+    let run = check(&blueprint, &two_questions());
+    assert_eq!(run.status, 0);
+    assert_reports(
+        &run,
+        &format!("exam.toml:{}: warning: domain one has 2 question(s); a full 65-question exam draws 65 from it", at(&blueprint, "\"one\"")),
+    );
+}
+
+#[test]
+fn control_characters_and_escape_sequences_are_errors() {
+    let questions = question("q1").replace("Which option works?", "Which option works?\\u001b[2J") + "\n" + &question("q2");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(
+        &run,
+        &format!("{}: error: stem contains the control character U+001B", at(&questions, "\"A team needs")),
+    );
+    // Nothing raw reaches the terminal, not even in the report.
+    assert!(!run.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let questions = question("q1").replace("domain = \"one\"", "domain = \"nope\"")
+        + "\n"
+        + &question("q1").replace("text = \"Wrong 3\"", "text = \"\"");
+    let blueprint = BLUEPRINT.replace("weight = 100", "weight = 99");
+    let run = check(&blueprint, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, "weights sum to 99");
+    assert_reports(&run, "domain \"nope\"");
+    assert_reports(&run, "duplicate question id");
+    assert_reports(&run, "option text is empty");
+}
+
+#[test]
+fn an_unreadable_path_exits_2() {
+    let run = Test::new().args(["check", "does-not-exist"]).run();
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("does-not-exist"), "{}", run.stderr);
+}
+
+#[test]
+fn duplicate_exam_ids_name_both_places() {
+    let test = Test::new();
+    test.write("a/x/exam.toml", BLUEPRINT);
+    test.write("a/x/q.toml", two_questions());
+    test.write("b/y/exam.toml", BLUEPRINT);
+    test.write("b/y/q.toml", two_questions());
+    let run = test.args(["check", "a", "b"]).run();
+    assert_eq!(run.status, 1);
+    assert!(run.stdout.contains("b/y/exam.toml:1:1: error: exam id \"bad\" is also used by a/x/exam.toml"), "{}", run.stdout);
+    // `--bank-dir` with a clash: loading refuses, naming both.
+    let test = Test::new();
+    test.write("b/y/exam.toml", BLUEPRINT.replace("\"bad\"", "\"saa-c03\""));
+    test.write("b/y/q.toml", two_questions());
+    let run = test.args(["--bank-dir", "b", "list"]).run();
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("exam id \"saa-c03\" is also used by question-banks/aws/saa-c03/exam.toml"), "{}", run.stderr);
+}
+
+#[test]
+fn hostile_bytes_never_panic() {
+    // A few nasty files through the real binary; the property test in the library covers
+    // arbitrary bytes.
+    for bytes in [&b"\x00\x01\x02"[..], b"[[question]]\n[[question]]", b"a = [[[[[[[[[[[[", b"\"\"\"", b"\xef\xbb\xbfformat=1"] {
+        let test = Test::new();
+        test.write("bank/bad/exam.toml", bytes);
+        test.write("bank/bad/q.toml", bytes);
+        let run = test.args(["check", "bank"]).run();
+        assert_eq!(run.status, 1, "{:?}: {}{}", bytes, run.stdout, run.stderr);
+    }
+}
