@@ -1,7 +1,7 @@
 //! `proctor check`: every diagnostic at its file:line:col, all at once, with the right exit
 //! status. Each broken bank below has exactly one kind of defect.
 
-use crate::util::{tiny_bank, Run, Test};
+use crate::util::{Run, Test, tiny_bank};
 
 const BLUEPRINT: &str = r#"format = 1
 id = "bad"
@@ -109,7 +109,10 @@ fn unknown_key_is_an_error_at_its_place() {
     let questions = two_questions().replacen("explanation = ", "explenation = ", 1);
     let run = check(BLUEPRINT, &questions);
     assert_eq!(run.status, 1);
-    assert_reports(&run, &format!("questions.toml:{}: error: unknown field `explenation`", at(&questions, "explenation")));
+    assert_reports(
+        &run,
+        &format!("questions.toml:{}: error: unknown field `explenation`", at(&questions, "explenation")),
+    );
 }
 
 #[test]
@@ -138,7 +141,10 @@ fn not_utf8() {
     test.write("bank/bad/questions.toml", &bytes);
     let run = test.args(["check", "bank"]).run();
     assert_eq!(run.status, 1);
-    assert_reports(&run, &format!("questions.toml:{}: error: not UTF-8: invalid byte 0xFF", at(&two_questions(), "Right")));
+    assert_reports(
+        &run,
+        &format!("questions.toml:{}: error: not UTF-8: invalid byte 0xFF", at(&two_questions(), "Right")),
+    );
 }
 
 #[test]
@@ -150,7 +156,9 @@ fn duplicate_question_ids_point_at_both() {
     let (line2, _) = (questions[..second].matches('\n').count() + 1, 0);
     assert_reports(
         &run,
-        &format!("questions.toml:{line2}:6: error: duplicate question id \"q1\": first defined at bank/bad/questions.toml:2:6"),
+        &format!(
+            "questions.toml:{line2}:6: error: duplicate question id \"q1\": first defined at bank/bad/questions.toml:2:6"
+        ),
     );
 }
 
@@ -161,13 +169,17 @@ fn unknown_domain() {
     assert_eq!(run.status, 1);
     assert_reports(
         &run,
-        &format!("questions.toml:{}: error: question q1: domain \"eno\" is not in the blueprint (domains: one)", at(&questions, "\"eno\"")),
+        &format!(
+            "questions.toml:{}: error: question q1: domain \"eno\" is not in the blueprint (domains: one)",
+            at(&questions, "\"eno\"")
+        ),
     );
 }
 
 #[test]
 fn multiple_choice_needs_exactly_one_correct() {
-    let questions = question("q1").replace("rationale = \"It does not.\"", "correct = true\nrationale = \"It does not.\"");
+    let questions = question("q1")
+        .replace("rationale = \"It does not.\"", "correct = true\nrationale = \"It does not.\"");
     let questions = questions + "\n" + &question("q2");
     let run = check(BLUEPRINT, &questions);
     assert_eq!(run.status, 1);
@@ -188,7 +200,9 @@ fn multiple_response_needs_two_correct_and_five_options() {
     let kind = at(&questions, "\"multiple-response\"");
     assert_reports(
         &run,
-        &format!("{kind}: error: question q1 is multiple-response but has 1 correct option(s); it needs at least 2"),
+        &format!(
+            "{kind}: error: question q1 is multiple-response but has 1 correct option(s); it needs at least 2"
+        ),
     );
     assert_reports(&run, "warning: question q1: multiple response should have at least 5 options, not 4");
 }
@@ -200,7 +214,10 @@ fn fewer_than_two_options() {
     let questions = one[..cut].to_string() + "\n" + &question("q2");
     let run = check(BLUEPRINT, &questions);
     assert_eq!(run.status, 1);
-    assert_reports(&run, &format!("{}: error: question q1 has 1 option(s); it needs at least 2", at(&questions, "\"q1\"")));
+    assert_reports(
+        &run,
+        &format!("{}: error: question q1 has 1 option(s); it needs at least 2", at(&questions, "\"q1\"")),
+    );
 }
 
 #[test]
@@ -228,7 +245,10 @@ fn missing_rationale_explanation_and_references_are_warnings() {
     assert_eq!(run.status, 0, "warnings only: {}", run.stdout);
     assert_reports(&run, "warning: question q1 has no explanation");
     assert_reports(&run, "warning: question q1 has no references");
-    assert_reports(&run, &format!("{}: warning: question q1: an option has no rationale", at(&questions, "text = \"Wrong 1\"")));
+    assert_reports(
+        &run,
+        &format!("{}: warning: question q1: an option has no rationale", at(&questions, "\"Wrong 1\"")),
+    );
     assert_reports(&run, "0 error(s), 3 warning(s)");
 }
 
@@ -247,13 +267,18 @@ fn a_domain_too_small_for_a_full_exam_is_a_warning_with_numbers() {
     assert_eq!(run.status, 0);
     assert_reports(
         &run,
-        &format!("exam.toml:{}: warning: domain one has 2 question(s); a full 65-question exam draws 65 from it", at(&blueprint, "\"one\"")),
+        &format!(
+            "exam.toml:{}: warning: domain one has 2 question(s); a full 65-question exam draws 65 from it",
+            at(&blueprint, "\"one\"")
+        ),
     );
 }
 
 #[test]
 fn control_characters_and_escape_sequences_are_errors() {
-    let questions = question("q1").replace("Which option works?", "Which option works?\\u001b[2J") + "\n" + &question("q2");
+    let questions = question("q1").replace("Which option works?", "Which option works?\\u001b[2J")
+        + "\n"
+        + &question("q2");
     let run = check(BLUEPRINT, &questions);
     assert_eq!(run.status, 1);
     assert_reports(
@@ -294,21 +319,35 @@ fn duplicate_exam_ids_name_both_places() {
     test.write("b/y/q.toml", two_questions());
     let run = test.args(["check", "a", "b"]).run();
     assert_eq!(run.status, 1);
-    assert!(run.stdout.contains("b/y/exam.toml:1:1: error: exam id \"bad\" is also used by a/x/exam.toml"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("b/y/exam.toml:1:1: error: exam id \"bad\" is also used by a/x/exam.toml"),
+        "{}",
+        run.stdout
+    );
     // `--bank-dir` with a clash: loading refuses, naming both.
     let test = Test::new();
     test.write("b/y/exam.toml", BLUEPRINT.replace("\"bad\"", "\"saa-c03\""));
     test.write("b/y/q.toml", two_questions());
     let run = test.args(["--bank-dir", "b", "list"]).run();
     assert_eq!(run.status, 2);
-    assert!(run.stderr.contains("exam id \"saa-c03\" is also used by question-banks/aws/saa-c03/exam.toml"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("exam id \"saa-c03\" is also used by question-banks/aws/saa-c03/exam.toml"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn hostile_bytes_never_panic() {
     // A few nasty files through the real binary; the property test in the library covers
     // arbitrary bytes.
-    for bytes in [&b"\x00\x01\x02"[..], b"[[question]]\n[[question]]", b"a = [[[[[[[[[[[[", b"\"\"\"", b"\xef\xbb\xbfformat=1"] {
+    for bytes in [
+        &b"\x00\x01\x02"[..],
+        b"[[question]]\n[[question]]",
+        b"a = [[[[[[[[[[[[",
+        b"\"\"\"",
+        b"\xef\xbb\xbfformat=1",
+    ] {
         let test = Test::new();
         test.write("bank/bad/exam.toml", bytes);
         test.write("bank/bad/q.toml", bytes);

@@ -115,7 +115,8 @@ fn is_date(text: &str) -> bool {
     (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
-/// Parses an `exam.toml`. The blueprint is returned only when it has no errors.
+/// Parses an `exam.toml`. The blueprint comes back whenever the file is readable TOML of
+/// the right shape; its semantic problems are in the diagnostics.
 pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Vec<Diagnostic>) {
     let source = match decode(path, bytes) {
         Ok(source) => source,
@@ -207,9 +208,8 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
         report.error(&raw.domains.span(), format!("domain weights sum to {weight_sum}, not 100"));
     }
 
-    if report.diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, report.diagnostics);
-    }
+    // Returned even with errors, so the questions can still be checked against its
+    // domains; callers refuse to load an exam whose diagnostics hold errors.
     let blueprint = Blueprint {
         id: raw.id.into_inner(),
         code: raw.code.into_inner(),
@@ -265,8 +265,7 @@ pub fn parse_questions(
         .questions
         .into_iter()
         .map(|raw| {
-            let span = raw.span();
-            check_question(&mut report, raw.get_ref(), &span, blueprint);
+            check_question(&mut report, raw.get_ref(), blueprint);
             let location = report.at(&raw.get_ref().id.span());
             LocatedQuestion { question: into_question(raw.into_inner()), location }
         })
@@ -274,12 +273,7 @@ pub fn parse_questions(
     (questions, report.diagnostics)
 }
 
-fn check_question(
-    report: &mut FileReport,
-    q: &RawQuestion,
-    span: &Range<usize>,
-    blueprint: Option<&Blueprint>,
-) {
+fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&Blueprint>) {
     let id = q.id.get_ref();
     if !is_question_id(id) {
         report.error(
@@ -317,7 +311,7 @@ fn check_question(
         Some(explanation) => {
             report.warning(&explanation.span(), format!("question {id} has an empty explanation"))
         }
-        None => report.warning(span, format!("question {id} has no explanation")),
+        None => report.warning(&q.id.span(), format!("question {id} has no explanation")),
     }
     match &q.references {
         Some(refs) if !refs.get_ref().is_empty() => {
@@ -326,10 +320,10 @@ fn check_question(
             }
         }
         Some(refs) => report.warning(&refs.span(), format!("question {id} has no references")),
-        None => report.warning(span, format!("question {id} has no references")),
+        None => report.warning(&q.id.span(), format!("question {id} has no references")),
     }
     for option in &q.options {
-        check_option(report, option.get_ref(), &option.span(), id);
+        check_option(report, option.get_ref(), id);
     }
 
     let correct =
@@ -375,7 +369,7 @@ fn check_question(
     }
 }
 
-fn check_option(report: &mut FileReport, option: &RawOption, span: &Range<usize>, id: &str) {
+fn check_option(report: &mut FileReport, option: &RawOption, id: &str) {
     report.check_not_empty(&option.text, "option text");
     match &option.rationale {
         Some(rationale) if !rationale.get_ref().trim().is_empty() => {
@@ -384,7 +378,7 @@ fn check_option(report: &mut FileReport, option: &RawOption, span: &Range<usize>
         Some(rationale) => {
             report.warning(&rationale.span(), format!("question {id}: an option has an empty rationale"))
         }
-        None => report.warning(span, format!("question {id}: an option has no rationale")),
+        None => report.warning(&option.text.span(), format!("question {id}: an option has no rationale")),
     }
 }
 
@@ -413,5 +407,42 @@ fn into_question(raw: RawQuestion) -> Question {
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const GOOD_QUESTION: &str = "[[question]]\nid = \"q\"\ndomain = \"d\"\nkind = \"multiple-choice\"\nstem = \"s\"\n\
+        [[question.option]]\ntext = \"a\"\ncorrect = true\n[[question.option]]\ntext = \"b\"\n";
+
+    proptest! {
+        // Whatever the bytes, the loader reports problems; it never panics.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse_blueprint("f", &bytes);
+            let _ = parse_questions("f", &bytes, None);
+        }
+
+        #[test]
+        fn damaged_valid_files_never_panic(cut in 0usize..200, byte in any::<u8>(), at in 0usize..200) {
+            let mut bytes = GOOD_QUESTION.as_bytes().to_vec();
+            let at = at.min(bytes.len() - 1);
+            bytes[at] = byte;
+            bytes.truncate(cut.max(1));
+            let (_, diagnostics) = parse_questions("f", &bytes, None);
+            for d in diagnostics {
+                prop_assert!(d.location.line >= 1 && d.location.col >= 1);
+            }
+        }
+    }
+
+    #[test]
+    fn a_good_question_parses_clean() {
+        let (questions, diagnostics) = parse_questions("f", GOOD_QUESTION.as_bytes(), None);
+        assert_eq!(questions.len(), 1);
+        assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     }
 }

@@ -291,8 +291,11 @@ impl Catalog {
                 }
             };
             let (parsed, found) = parse::parse_blueprint(&folder.blueprint_file.label, &bytes);
-            diagnostics.extend(found.into_iter().filter(Diagnostic::is_error));
-            let Some(parsed) = parsed else { continue };
+            let errors: Vec<Diagnostic> = found.into_iter().filter(Diagnostic::is_error).collect();
+            let Some(parsed) = parsed.filter(|_| errors.is_empty()) else {
+                diagnostics.extend(errors);
+                continue;
+            };
             if let Some(first) = entries.iter().find(|e| e.blueprint.id == parsed.blueprint.id) {
                 diagnostics.push(Diagnostic::error(
                     Location::file(&folder.blueprint_file.label),

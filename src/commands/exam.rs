@@ -146,6 +146,12 @@ pub fn resume(config: &Config, options: &ResumeOptions) -> Result<i32> {
         return Err(crate::store::StoreError::AlreadyFinished(id).into());
     }
     let catalog = Catalog::open(&config.bank_dirs)?;
+    if catalog.find(&stored.exam).is_err() {
+        return Err(Error::Usage(format!(
+            "attempt {id} is an attempt at exam {:?}, which is not loaded; pass the --bank-dir it came from",
+            stored.exam
+        )));
+    }
     let exam = catalog.load_by_id(&stored.exam)?;
     let paper: Vec<PaperItem> = stored.items.iter().map(|i| i.paper.clone()).collect();
     let now = clock.now();
@@ -192,7 +198,10 @@ fn run_attempt(
     json: bool,
     clock: &dyn crate::exam::clock::Clock,
 ) -> Result<i32> {
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    // rustyline cannot edit on a "dumb" terminal (and then the deadline could not
+    // interrupt it): such terminals get the scripted reader, which honours the deadline.
+    let dumb = std::env::var("TERM").map_or(true, |t| t.is_empty() || t == "dumb");
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb;
     let paper: Vec<PaperItem> = stored.items.iter().map(|i| i.paper.clone()).collect();
     // With --json, stdout carries only the result; the session goes to stderr.
     let stdout = std::io::stdout();

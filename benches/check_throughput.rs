@@ -1,0 +1,131 @@
+//! `cargo bench --bench check_throughput`: generates a synthetic bank of 10,000 questions
+//! (about 25 MB of TOML) and compares, in one run, the throughput of
+//!   1. a bare `toml::from_str::<toml::Table>` of the same files (the floor: parsing only),
+//!   2. proctor's full check (parse with spans, validate, cross-file checks) in-process,
+//!   3. `proctor check PATH` as a user runs it (the real binary, end to end).
+//!
+//! The target (issue 2): check at no less than 75 % of the bare parse's throughput.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use proctor::bank::source;
+
+const QUESTIONS: usize = 10_000;
+const FILES: usize = 20;
+const RUNS: usize = 5;
+
+fn generate(dir: &Path) -> u64 {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("exam.toml"),
+        "format = 1\nid = \"synthetic\"\ncode = \"SYN-01\"\ntitle = \"Synthetic\"\nvendor = \"Bench\"\n\
+         level = \"associate\"\nexam_questions = 65\nscored_questions = 50\nminutes = 130\npassing_score = 720\n\
+         [status]\nstate = \"active\"\ndate = \"2026-01-01\"\n\
+         [[domain]]\nid = \"a\"\nname = \"A\"\nweight = 50\n[[domain]]\nid = \"b\"\nname = \"B\"\nweight = 50\n",
+    )
+    .unwrap();
+    let filler = "The company runs a fleet of services across several accounts and Regions and must keep \
+                  costs predictable while meeting strict availability and security requirements. ";
+    let mut total = 0;
+    for f in 0..FILES {
+        let mut text = String::new();
+        for n in 0..QUESTIONS / FILES {
+            let id = f * (QUESTIONS / FILES) + n;
+            let multi = id.is_multiple_of(4);
+            text.push_str(&format!(
+                "[[question]]\nid = \"q-{id:05}\"\ndomain = \"{}\"\nkind = \"{}\"\ndifficulty = \"medium\"\n\
+                 tags = [\"s3\", \"iam\", \"kms\"]\nstem = \"\"\"\n{}{}\n\nWhich solution meets these requirements?\"\"\"\n\
+                 explanation = \"\"\"\n{}{}\"\"\"\nreferences = [\"https://docs.aws.amazon.com/example/{id}.html\"]\n\n",
+                if id.is_multiple_of(2) { "a" } else { "b" },
+                if multi { "multiple-response" } else { "multiple-choice" },
+                filler.repeat(6),
+                id,
+                filler.repeat(4),
+                id
+            ));
+            for k in 0..if multi { 5 } else { 4 } {
+                let correct = k == 0 || (multi && k == 1);
+                text.push_str(&format!(
+                    "[[question.option]]\ntext = \"Option {k} for question {id}: use a managed service with a policy that fits the constraint.\"\n\
+                     correct = {correct}\nrationale = \"{}\"\n\n",
+                    filler.repeat(2).trim()
+                ));
+            }
+        }
+        total += text.len() as u64;
+        std::fs::write(dir.join(format!("questions-{f:02}.toml")), text).unwrap();
+    }
+    total
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/synthetic");
+    let bytes = generate(&dir);
+    let files: Vec<String> = (0..FILES)
+        .map(|f| std::fs::read_to_string(dir.join(format!("questions-{f:02}.toml"))).unwrap())
+        .collect();
+    let mb = bytes as f64 / 1e6;
+    println!("synthetic bank: {QUESTIONS} questions, {mb:.1} MB in {FILES} files");
+
+    let bare = median(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                for text in &files {
+                    let table: toml::Table = toml::from_str(text).unwrap();
+                    std::hint::black_box(table);
+                }
+                start.elapsed()
+            })
+            .collect(),
+    );
+    let check = median(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                let folders = source::folders_at(&dir).unwrap();
+                let diagnostics = source::check_folders(&folders);
+                assert!(diagnostics.iter().all(|d| !d.is_error()), "{:?}", diagnostics.first());
+                start.elapsed()
+            })
+            .collect(),
+    );
+    let binary = median(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                let status = Command::new(env!("CARGO_BIN_EXE_proctor"))
+                    .args(["check", dir.to_str().unwrap()])
+                    .stdout(std::process::Stdio::null())
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+                start.elapsed()
+            })
+            .collect(),
+    );
+    let rate = |d: Duration| mb / d.as_secs_f64();
+    println!("bare toml::from_str::<Table>: {:>7.1} ms  {:>6.1} MB/s", bare.as_secs_f64() * 1e3, rate(bare));
+    println!(
+        "check (in-process):           {:>7.1} ms  {:>6.1} MB/s",
+        check.as_secs_f64() * 1e3,
+        rate(check)
+    );
+    println!(
+        "proctor check (binary):       {:>7.1} ms  {:>6.1} MB/s",
+        binary.as_secs_f64() * 1e3,
+        rate(binary)
+    );
+    println!(
+        "check / bare throughput: {:.0} % in-process, {:.0} % binary (target >= 75 %)",
+        100.0 * rate(check) / rate(bare),
+        100.0 * rate(binary) / rate(bare)
+    );
+}

@@ -1,0 +1,317 @@
+//! `proctor exam` and `proctor resume` through scripted stdin: exact scores from fixed
+//! seeds, resuming after EOF and after kill -9, and the deadline.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::util::{Run, Test, tiny_bank};
+
+fn exam(test: Test, extra: &[&str], script: &str) -> (Test, Run) {
+    let bank = tiny_bank();
+    let mut args = vec!["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--json"];
+    args.extend_from_slice(extra);
+    let test = test.args(&args).stdin(script);
+    let run = test.run();
+    (test, run)
+}
+
+/// The key, as letters per position, of the tiny exam with `seed` (from a submitted run).
+fn key(seed: &str) -> Vec<String> {
+    let (_, run) = exam(Test::new(), &["--seed", seed], "submit\n");
+    let result = run.json();
+    result["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["correct_response"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn answers(letters: &[String]) -> String {
+    letters.iter().map(|l| format!("{}\n", l.to_lowercase())).collect()
+}
+
+#[test]
+fn nothing_answered_scores_nothing() {
+    let (_, run) = exam(Test::new(), &["--seed", "7"], "submit\n");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let result = run.json();
+    assert_eq!(result["mode"], "exam");
+    assert_eq!(result["exam"], "tiny");
+    assert_eq!(result["seed"], 7);
+    assert_eq!(result["total"], 5);
+    assert_eq!(result["correct"], 0);
+    assert_eq!(result["scaled_score"], 100);
+    assert_eq!(result["passing_score"], 720);
+    assert_eq!(result["passed"], false);
+    assert_eq!(result["end_reason"], "submitted");
+    let questions = result["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 5);
+    for (i, q) in questions.iter().enumerate() {
+        assert_eq!(q["position"], i + 1);
+        assert_eq!(q["response"], "");
+        assert_eq!(q["correct"], false);
+        assert!(!q["correct_response"].as_str().unwrap().is_empty());
+    }
+    // Domain quotas from the weights 60/40 of 5 questions: 3 and 2.
+    let domains = result["domains"].as_array().unwrap();
+    assert_eq!((domains[0]["id"].as_str(), domains[0]["total"].as_u64()), (Some("alpha"), Some(3)));
+    assert_eq!((domains[1]["id"].as_str(), domains[1]["total"].as_u64()), (Some("beta"), Some(2)));
+    assert_eq!(domains[0]["classification"], "Needs improvement");
+}
+
+#[test]
+fn answering_from_the_key_passes_with_full_marks() {
+    let key = key("11");
+    let (_, run) = exam(Test::new(), &["--seed", "11"], &(answers(&key) + "submit\n"));
+    let result = run.json();
+    assert_eq!(result["correct"], 5, "{}", run.stderr);
+    assert_eq!(result["scaled_score"], 1000);
+    assert_eq!(result["passed"], true);
+    for d in result["domains"].as_array().unwrap() {
+        assert_eq!(d["classification"], "Meets competencies");
+        assert_eq!(d["percent"], 100.0);
+    }
+    // The text report is on stderr with --json.
+    assert!(run.stderr.contains("Result: PASS"), "{}", run.stderr);
+    assert!(run.stderr.contains("Nothing missed."), "{}", run.stderr);
+}
+
+#[test]
+fn the_seed_reproduces_questions_and_letters() {
+    let bank = tiny_bank();
+    let a = exam(Test::new(), &["--seed", "99"], "submit\n").1.json();
+    let b = exam(Test::new(), &["--seed", "99"], "submit\n").1.json();
+    let strip = |v: &Value| {
+        v["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| (q["id"].clone(), q["correct_response"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&a), strip(&b));
+    let different: Vec<Value> =
+        (0..8).map(|s| exam(Test::new(), &["--seed", &s.to_string()], "submit\n").1.json()).collect();
+    assert!(different.iter().any(|r| strip(r) != strip(&a)), "seeds should vary the paper");
+    assert!(bank.exists());
+}
+
+#[test]
+fn multiple_response_half_right_gets_no_credit() {
+    let key = key("5");
+    let multi = key.iter().position(|k| k.len() == 2).expect("the multiple-response question is drawn");
+    let right = key[multi].chars().next().unwrap();
+    let wrong = ('A'..='E').find(|c| !key[multi].contains(*c)).unwrap();
+    let mut script = answers(&key);
+    // Go back and give one right and one wrong letter, then only one letter (refused).
+    script.push_str(&format!("goto {}\n{right}{wrong}\ngoto {}\n{right}\nsubmit\n", multi + 1, multi + 1));
+    let (_, run) = exam(Test::new(), &["--seed", "5"], &script);
+    let result = run.json();
+    let q = &result["questions"][multi];
+    assert_eq!(
+        q["response"].as_str().unwrap(),
+        format!("{right}{wrong}")
+            .chars()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<String>()
+    );
+    assert_eq!(q["correct"], false);
+    assert_eq!(result["correct"], 4);
+    assert!(run.stderr.contains("this question needs exactly 2 options; you gave 1"), "{}", run.stderr);
+}
+
+#[test]
+fn unscored_items_do_not_count() {
+    let key = key("3");
+    let (_, run) = exam(Test::new(), &["--seed", "3", "--unscored"], &(answers(&key) + "submit\n"));
+    let result = run.json();
+    // The tiny exam has 5 questions, 4 scored: one is unscored.
+    assert_eq!(result["total"], 4, "{}", run.stdout);
+    let unscored = result["questions"].as_array().unwrap().iter().filter(|q| q["scored"] == false).count();
+    assert_eq!(unscored, 1);
+}
+
+#[test]
+fn commands_flag_strike_review_and_navigate() {
+    let script =
+        "fl\nx b\nreview flagged\nnext\nprev\nreview unanswered\ntime\nhelp\nbogus\ngoto 9\nsubmit\n";
+    let (_, run) = exam(Test::new(), &["--seed", "1"], script);
+    let result = run.json();
+    assert_eq!(result["questions"][0]["flagged"], true);
+    let out = &run.stderr;
+    assert!(out.contains("Question 1 flagged for review."), "{out}");
+    assert!(out.contains("B. [struck out] "), "{out}");
+    assert!(out.contains("Review: 1 flagged questions"), "{out}");
+    assert!(out.contains("`bogus` is not an answer (options are a to d) nor a command"), "{out}");
+    assert!(out.contains("there is no question 9; questions are 1 to 5"), "{out}");
+    assert!(out.contains("9:5"), "time left shown: {out}");
+    assert!(out.contains("strike X"), "help shown: {out}");
+}
+
+#[test]
+fn eof_saves_and_resume_continues() {
+    let key = key("21");
+    let test = Test::new();
+    let (test, run) = exam(test, &["--seed", "21"], &answers(&key[..2]));
+    assert_eq!(run.status, 0);
+    assert!(run.stdout.is_empty(), "no result yet: {}", run.stdout);
+    assert!(
+        run.stderr.contains("Saved attempt 1: 2 of 5 answered. Continue with `proctor resume 1`"),
+        "{}",
+        run.stderr
+    );
+    let bank = tiny_bank();
+    let resume = test
+        .args(["--bank-dir", bank.to_str().unwrap(), "resume", "--json"])
+        .stdin(&(answers(&key[2..]) + "submit\n"));
+    let run = resume.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let result = run.json();
+    assert_eq!(result["attempt"], 1);
+    assert_eq!(result["correct"], 5);
+    // A finished attempt cannot be resumed.
+    let again = resume.args(["--bank-dir", bank.to_str().unwrap(), "resume", "1"]).stdin("").run();
+    assert_eq!(again.status, 2);
+    assert!(again.stderr.contains("attempt 1 is already finished"), "{}", again.stderr);
+}
+
+#[test]
+fn kill_9_loses_nothing_that_was_confirmed() {
+    let key = key("8");
+    let bank = tiny_bank();
+    let test = Test::new().args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "8"]);
+    let mut child =
+        test.command().stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    writeln!(stdin, "{}\nfl\n{}", key[0], key[1]).unwrap();
+    stdin.flush().unwrap();
+    // Wait until the second answer is confirmed, then kill without warning.
+    let mut seen = String::new();
+    let mut line = String::new();
+    while !seen.contains("Question 2: answer") {
+        line.clear();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            panic!("proctor ended early: {seen}");
+        }
+        seen.push_str(&line);
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    drop(stdin);
+    let run = test.args(["--bank-dir", bank.to_str().unwrap(), "resume", "--json"]).stdin("submit\n").run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let result = run.json();
+    assert_eq!(result["questions"][0]["response"].as_str().unwrap(), key[0]);
+    assert_eq!(result["questions"][1]["response"].as_str().unwrap(), key[1]);
+    assert_eq!(result["questions"][1]["flagged"], true);
+    assert_eq!(result["correct"], 2);
+}
+
+#[test]
+fn an_idle_script_is_ended_and_scored_at_the_deadline() {
+    let bank = tiny_bank();
+    let test = Test::new().args([
+        "--bank-dir",
+        bank.to_str().unwrap(),
+        "exam",
+        "tiny",
+        "--json",
+        "--time-limit",
+        "2s",
+    ]);
+    let mut child =
+        test.command().stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "b").unwrap();
+    stdin.flush().unwrap();
+    // Keep stdin open and idle: the deadline alone must end the attempt.
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the deadline never ended the session");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert!(status.success());
+    let result: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["end_reason"], "time-up");
+    assert_eq!(result["questions"][0]["response"], "B");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Time is up"));
+}
+
+#[test]
+fn answers_after_the_deadline_do_not_count() {
+    // A fake clock that moves 20 s per reading, with a 3-minute limit: the first answers
+    // land in time, the rest after the deadline. (Seed 2 puts the multiple-response
+    // question first.)
+    let script = "ab\na\na\na\na\nsubmit\n";
+    let (_, run) = exam(
+        Test::new().env("PROCTOR_FAKE_CLOCK", "1000000+20000"),
+        &["--seed", "2", "--time-limit", "3m"],
+        script,
+    );
+    let result = run.json();
+    assert_eq!(result["end_reason"], "time-up", "{}", run.stderr);
+    let responses: Vec<&str> =
+        result["questions"].as_array().unwrap().iter().map(|q| q["response"].as_str().unwrap()).collect();
+    assert_eq!(responses, ["AB", "A", "A", "", ""]);
+    assert_eq!(result["seconds_used"], 180.0);
+    assert_eq!(result["started_at"], "1970-01-01T00:16:40Z");
+}
+
+#[test]
+fn resume_after_the_deadline_scores_at_once() {
+    let bank = tiny_bank();
+    let test = Test::new()
+        .env("PROCTOR_FAKE_CLOCK", "1000000")
+        .args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "4", "--time-limit", "1m"])
+        .stdin("b\n");
+    test.run();
+    let later = test
+        .env("PROCTOR_FAKE_CLOCK", "9000000")
+        .args(["--bank-dir", bank.to_str().unwrap(), "resume", "--json"])
+        .stdin("a\nsubmit\n");
+    let run = later.run();
+    let result = run.json();
+    assert_eq!(result["end_reason"], "time-up");
+    assert_eq!(result["questions"][0]["response"], "B");
+    assert_eq!(result["questions"][1]["response"], "");
+    assert_eq!(result["seconds_used"], 60.0);
+}
+
+#[test]
+fn a_damaged_store_is_reported_and_left_untouched() {
+    let test = Test::new();
+    let db = test.write("data/proctor.db", "definitely not SQLite ".repeat(200));
+    let before = std::fs::read(&db).unwrap();
+    let (test, run) = exam(test, &[], "submit\n");
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("proctor.db is damaged or not a proctor database"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    drop(test);
+}
+
+#[test]
+fn bank_text_escapes_never_reach_the_terminal() {
+    let test = Test::new();
+    let blueprint = std::fs::read_to_string(tiny_bank().join("exam.toml")).unwrap();
+    let questions = std::fs::read_to_string(tiny_bank().join("questions.toml")).unwrap();
+    test.write("evil/tiny/exam.toml", blueprint);
+    test.write(
+        "evil/tiny/questions.toml",
+        questions.replace("Option 1 of question 1", "Option \\u001b[2J one"),
+    );
+    let run = test.args(["--bank-dir", "evil", "exam", "tiny"]).stdin("submit\n").run();
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("control character U+001B"), "{}", run.stderr);
+    assert!(!run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'));
+}

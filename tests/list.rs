@@ -1,0 +1,54 @@
+//! `proctor list`: the exams for people and as JSON.
+
+use crate::util::{Test, tiny_bank};
+
+#[test]
+fn lists_the_shipped_exams_as_json() {
+    let run = Test::new().args(["list", "--json"]).run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let exams = run.json();
+    let saa = exams.as_array().unwrap().iter().find(|e| e["id"] == "saa-c03").expect("saa-c03 listed");
+    assert_eq!(saa["code"], "SAA-C03");
+    assert_eq!(saa["status"], "active");
+    assert_eq!(saa["exam_questions"], 65);
+    assert_eq!(saa["minutes"], 130);
+    assert_eq!(saa["passing_score"], 720);
+    let domains = saa["domains"].as_array().unwrap();
+    let weights: Vec<u64> = domains.iter().map(|d| d["weight"].as_u64().unwrap()).collect();
+    assert_eq!(weights, [30, 26, 24, 20]);
+    let per_domain: u64 = domains.iter().map(|d| d["questions"].as_u64().unwrap()).sum();
+    assert_eq!(per_domain, saa["questions"].as_u64().unwrap());
+    assert!(saa["questions"].as_u64().unwrap() >= 20);
+}
+
+#[test]
+fn lists_for_people_and_adds_bank_dirs() {
+    let run = Test::new().args(["--bank-dir", tiny_bank().to_str().unwrap(), "list"]).run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("saa-c03"), "{}", run.stdout);
+    assert!(run.stdout.contains("tiny"), "{}", run.stdout);
+    assert!(run.stdout.contains("alpha 60% (4 q)"), "{}", run.stdout);
+}
+
+#[test]
+fn works_from_any_folder_because_banks_are_embedded() {
+    // The test runs in an empty temporary folder: nothing to read from disk.
+    let run = Test::new().args(["list"]).run();
+    assert_eq!(run.status, 0);
+    assert!(run.stdout.contains("clf-c02"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let run = Test::new().args(["lsit"]).run();
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("unrecognized subcommand"), "{}", run.stderr);
+    let run = Test::new().args(["exam", "saa-c03", "--time-limit", "soon"]).run();
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("not a duration"), "{}", run.stderr);
+    let run = Test::new().args(["exam", "nope"]).run();
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("no exam \"nope\"; available:"), "{}", run.stderr);
+    let run = Test::new().args(["--help"]).run();
+    assert_eq!(run.status, 0);
+}

@@ -1,0 +1,69 @@
+//! The real interactive prompt in a pseudo-terminal: answering, flagging, the review
+//! screen, the countdown, Ctrl-C, and the deadline interrupting an idle prompt.
+
+use rexpect::session::{PtySession, spawn_command};
+
+use crate::util::{Test, tiny_bank};
+
+/// Starts `proctor exam tiny` in a pty with a 20 s expect timeout (2-core CI is slow).
+fn start(test: &Test, extra: &[&str]) -> PtySession {
+    let bank = tiny_bank();
+    let mut args = vec!["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "4"];
+    args.extend_from_slice(extra);
+    let mut command = test.command();
+    command.args(&args);
+    command.env("TERM", "xterm");
+    spawn_command(command, Some(20_000)).expect("spawn proctor in a pty")
+}
+
+#[test]
+fn answer_flag_review_and_countdown_at_the_real_prompt() {
+    let test = Test::new();
+    let mut p = start(&test, &[]);
+    p.exp_string("Question 1 of 5").unwrap();
+    // The prompt shows position, progress and the countdown.
+    p.exp_regex(r"\[1/5 \| answered 0 \| flagged 0 \| 9:5\d left\] > ").unwrap();
+    p.send_line("b").unwrap();
+    p.exp_string("Question 1: answer B saved.").unwrap();
+    p.exp_string("Question 2 of 5").unwrap();
+    p.send_line("flag").unwrap();
+    p.exp_string("Question 2 flagged for review.").unwrap();
+    p.exp_regex(r"\[2/5 \| answered 1 \| flagged 1 \| ").unwrap();
+    p.send_line("review").unwrap();
+    p.exp_string("1  answered B").unwrap();
+    p.exp_string("2  unanswered  [flagged]  <- current").unwrap();
+    // Submitting with unanswered questions asks first.
+    p.send_line("submit").unwrap();
+    p.exp_string("4 unanswered and 1 flagged. Submit now? [y/N]").unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("Not submitted.").unwrap();
+    p.send_line("submit").unwrap();
+    p.exp_string("Submit now?").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("TINY-01 mock exam: attempt 1").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn ctrl_c_offers_to_save_and_quit() {
+    let test = Test::new();
+    let mut p = start(&test, &[]);
+    p.exp_string("Question 1 of 5").unwrap();
+    p.exp_string("] > ").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("Save and quit?").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("Saved attempt 1").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn the_deadline_interrupts_an_idle_prompt() {
+    let test = Test::new();
+    let mut p = start(&test, &["--time-limit", "3s"]);
+    p.exp_string("Question 1 of 5").unwrap();
+    // Type nothing: the attempt must end on its own.
+    p.exp_string("Time is up").unwrap();
+    p.exp_string("Result: FAIL").unwrap();
+    p.exp_eof().unwrap();
+}
