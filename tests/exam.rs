@@ -221,6 +221,8 @@ fn an_idle_script_is_ended_and_scored_at_the_deadline() {
         bank.to_str().unwrap(),
         "exam",
         "tiny",
+        "--seed",
+        "4",
         "--json",
         "--time-limit",
         "2s",
