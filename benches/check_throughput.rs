@@ -2,6 +2,8 @@
 //! (about 25 MB of TOML) and compares, in one run, the throughput of
 //!   1. a bare `toml::from_str::<toml::Table>` of the same files (the floor: parsing only),
 //!   2. proctor's full check (parse with spans, validate, cross-file checks) in-process,
+//!      files parsed on every core as `proctor check` does (and, for reference, the
+//!      per-file parse on one thread),
 //!   3. `proctor check PATH` as a user runs it (the real binary, end to end).
 //!
 //! The target (issue 2): check at no less than 75 % of the bare parse's throughput.
@@ -40,9 +42,9 @@ fn generate(dir: &Path) -> u64 {
                  explanation = \"\"\"\n{}{}\"\"\"\nreferences = [\"https://docs.aws.amazon.com/example/{id}.html\"]\n\n",
                 if id.is_multiple_of(2) { "a" } else { "b" },
                 if multi { "multiple-response" } else { "multiple-choice" },
-                filler.repeat(6),
-                id,
                 filler.repeat(4),
+                id,
+                filler.repeat(2),
                 id
             ));
             for k in 0..if multi { 5 } else { 4 } {
@@ -50,7 +52,7 @@ fn generate(dir: &Path) -> u64 {
                 text.push_str(&format!(
                     "[[question.option]]\ntext = \"Option {k} for question {id}: use a managed service with a policy that fits the constraint.\"\n\
                      correct = {correct}\nrationale = \"{}\"\n\n",
-                    filler.repeat(2).trim()
+                    filler.trim()
                 ));
             }
         }
@@ -85,6 +87,23 @@ fn main() {
                 start.elapsed()
             })
             .collect(),
+    );
+    let typed = median(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                for text in &files {
+                    let parsed = proctor::bank::parse::parse_questions("f", text.as_bytes(), None);
+                    std::hint::black_box(parsed);
+                }
+                start.elapsed()
+            })
+            .collect(),
+    );
+    println!(
+        "parse_questions, one thread:   {:>7.1} ms  {:>6.1} MB/s",
+        typed.as_secs_f64() * 1e3,
+        mb / typed.as_secs_f64()
     );
     let check = median(
         (0..RUNS)

@@ -5,6 +5,12 @@
 /// characters other than newline and tab (which covers ESC and so every escape sequence,
 /// DEL and the C1 controls), and the bidirectional overrides that can reorder what is shown.
 pub fn forbidden_char(text: &str) -> Option<char> {
+    // Fast path: every forbidden character starts with a byte below 0x20, 0x7F (DEL),
+    // 0xC2 (C1 controls) or 0xE2 (the bidi overrides); most text has none of them.
+    let suspicious = |b: &u8| (*b < 0x20 && *b != b'\n' && *b != b'\t') || matches!(*b, 0x7f | 0xc2 | 0xe2);
+    if !text.as_bytes().iter().any(suspicious) {
+        return None;
+    }
     text.chars().find(|&c| is_forbidden(c))
 }
 

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::diagnostic::{Diagnostic, Location};
+use super::diagnostic::{Diagnostic, LineIndex, Location};
 use super::raw::{RawBlueprint, RawOption, RawQuestion, RawQuestionFile};
 use super::{Blueprint, Choice, Domain, Kind, Question, Status};
 use crate::text;
@@ -31,13 +31,17 @@ pub struct LocatedQuestion {
 /// Collects diagnostics for one file, turning byte spans into `line:col`.
 struct FileReport<'a> {
     path: &'a str,
-    source: &'a str,
+    lines: LineIndex<'a>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> FileReport<'a> {
+    fn new(path: &'a str, source: &'a str) -> Self {
+        FileReport { path, lines: LineIndex::new(source), diagnostics: Vec::new() }
+    }
+
     fn at(&self, span: &Range<usize>) -> Location {
-        Location::of_span(self.path, self.source, span)
+        self.lines.locate(self.path, span.start)
     }
 
     fn error(&mut self, span: &Range<usize>, message: impl Into<String>) {
@@ -93,6 +97,11 @@ fn deserialize<T: serde::de::DeserializeOwned>(path: &str, source: &str) -> Resu
     })
 }
 
+/// `needle` (ASCII, lower-case) in `haystack`, ignoring ASCII case, without allocating.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn is_slug(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
@@ -126,7 +135,7 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
         Ok(raw) => raw,
         Err(d) => return (None, vec![d]),
     };
-    let mut report = FileReport { path, source, diagnostics: Vec::new() };
+    let mut report = FileReport::new(path, source);
 
     if *raw.format.get_ref() != FORMAT_VERSION {
         report.error(
@@ -257,7 +266,7 @@ pub fn parse_questions(
         Ok(file) => file,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    let mut report = FileReport { path, source, diagnostics: Vec::new() };
+    let mut report = FileReport::new(path, source);
     if file.questions.is_empty() {
         report.warning(&(0..0), "no [[question]] in this file");
     }
@@ -295,7 +304,7 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
         );
     }
     report.check_not_empty(&q.stem, "stem");
-    if q.stem.get_ref().to_ascii_lowercase().contains("(select ") {
+    if contains_ignore_case(q.stem.get_ref(), "(select ") {
         report.warning(
             &q.stem.span(),
             format!("question {id}: the stem says \"Select N\"; proctor adds it from the key"),

@@ -68,7 +68,8 @@ impl BankFile {
                     Diagnostic::error(Location::file(&self.label), format!("cannot read: {e}"))
                 };
                 let file = fs::File::open(path).map_err(fail)?;
-                let mut bytes = Vec::new();
+                let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES + 1);
+                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
                 // Read one byte past the limit to tell "too large" without reading it all.
                 file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(fail)?;
                 if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -243,21 +244,54 @@ fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
             None
         }
     };
+    let domains = blueprint.as_ref().map(|b| &b.blueprint);
     let mut questions = Vec::new();
-    for file in &folder.question_files {
-        match file.read() {
-            Ok(bytes) => {
-                let (parsed, found) =
-                    parse::parse_questions(&file.label, &bytes, blueprint.as_ref().map(|b| &b.blueprint));
-                questions.extend(parsed);
-                diagnostics.extend(found);
-            }
-            Err(d) => diagnostics.push(d),
-        }
+    for (parsed, found) in parse_files_in_parallel(&folder.question_files, domains) {
+        questions.extend(parsed);
+        diagnostics.extend(found);
     }
     diagnostics.extend(validate::check_exam(blueprint.as_ref(), &questions));
     diagnostic::sort(&mut diagnostics);
     (blueprint.map(|b| (b, questions)), diagnostics)
+}
+
+type ParsedFile = (Vec<parse::LocatedQuestion>, Vec<Diagnostic>);
+
+/// Parses question files on every core (files are independent), keeping file order.
+fn parse_files_in_parallel(files: &[BankFile], blueprint: Option<&Blueprint>) -> Vec<ParsedFile> {
+    let parse_one = |file: &BankFile| -> ParsedFile {
+        match file.read() {
+            Ok(bytes) => parse::parse_questions(&file.label, &bytes, blueprint),
+            Err(d) => (Vec::new(), vec![d]),
+        }
+    };
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len());
+    if workers <= 1 {
+        return files.iter().map(parse_one).collect();
+    }
+    let mut results: Vec<Option<ParsedFile>> = (0..files.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .enumerate()
+                        .skip(worker)
+                        .step_by(workers)
+                        .map(|(i, file)| (i, parse_one(file)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            // A worker only panics on a bug; re-raise it rather than hide it.
+            for (i, parsed) in handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
+                results[i] = Some(parsed);
+            }
+        }
+    });
+    results.into_iter().flatten().collect()
 }
 
 /// One loadable exam: its folder and its parsed blueprint.

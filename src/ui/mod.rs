@@ -6,7 +6,12 @@ pub mod render;
 pub mod runner;
 pub mod terminal;
 
-/// The width to wrap text to: `COLUMNS` when set, else 80; kept between 40 and 100.
+/// The width to wrap text to: the terminal's width (stdout, stderr or stdin), else `COLUMNS`,
+/// else 80; kept between 40 and 100 (long lines are hard to read).
 pub fn text_width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(80).clamp(40, 100)
+    let terminal = terminal_size::terminal_size().map(|(w, _)| usize::from(w.0));
+    terminal
+        .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()))
+        .unwrap_or(80)
+        .clamp(40, 100)
 }
