@@ -40,6 +40,102 @@ pub enum Command {
     Exam(ExamArgs),
     /// Continue an interrupted attempt, with the clock it had
     Resume(ResumeArgs),
+    /// Untimed practice with feedback after each answer, unseen and missed questions first
+    Drill(DrillArgs),
+    /// Re-ask missed questions that are due (spaced repetition), with feedback
+    Review(ReviewArgs),
+    /// Past attempts, newest first
+    History(HistoryArgs),
+    /// Walk through a finished attempt: answers, key, rationales, explanations
+    Show(ShowArgs),
+    /// Per-domain accuracy and trend, pace, most-missed questions, readiness
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// The exam id, as `proctor list` shows it
+    pub exam: String,
+
+    /// Only this domain (repeatable); ids as `proctor list` shows them
+    #[arg(long = "domain", value_name = "ID")]
+    pub domains: Vec<String>,
+
+    /// Only questions with this tag (repeatable; any of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// How many questions
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: u32,
+
+    /// Seed for choosing among equals and shuffling
+    #[arg(long)]
+    pub seed: Option<u64>,
+
+    /// An optional time limit, e.g. 15m
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub time_limit: Option<u64>,
+
+    /// When the drill ends, print the result as JSON on stdout (the session goes to stderr)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Only this exam [default: the exam with the most questions due]
+    pub exam: Option<String>,
+
+    /// Every question still being learned, due or not
+    #[arg(long, conflicts_with = "attempt")]
+    pub all: bool,
+
+    /// The questions missed in this attempt
+    #[arg(long, value_name = "ID")]
+    pub attempt: Option<i64>,
+
+    /// Seed for the order and option letters
+    #[arg(long)]
+    pub seed: Option<u64>,
+
+    /// Print the result as JSON on stdout (the session goes to stderr)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this exam
+    pub exam: Option<String>,
+
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The attempt id, as `proctor history` shows it
+    pub attempt: i64,
+
+    /// Only these questions
+    #[arg(long, value_enum)]
+    pub only: Option<crate::commands::history::Only>,
+
+    /// Print the result object as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only this exam [default: every exam with attempts]
+    pub exam: Option<String>,
+
+    /// Print JSON instead of charts
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

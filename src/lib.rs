@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod exam;
 pub mod store;
+pub mod study;
 pub mod text;
 pub mod ui;
 
@@ -72,6 +73,46 @@ fn dispatch(cli: Cli) -> Result<i32> {
                     json: args.json,
                 },
             );
+        }
+        Command::Drill(args) => {
+            drop(out);
+            return commands::drill::run(
+                &config,
+                &commands::drill::DrillOptions {
+                    exam: args.exam,
+                    domains: args.domains,
+                    tags: args.tags,
+                    count: args.count as usize,
+                    seed: args.seed,
+                    time_limit_secs: args.time_limit,
+                    json: args.json,
+                },
+            );
+        }
+        Command::Review(args) => {
+            drop(out);
+            return commands::review::run(
+                &config,
+                &commands::review::ReviewOptions {
+                    exam: args.exam,
+                    all: args.all,
+                    attempt: args.attempt,
+                    seed: args.seed,
+                    json: args.json,
+                },
+            );
+        }
+        Command::History(args) => {
+            commands::history::history(&config, args.exam.as_deref(), args.json, &mut out)?;
+            0
+        }
+        Command::Show(args) => {
+            commands::history::show(&config, args.attempt, args.only, args.json, &mut out)?;
+            0
+        }
+        Command::Stats(args) => {
+            commands::stats::run(&config, args.exam.as_deref(), args.json, &mut out)?;
+            0
         }
         Command::Resume(args) => {
             drop(out);

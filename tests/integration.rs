@@ -6,4 +6,5 @@ mod exam;
 mod list;
 #[cfg(unix)]
 mod pty;
+mod study;
 mod util;

@@ -1,6 +1,11 @@
 //! One module per subcommand. Each takes the resolved `Config` and writes to the given
 //! output; none of them parses arguments.
 
+pub mod attempt;
 pub mod check;
+pub mod drill;
 pub mod exam;
+pub mod history;
 pub mod list;
+pub mod review;
+pub mod stats;

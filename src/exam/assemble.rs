@@ -40,7 +40,7 @@ fn below(rng: &mut ChaCha8Rng, bound: usize) -> usize {
 }
 
 /// Fisher-Yates on our own bounded sampling (see `below`).
-fn shuffle<T>(rng: &mut ChaCha8Rng, items: &mut [T]) {
+pub fn shuffle<T>(rng: &mut ChaCha8Rng, items: &mut [T]) {
     for i in (1..items.len()).rev() {
         let j = below(rng, i + 1);
         items.swap(i, j);
@@ -138,6 +138,31 @@ pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
         note
     });
     Paper { items, shortfall }
+}
+
+/// A paper of exactly these questions (drill, review): sorted by id first, so the same set
+/// and seed always give the same order and option letters, whatever order they came in.
+pub fn assemble_set(exam: &Exam, ids: &[String], seed: u64) -> Paper {
+    let mut ids: Vec<&String> = ids.iter().filter(|id| exam.question(id).is_some()).collect();
+    ids.sort();
+    ids.dedup();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    shuffle(&mut rng, &mut ids);
+    let items = ids
+        .into_iter()
+        .filter_map(|id| exam.question(id))
+        .map(|question| {
+            let mut order: Vec<usize> = (0..question.options.len()).collect();
+            shuffle(&mut rng, &mut order);
+            PaperItem {
+                question_id: question.id.clone(),
+                domain: question.domain.clone(),
+                option_order: order,
+                scored: true,
+            }
+        })
+        .collect();
+    Paper { items, shortfall: None }
 }
 
 #[cfg(test)]
@@ -243,6 +268,18 @@ mod tests {
 
     const GOLDEN_IDS: [&str; 4] = ["d1-001", "d1-000", "d0-003", "d0-004"];
     const GOLDEN_ORDERS: [&[usize]; 4] = [&[2, 1, 0, 3], &[0, 1, 3, 2], &[0, 1, 2, 4, 3], &[3, 0, 2, 1]];
+
+    #[test]
+    fn a_set_paper_depends_on_the_set_and_seed_not_the_order_given() {
+        let exam = sample_exam(&[(50, 5), (50, 5)], 10);
+        let ids: Vec<String> = ["d1-002", "d0-001", "d0-004"].iter().map(|s| s.to_string()).collect();
+        let mut reversed = ids.clone();
+        reversed.reverse();
+        let a = assemble_set(&exam, &ids, 9);
+        assert_eq!(a, assemble_set(&exam, &reversed, 9));
+        assert_eq!(a.items.len(), 3);
+        assert!(assemble_set(&exam, &["nope".to_string()], 9).items.is_empty());
+    }
 
     proptest! {
         #[test]

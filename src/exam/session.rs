@@ -83,6 +83,8 @@ pub struct Session {
     /// When time was last counted towards the current question.
     pub last_tick: Millis,
     pub ended: Option<(Millis, EndReason)>,
+    /// Drill and review give feedback after each answer, so an answer cannot be changed.
+    pub lock_answers: bool,
 }
 
 /// A state-changing action (the command language's other commands only look).
@@ -101,7 +103,16 @@ pub enum Action {
 impl Session {
     pub fn new(shapes: Vec<ItemShape>, started_at: Millis, deadline: Option<Millis>) -> Self {
         let items = vec![ItemState::default(); shapes.len()];
-        Session { shapes, items, position: 0, started_at, deadline, last_tick: started_at, ended: None }
+        Session {
+            shapes,
+            items,
+            position: 0,
+            started_at,
+            deadline,
+            last_tick: started_at,
+            ended: None,
+            lock_answers: false,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -118,6 +129,10 @@ impl Session {
 
     pub fn remaining(&self, now: Millis) -> Option<Millis> {
         self.deadline.map(|d| d.saturating_sub(now))
+    }
+
+    pub fn all_answered(&self) -> bool {
+        self.items.iter().all(ItemState::answered)
     }
 
     pub fn answered_count(&self) -> usize {
@@ -157,6 +172,13 @@ impl Session {
         let last = self.items.len() - 1;
         let shape = self.shapes[self.position];
         match action {
+            Action::Answer(_) | Action::Clear
+                if self.lock_answers && self.items[self.position].answered() =>
+            {
+                Err(Refusal::Invalid(
+                    "this question is answered and its feedback given; `next` to go on".into(),
+                ))
+            }
             Action::Answer(letters) => {
                 if let Some(&bad) = letters.iter().find(|&&l| l >= shape.options) {
                     return Err(Refusal::Invalid(format!(
@@ -319,6 +341,17 @@ mod tests {
         assert_eq!(s.ended, Some((61_000, EndReason::TimeUp)));
         assert_eq!(s.items[0].millis, 60_000);
         assert_eq!(s.apply(&Action::Next, 62_000), Err(Refusal::Finished));
+    }
+
+    #[test]
+    fn locked_answers_cannot_change() {
+        let mut s = session();
+        s.lock_answers = true;
+        s.apply(&Action::Answer(vec![1]), 1_000).unwrap();
+        s.apply(&Action::Prev, 1_000).unwrap();
+        assert!(matches!(s.apply(&Action::Answer(vec![2]), 1_000), Err(Refusal::Invalid(_))));
+        assert!(matches!(s.apply(&Action::Clear, 1_000), Err(Refusal::Invalid(_))));
+        assert_eq!(s.items[0].response, vec![1]);
     }
 
     #[test]

@@ -11,6 +11,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use crate::exam::assemble::PaperItem;
 use crate::exam::clock::Millis;
 use crate::exam::session::{EndReason, ItemState};
+use crate::study::schedule::Card;
+use crate::study::select::Seen;
 
 /// Marks a SQLite file as proctor's (`PRAGMA application_id`): "PRCT".
 const APPLICATION_ID: i64 = 0x5052_4354;
@@ -50,6 +52,20 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX attempts_by_exam ON attempts(exam, started_at);
     CREATE INDEX items_by_question ON attempt_items(question_id);",
+    // 2: the spaced-repetition queue of missed questions.
+    "CREATE TABLE review_cards (
+        exam TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        stability REAL NOT NULL,
+        difficulty REAL NOT NULL,
+        due_at INTEGER NOT NULL,
+        last_review_at INTEGER NOT NULL,
+        reviews INTEGER NOT NULL,
+        lapses INTEGER NOT NULL,
+        learned INTEGER NOT NULL,
+        PRIMARY KEY (exam, question_id)
+    );
+    CREATE INDEX cards_by_due ON review_cards(learned, due_at);",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +114,37 @@ pub struct StoredItem {
     pub paper: PaperItem,
     pub content_hash: String,
     pub state: ItemState,
+}
+
+/// One attempt as `history` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptSummary {
+    pub id: i64,
+    pub exam: String,
+    pub mode: String,
+    pub seed: u64,
+    pub started_at: Millis,
+    pub finished_at: Option<Millis>,
+    pub end_reason: Option<String>,
+    pub time_limit_ms: Option<Millis>,
+    pub questions: u32,
+    pub scored: u32,
+    pub correct: u32,
+    pub answered: u32,
+}
+
+/// One question of a finished attempt, for statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemRow {
+    pub attempt: i64,
+    pub mode: String,
+    pub started_at: Millis,
+    pub question_id: String,
+    pub domain: String,
+    pub scored: bool,
+    pub answered: bool,
+    pub correct: bool,
+    pub millis: Millis,
 }
 
 /// What a new attempt starts with.
@@ -292,13 +339,15 @@ impl Store {
         tx.commit().map_err(sql)
     }
 
-    /// Marks the attempt finished, with every item's final state and whether it was correct.
+    /// Marks the attempt finished, with every item's final state and whether it was
+    /// correct, and the review-queue cards its answers changed, in one transaction.
     pub fn finish(
         &mut self,
         id: i64,
         finished_at: Millis,
         reason: EndReason,
         items: &[(&ItemState, bool)],
+        cards: &[Card],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |source| StoreError::Sql { path: path.clone(), source };
@@ -329,7 +378,162 @@ impl Store {
             params![id, finished_at as i64, reason.as_str()],
         )
         .map_err(sql)?;
+        {
+            let mut upsert = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO review_cards
+                     (exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
+                .map_err(sql)?;
+            for c in cards {
+                upsert
+                    .execute(params![
+                        c.exam,
+                        c.question_id,
+                        f64::from(c.stability),
+                        f64::from(c.difficulty),
+                        c.due_at as i64,
+                        c.last_review_at as i64,
+                        c.reviews,
+                        c.lapses,
+                        c.learned
+                    ])
+                    .map_err(sql)?;
+            }
+        }
         tx.commit().map_err(sql)
+    }
+
+    /// The scored questions an attempt got wrong, in paper order.
+    pub fn attempt_missed(&self, id: i64) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT question_id FROM attempt_items
+                 WHERE attempt_id = ?1 AND scored AND NOT coalesce(correct, 0) ORDER BY position",
+            )
+            .map_err(self.sql())?;
+        let rows = statement.query_map([id], |r| r.get(0)).map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// The review-queue cards, of one exam or of all.
+    pub fn cards(&self, exam: Option<&str>) -> Result<Vec<Card>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned
+                 FROM review_cards WHERE ?1 IS NULL OR exam = ?1 ORDER BY due_at, exam, question_id",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([exam], |r| {
+                Ok(Card {
+                    exam: r.get(0)?,
+                    question_id: r.get(1)?,
+                    stability: r.get::<_, f64>(2)? as f32,
+                    difficulty: r.get::<_, f64>(3)? as f32,
+                    due_at: r.get::<_, i64>(4)?.max(0) as u64,
+                    last_review_at: r.get::<_, i64>(5)?.max(0) as u64,
+                    reviews: r.get(6)?,
+                    lapses: r.get(7)?,
+                    learned: r.get(8)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// For each question of `exam` in a finished attempt: when it was last seen and whether
+    /// that answer was right.
+    pub fn question_history(
+        &self,
+        exam: &str,
+    ) -> Result<std::collections::HashMap<String, Seen>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT i.question_id, a.started_at + i.position, coalesce(i.correct, 0)
+                 FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
+                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL
+                 ORDER BY a.started_at, a.id, i.position",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([exam], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, bool>(2)?)))
+            .map_err(self.sql())?;
+        let mut history = std::collections::HashMap::new();
+        for row in rows {
+            let (id, seen, correct) = row.map_err(self.sql())?;
+            history.insert(id, Seen { last_seen: seen.max(0) as u64, last_correct: correct });
+        }
+        Ok(history)
+    }
+
+    /// Every attempt, newest first, optionally of one exam.
+    pub fn attempts(&self, exam: Option<&str>) -> Result<Vec<AttemptSummary>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
+                        count(i.position), coalesce(sum(i.scored), 0),
+                        coalesce(sum(CASE WHEN i.scored AND i.correct THEN 1 ELSE 0 END), 0),
+                        coalesce(sum(CASE WHEN i.response != '' THEN 1 ELSE 0 END), 0)
+                 FROM attempts a LEFT JOIN attempt_items i ON i.attempt_id = a.id
+                 WHERE ?1 IS NULL OR a.exam = ?1
+                 GROUP BY a.id ORDER BY a.started_at DESC, a.id DESC",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([exam], |r| {
+                Ok(AttemptSummary {
+                    id: r.get(0)?,
+                    exam: r.get(1)?,
+                    mode: r.get(2)?,
+                    seed: r.get::<_, i64>(3)? as u64,
+                    started_at: r.get::<_, i64>(4)?.max(0) as u64,
+                    finished_at: r.get::<_, Option<i64>>(5)?.map(|v| v.max(0) as u64),
+                    end_reason: r.get(6)?,
+                    time_limit_ms: r.get::<_, Option<i64>>(7)?.map(|v| v.max(0) as u64),
+                    questions: r.get(8)?,
+                    scored: r.get(9)?,
+                    correct: r.get(10)?,
+                    answered: r.get(11)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// Every answered-or-shown question of the finished attempts at `exam`, oldest first.
+    pub fn finished_items(&self, exam: &str) -> Result<Vec<ItemRow>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT a.id, a.mode, a.started_at, i.question_id, i.domain, i.scored, i.response != '',
+                        coalesce(i.correct, 0), i.millis
+                 FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
+                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL
+                 ORDER BY a.started_at, a.id, i.position",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([exam], |r| {
+                Ok(ItemRow {
+                    attempt: r.get(0)?,
+                    mode: r.get(1)?,
+                    started_at: r.get::<_, i64>(2)?.max(0) as u64,
+                    question_id: r.get(3)?,
+                    domain: r.get(4)?,
+                    scored: r.get(5)?,
+                    answered: r.get(6)?,
+                    correct: r.get(7)?,
+                    millis: r.get::<_, i64>(8)?.max(0) as u64,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
     }
 
     /// The newest unfinished attempt, if any.
@@ -490,7 +694,7 @@ mod tests {
         assert_eq!(loaded.items[0].paper, items[0]);
         assert!(!loaded.items[1].paper.scored);
         store
-            .finish(id, 900, EndReason::Submitted, &[(&state, true), (&state, false), (&state, true)])
+            .finish(id, 900, EndReason::Submitted, &[(&state, true), (&state, false), (&state, true)], &[])
             .unwrap();
         assert!(matches!(store.latest_unfinished(), Err(StoreError::NothingToResume)));
         assert_eq!(store.load(id).unwrap().finished, Some((900, EndReason::Submitted)));

@@ -75,6 +75,41 @@ pub fn question_screen(
     out
 }
 
+/// Immediate feedback after an answer (drill, review): right or wrong, the key, why each
+/// option is right or wrong, the explanation and the references.
+pub fn feedback(item: &PaperItem, question: &Question, response: &[usize], width: usize) -> String {
+    let mut key: Vec<usize> = item
+        .option_order
+        .iter()
+        .enumerate()
+        .filter(|(_, bank)| question.options.get(**bank).is_some_and(|o| o.correct))
+        .map(|(shown, _)| shown)
+        .collect();
+    key.sort_unstable();
+    let mut out = if response == key.as_slice() {
+        format!("Correct: {}.\n", letters(&key))
+    } else {
+        format!("Incorrect: the answer is {}; you chose {}.\n", letters(&key), letters(response))
+    };
+    for (shown, &bank) in item.option_order.iter().enumerate() {
+        let Some(option) = question.options.get(bank) else { continue };
+        let verdict = if option.correct { "right" } else { "wrong" };
+        let chosen = if response.contains(&shown) { " (your choice)" } else { "" };
+        out.push_str(&format!("  {}. {verdict}{chosen}: ", letter(shown)));
+        let why =
+            if option.rationale.is_empty() { "(no rationale given)" } else { option.rationale.as_str() };
+        out.push_str(wrap(&printable(why), width, 6).trim_start());
+        out.push('\n');
+    }
+    if !question.explanation.is_empty() {
+        out.push_str(&format!("\n{}\n", wrap(&printable(&question.explanation), width, 0)));
+    }
+    for reference in &question.references {
+        out.push_str(&format!("See: {}\n", printable(reference)));
+    }
+    out
+}
+
 /// The prompt: position, progress and time left.
 pub fn prompt(session: &Session, now: Millis) -> String {
     let time = session.remaining(now).map_or_else(String::new, |r| format!(" | {} left", format_duration(r)));
@@ -149,6 +184,8 @@ pub fn bar(percent: f64, width: usize) -> String {
 
 pub struct ReportContext<'a> {
     pub blueprint: &'a Blueprint,
+    /// `exam`, `drill` or `review`: only an exam has a scaled score and a verdict.
+    pub mode: &'a str,
     pub attempt: i64,
     pub seed: u64,
     pub used: Millis,
@@ -162,21 +199,29 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
     let b = ctx.blueprint;
     let mut out = String::new();
     let rule = "=".repeat(72);
+    let what = match ctx.mode {
+        "exam" => "mock exam",
+        "drill" => "drill",
+        _ => "review",
+    };
     out.push_str(&format!(
-        "{rule}\n{} mock exam: attempt {} (seed {})\n",
+        "{rule}\n{} {what}: attempt {} (seed {})\n",
         printable(&b.code),
         ctx.attempt,
         ctx.seed
     ));
     if ctx.reason == EndReason::TimeUp {
-        out.push_str("Time is up: the exam was submitted automatically at the deadline.\n");
+        out.push_str("Time is up: the attempt was submitted automatically at the deadline.\n");
     }
     out.push_str(&format!("{rule}\n"));
-    let verdict = if score.passed { "PASS" } else { "FAIL" };
-    out.push_str(&format!(
-        "Result: {verdict}   estimated scaled score {} (pass mark {}, scale 100-1000)\n",
-        score.scaled_score, score.passing_score
-    ));
+    let exam_mode = ctx.mode == "exam";
+    if exam_mode {
+        let verdict = if score.passed { "PASS" } else { "FAIL" };
+        out.push_str(&format!(
+            "Result: {verdict}   estimated scaled score {} (pass mark {}, scale 100-1000)\n",
+            score.scaled_score, score.passing_score
+        ));
+    }
     out.push_str(&format!(
         "Correct: {} of {} scored questions ({:.1}%)",
         score.correct, score.total, score.percent
@@ -187,9 +232,12 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
     out.push('\n');
     let limit = ctx.limit.map_or_else(String::new, |l| format!(" of {}", format_duration(l)));
     out.push_str(&format!("Time used: {}{limit}\n", format_duration(ctx.used)));
-    out.push_str("The scaled score is an estimate, not AWS's scoring: see docs/scoring.md.\n\n");
+    if exam_mode {
+        out.push_str("The scaled score is an estimate, not AWS's scoring: see docs/scoring.md.\n");
+    }
+    out.push('\n');
     let name_width = score.domains.iter().map(|d| d.name.chars().count()).max().unwrap_or(10).min(44);
-    for d in &score.domains {
+    for d in score.domains.iter().filter(|d| exam_mode || d.total > 0) {
         let name: String = printable(&d.name).chars().take(name_width).collect();
         out.push_str(&format!(
             "  {name:<name_width$}  {}  {:>3}/{:<3} {:>5.1}%  {}\n",
@@ -210,9 +258,10 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
             ));
         } else {
             out.push_str(&format!(
-                "Drill next: {} ({:.1}%), domain id `{}`.\n",
+                "Drill next: {} ({:.1}%): proctor drill {} --domain {}\n",
                 printable(&weak.name),
                 weak.percent,
+                printable(&b.id),
                 printable(&weak.id)
             ));
         }
@@ -223,8 +272,15 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
         out.push_str("Nothing missed.\n");
     } else {
         out.push_str(&format!("Missed {}: questions {}.\n", missed.len(), ranges(&missed)));
+        out.push_str(&format!(
+            "Walk through them: proctor show {} --only missed; they are now in your review queue: proctor review {}\n",
+            ctx.attempt,
+            printable(&b.id)
+        ));
     }
-    out.push_str(&format!("The attempt is saved; `--seed {}` reproduces this exam.\n", ctx.seed));
+    if exam_mode {
+        out.push_str(&format!("`--seed {}` reproduces this exam.\n", ctx.seed));
+    }
     out
 }
 

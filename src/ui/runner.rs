@@ -12,6 +12,7 @@ use crate::exam::command::{self, Command};
 use crate::exam::score::{self, Score};
 use crate::exam::session::{Action, Change, EndReason, Refusal, Session, letters};
 use crate::store::Store;
+use crate::study::schedule::{self, Card};
 use crate::ui::input::{Input, LineSource};
 use crate::ui::render::{self, ScreenContext};
 
@@ -36,6 +37,9 @@ pub struct Runner<'a> {
     pub clock: &'a dyn Clock,
     pub out: &'a mut dyn Write,
     pub hide_domain: bool,
+    /// Drill and review: feedback after each answer, and the attempt ends when every
+    /// question is answered.
+    pub feedback: bool,
     pub width: usize,
     /// Warnings (minutes left) already given, for scripted sessions.
     pub warned: Vec<u64>,
@@ -152,8 +156,32 @@ impl Runner<'_> {
         let score = score::score(&self.exam.blueprint, self.paper, &self.questions, &self.session.items);
         let items: Vec<_> =
             self.session.items.iter().zip(&score.questions).map(|(s, r)| (s, r.correct)).collect();
-        self.store.finish(self.attempt, finished_at, reason, &items)?;
+        let cards = self.review_updates(&score, finished_at)?;
+        self.store.finish(self.attempt, finished_at, reason, &items, &cards)?;
         Ok(Outcome::Finished { score, reason, finished_at })
+    }
+
+    /// The review-queue cards this attempt's answers change: every miss, and every answer
+    /// to a question already in the queue. A question never put on screen (time ran out
+    /// first) is not a miss to review.
+    fn review_updates(&self, score: &Score, now: Millis) -> Result<Vec<Card>> {
+        let exam = &self.exam.blueprint.id;
+        let existing = self.store.cards(Some(exam))?;
+        let mut updates: Vec<Card> = Vec::new();
+        for (result, state) in score.questions.iter().zip(&self.session.items) {
+            if !state.answered() && state.millis == 0 {
+                continue;
+            }
+            let current = updates
+                .iter()
+                .rev()
+                .find(|c| c.question_id == result.id)
+                .or_else(|| existing.iter().find(|c| c.question_id == result.id));
+            if let Some(card) = schedule::after_answer(current, exam, &result.id, result.correct, now) {
+                updates.push(card);
+            }
+        }
+        Ok(updates)
     }
 
     /// Handles one line; `Some` when the attempt is over or saved.
@@ -223,6 +251,30 @@ impl Runner<'_> {
             Ok(change) => {
                 self.save(&[before, self.session.position])?;
                 match change {
+                    Change::Answered { position, advanced } if self.feedback => {
+                        let text = render::feedback(
+                            &self.paper[position],
+                            self.questions[position],
+                            &self.session.items[position].response,
+                            self.width,
+                        );
+                        write!(self.out, "\n{text}")?;
+                        if self.session.all_answered() {
+                            self.session.ended = Some((self.clock.now(), EndReason::Submitted));
+                            return self.finish().map(Some);
+                        }
+                        if advanced {
+                            self.show()?;
+                        } else {
+                            let open: Vec<usize> = (1..=self.session.len())
+                                .filter(|&n| !self.session.items[n - 1].answered())
+                                .collect();
+                            self.say(&format!(
+                                "Still unanswered: {}. `goto N` to answer one.",
+                                render::ranges(&open)
+                            ))?;
+                        }
+                    }
                     Change::Answered { position, advanced } => {
                         let answer = letters(&self.session.items[position].response);
                         self.say(&format!("Question {}: answer {answer} saved.", position + 1))?;

@@ -1,0 +1,224 @@
+//! `proctor history` (every attempt, newest first) and `proctor show ATTEMPT` (one finished
+//! attempt walked through with answers, rationales and explanations).
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::attempt::{result_object, shapes};
+use crate::bank::source::Catalog;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::exam::assemble::PaperItem;
+use crate::exam::clock::{format_duration, format_timestamp};
+use crate::exam::score::{self, QuestionResult, scaled_score};
+use crate::exam::session::{EndReason, ItemState, Session};
+use crate::store::{AttemptSummary, Store};
+use crate::text::{printable, wrap};
+use crate::ui::render::{self, ScreenContext};
+use crate::ui::runner::questions_of;
+use crate::ui::text_width;
+
+/// One attempt as `history --json` prints it (docs/json.md).
+#[derive(Debug, Serialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub mode: String,
+    pub exam: String,
+    pub finished: bool,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub end_reason: Option<String>,
+    pub seed: u64,
+    pub questions: u32,
+    pub total: u32,
+    pub correct: u32,
+    pub answered: u32,
+    pub percent: Option<f64>,
+    pub scaled_score: Option<u32>,
+    pub passed: Option<bool>,
+    pub seconds_used: Option<f64>,
+}
+
+fn entry(a: &AttemptSummary, passing: Option<u32>) -> HistoryEntry {
+    let finished = a.finished_at.is_some();
+    let percent = (finished && a.scored > 0)
+        .then(|| (f64::from(a.correct) * 1000.0 / f64::from(a.scored)).round() / 10.0);
+    let scaled = match (a.mode.as_str(), passing, finished) {
+        ("exam", Some(pass), true) if a.scored > 0 => {
+            Some(scaled_score(f64::from(a.correct) / f64::from(a.scored), pass))
+        }
+        _ => None,
+    };
+    HistoryEntry {
+        id: a.id,
+        mode: a.mode.clone(),
+        exam: a.exam.clone(),
+        finished,
+        started_at: format_timestamp(a.started_at),
+        finished_at: a.finished_at.map(format_timestamp),
+        end_reason: a.end_reason.clone(),
+        seed: a.seed,
+        questions: a.questions,
+        total: a.scored,
+        correct: a.correct,
+        answered: a.answered,
+        percent,
+        scaled_score: scaled,
+        passed: scaled.zip(passing).map(|(s, p)| s >= p),
+        seconds_used: a.finished_at.map(|f| (f.saturating_sub(a.started_at) as f64 / 100.0).round() / 10.0),
+    }
+}
+
+pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+    let store = Store::open(&config.data_dir()?)?;
+    let exam = exam.map(str::to_ascii_lowercase);
+    // Pass marks come from the banks; history still lists attempts of exams not loaded.
+    let catalog = Catalog::open(&config.bank_dirs)?;
+    let passing = |id: &str| catalog.find(id).ok().map(|e| e.blueprint.passing_score);
+    let entries: Vec<HistoryEntry> =
+        store.attempts(exam.as_deref())?.iter().map(|a| entry(a, passing(&a.exam))).collect();
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &entries).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if entries.is_empty() {
+        writeln!(out, "No attempts yet. Start one with `proctor exam saa-c03` (see `proctor list`).")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>4}  {:<16}  {:<6}  {:<9}  {:>11}  {:<10}  {:>7}  STATE",
+        "ID", "STARTED (UTC)", "MODE", "EXAM", "SCORE", "RESULT", "TIME"
+    )?;
+    for e in &entries {
+        let started = e.started_at.replace('T', " ");
+        let started = &started[..started.len().min(16)];
+        let score = match e.percent {
+            Some(p) => format!("{}/{} {:.0}%", e.correct, e.total, p),
+            None => format!("{}/{} ans.", e.answered, e.questions),
+        };
+        let result = match (e.scaled_score, e.passed) {
+            (Some(s), Some(true)) => format!("{s} PASS"),
+            (Some(s), _) => format!("{s} FAIL"),
+            _ => "-".into(),
+        };
+        let time = e.seconds_used.map_or("-".into(), |s| format_duration((s * 1000.0) as u64));
+        let state = if e.finished {
+            e.end_reason
+                .as_deref()
+                .map_or("finished", |r| if r == "time-up" { "time up" } else { "finished" })
+                .to_string()
+        } else {
+            format!("unfinished: proctor resume {}", e.id)
+        };
+        writeln!(
+            out,
+            "{:>4}  {:<16}  {:<6}  {:<9}  {:>11}  {:<10}  {:>7}  {state}",
+            e.id,
+            started,
+            e.mode,
+            printable(&e.exam),
+            score,
+            result,
+            time
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    Missed,
+    Flagged,
+    Correct,
+}
+
+impl Only {
+    fn keeps(self, q: &QuestionResult) -> bool {
+        match self {
+            Only::Missed => q.scored && !q.correct,
+            Only::Flagged => q.flagged,
+            Only::Correct => q.correct,
+        }
+    }
+}
+
+pub fn show(
+    config: &Config,
+    attempt: i64,
+    only: Option<Only>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let store = Store::open(&config.data_dir()?)?;
+    let stored = store.load(attempt)?;
+    let Some((finished_at, reason)) = stored.finished else {
+        return Err(Error::Usage(format!(
+            "attempt {attempt} is not finished, so its answer key stays hidden: `proctor resume {attempt}` to finish it"
+        )));
+    };
+    let catalog = Catalog::open(&config.bank_dirs)?;
+    if catalog.find(&stored.exam).is_err() {
+        return Err(Error::Usage(format!(
+            "attempt {attempt} is an attempt at exam {:?}, which is not loaded; pass the --bank-dir it came from",
+            stored.exam
+        )));
+    }
+    let exam = catalog.load_by_id(&stored.exam)?;
+    let paper: Vec<PaperItem> = stored.items.iter().map(|i| i.paper.clone()).collect();
+    let questions = questions_of(&exam, &paper)?;
+    let states: Vec<ItemState> = stored.items.iter().map(|i| i.state.clone()).collect();
+    let mut result = score::score(&exam.blueprint, &paper, &questions, &states);
+    let keep: Vec<bool> = result.questions.iter().map(|q| only.is_none_or(|o| o.keeps(q))).collect();
+    if json {
+        let mut filtered = result.clone();
+        filtered.questions =
+            result.questions.iter().zip(&keep).filter(|(_, k)| **k).map(|(q, _)| q.clone()).collect();
+        let object = result_object(&exam, &stored, &filtered, finished_at, reason.as_str());
+        serde_json::to_writer_pretty(&mut *out, &object).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let width = text_width();
+    let mut session = Session::new(shapes(&exam, &paper)?, stored.started_at, stored.deadline);
+    session.items = states;
+    let ctx = ScreenContext { blueprint: &exam.blueprint, hide_domain: false, width };
+    writeln!(
+        out,
+        "Attempt {attempt}: {} {} started {}, {}; {} of {} correct.",
+        printable(&exam.blueprint.code),
+        stored.mode,
+        format_timestamp(stored.started_at),
+        if reason == EndReason::TimeUp { "ended at the deadline" } else { "submitted" },
+        result.correct,
+        result.total
+    )?;
+    let shown = keep.iter().filter(|k| **k).count();
+    if shown == 0 {
+        writeln!(out, "No questions match.")?;
+    }
+    for (i, kept) in keep.iter().enumerate() {
+        if !kept {
+            continue;
+        }
+        session.position = i;
+        let q = &mut result.questions[i];
+        let screen = render::question_screen(&ctx, &session, &paper[i], questions[i]);
+        write!(out, "\n{screen}")?;
+        if !session.items[i].answered() {
+            writeln!(out, "Not answered. The answer is {}.", q.correct_response)?;
+        }
+        let feedback = render::feedback(&paper[i], questions[i], &session.items[i].response, width);
+        let feedback = if session.items[i].answered() {
+            feedback
+        } else {
+            feedback.lines().skip(1).collect::<Vec<_>>().join("\n") + "\n"
+        };
+        write!(out, "{feedback}")?;
+        let scored = if q.scored { "" } else { " (unscored)" };
+        writeln!(out, "{}", wrap(&format!("Time on this question: {:.0} s{scored}.", q.seconds), width, 0))?;
+    }
+    Ok(())
+}

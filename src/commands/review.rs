@@ -1,0 +1,128 @@
+//! `proctor review [EXAM]`: re-asks missed questions that are due, on the FSRS schedule
+//! (study::schedule), with immediate feedback.
+
+use std::io::Write;
+
+use super::attempt::{RunOptions, begin, fresh_seed};
+use crate::bank::source::Catalog;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::exam::assemble::assemble_set;
+use crate::exam::clock::format_timestamp;
+use crate::store::Store;
+use crate::study::schedule::Card;
+
+pub struct ReviewOptions {
+    pub exam: Option<String>,
+    pub all: bool,
+    pub attempt: Option<i64>,
+    pub seed: Option<u64>,
+    pub json: bool,
+}
+
+pub fn run(config: &Config, options: &ReviewOptions) -> Result<i32> {
+    let clock = config.clock()?;
+    let mut store = Store::open(&config.data_dir()?)?;
+    let now = clock.now();
+    let catalog = Catalog::open(&config.bank_dirs)?;
+
+    // Which exam, and which of its questions.
+    let (exam_id, ids, note) = if let Some(attempt) = options.attempt {
+        let stored = store.load(attempt)?;
+        if stored.finished.is_none() {
+            return Err(Error::Usage(format!(
+                "attempt {attempt} is not finished: `proctor resume {attempt}` first"
+            )));
+        }
+        let missed: Vec<String> = store.attempt_missed(attempt)?.into_iter().collect();
+        (stored.exam, missed, format!("the questions missed in attempt {attempt}"))
+    } else {
+        let exam_filter = options.exam.as_ref().map(|e| e.to_ascii_lowercase());
+        if let Some(id) = &exam_filter {
+            catalog.find(id)?;
+        }
+        let cards = store.cards(exam_filter.as_deref())?;
+        let wanted: Vec<&Card> =
+            cards.iter().filter(|c| !c.learned && (options.all || c.due_at <= now)).collect();
+        // Without EXAM, review the exam with the most due questions; name the others.
+        let mut per_exam: Vec<(String, usize)> = Vec::new();
+        for card in &wanted {
+            match per_exam.iter_mut().find(|(e, _)| *e == card.exam) {
+                Some((_, n)) => *n += 1,
+                None => per_exam.push((card.exam.clone(), 1)),
+            }
+        }
+        per_exam.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some((exam_id, _)) = per_exam.first().cloned() else {
+            return nothing_due(&cards, now, exam_filter.as_deref(), options.json);
+        };
+        let ids = wanted.iter().filter(|c| c.exam == exam_id).map(|c| c.question_id.clone()).collect();
+        let mut note = if options.all {
+            "every question still being learned".to_string()
+        } else {
+            "the missed questions due for review".to_string()
+        };
+        for (other, n) in per_exam.iter().skip(1) {
+            note.push_str(&format!("; also {n} in {other}: `proctor review {other}`"));
+        }
+        (exam_id, ids, note)
+    };
+    if catalog.find(&exam_id).is_err() {
+        return Err(Error::Usage(format!(
+            "the questions to review are from exam {exam_id:?}, which is not loaded; pass the --bank-dir it came from"
+        )));
+    }
+    let exam = catalog.load_by_id(&exam_id)?;
+    let seed = options.seed.unwrap_or_else(|| fresh_seed(now));
+    let paper = assemble_set(&exam, &ids, seed);
+    let gone = ids.len() - paper.items.len();
+    if paper.items.is_empty() {
+        return nothing_due(&[], now, Some(&exam_id), options.json);
+    }
+    let mut intro = format!(
+        "{} review, seed {seed}: {} question(s), {note}.\n",
+        crate::text::printable(&exam.blueprint.code),
+        paper.items.len()
+    );
+    if gone > 0 {
+        intro.push_str(&format!("{gone} question(s) are no longer in the bank and are skipped.\n"));
+    }
+    intro.push_str("Answer with letters; feedback follows each answer.\n");
+    let run = RunOptions { intro: &intro, hide_domain: false, json: options.json };
+    begin(&exam, &mut store, &*clock, "review", seed, &paper.items, None, &run)
+}
+
+/// Nothing to review: say when the next one is due. With `--json`, the result object with
+/// `total` 0.
+fn nothing_due(cards: &[Card], now: u64, exam: Option<&str>, json: bool) -> Result<i32> {
+    let next = cards.iter().filter(|c| !c.learned && c.due_at > now).min_by_key(|c| c.due_at);
+    let learning = cards.iter().filter(|c| !c.learned).count();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let value = serde_json::json!({
+            "attempt": null, "exam": exam, "mode": "review", "seed": null,
+            "started_at": null, "finished_at": null, "end_reason": null, "seconds_used": 0.0,
+            "total": 0, "correct": 0, "percent": 0.0, "scaled_score": null, "passing_score": null,
+            "passed": null, "domains": [], "questions": [],
+            "next_due": next.map(|c| format_timestamp(c.due_at)), "learning": learning,
+        });
+        serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    match next {
+        Some(card) => writeln!(
+            out,
+            "Nothing is due for review. Next: {} ({} question(s) still being learned).",
+            format_timestamp(card.due_at),
+            learning
+        )?,
+        None if learning == 0 => writeln!(
+            out,
+            "Nothing to review: no missed questions are being learned. Take an exam or a drill first."
+        )?,
+        None => writeln!(out, "Nothing is due for review.")?,
+    }
+    Ok(0)
+}

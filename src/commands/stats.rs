@@ -1,0 +1,56 @@
+//! `proctor stats [EXAM]`: per-domain accuracy and trend, readiness, pace, most missed.
+
+use std::io::Write;
+
+use crate::bank::source::Catalog;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::study::stats::{self, Stats};
+
+pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+    let store = Store::open(&config.data_dir()?)?;
+    let catalog = Catalog::open(&config.bank_dirs)?;
+    // Without EXAM: every loaded exam that has attempts.
+    let ids: Vec<String> = match exam {
+        Some(id) => vec![catalog.find(id)?.blueprint.id.clone()],
+        None => {
+            let mut ids: Vec<String> = store.attempts(None)?.into_iter().map(|a| a.exam).collect();
+            ids.sort();
+            ids.dedup();
+            ids.retain(|id| catalog.find(id).is_ok());
+            ids
+        }
+    };
+    let mut all: Vec<(Stats, crate::bank::Exam)> = Vec::new();
+    for id in &ids {
+        let exam = catalog.load_by_id(id)?;
+        let attempts = store.attempts(Some(id))?;
+        let items = store.finished_items(id)?;
+        all.push((stats::compute(&exam, &attempts, &items), exam));
+    }
+    if json {
+        let list: Vec<&Stats> = all.iter().map(|(s, _)| s).collect();
+        if exam.is_some() {
+            serde_json::to_writer_pretty(&mut *out, &list[0]).map_err(std::io::Error::from)?;
+        } else {
+            serde_json::to_writer_pretty(&mut *out, &list).map_err(std::io::Error::from)?;
+        }
+        writeln!(out)?;
+        return Ok(());
+    }
+    if all.is_empty() {
+        if exam.is_none() {
+            writeln!(out, "No attempts yet. Start with `proctor exam saa-c03` (see `proctor list`).")?;
+            return Ok(());
+        }
+        return Err(Error::Usage("no statistics".into()));
+    }
+    for (i, (s, exam)) in all.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write!(out, "{}", stats::render(s, exam))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! The review queue's schedule. A question enters the queue when it is missed (in any
+//! mode) and is due at once; each later answer is a review, scheduled by FSRS (the
+//! scheduler Anki uses, from the maintained `fsrs` crate) rather than our own maths: a
+//! right answer ("good") pushes the next review out, a wrong one ("again") brings it back
+//! now. A question is learned, and leaves the queue, once FSRS would next show it three
+//! weeks or more later (Anki's threshold for a "mature" card).
+
+use fsrs::{FSRS, MemoryState};
+
+use crate::exam::clock::Millis;
+
+pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+/// The recall probability FSRS aims for at each review (its usual default).
+pub const DESIRED_RETENTION: f32 = 0.9;
+/// Intervals of this many days or more mean the question is learned.
+pub const LEARNED_AFTER_DAYS: f32 = 21.0;
+
+/// One question's place in the review queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub exam: String,
+    pub question_id: String,
+    pub stability: f32,
+    pub difficulty: f32,
+    pub due_at: Millis,
+    pub last_review_at: Millis,
+    pub reviews: u32,
+    pub lapses: u32,
+    pub learned: bool,
+}
+
+impl Card {
+    pub fn is_due(&self, now: Millis) -> bool {
+        !self.learned && self.due_at <= now
+    }
+}
+
+/// The card after answering its question at `now`; `None` when a question that was never
+/// missed is answered right (it does not enter the queue).
+pub fn after_answer(
+    card: Option<&Card>,
+    exam: &str,
+    question_id: &str,
+    correct: bool,
+    now: Millis,
+) -> Option<Card> {
+    if card.is_none() && correct {
+        return None;
+    }
+    let memory = card.map(|c| MemoryState { stability: c.stability, difficulty: c.difficulty });
+    let days =
+        card.map_or(0, |c| u32::try_from(now.saturating_sub(c.last_review_at) / DAY_MS).unwrap_or(u32::MAX));
+    let next = FSRS::new(&[]).and_then(|fsrs| fsrs.next_states(memory, DESIRED_RETENTION, days));
+    let (state, interval_days) = match next {
+        Ok(states) => {
+            let chosen = if correct { states.good } else { states.again };
+            (chosen.memory, chosen.interval)
+        }
+        // FSRS rejects only invalid inputs (a damaged stored state): start the card again.
+        Err(_) => (MemoryState { stability: 1.0, difficulty: 5.0 }, 1.0),
+    };
+    let reviews = card.map_or(0, |c| c.reviews) + 1;
+    let lapses = card.map_or(0, |c| c.lapses) + u32::from(!correct);
+    let (due_at, learned) = if correct {
+        let days = interval_days.max(1.0).round() as u64;
+        (now + days * DAY_MS, interval_days >= LEARNED_AFTER_DAYS)
+    } else {
+        (now, false)
+    };
+    Some(Card {
+        exam: exam.to_string(),
+        question_id: question_id.to_string(),
+        stability: state.stability,
+        difficulty: state.difficulty,
+        due_at,
+        last_review_at: now,
+        reviews,
+        lapses,
+        learned,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Millis = 1_800_000_000_000;
+
+    #[test]
+    fn a_miss_enters_the_queue_due_now_and_a_right_answer_does_not() {
+        assert!(after_answer(None, "e", "q", true, NOW).is_none());
+        let card = after_answer(None, "e", "q", false, NOW).unwrap();
+        assert!(card.is_due(NOW));
+        assert_eq!((card.reviews, card.lapses, card.learned), (1, 1, false));
+    }
+
+    #[test]
+    fn right_answers_push_the_review_out_until_learned() {
+        let mut card = after_answer(None, "e", "q", false, NOW).unwrap();
+        let mut now = NOW;
+        let mut intervals = Vec::new();
+        for _ in 0..12 {
+            card = after_answer(Some(&card), "e", "q", true, now).unwrap();
+            assert!(!card.is_due(now), "a right answer is not due again at once");
+            intervals.push(card.due_at - now);
+            if card.learned {
+                break;
+            }
+            now = card.due_at;
+        }
+        assert!(card.learned, "learned after enough right answers: {intervals:?}");
+        assert!(intervals.windows(2).all(|w| w[1] >= w[0]), "intervals grow: {intervals:?}");
+        // A miss brings a learned question back.
+        let missed = after_answer(Some(&card), "e", "q", false, now).unwrap();
+        assert!(missed.is_due(now) && !missed.learned);
+        assert_eq!(missed.lapses, 2);
+    }
+}

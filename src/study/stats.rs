@@ -1,0 +1,362 @@
+//! Statistics over the history of one exam: a pure `compute` (tested on its own) and a
+//! separate `render` for people. The store supplies the rows; nothing here does I/O.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use crate::bank::Exam;
+use crate::exam::clock::{Millis, format_timestamp};
+use crate::exam::score::scaled_score;
+use crate::store::{AttemptSummary, ItemRow};
+use crate::text::printable;
+
+/// How many of the latest attempts make the "recent" figures and the rolling readiness.
+pub const RECENT_ATTEMPTS: usize = 5;
+pub const ROLLING_EXAMS: usize = 3;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainStats {
+    pub id: String,
+    pub name: String,
+    pub weight: u32,
+    /// Scored answers over every finished attempt (all modes).
+    pub answered: u32,
+    pub correct: u32,
+    pub percent: Option<f64>,
+    /// The same over the latest `RECENT_ATTEMPTS` attempts that had this domain.
+    pub recent_percent: Option<f64>,
+    /// Questions of the bank in this domain, and how many were ever shown.
+    pub questions: u32,
+    pub seen: u32,
+    pub never_seen: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissedQuestion {
+    pub id: String,
+    pub domain: String,
+    pub missed: u32,
+    pub answered: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pace {
+    /// Average seconds per answered question, over every finished attempt.
+    pub average_seconds: Option<f64>,
+    /// What the real exam allows: minutes × 60 / questions.
+    pub exam_seconds: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    pub attempt: i64,
+    pub started_at: String,
+    pub percent: f64,
+    pub scaled_score: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Readiness {
+    pub exams_taken: u32,
+    pub latest_scaled: Option<u32>,
+    /// Mean of the latest `ROLLING_EXAMS` exams' estimated scaled scores.
+    pub rolling_scaled: Option<u32>,
+    pub passing_score: u32,
+    pub ready: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub exam: String,
+    pub attempts: u32,
+    pub domains: Vec<DomainStats>,
+    pub most_missed: Vec<MissedQuestion>,
+    pub pace: Pace,
+    pub readiness: Readiness,
+    /// Finished mock exams, oldest first.
+    pub trend: Vec<TrendPoint>,
+}
+
+fn percent(correct: u32, total: u32) -> Option<f64> {
+    (total > 0).then(|| (f64::from(correct) * 1000.0 / f64::from(total)).round() / 10.0)
+}
+
+/// Computes the statistics of `exam` from its finished attempts and their items.
+pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> Stats {
+    let b = &exam.blueprint;
+    let finished: Vec<&AttemptSummary> = attempts.iter().filter(|a| a.finished_at.is_some()).collect();
+    // Attempt ids newest first, for "recent".
+    let mut by_recency: Vec<&AttemptSummary> = finished.clone();
+    by_recency.sort_by(|a, c| c.started_at.cmp(&a.started_at).then(c.id.cmp(&a.id)));
+
+    let seen: HashSet<&str> = items.iter().map(|i| i.question_id.as_str()).collect();
+    let domains = b
+        .domains
+        .iter()
+        .map(|d| {
+            let mine: Vec<&ItemRow> = items.iter().filter(|i| i.domain == d.id && i.scored).collect();
+            let answered = mine.len() as u32;
+            let correct = mine.iter().filter(|i| i.correct).count() as u32;
+            let recent_ids: HashSet<i64> = by_recency
+                .iter()
+                .filter(|a| mine.iter().any(|i| i.attempt == a.id))
+                .take(RECENT_ATTEMPTS)
+                .map(|a| a.id)
+                .collect();
+            let recent: Vec<&&ItemRow> = mine.iter().filter(|i| recent_ids.contains(&i.attempt)).collect();
+            let bank: Vec<&str> =
+                exam.questions.iter().filter(|q| q.domain == d.id).map(|q| q.id.as_str()).collect();
+            let seen_here = bank.iter().filter(|id| seen.contains(*id)).count() as u32;
+            DomainStats {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                weight: d.weight,
+                answered,
+                correct,
+                percent: percent(correct, answered),
+                recent_percent: percent(
+                    recent.iter().filter(|i| i.correct).count() as u32,
+                    recent.len() as u32,
+                ),
+                questions: bank.len() as u32,
+                seen: seen_here,
+                never_seen: bank.len() as u32 - seen_here,
+            }
+        })
+        .collect();
+
+    let mut misses: BTreeMap<&str, (String, u32, u32)> = BTreeMap::new();
+    for item in items.iter().filter(|i| i.scored) {
+        let entry = misses.entry(&item.question_id).or_insert_with(|| (item.domain.clone(), 0, 0));
+        entry.1 += u32::from(!item.correct);
+        entry.2 += 1;
+    }
+    let mut most_missed: Vec<MissedQuestion> = misses
+        .into_iter()
+        .filter(|(_, (_, missed, _))| *missed > 0)
+        .map(|(id, (domain, missed, answered))| MissedQuestion {
+            id: id.to_string(),
+            domain,
+            missed,
+            answered,
+        })
+        .collect();
+    most_missed.sort_by(|a, c| c.missed.cmp(&a.missed).then(a.id.cmp(&c.id)));
+    most_missed.truncate(10);
+
+    let answered: Vec<&ItemRow> = items.iter().filter(|i| i.answered).collect();
+    let average_seconds = (!answered.is_empty()).then(|| {
+        let total: Millis = answered.iter().map(|i| i.millis).sum();
+        (total as f64 / answered.len() as f64 / 100.0).round() / 10.0
+    });
+    let exam_seconds =
+        (f64::from(b.minutes) * 60.0 / f64::from(b.exam_questions.max(1)) * 10.0).round() / 10.0;
+
+    let mut exams: Vec<&&AttemptSummary> =
+        finished.iter().filter(|a| a.mode == "exam" && a.scored > 0).collect();
+    exams.sort_by(|a, c| a.started_at.cmp(&c.started_at).then(a.id.cmp(&c.id)));
+    let trend: Vec<TrendPoint> = exams
+        .iter()
+        .map(|a| {
+            let fraction = f64::from(a.correct) / f64::from(a.scored);
+            TrendPoint {
+                attempt: a.id,
+                started_at: format_timestamp(a.started_at),
+                percent: percent(a.correct, a.scored).unwrap_or(0.0),
+                scaled_score: scaled_score(fraction, b.passing_score),
+            }
+        })
+        .collect();
+    let latest_scaled = trend.last().map(|t| t.scaled_score);
+    let rolling: Vec<u32> = trend.iter().rev().take(ROLLING_EXAMS).map(|t| t.scaled_score).collect();
+    let rolling_scaled = (!rolling.is_empty())
+        .then(|| (f64::from(rolling.iter().sum::<u32>()) / rolling.len() as f64).round() as u32);
+    Stats {
+        exam: b.id.clone(),
+        attempts: finished.len() as u32,
+        domains,
+        most_missed,
+        pace: Pace { average_seconds, exam_seconds },
+        readiness: Readiness {
+            exams_taken: trend.len() as u32,
+            latest_scaled,
+            rolling_scaled,
+            passing_score: b.passing_score,
+            ready: rolling_scaled.map(|r| r >= b.passing_score),
+        },
+        trend,
+    }
+}
+
+/// A one-line chart of values between `low` and `high`.
+pub fn sparkline(values: &[u32], low: u32, high: u32) -> String {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let span = f64::from(high.saturating_sub(low).max(1));
+    values
+        .iter()
+        .map(|&v| {
+            let level = (f64::from(v.clamp(low, high) - low) / span * 7.0).round() as usize;
+            LEVELS[level.min(7)]
+        })
+        .collect()
+}
+
+/// The statistics for people: a bar per domain, the trend line and readiness.
+pub fn render(stats: &Stats, exam: &Exam) -> String {
+    use crate::ui::render::bar;
+    let mut out = format!(
+        "{} ({}): {} finished attempt(s)\n\n",
+        printable(&exam.blueprint.code),
+        printable(&stats.exam),
+        stats.attempts
+    );
+    let width = stats.domains.iter().map(|d| d.name.chars().count()).max().unwrap_or(10).min(40);
+    out.push_str(&format!(
+        "  {:<width$}  {:<20}  {:>6}  {:>7}  {:>11}\n",
+        "DOMAIN", "ACCURACY", "ALL", "RECENT", "SEEN"
+    ));
+    for d in &stats.domains {
+        let name: String = printable(&d.name).chars().take(width).collect();
+        let pct = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.0}%"));
+        out.push_str(&format!(
+            "  {name:<width$}  {}  {:>6}  {:>7}  {:>5}/{:<5}\n",
+            bar(d.percent.unwrap_or(0.0), 20),
+            pct(d.percent),
+            pct(d.recent_percent),
+            d.seen,
+            d.questions
+        ));
+    }
+    let r = &stats.readiness;
+    out.push('\n');
+    if stats.trend.is_empty() {
+        out.push_str("No mock exam finished yet: readiness needs one (`proctor exam ...`).\n");
+    } else {
+        let scores: Vec<u32> = stats.trend.iter().map(|t| t.scaled_score).collect();
+        out.push_str(&format!(
+            "Mock exams: {}  {}  (estimated scaled, 100-1000; pass {})\n",
+            sparkline(&scores, 100, 1000),
+            scores.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+            r.passing_score
+        ));
+        out.push_str(&format!(
+            "Readiness: latest {}, rolling mean of the last {} {} -> {}\n",
+            r.latest_scaled.unwrap_or(0),
+            scores.len().min(ROLLING_EXAMS),
+            r.rolling_scaled.unwrap_or(0),
+            if r.ready == Some(true) { "at or above the pass mark" } else { "below the pass mark" }
+        ));
+    }
+    match stats.pace.average_seconds {
+        Some(avg) => out.push_str(&format!(
+            "Pace: {avg:.0} s per answered question; the real exam allows {:.0} s.\n",
+            stats.pace.exam_seconds
+        )),
+        None => out.push_str(&format!(
+            "Pace: nothing answered yet; the real exam allows {:.0} s per question.\n",
+            stats.pace.exam_seconds
+        )),
+    }
+    if !stats.most_missed.is_empty() {
+        out.push_str("Most missed:\n");
+        for m in stats.most_missed.iter().take(5) {
+            out.push_str(&format!(
+                "  {:<20} {:<12} missed {} of {}\n",
+                printable(&m.id),
+                printable(&m.domain),
+                m.missed,
+                m.answered
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exam::assemble::tests_support::sample_exam;
+
+    fn attempt(id: i64, mode: &str, started: Millis, scored: u32, correct: u32) -> AttemptSummary {
+        AttemptSummary {
+            id,
+            exam: "t".into(),
+            mode: mode.into(),
+            seed: 0,
+            started_at: started,
+            finished_at: Some(started + 1000),
+            end_reason: Some("submitted".into()),
+            time_limit_ms: None,
+            questions: scored,
+            scored,
+            correct,
+            answered: scored,
+        }
+    }
+
+    fn item(attempt: i64, id: &str, domain: &str, correct: bool, millis: Millis) -> ItemRow {
+        ItemRow {
+            attempt,
+            mode: "exam".into(),
+            started_at: 0,
+            question_id: id.into(),
+            domain: domain.into(),
+            scored: true,
+            answered: true,
+            correct,
+            millis,
+        }
+    }
+
+    #[test]
+    fn computes_domains_misses_pace_and_readiness() {
+        let exam = sample_exam(&[(50, 4), (50, 4)], 4);
+        let attempts = vec![
+            attempt(1, "exam", 100, 2, 0),
+            attempt(2, "exam", 200, 2, 2),
+            attempt(3, "drill", 300, 1, 0),
+        ];
+        let items = vec![
+            item(1, "d0-000", "d0", false, 10_000),
+            item(1, "d1-000", "d1", false, 30_000),
+            item(2, "d0-000", "d0", true, 20_000),
+            item(2, "d1-001", "d1", true, 20_000),
+            item(3, "d0-000", "d0", false, 20_000),
+        ];
+        let stats = compute(&exam, &attempts, &items);
+        assert_eq!(stats.attempts, 3);
+        let d0 = &stats.domains[0];
+        assert_eq!((d0.answered, d0.correct, d0.percent), (3, 1, Some(33.3)));
+        assert_eq!((d0.questions, d0.seen, d0.never_seen), (4, 1, 3));
+        let d1 = &stats.domains[1];
+        assert_eq!((d1.seen, d1.percent), (2, Some(50.0)));
+        assert_eq!(
+            stats.most_missed[0],
+            MissedQuestion { id: "d0-000".into(), domain: "d0".into(), missed: 2, answered: 3 }
+        );
+        assert_eq!(stats.pace.average_seconds, Some(20.0));
+        assert_eq!(stats.pace.exam_seconds, 1950.0);
+        assert_eq!(stats.trend.iter().map(|t| t.scaled_score).collect::<Vec<_>>(), [100, 1000]);
+        assert_eq!(stats.readiness.latest_scaled, Some(1000));
+        assert_eq!(stats.readiness.rolling_scaled, Some(550));
+        assert_eq!(stats.readiness.ready, Some(false));
+        let text = render(&stats, &exam);
+        assert!(text.contains("Most missed:") && text.contains("d0-000"), "{text}");
+    }
+
+    #[test]
+    fn an_empty_history_computes_without_numbers() {
+        let exam = sample_exam(&[(100, 3)], 3);
+        let stats = compute(&exam, &[], &[]);
+        assert_eq!(stats.domains[0].percent, None);
+        assert_eq!(stats.domains[0].never_seen, 3);
+        assert_eq!(stats.readiness.ready, None);
+        assert!(render(&stats, &exam).contains("No mock exam finished yet"));
+    }
+
+    #[test]
+    fn sparkline_spans_the_range() {
+        assert_eq!(sparkline(&[100, 550, 1000], 100, 1000), "▁▅█");
+    }
+}

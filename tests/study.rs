@@ -1,0 +1,216 @@
+//! Learning from attempts: drill, review on the spaced-repetition queue, history, show,
+//! stats, and two processes writing at once.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use serde_json::Value;
+
+use crate::util::{Run, Test, tiny_bank};
+
+fn bank_args(rest: &[&str]) -> Vec<String> {
+    let bank = tiny_bank();
+    let mut args = vec!["--bank-dir".to_string(), bank.to_str().unwrap().to_string()];
+    args.extend(rest.iter().map(|s| s.to_string()));
+    args
+}
+
+/// Runs proctor with the tiny bank on `test`'s data folder.
+fn run(test: &Test, rest: &[&str], stdin: &str) -> Run {
+    let mut command = test.command();
+    command.args(bank_args(rest)).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let output = child.wait_with_output().unwrap();
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn ids(result: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = result["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn review_presents_the_misses_and_right_answers_empty_the_due_queue() {
+    let test = Test::new();
+    // An exam answered all "a": some right, most wrong.
+    let exam = run(&test, &["exam", "tiny", "--seed", "3", "--json"], "a\na\na\na\nab\nsubmit\n").json();
+    let missed: Vec<String> = {
+        let mut m: Vec<String> = exam["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|q| q["correct"] == false)
+            .map(|q| q["id"].as_str().unwrap().to_string())
+            .collect();
+        m.sort();
+        m
+    };
+    assert!(!missed.is_empty() && missed.len() < 5, "a mix of right and wrong: {exam}");
+
+    // The key of the review paper, learned on a copy of the store (the same seed and the
+    // same set give the same letters).
+    let scratch = Test::new();
+    copy_dir(&test.data_dir(), &scratch.data_dir());
+    let probe = run(&scratch, &["review", "--all", "--seed", "5", "--json"], "submit\n").json();
+    assert_eq!(ids(&probe), missed, "review --all presents exactly the missed questions");
+    let key: String = probe["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| format!("{}\n", q["correct_response"].as_str().unwrap()))
+        .collect();
+
+    let review = run(&test, &["review", "--all", "--seed", "5", "--json"], &key);
+    let result = review.json();
+    assert_eq!(result["mode"], "review");
+    assert_eq!(result["correct"], result["total"], "{}", review.stderr);
+    assert!(review.stderr.contains("Correct: "), "feedback after each answer: {}", review.stderr);
+    assert!(review.stderr.contains("See: https://docs.aws.amazon.com/"), "{}", review.stderr);
+
+    // Nothing is due now; the next review is in the future.
+    let empty = run(&test, &["review", "--json"], "").json();
+    assert_eq!(empty["total"], 0);
+    assert!(empty["next_due"].is_string(), "{empty}");
+    let text = run(&test, &["review"], "");
+    assert_eq!(text.status, 0);
+    assert!(text.stdout.contains("Nothing is due for review. Next: "), "{}", text.stdout);
+    // Still being learned: --all presents them again.
+    let all = run(&scratch, &["review", "--all", "--seed", "5", "--json"], "submit\n").json();
+    assert_eq!(ids(&all), missed);
+}
+
+#[test]
+fn review_of_one_attempt_and_wrong_answers_stay_due() {
+    let test = Test::new();
+    let exam = run(&test, &["exam", "tiny", "--seed", "3", "--json"], "a\na\na\na\nab\nsubmit\n").json();
+    let attempt = exam["attempt"].as_i64().unwrap().to_string();
+    let review = run(&test, &["review", "--attempt", &attempt, "--json"], "submit\n").json();
+    assert_eq!(review["total"], exam["total"].as_u64().unwrap() - exam["correct"].as_u64().unwrap());
+    // Unanswered in review counts as missed again: still due now.
+    let due = run(&test, &["review", "--json"], "submit\n").json();
+    assert_eq!(ids(&due), ids(&review));
+}
+
+#[test]
+fn drill_stays_in_its_domain_prefers_unseen_and_gives_feedback() {
+    let test = Test::new();
+    let first = run(
+        &test,
+        &["drill", "tiny", "--domain", "alpha", "--count", "2", "--seed", "1", "--json"],
+        "submit\n",
+    );
+    let result = first.json();
+    assert_eq!(result["mode"], "drill");
+    assert_eq!(result["total"], 2);
+    assert!(result["questions"].as_array().unwrap().iter().all(|q| q["domain"] == "alpha"));
+    // The next drill prefers the two alpha questions never seen.
+    let second = run(
+        &test,
+        &["drill", "tiny", "--domain", "alpha", "--count", "2", "--seed", "1", "--json"],
+        "submit\n",
+    )
+    .json();
+    let (a, b) = (ids(&result), ids(&second));
+    assert!(a.iter().all(|id| !b.contains(id)), "{a:?} then {b:?}");
+    // Every answer gets feedback, and the drill ends when all are answered.
+    let answered = run(&test, &["drill", "tiny", "--domain", "beta", "--seed", "2", "--json"], "a\na\n");
+    assert_eq!(answered.json()["total"], 2, "{}", answered.stderr);
+    assert!(answered.stderr.contains("Incorrect: the answer is") || answered.stderr.contains("Correct: "));
+    assert!(answered.stderr.contains("Explanation of question"), "{}", answered.stderr);
+    // A mistyped domain names the real ones.
+    let bad = run(&test, &["drill", "tiny", "--domain", "gamma"], "");
+    assert_eq!(bad.status, 2);
+    assert!(bad.stderr.contains("no domain \"gamma\"; its domains: alpha, beta"), "{}", bad.stderr);
+}
+
+#[test]
+fn history_show_and_stats() {
+    let test = Test::new();
+    run(&test, &["exam", "tiny", "--seed", "3"], "a\na\na\na\nab\nsubmit\n");
+    run(&test, &["exam", "tiny", "--seed", "4"], "b\nquit\n");
+    let history = run(&test, &["history", "--json"], "").json();
+    let entries = history.as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!((entries[0]["id"].as_i64(), entries[0]["finished"].as_bool()), (Some(2), Some(false)));
+    assert_eq!((entries[1]["id"].as_i64(), entries[1]["finished"].as_bool()), (Some(1), Some(true)));
+    assert_eq!(entries[1]["mode"], "exam");
+    assert!(entries[1]["scaled_score"].is_u64());
+    let table = run(&test, &["history"], "");
+    assert!(table.stdout.contains("unfinished: proctor resume 2"), "{}", table.stdout);
+
+    let show = run(&test, &["show", "1", "--only", "missed"], "");
+    assert_eq!(show.status, 0, "{}", show.stderr);
+    assert!(show.stdout.contains("Incorrect: the answer is"), "{}", show.stdout);
+    assert!(!show.stdout.contains("\nCorrect: "), "only missed: {}", show.stdout);
+    let shown = run(&test, &["show", "1", "--json", "--only", "correct"], "").json();
+    assert!(shown["questions"].as_array().unwrap().iter().all(|q| q["correct"] == true));
+    // An unfinished attempt keeps its key hidden.
+    let hidden = run(&test, &["show", "2"], "");
+    assert_eq!(hidden.status, 2);
+    assert!(hidden.stderr.contains("not finished"), "{}", hidden.stderr);
+
+    let stats = run(&test, &["stats", "tiny", "--json"], "").json();
+    let domains = stats["domains"].as_array().unwrap();
+    assert_eq!(domains.len(), 2);
+    let answered: u64 = domains.iter().map(|d| d["answered"].as_u64().unwrap()).sum();
+    assert_eq!(answered, 5, "only the finished attempt counts: {stats}");
+    assert_eq!(stats["readiness"]["exams_taken"], 1);
+    let text = run(&test, &["stats"], "");
+    assert!(text.stdout.contains("Mock exams: "), "{}", text.stdout);
+    assert!(text.stdout.contains("Alpha Domain"), "{}", text.stdout);
+}
+
+#[test]
+fn two_processes_writing_at_once_lose_nothing() {
+    let test = Test::new();
+    let spawn = |seed: &str| {
+        let mut command = test.command();
+        command
+            .args(bank_args(&["exam", "tiny", "--seed", seed]))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command.spawn().unwrap()
+    };
+    let mut a = spawn("3");
+    let mut b = spawn("4");
+    let (mut ia, mut ib) = (a.stdin.take().unwrap(), b.stdin.take().unwrap());
+    // Interleave the two sessions' commands.
+    for line in ["fl", "next", "fl", "next", "fl", "prev"] {
+        writeln!(ia, "{line}").unwrap();
+        writeln!(ib, "{line}").unwrap();
+    }
+    writeln!(ia, "submit").unwrap();
+    writeln!(ib, "submit").unwrap();
+    drop((ia, ib));
+    assert!(a.wait().unwrap().success());
+    assert!(b.wait().unwrap().success());
+    let history = run(&test, &["history", "--json"], "").json();
+    let entries = history.as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    for entry in entries {
+        assert_eq!(entry["finished"], true);
+        let shown = run(&test, &["show", &entry["id"].to_string(), "--json"], "").json();
+        let flagged = shown["questions"].as_array().unwrap().iter().filter(|q| q["flagged"] == true).count();
+        assert_eq!(flagged, 3, "every flag of both sessions kept: {shown}");
+    }
+}
