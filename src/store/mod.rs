@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::exam::assemble::PaperItem;
 use crate::exam::clock::Millis;
@@ -198,27 +198,29 @@ impl Store {
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::Sql { path: self.path.clone(), source }
+        move |source| self.classify(source)
     }
 
     /// Checks the file is ours before anything writes to it, then migrates.
     fn prepare(&mut self) -> Result<(), StoreError> {
-        let damaged = |detail: String| StoreError::Damaged { path: self.path.clone(), detail };
+        let path = self.path.clone();
+        let damaged = |detail: String| StoreError::Damaged { path: path.clone(), detail };
         self.conn.busy_timeout(Duration::from_secs(10)).map_err(|e| damaged(e.to_string()))?;
         // Reading the header is the first thing that touches the file: a file that is not
-        // SQLite fails here ("file is not a database") before anything is written.
-        let app_id: i64 = self
-            .conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| damaged(e.to_string()))?;
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| damaged(e.to_string()))?;
-        let tables: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-            .map_err(|e| damaged(e.to_string()))?;
+        // SQLite fails here ("file is not a database") before anything is written. One read
+        // transaction, so another process's first migration is seen whole or not at all.
+        let (app_id, version, tables) = {
+            let tx = self.conn.transaction().map_err(|e| damaged(e.to_string()))?;
+            let read =
+                |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(|e| damaged(e.to_string()));
+            let found = (
+                read("PRAGMA application_id")?,
+                read("PRAGMA user_version")?,
+                read("SELECT count(*) FROM sqlite_schema")?,
+            );
+            tx.commit().map_err(|e| damaged(e.to_string()))?;
+            found
+        };
         let fresh = app_id == 0 && version == 0 && tables == 0;
         if !fresh && app_id != APPLICATION_ID {
             return Err(damaged("a SQLite database that another program owns".into()));
@@ -227,39 +229,60 @@ impl Store {
         if version > known {
             return Err(StoreError::TooNew { path: self.path.clone(), found: version, known });
         }
-        let check: String = self
-            .conn
-            .query_row("PRAGMA quick_check", [], |r| r.get(0))
-            .map_err(|e| damaged(e.to_string()))?;
-        if check != "ok" {
-            return Err(damaged(check));
+        // Switching to WAL needs a moment alone with the file; when another process holds
+        // it, SQLite answers "busy" at once instead of waiting, so wait here.
+        let started = std::time::Instant::now();
+        loop {
+            match self
+                .conn
+                .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            {
+                Ok(()) => break,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < Duration::from_secs(10) =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(source) => return Err(self.classify(source)),
+            }
         }
-        self.conn
-            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-            .map_err(self.sql())?;
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|source| StoreError::Sql { path: path.clone(), source })?;
-        // Re-read inside the transaction: another process may have migrated meanwhile.
-        let version: i64 = tx
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|source| StoreError::Sql { path: path.clone(), source })?;
+        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        // Re-read inside the write transaction: another process may have migrated meanwhile.
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
         for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            tx.execute_batch(migration).map_err(|source| StoreError::Sql { path: path.clone(), source })?;
+            tx.execute_batch(migration).map_err(sql)?;
             tx.execute_batch(&format!(
                 "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
                 i + 1
             ))
-            .map_err(|source| StoreError::Sql { path: path.clone(), source })?;
+            .map_err(sql)?;
         }
-        tx.commit().map_err(|source| StoreError::Sql { path, source })?;
+        tx.commit().map_err(sql)?;
         Ok(())
+    }
+
+    /// A damaged file is `Damaged` (with the path and advice), anything else `Sql`.
+    fn classify(&self, source: rusqlite::Error) -> StoreError {
+        match &source {
+            rusqlite::Error::SqliteFailure(e, _)
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+                ) =>
+            {
+                StoreError::Damaged { path: self.path.clone(), detail: source.to_string() }
+            }
+            _ => StoreError::Sql { path: self.path.clone(), source },
+        }
     }
 
     /// Records a new attempt with its paper; returns its id.
     pub fn create_attempt(&mut self, new: &NewAttempt) -> Result<i64, StoreError> {
         let path = self.path.clone();
         let sql = |source| StoreError::Sql { path: path.clone(), source };
-        let tx = self.conn.transaction().map_err(sql)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         tx.execute(
             "INSERT INTO attempts (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5)",
@@ -310,7 +333,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |source| StoreError::Sql { path: path.clone(), source };
-        let tx = self.conn.transaction().map_err(sql)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         tx.execute(
             "UPDATE attempts SET position = ?2, last_tick = ?3 WHERE id = ?1 AND finished_at IS NULL",
             params![id, position as i64, last_tick as i64],
@@ -351,7 +374,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |source| StoreError::Sql { path: path.clone(), source };
-        let tx = self.conn.transaction().map_err(sql)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         {
             let mut update = tx
                 .prepare(
