@@ -25,8 +25,9 @@ pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write)
     let mut all: Vec<(Stats, crate::bank::Exam)> = Vec::new();
     for id in &ids {
         let exam = catalog.load_by_id(id)?;
-        let attempts = store.attempts(Some(id))?;
         let items = store.finished_items(id)?;
+        let mut attempts = store.finished_attempt_headers(id)?;
+        stats::count_items(&mut attempts, &items);
         all.push((stats::compute(&exam, &attempts, &items), exam));
     }
     if json {

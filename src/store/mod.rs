@@ -137,8 +137,6 @@ pub struct AttemptSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemRow {
     pub attempt: i64,
-    pub mode: String,
-    pub started_at: Millis,
     pub question_id: String,
     pub domain: String,
     pub scored: bool,
@@ -504,7 +502,7 @@ impl Store {
                         coalesce(sum(CASE WHEN i.scored AND i.correct THEN 1 ELSE 0 END), 0),
                         coalesce(sum(CASE WHEN i.response != '' THEN 1 ELSE 0 END), 0)
                  FROM attempts a LEFT JOIN attempt_items i ON i.attempt_id = a.id
-                 WHERE ?1 IS NULL OR a.exam = ?1
+                 WHERE a.exam = coalesce(?1, a.exam)
                  GROUP BY a.id ORDER BY a.started_at DESC, a.id DESC",
             )
             .map_err(self.sql())?;
@@ -529,30 +527,57 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(self.sql())
     }
 
-    /// Every answered-or-shown question of the finished attempts at `exam`, oldest first.
+    /// The finished attempts at `exam` without their counts (a quick query for `stats`,
+    /// which counts from `finished_items`).
+    pub fn finished_attempt_headers(&self, exam: &str) -> Result<Vec<AttemptSummary>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, exam, mode, seed, started_at, finished_at, end_reason, time_limit_ms
+                 FROM attempts WHERE exam = ?1 AND finished_at IS NOT NULL",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([exam], |r| {
+                Ok(AttemptSummary {
+                    id: r.get(0)?,
+                    exam: r.get(1)?,
+                    mode: r.get(2)?,
+                    seed: r.get::<_, i64>(3)? as u64,
+                    started_at: r.get::<_, i64>(4)?.max(0) as u64,
+                    finished_at: r.get::<_, Option<i64>>(5)?.map(|v| v.max(0) as u64),
+                    end_reason: r.get(6)?,
+                    time_limit_ms: r.get::<_, Option<i64>>(7)?.map(|v| v.max(0) as u64),
+                    questions: 0,
+                    scored: 0,
+                    correct: 0,
+                    answered: 0,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// Every question of the finished attempts at `exam` (in no particular order).
     pub fn finished_items(&self, exam: &str) -> Result<Vec<ItemRow>, StoreError> {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT a.id, a.mode, a.started_at, i.question_id, i.domain, i.scored, i.response != '',
-                        coalesce(i.correct, 0), i.millis
-                 FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
-                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL
-                 ORDER BY a.started_at, a.id, i.position",
+                "SELECT a.id, i.question_id, i.domain, i.scored, i.response != '', coalesce(i.correct, 0), i.millis
+                 FROM attempts a JOIN attempt_items i ON i.attempt_id = a.id
+                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL",
             )
             .map_err(self.sql())?;
         let rows = statement
             .query_map([exam], |r| {
                 Ok(ItemRow {
                     attempt: r.get(0)?,
-                    mode: r.get(1)?,
-                    started_at: r.get::<_, i64>(2)?.max(0) as u64,
-                    question_id: r.get(3)?,
-                    domain: r.get(4)?,
-                    scored: r.get(5)?,
-                    answered: r.get(6)?,
-                    correct: r.get(7)?,
-                    millis: r.get::<_, i64>(8)?.max(0) as u64,
+                    question_id: r.get(1)?,
+                    domain: r.get(2)?,
+                    scored: r.get(3)?,
+                    answered: r.get(4)?,
+                    correct: r.get(5)?,
+                    millis: r.get::<_, i64>(6)?.max(0) as u64,
                 })
             })
             .map_err(self.sql())?;

@@ -82,6 +82,24 @@ fn percent(correct: u32, total: u32) -> Option<f64> {
     (total > 0).then(|| (f64::from(correct) * 1000.0 / f64::from(total)).round() / 10.0)
 }
 
+/// Fills each attempt's counts (questions, scored, correct, answered) from its items.
+pub fn count_items(attempts: &mut [AttemptSummary], items: &[ItemRow]) {
+    let index: std::collections::HashMap<i64, usize> =
+        attempts.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    for a in attempts.iter_mut() {
+        (a.questions, a.scored, a.correct, a.answered) = (0, 0, 0, 0);
+    }
+    for item in items {
+        if let Some(&i) = index.get(&item.attempt) {
+            let a = &mut attempts[i];
+            a.questions += 1;
+            a.scored += u32::from(item.scored);
+            a.correct += u32::from(item.scored && item.correct);
+            a.answered += u32::from(item.answered);
+        }
+    }
+}
+
 /// Computes the statistics of `exam` from its finished attempts and their items.
 pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> Stats {
     let b = &exam.blueprint;
@@ -98,9 +116,10 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
             let mine: Vec<&ItemRow> = items.iter().filter(|i| i.domain == d.id && i.scored).collect();
             let answered = mine.len() as u32;
             let correct = mine.iter().filter(|i| i.correct).count() as u32;
+            let with_domain: HashSet<i64> = mine.iter().map(|i| i.attempt).collect();
             let recent_ids: HashSet<i64> = by_recency
                 .iter()
-                .filter(|a| mine.iter().any(|i| i.attempt == a.id))
+                .filter(|a| with_domain.contains(&a.id))
                 .take(RECENT_ATTEMPTS)
                 .map(|a| a.id)
                 .collect();
@@ -298,8 +317,6 @@ mod tests {
     fn item(attempt: i64, id: &str, domain: &str, correct: bool, millis: Millis) -> ItemRow {
         ItemRow {
             attempt,
-            mode: "exam".into(),
-            started_at: 0,
             question_id: id.into(),
             domain: domain.into(),
             scored: true,
@@ -343,6 +360,16 @@ mod tests {
         assert_eq!(stats.readiness.ready, Some(false));
         let text = render(&stats, &exam);
         assert!(text.contains("Most missed:") && text.contains("d0-000"), "{text}");
+    }
+
+    #[test]
+    fn counts_come_from_the_items() {
+        let mut attempts = vec![attempt(1, "exam", 100, 0, 0), attempt(2, "drill", 200, 0, 0)];
+        let items =
+            vec![item(1, "a", "d0", true, 1), item(1, "b", "d0", false, 1), item(2, "a", "d0", true, 1)];
+        count_items(&mut attempts, &items);
+        assert_eq!((attempts[0].questions, attempts[0].scored, attempts[0].correct), (2, 2, 1));
+        assert_eq!((attempts[1].scored, attempts[1].correct, attempts[1].answered), (1, 1, 1));
     }
 
     #[test]
