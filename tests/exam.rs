@@ -317,3 +317,23 @@ fn bank_text_escapes_never_reach_the_terminal() {
     assert!(run.stderr.contains("control character U+001B"), "{}", run.stderr);
     assert!(!run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'));
 }
+
+#[test]
+fn two_mock_exams_with_different_seeds_draw_mostly_different_questions() {
+    for exam in ["saa-c03", "clf-c02"] {
+        let paper = |seed: &str| -> std::collections::BTreeSet<String> {
+            let run = Test::new().args(["exam", exam, "--seed", seed, "--json"]).stdin("submit\n").run();
+            let result = run.json();
+            assert_eq!(result["questions"].as_array().unwrap().len(), 65, "{exam}: a full exam");
+            result["questions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (a, b) = (paper("1"), paper("2"));
+        let shared = a.intersection(&b).count();
+        assert!(shared * 2 < a.len(), "{exam}: {shared} of 65 questions shared");
+    }
+}

@@ -22,7 +22,7 @@ fn answer_flag_review_and_countdown_at_the_real_prompt() {
     let mut p = start(&test, &[]);
     p.exp_string("Question 1 of 5").unwrap();
     // The prompt shows position, progress and the countdown.
-    p.exp_regex(r"\[1/5 \| answered 0 \| flagged 0 \| 9:5\d left\] > ").unwrap();
+    p.exp_regex(r"\[1/5 \| answered 0 \| flagged 0 \| (10:00|9:5\d) left\] > ").unwrap();
     p.send_line("b").unwrap();
     p.exp_string("Question 1: answer B saved.").unwrap();
     p.exp_string("Question 2 of 5").unwrap();
@@ -65,5 +65,31 @@ fn the_deadline_interrupts_an_idle_prompt() {
     // Type nothing: the attempt must end on its own.
     p.exp_string("Time is up").unwrap();
     p.exp_string("Result: FAIL").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn a_warning_is_printed_above_the_prompt_at_one_minute_left() {
+    let test = Test::new();
+    let mut p = start(&test, &["--time-limit", "62s"]);
+    p.exp_string("Question 1 of 5").unwrap();
+    p.exp_string("] > ").unwrap();
+    // Idle: at 60 s left the timer thread prints above the prompt.
+    p.exp_string("1 minute left").unwrap();
+    p.send_line("quit").unwrap();
+    p.exp_string("Saved attempt 1").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn ctrl_d_saves_and_quits() {
+    let test = Test::new();
+    let mut p = start(&test, &[]);
+    p.exp_string("] > ").unwrap();
+    p.send_line("c").unwrap();
+    p.exp_string("Question 1: answer C saved.").unwrap();
+    p.exp_string("] > ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_string("Saved attempt 1: 1 of 5 answered").unwrap();
     p.exp_eof().unwrap();
 }
