@@ -108,7 +108,10 @@ pub fn run_attempt(
     // rustyline cannot edit on a "dumb" terminal (and then the deadline could not
     // interrupt it): such terminals get the scripted reader, which honours the deadline.
     let dumb = std::env::var("TERM").map_or(true, |t| t.is_empty() || t == "dumb");
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb;
+    // The screen is stdout, or stderr with --json (stdout then carries only the result).
+    let screen_is_terminal =
+        if json { std::io::stderr().is_terminal() } else { std::io::stdout().is_terminal() };
+    let interactive = std::io::stdin().is_terminal() && screen_is_terminal && !dumb;
     let paper: Vec<PaperItem> = stored.items.iter().map(|i| i.paper.clone()).collect();
     // With --json, stdout carries only the result; the session goes to stderr.
     let stdout = std::io::stdout();
@@ -133,6 +136,7 @@ pub fn run_attempt(
         out: &mut *screen,
         hide_domain,
         feedback: stored.mode != "exam",
+        styled: interactive,
         width: text_width(),
         warned: Vec::new(),
     };

@@ -184,7 +184,7 @@ pub fn show(
     let width = text_width();
     let mut session = Session::new(shapes(&exam, &paper)?, stored.started_at, stored.deadline);
     session.items = states;
-    let ctx = ScreenContext { blueprint: &exam.blueprint, hide_domain: false, width };
+    let ctx = ScreenContext { blueprint: &exam.blueprint, hide_domain: false, width, styled: false };
     writeln!(
         out,
         "Attempt {attempt}: {} {} started {}, {}; {} of {} correct.",

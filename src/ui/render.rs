@@ -28,6 +28,9 @@ pub struct ScreenContext<'a> {
     pub blueprint: &'a Blueprint,
     pub hide_domain: bool,
     pub width: usize,
+    /// On a terminal, struck-out options are drawn dim and crossed out (our own escape
+    /// codes around text that has been made printable); elsewhere they are marked in words.
+    pub styled: bool,
 }
 
 /// The screen for the question at `position`.
@@ -62,7 +65,9 @@ pub fn question_screen(
         let marker = if chosen { '*' } else { ' ' };
         let body = wrap(&printable(text), ctx.width, 6);
         let body = body.trim_start();
-        if struck {
+        if struck && ctx.styled {
+            out.push_str(&format!(" {marker} \u{1b}[2;9m{}. {body}\u{1b}[0m\n", letter(shown)));
+        } else if struck {
             out.push_str(&format!(" {marker} {}. [struck out] {body}\n", letter(shown)));
         } else {
             out.push_str(&format!(" {marker} {}. {body}\n", letter(shown)));
@@ -272,9 +277,9 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
         out.push_str("Nothing missed.\n");
     } else {
         out.push_str(&format!("Missed {}: questions {}.\n", missed.len(), ranges(&missed)));
+        out.push_str(&format!("Walk through them:    proctor show {} --only missed\n", ctx.attempt));
         out.push_str(&format!(
-            "Walk through them: proctor show {} --only missed; they are now in your review queue: proctor review {}\n",
-            ctx.attempt,
+            "Review what you saw:  proctor review {}  (spaced repetition)\n",
             printable(&b.id)
         ));
     }

@@ -40,6 +40,8 @@ pub struct Runner<'a> {
     /// Drill and review: feedback after each answer, and the attempt ends when every
     /// question is answered.
     pub feedback: bool,
+    /// The screen is an interactive terminal (styles allowed).
+    pub styled: bool,
     pub width: usize,
     /// Warnings (minutes left) already given, for scripted sessions.
     pub warned: Vec<u64>,
@@ -66,6 +68,7 @@ impl Runner<'_> {
             blueprint: &self.exam.blueprint,
             hide_domain: self.hide_domain,
             width: self.width,
+            styled: self.styled,
         };
         let position = self.session.position;
         let screen =

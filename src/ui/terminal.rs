@@ -161,10 +161,13 @@ impl TerminalInput {
     /// A prompt for a session whose deadline is `time_left` from now (none: untimed).
     pub fn new(time_left: Option<Duration>) -> Result<Self, String> {
         // No history file: it would leak answers. In-memory history only.
+        // The prompt is drawn on the terminal itself (/dev/tty), so with `--json` stdout
+        // carries only the result.
         let config = Config::builder()
             .auto_add_history(true)
             .max_history_size(200)
             .map_err(|e| e.to_string())?
+            .behavior(rustyline::config::Behavior::PreferTerm)
             .build();
         let mut editor: Editor<SessionHelper, DefaultHistory> =
             Editor::with_config(config).map_err(|e| e.to_string())?;
