@@ -4,7 +4,7 @@
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 
-use crate::bank::{Exam, largest_remainder};
+use crate::bank::{Exam, Question, largest_remainder};
 
 /// One question as placed on a paper.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,33 @@ pub struct PaperItem {
     pub option_order: Vec<usize>,
     /// Unscored (pretest) items are shown like the rest but not counted.
     pub scored: bool,
+}
+
+impl PaperItem {
+    /// The correct options as shown on this paper (sorted shown indices).
+    pub fn shown_key(&self, question: &Question) -> Vec<usize> {
+        let mut key: Vec<usize> = self
+            .option_order
+            .iter()
+            .enumerate()
+            .filter(|(_, bank)| question.options.get(**bank).is_some_and(|o| o.correct))
+            .map(|(shown, _)| shown)
+            .collect();
+        key.sort_unstable();
+        key
+    }
+}
+
+/// Puts `question` on a paper with its options in a seeded order.
+fn place(question: &Question, rng: &mut ChaCha8Rng, scored: bool) -> PaperItem {
+    let mut order: Vec<usize> = (0..question.options.len()).collect();
+    shuffle(rng, &mut order);
+    PaperItem {
+        question_id: question.id.clone(),
+        domain: question.domain.clone(),
+        option_order: order,
+        scored,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,17 +138,7 @@ pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
     shuffle(&mut rng, &mut items);
     let items = items
         .into_iter()
-        .map(|(index, unscored)| {
-            let question = &exam.questions[index];
-            let mut order: Vec<usize> = (0..question.options.len()).collect();
-            shuffle(&mut rng, &mut order);
-            PaperItem {
-                question_id: question.id.clone(),
-                domain: question.domain.clone(),
-                option_order: order,
-                scored: !unscored,
-            }
-        })
+        .map(|(index, unscored)| place(&exam.questions[index], &mut rng, !unscored))
         .collect();
 
     let shortfall = (available < wanted || !short_domains.is_empty()).then(|| {
@@ -148,20 +165,8 @@ pub fn assemble_set(exam: &Exam, ids: &[String], seed: u64) -> Paper {
     ids.dedup();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     shuffle(&mut rng, &mut ids);
-    let items = ids
-        .into_iter()
-        .filter_map(|id| exam.question(id))
-        .map(|question| {
-            let mut order: Vec<usize> = (0..question.options.len()).collect();
-            shuffle(&mut rng, &mut order);
-            PaperItem {
-                question_id: question.id.clone(),
-                domain: question.domain.clone(),
-                option_order: order,
-                scored: true,
-            }
-        })
-        .collect();
+    let items =
+        ids.into_iter().filter_map(|id| exam.question(id)).map(|q| place(q, &mut rng, true)).collect();
     Paper { items, shortfall: None }
 }
 

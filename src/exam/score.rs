@@ -88,14 +88,7 @@ pub fn score(
         .zip(states)
         .enumerate()
         .map(|(i, ((item, question), state))| {
-            let mut key: Vec<usize> = item
-                .option_order
-                .iter()
-                .enumerate()
-                .filter(|(_, bank)| question.options.get(**bank).is_some_and(|o| o.correct))
-                .map(|(shown, _)| shown)
-                .collect();
-            key.sort_unstable();
+            let key = item.shown_key(question);
             QuestionResult {
                 position: i + 1,
                 id: item.question_id.clone(),

@@ -162,6 +162,26 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// An attempt's first eight columns (id, exam, mode, seed, started_at, finished_at,
+/// end_reason, time_limit_ms), with its counts left at zero.
+fn attempt_header(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
+    let millis = |v: i64| v.max(0) as u64;
+    Ok(AttemptSummary {
+        id: r.get(0)?,
+        exam: r.get(1)?,
+        mode: r.get(2)?,
+        seed: r.get::<_, i64>(3)? as u64,
+        started_at: millis(r.get(4)?),
+        finished_at: r.get::<_, Option<i64>>(5)?.map(millis),
+        end_reason: r.get(6)?,
+        time_limit_ms: r.get::<_, Option<i64>>(7)?.map(millis),
+        questions: 0,
+        scored: 0,
+        correct: 0,
+        answered: 0,
+    })
+}
+
 fn join(values: &[usize]) -> String {
     values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
 }
@@ -509,18 +529,11 @@ impl Store {
         let rows = statement
             .query_map([exam], |r| {
                 Ok(AttemptSummary {
-                    id: r.get(0)?,
-                    exam: r.get(1)?,
-                    mode: r.get(2)?,
-                    seed: r.get::<_, i64>(3)? as u64,
-                    started_at: r.get::<_, i64>(4)?.max(0) as u64,
-                    finished_at: r.get::<_, Option<i64>>(5)?.map(|v| v.max(0) as u64),
-                    end_reason: r.get(6)?,
-                    time_limit_ms: r.get::<_, Option<i64>>(7)?.map(|v| v.max(0) as u64),
                     questions: r.get(8)?,
                     scored: r.get(9)?,
                     correct: r.get(10)?,
                     answered: r.get(11)?,
+                    ..attempt_header(r)?
                 })
             })
             .map_err(self.sql())?;
@@ -537,24 +550,7 @@ impl Store {
                  FROM attempts WHERE exam = ?1 AND finished_at IS NOT NULL",
             )
             .map_err(self.sql())?;
-        let rows = statement
-            .query_map([exam], |r| {
-                Ok(AttemptSummary {
-                    id: r.get(0)?,
-                    exam: r.get(1)?,
-                    mode: r.get(2)?,
-                    seed: r.get::<_, i64>(3)? as u64,
-                    started_at: r.get::<_, i64>(4)?.max(0) as u64,
-                    finished_at: r.get::<_, Option<i64>>(5)?.map(|v| v.max(0) as u64),
-                    end_reason: r.get(6)?,
-                    time_limit_ms: r.get::<_, Option<i64>>(7)?.map(|v| v.max(0) as u64),
-                    questions: 0,
-                    scored: 0,
-                    correct: 0,
-                    answered: 0,
-                })
-            })
-            .map_err(self.sql())?;
+        let rows = statement.query_map([exam], attempt_header).map_err(self.sql())?;
         rows.collect::<Result<_, _>>().map_err(self.sql())
     }
 

@@ -83,14 +83,7 @@ pub fn question_screen(
 /// Immediate feedback after an answer (drill, review): right or wrong, the key, why each
 /// option is right or wrong, the explanation and the references.
 pub fn feedback(item: &PaperItem, question: &Question, response: &[usize], width: usize) -> String {
-    let mut key: Vec<usize> = item
-        .option_order
-        .iter()
-        .enumerate()
-        .filter(|(_, bank)| question.options.get(**bank).is_some_and(|o| o.correct))
-        .map(|(shown, _)| shown)
-        .collect();
-    key.sort_unstable();
+    let key = item.shown_key(question);
     let mut out = if response == key.as_slice() {
         format!("Correct: {}.\n", letters(&key))
     } else {
