@@ -40,7 +40,12 @@ fn main() {
             })
             .unwrap();
         let states: Vec<ItemState> = (0..paper.items.len())
-            .map(|i| ItemState { response: vec![i % 4], flagged: i.is_multiple_of(9), struck: vec![], millis: 60_000 })
+            .map(|i| ItemState {
+                response: vec![i % 4],
+                flagged: i.is_multiple_of(9),
+                struck: vec![],
+                millis: 60_000,
+            })
             .collect();
         let items: Vec<(&ItemState, bool)> =
             states.iter().enumerate().map(|(i, s)| (s, !(i as u64 + n).is_multiple_of(3))).collect();

@@ -87,12 +87,12 @@ pub fn render(summaries: &[ExamSummary]) -> String {
     }
     let id_width = summaries.iter().map(|s| s.id.len()).max().unwrap_or(2).max(2);
     out.push_str(&format!(
-        "{:<id_width$}  {:<9}  {:>9}  {:>6}  {:>4}  TITLE\n",
+        "{:<id_width$}  {:<9}  {:>9}  {:>9}  {:>4}  TITLE\n",
         "ID", "STATUS", "QUESTIONS", "EXAM", "PASS"
     ));
     for s in summaries {
         out.push_str(&format!(
-            "{:<id_width$}  {:<9}  {:>9}  {:>6}  {:>4}  {}\n",
+            "{:<id_width$}  {:<9}  {:>9}  {:>9}  {:>4}  {}\n",
             printable(&s.id),
             s.status,
             s.questions,
