@@ -43,7 +43,8 @@ where
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Errors can quote bank text and file names: never raw to the terminal.
+            eprintln!("error: {}", text::printable(&e.to_string()));
             e.exit_code()
         }
     }

@@ -290,6 +290,22 @@ fn control_characters_and_escape_sequences_are_errors() {
 }
 
 #[test]
+fn escape_sequences_in_keys_and_file_names_are_neutralised() {
+    let test = Test::new();
+    test.write("bank/bad/exam.toml", format!("\"\\u001b]0;PWNED\\u0007\\u001b[2J\" = 1\n{BLUEPRINT}"));
+    test.write("bank/bad/\u{1b}[31mevil.toml", two_questions());
+    let run = test.args(["check", "bank"]).run();
+    assert_eq!(run.status, 1);
+    assert!(run.stdout.contains("unknown field"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'), "{:?}", run.stdout);
+    let listed = Test::new();
+    listed.write("bank/bad/exam.toml", format!("\"\\u001b[2J\" = 1\n{BLUEPRINT}"));
+    let run = listed.args(["--bank-dir", "bank", "list"]).run();
+    assert_eq!(run.status, 2);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}
+
+#[test]
 fn all_problems_are_reported_at_once() {
     let questions = question("q1").replace("domain = \"one\"", "domain = \"nope\"")
         + "\n"
@@ -301,6 +317,22 @@ fn all_problems_are_reported_at_once() {
     assert_reports(&run, "domain \"nope\"");
     assert_reports(&run, "duplicate question id");
     assert_reports(&run, "option text is empty");
+}
+
+#[test]
+fn schema_errors_in_several_questions_are_all_reported() {
+    // serde stops at the first; check must still report each question's problem.
+    let questions = question("q1").replacen("explanation = ", "anwser = true\nexplanation = ", 1)
+        + "\n"
+        + &question("q2").replace("correct = true", "correct = \"yes\"")
+        + "\n"
+        + &question("q3").replace("domain = \"one\"", "domain = \"two\"");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, &format!("{}: error: unknown field `anwser`", at(&questions, "anwser")));
+    assert_reports(&run, &format!("{}: error: invalid type: string \"yes\"", at(&questions, "\"yes\"")));
+    assert_reports(&run, &format!("{}: error: question q3: domain \"two\"", at(&questions, "\"two\"")));
+    assert!(!run.stdout.contains("has no questions"), "no false 'no questions': {}", run.stdout);
 }
 
 #[test]

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::text::printable;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -78,7 +80,8 @@ impl<'a> LineIndex<'a> {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.path, self.line, self.col)
+        // A file name is untrusted too: it may hold escape sequences.
+        write!(f, "{}:{}:{}", printable(&self.path), self.line, self.col)
     }
 }
 
@@ -105,7 +108,8 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location, self.severity.as_str(), self.message)
+        // The parser's messages quote the offending text, which is untrusted.
+        write!(f, "{}: {}: {}", self.location, self.severity.as_str(), printable(&self.message))
     }
 }
 

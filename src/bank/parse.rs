@@ -262,14 +262,67 @@ pub fn parse_questions(
         Ok(source) => source,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    let file: RawQuestionFile = match deserialize(path, source) {
-        Ok(file) => file,
-        Err(d) => return (Vec::new(), vec![d]),
-    };
-    let mut report = FileReport::new(path, source);
-    if file.questions.is_empty() {
-        report.warning(&(0..0), "no [[question]] in this file");
+    match parse_question_source(path, source, blueprint) {
+        Ok((questions, mut diagnostics)) => {
+            if questions.is_empty() {
+                diagnostics.push(Diagnostic::warning(Location::file(path), "no [[question]] in this file"));
+            }
+            (questions, diagnostics)
+        }
+        // serde stops at the first schema error. When the file is valid TOML, check each
+        // [[question]] on its own so every question's problems are reported at once.
+        Err(first) if source.parse::<toml::Table>().is_ok() => {
+            let mut questions = Vec::new();
+            let mut diagnostics = Vec::new();
+            for chunk in question_chunks(source) {
+                match parse_question_source(path, &chunk, blueprint) {
+                    Ok((found, more)) => {
+                        questions.extend(found);
+                        diagnostics.extend(more);
+                    }
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                diagnostics.push(first);
+            }
+            (questions, diagnostics)
+        }
+        Err(first) => (Vec::new(), vec![first]),
     }
+}
+
+/// The file cut before each top-level `[[question]]` line; each piece is padded with the
+/// newlines before it, so its line numbers and columns are those of the whole file.
+fn question_chunks(source: &str) -> Vec<String> {
+    let mut chunks = Vec::new();
+    let mut current = String::new();
+    let mut lines_before = 0;
+    for (number, line) in source.split_inclusive('\n').enumerate() {
+        if line.trim_start().starts_with("[[question]]") && !current.trim().is_empty() {
+            chunks.push("\n".repeat(lines_before) + &current);
+            current.clear();
+            lines_before = number;
+        } else if current.trim().is_empty() && line.trim_start().starts_with("[[question]]") {
+            current.clear();
+            lines_before = number;
+        }
+        current.push_str(line);
+    }
+    if !current.trim().is_empty() {
+        chunks.push("\n".repeat(lines_before) + &current);
+    }
+    chunks
+}
+
+/// Parses question-file text; `Err` is the first syntax or schema error.
+fn parse_question_source(
+    path: &str,
+    source: &str,
+    blueprint: Option<&Blueprint>,
+) -> Result<(Vec<LocatedQuestion>, Vec<Diagnostic>), Diagnostic> {
+    let file: RawQuestionFile = deserialize(path, source)?;
+    let mut report = FileReport::new(path, source);
     let questions = file
         .questions
         .into_iter()
@@ -279,7 +332,7 @@ pub fn parse_questions(
             LocatedQuestion { question: into_question(raw.into_inner()), location }
         })
         .collect();
-    (questions, report.diagnostics)
+    Ok((questions, report.diagnostics))
 }
 
 fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&Blueprint>) {

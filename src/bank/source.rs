@@ -246,11 +246,13 @@ fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
     };
     let domains = blueprint.as_ref().map(|b| &b.blueprint);
     let mut questions = Vec::new();
+    let mut files_failed = false;
     for (parsed, found) in parse_files_in_parallel(&folder.question_files, domains) {
+        files_failed |= parsed.is_empty() && found.iter().any(Diagnostic::is_error);
         questions.extend(parsed);
         diagnostics.extend(found);
     }
-    diagnostics.extend(validate::check_exam(blueprint.as_ref(), &questions));
+    diagnostics.extend(validate::check_exam(blueprint.as_ref(), &questions, files_failed));
     diagnostic::sort(&mut diagnostics);
     (blueprint.map(|b| (b, questions)), diagnostics)
 }

@@ -9,7 +9,13 @@ use super::parse::{LocatedQuestion, ParsedBlueprint};
 
 /// Problems that only show across files: duplicate ids, an exam with no questions, and
 /// domains with fewer questions than one full exam draws from them.
-pub fn check_exam(blueprint: Option<&ParsedBlueprint>, questions: &[LocatedQuestion]) -> Vec<Diagnostic> {
+/// `files_failed`: some question file could not be read or parsed (then an empty exam is
+/// that file's fault, already reported, not a missing file).
+pub fn check_exam(
+    blueprint: Option<&ParsedBlueprint>,
+    questions: &[LocatedQuestion],
+    files_failed: bool,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut first_seen: HashMap<&str, &LocatedQuestion> = HashMap::new();
     for q in questions {
@@ -25,6 +31,9 @@ pub fn check_exam(blueprint: Option<&ParsedBlueprint>, questions: &[LocatedQuest
     }
     let Some(parsed) = blueprint else { return diagnostics };
     let blueprint = &parsed.blueprint;
+    if questions.is_empty() && files_failed {
+        return diagnostics;
+    }
     if questions.is_empty() {
         diagnostics.push(Diagnostic::error(
             parsed.location.clone(),
