@@ -11,19 +11,20 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "Scenario-based practice exams: timed mock exams by the real blueprint, scored per domain",
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 80
 )]
 pub struct Cli {
     /// Also load the exam banks in PATH (an exam folder or a folder of them); repeatable
     #[arg(long = "bank-dir", value_name = "PATH", global = true)]
     pub bank_dirs: Vec<PathBuf>,
 
-    /// Where attempts are stored [default: the XDG data folder, e.g. ~/.local/share/proctor]
-    #[arg(long, value_name = "PATH", global = true, env = "PROCTOR_DATA_DIR")]
+    /// Where attempts are stored [default: $PROCTOR_DATA_DIR, else the XDG data folder,
+    /// e.g. ~/.local/share/proctor]
+    #[arg(long, value_name = "PATH", global = true)]
     pub data_dir: Option<PathBuf>,
 
     /// For tests: a fake clock, START_MS[+STEP_MS] (each reading advances by STEP)
-    #[arg(long, value_name = "START[+STEP]", global = true, hide = true, env = "PROCTOR_FAKE_CLOCK")]
+    #[arg(long, value_name = "START[+STEP]", global = true, hide = true)]
     pub fake_clock: Option<String>,
 
     #[command(subcommand)]

@@ -13,11 +13,17 @@ pub struct Config {
 }
 
 impl Config {
+    /// The flags, else the environment (`PROCTOR_DATA_DIR`, `PROCTOR_FAKE_CLOCK`); an empty
+    /// variable counts as unset.
     pub fn from_cli(cli: &Cli) -> Config {
+        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         Config {
             bank_dirs: cli.bank_dirs.clone(),
-            data_dir: cli.data_dir.clone(),
-            fake_clock: cli.fake_clock.clone(),
+            data_dir: cli.data_dir.clone().or_else(|| env("PROCTOR_DATA_DIR").map(PathBuf::from)),
+            fake_clock: cli
+                .fake_clock
+                .clone()
+                .or_else(|| env("PROCTOR_FAKE_CLOCK").and_then(|v| v.into_string().ok())),
         }
     }
 

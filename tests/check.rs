@@ -221,6 +221,24 @@ fn fewer_than_two_options() {
 }
 
 #[test]
+fn more_than_ten_options_is_an_error_and_plain_http_a_warning() {
+    let extra: String = (4..11)
+        .map(|n| format!("\n[[question.option]]\ntext = \"Wrong {n}\"\nrationale = \"No.\"\n"))
+        .collect();
+    let questions = question("q1") + &extra + "\n" + &question("q2").replace("https://docs", "http://docs");
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(
+        &run,
+        &format!(
+            "{}: error: question q1 has 11 options; at most 10 (A to J) are allowed",
+            at(&questions, "\"q1\"")
+        ),
+    );
+    assert_reports(&run, "warning: question q2: reference is not an https:// URL");
+}
+
+#[test]
 fn empty_stem_and_option() {
     let questions = question("q1")
         .replace("stem = \"A team needs a thing. Which option works?\"", "stem = \"  \"")

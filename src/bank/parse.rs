@@ -10,6 +10,9 @@ use super::raw::{RawBlueprint, RawOption, RawQuestion, RawQuestionFile};
 use super::{Blueprint, Choice, Domain, Kind, Question, Status};
 use crate::text;
 
+/// Most options a question may have: answers are the letters A to J.
+pub const MAX_OPTIONS: usize = 10;
+
 /// The only bank format version there is.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -379,6 +382,12 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
         Some(refs) if !refs.get_ref().is_empty() => {
             for reference in refs.get_ref() {
                 report.check_not_empty(reference, "reference");
+                if !reference.get_ref().trim().is_empty() && !reference.get_ref().starts_with("https://") {
+                    report.warning(
+                        &reference.span(),
+                        format!("question {id}: reference is not an https:// URL"),
+                    );
+                }
             }
         }
         Some(refs) => report.warning(&refs.span(), format!("question {id} has no references")),
@@ -393,6 +402,13 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
     let count = q.options.len();
     if count < 2 {
         report.error(&q.id.span(), format!("question {id} has {count} option(s); it needs at least 2"));
+    }
+    // Letters A-J only: more would collide with the session's one-letter commands (n, p, q…).
+    if count > MAX_OPTIONS {
+        report.error(
+            &q.id.span(),
+            format!("question {id} has {count} options; at most {MAX_OPTIONS} (A to J) are allowed"),
+        );
     }
     match q.kind.get_ref() {
         Kind::MultipleChoice => {

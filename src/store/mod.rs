@@ -81,6 +81,12 @@ pub enum StoreError {
         "{path} was written by a newer proctor (schema {found}, this one knows {known}); it was left untouched"
     )]
     TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error(
+        "{path} cannot be written (the file or its folder is read-only); use --data-dir to keep history elsewhere"
+    )]
+    ReadOnly { path: PathBuf },
+    #[error("{path} is not a folder; set PROCTOR_DATA_DIR or --data-dir to a folder")]
+    NotAFolder { path: PathBuf },
     #[error("history database {path}: {source}")]
     Sql { path: PathBuf, source: rusqlite::Error },
     #[error("no attempt {0}; `proctor history` lists them")]
@@ -196,6 +202,9 @@ fn split(text: &str) -> Option<Vec<usize>> {
 impl Store {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(StoreError::NotAFolder { path: dir.to_path_buf() });
+        }
         std::fs::create_dir_all(dir)
             .map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
         let path = dir.join(DATABASE_FILE);
@@ -222,26 +231,34 @@ impl Store {
     /// Checks the file is ours before anything writes to it, then migrates.
     fn prepare(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let damaged = |detail: String| StoreError::Damaged { path: path.clone(), detail };
-        self.conn.busy_timeout(Duration::from_secs(10)).map_err(|e| damaged(e.to_string()))?;
+        self.conn.busy_timeout(Duration::from_secs(10)).map_err(|e| self.classify(e))?;
+        // Any failure to read the header means the file is not a database we can use.
+        let damaged = |e: rusqlite::Error| match classify(&path, e) {
+            StoreError::Sql { source, .. } => {
+                StoreError::Damaged { path: path.clone(), detail: source.to_string() }
+            }
+            other => other,
+        };
         // Reading the header is the first thing that touches the file: a file that is not
         // SQLite fails here ("file is not a database") before anything is written. One read
         // transaction, so another process's first migration is seen whole or not at all.
         let (app_id, version, tables) = {
-            let tx = self.conn.transaction().map_err(|e| damaged(e.to_string()))?;
-            let read =
-                |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(|e| damaged(e.to_string()));
+            let tx = self.conn.transaction().map_err(damaged)?;
+            let read = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(damaged);
             let found = (
                 read("PRAGMA application_id")?,
                 read("PRAGMA user_version")?,
                 read("SELECT count(*) FROM sqlite_schema")?,
             );
-            tx.commit().map_err(|e| damaged(e.to_string()))?;
+            tx.commit().map_err(damaged)?;
             found
         };
         let fresh = app_id == 0 && version == 0 && tables == 0;
         if !fresh && app_id != APPLICATION_ID {
-            return Err(damaged("a SQLite database that another program owns".into()));
+            return Err(StoreError::Damaged {
+                path: path.clone(),
+                detail: "a SQLite database that another program owns".into(),
+            });
         }
         let known = MIGRATIONS.len() as i64;
         if version > known {
@@ -265,7 +282,7 @@ impl Store {
                 Err(source) => return Err(self.classify(source)),
             }
         }
-        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         // Re-read inside the write transaction: another process may have migrated meanwhile.
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
@@ -283,23 +300,13 @@ impl Store {
 
     /// A damaged file is `Damaged` (with the path and advice), anything else `Sql`.
     fn classify(&self, source: rusqlite::Error) -> StoreError {
-        match &source {
-            rusqlite::Error::SqliteFailure(e, _)
-                if matches!(
-                    e.code,
-                    rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
-                ) =>
-            {
-                StoreError::Damaged { path: self.path.clone(), detail: source.to_string() }
-            }
-            _ => StoreError::Sql { path: self.path.clone(), source },
-        }
+        classify(&self.path, source)
     }
 
     /// Records a new attempt with its paper; returns its id.
     pub fn create_attempt(&mut self, new: &NewAttempt) -> Result<i64, StoreError> {
         let path = self.path.clone();
-        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         tx.execute(
             "INSERT INTO attempts (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick)
@@ -350,7 +357,7 @@ impl Store {
         items: &[(usize, &ItemState)],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         tx.execute(
             "UPDATE attempts SET position = ?2, last_tick = ?3 WHERE id = ?1 AND finished_at IS NULL",
@@ -391,7 +398,7 @@ impl Store {
         cards: &[Card],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let sql = |source| StoreError::Sql { path: path.clone(), source };
+        let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         {
             let mut update = tx
@@ -695,6 +702,21 @@ impl Store {
     }
 }
 
+/// A read-only file is `ReadOnly`, a damaged one `Damaged` (with advice), the rest `Sql`.
+fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
+    match &source {
+        rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::ReadOnly => {
+            StoreError::ReadOnly { path: path.to_path_buf() }
+        }
+        rusqlite::Error::SqliteFailure(e, _)
+            if matches!(e.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) =>
+        {
+            StoreError::Damaged { path: path.to_path_buf(), detail: source.to_string() }
+        }
+        _ => StoreError::Sql { path: path.to_path_buf(), source },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -742,6 +764,26 @@ mod tests {
             .unwrap();
         assert!(matches!(store.latest_unfinished(), Err(StoreError::NothingToResume)));
         assert_eq!(store.load(id).unwrap().finished, Some((900, EndReason::Submitted)));
+    }
+
+    #[test]
+    fn sqlite_errors_become_clear_store_errors() {
+        let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        let path = Path::new("/x/proctor.db");
+        assert!(matches!(
+            classify(path, failure(rusqlite::ffi::SQLITE_READONLY)),
+            StoreError::ReadOnly { .. }
+        ));
+        assert!(matches!(classify(path, failure(rusqlite::ffi::SQLITE_CORRUPT)), StoreError::Damaged { .. }));
+        assert!(matches!(classify(path, failure(rusqlite::ffi::SQLITE_FULL)), StoreError::Sql { .. }));
+    }
+
+    #[test]
+    fn a_data_dir_that_is_a_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("afile");
+        std::fs::write(&file, "x").unwrap();
+        assert!(matches!(Store::open(&file).err().unwrap(), StoreError::NotAFolder { .. }));
     }
 
     #[test]
