@@ -86,6 +86,14 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     out
 }
 
+/// Like `wrap` with `indent`, but the first line starts with `first` instead of the
+/// indent (a hanging indent: "  A. text" with continuation lines under the text).
+pub fn wrap_hanging(text: &str, width: usize, first: &str, indent: usize) -> String {
+    let wrapped = wrap(text, width, indent);
+    let rest = wrapped.strip_prefix(&" ".repeat(indent)).unwrap_or(&wrapped);
+    format!("{first}{rest}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +111,17 @@ mod tests {
     #[test]
     fn printable_neutralises() {
         assert_eq!(printable("a\u{1b}[2Jb\tc"), "a\u{fffd}[2Jb c");
+    }
+
+    #[test]
+    fn hanging_indent_keeps_every_line_in_width() {
+        let text = "B. wrong (your choice): a rationale that is long enough to need two lines at least";
+        let out = wrap_hanging(text, 40, "  ", 6);
+        assert!(out.starts_with("  B. wrong"), "{out}");
+        for line in out.lines().skip(1) {
+            assert!(line.starts_with("      ") && line.chars().count() <= 40, "{line:?}");
+        }
+        assert!(out.lines().next().unwrap().chars().count() <= 40);
     }
 
     #[test]

@@ -27,7 +27,7 @@ fn lists_for_people_and_adds_bank_dirs() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.contains("saa-c03"), "{}", run.stdout);
     assert!(run.stdout.contains("tiny"), "{}", run.stdout);
-    assert!(run.stdout.contains("alpha 60% (4 q)"), "{}", run.stdout);
+    assert!(run.stdout.contains("alpha 60% (4q)"), "{}", run.stdout);
 }
 
 #[test]

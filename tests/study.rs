@@ -155,7 +155,7 @@ fn history_show_and_stats() {
     assert_eq!(entries[1]["mode"], "exam");
     assert!(entries[1]["scaled_score"].is_u64());
     let table = run(&test, &["history"], "");
-    assert!(table.stdout.contains("unfinished: proctor resume 2"), "{}", table.stdout);
+    assert!(table.stdout.contains("latest: `proctor resume 2`"), "{}", table.stdout);
 
     let show = run(&test, &["show", "1", "--only", "missed"], "");
     assert_eq!(show.status, 0, "{}", show.stderr);

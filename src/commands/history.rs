@@ -87,9 +87,10 @@ pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Wr
         writeln!(out, "No attempts yet. Start one with `proctor exam saa-c03` (see `proctor list`).")?;
         return Ok(());
     }
+    let exam_width = entries.iter().map(|e| e.exam.chars().count()).max().unwrap_or(4).clamp(4, 16);
     writeln!(
         out,
-        "{:>4}  {:<16}  {:<6}  {:<9}  {:>11}  {:<10}  {:>7}  STATE",
+        "{:>4}  {:<16}  {:<6}  {:<exam_width$}  {:>9}  {:<8}  {:>7}  STATE",
         "ID", "STARTED (UTC)", "MODE", "EXAM", "SCORE", "RESULT", "TIME"
     )?;
     for e in &entries {
@@ -97,7 +98,7 @@ pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Wr
         let started = &started[..started.len().min(16)];
         let score = match e.percent {
             Some(p) => format!("{}/{} {:.0}%", e.correct, e.total, p),
-            None => format!("{}/{} ans.", e.answered, e.questions),
+            None => format!("{}/{} ans", e.answered, e.questions),
         };
         let result = match (e.scaled_score, e.passed) {
             (Some(s), Some(true)) => format!("{s} PASS"),
@@ -105,17 +106,14 @@ pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Wr
             _ => "-".into(),
         };
         let time = e.seconds_used.map_or("-".into(), |s| format_duration((s * 1000.0) as u64));
-        let state = if e.finished {
-            e.end_reason
-                .as_deref()
-                .map_or("finished", |r| if r == "time-up" { "time up" } else { "finished" })
-                .to_string()
-        } else {
-            format!("unfinished: proctor resume {}", e.id)
+        let state = match (e.finished, e.end_reason.as_deref()) {
+            (false, _) => "open",
+            (true, Some("time-up")) => "time up",
+            (true, _) => "done",
         };
         writeln!(
             out,
-            "{:>4}  {:<16}  {:<6}  {:<9}  {:>11}  {:<10}  {:>7}  {state}",
+            "{:>4}  {:<16}  {:<6}  {:<exam_width$}  {:>9}  {:<8}  {:>7}  {state}",
             e.id,
             started,
             e.mode,
@@ -123,6 +121,13 @@ pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Wr
             score,
             result,
             time
+        )?;
+    }
+    if let Some(open) = entries.iter().find(|e| !e.finished) {
+        writeln!(
+            out,
+            "\nOpen attempts continue with `proctor resume ID` (latest: `proctor resume {}`).",
+            open.id
         )?;
     }
     Ok(())

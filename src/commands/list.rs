@@ -77,36 +77,47 @@ pub fn run(catalog: &Catalog, json: bool, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// The table for people. Bank text is passed through `printable` (it is untrusted).
+/// The list for people: a few lines per exam, wrapped to 80 columns. Bank text is passed
+/// through `printable` (it is untrusted).
 pub fn render(summaries: &[ExamSummary]) -> String {
-    use crate::text::printable;
+    use crate::text::{printable, wrap_hanging};
+    const WIDTH: usize = 80;
     let mut out = String::new();
     if summaries.is_empty() {
         out.push_str("No exams found.\n");
         return out;
     }
-    let id_width = summaries.iter().map(|s| s.id.len()).max().unwrap_or(2).max(2);
-    out.push_str(&format!(
-        "{:<id_width$}  {:<9}  {:>9}  {:>9}  {:>4}  TITLE\n",
-        "ID", "STATUS", "QUESTIONS", "EXAM", "PASS"
-    ));
+    let id_width = summaries.iter().map(|s| s.id.chars().count()).max().unwrap_or(2).clamp(2, 16);
+    let pad = " ".repeat(id_width + 2);
     for s in summaries {
-        out.push_str(&format!(
-            "{:<id_width$}  {:<9}  {:>9}  {:>9}  {:>4}  {}\n",
-            printable(&s.id),
-            s.status,
-            s.questions,
-            format!("{}q/{}m", s.exam_questions, s.minutes),
-            s.passing_score,
-            printable(&s.title),
+        let head = format!("{} ({})", printable(&s.title), printable(&s.code));
+        out.push_str(&wrap_hanging(
+            &head,
+            WIDTH,
+            &format!("{:<id_width$}  ", printable(&s.id)),
+            id_width + 2,
         ));
+        out.push('\n');
+        let since = match s.status {
+            "retiring" => "retiring on",
+            "retired" => "retired on",
+            _ => "since",
+        };
+        let facts = format!(
+            "{} {since} {} | exam: {} questions, {} min, pass {}",
+            s.status, s.status_date, s.exam_questions, s.minutes, s.passing_score
+        );
+        out.push_str(&wrap_hanging(&facts, WIDTH, &pad, id_width + 2));
+        out.push('\n');
         let domains: Vec<String> = s
             .domains
             .iter()
-            .map(|d| format!("{} {}% ({} q)", printable(&d.id), d.weight, d.questions))
+            .map(|d| format!("{} {}% ({}q)", printable(&d.id), d.weight, d.questions))
             .collect();
-        out.push_str(&format!("{:<id_width$}  domains: {}\n", "", domains.join(", ")));
+        let bank = format!("bank: {} questions, by domain: {}", s.questions, domains.join(", "));
+        out.push_str(&wrap_hanging(&bank, WIDTH, &pad, id_width + 4));
+        out.push_str("\n\n");
     }
-    out.push_str("\nStart a timed mock exam with `proctor exam ID`.\n");
+    out.push_str("Start a timed mock exam with `proctor exam ID`.\n");
     out
 }

@@ -20,13 +20,14 @@ pub struct DomainStats {
     pub id: String,
     pub name: String,
     pub weight: u32,
-    /// Scored answers over every finished attempt (all modes).
+    /// Scored questions answered, over every finished attempt (all modes).
     pub answered: u32,
     pub correct: u32,
     pub percent: Option<f64>,
     /// The same over the latest `RECENT_ATTEMPTS` attempts that had this domain.
     pub recent_percent: Option<f64>,
-    /// Questions of the bank in this domain, and how many were ever shown.
+    /// Questions of the bank in this domain, and how many were ever shown (answered, or
+    /// on screen for a while).
     pub questions: u32,
     pub seen: u32,
     pub never_seen: u32,
@@ -108,12 +109,17 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
     let mut by_recency: Vec<&AttemptSummary> = finished.clone();
     by_recency.sort_by(|a, c| c.started_at.cmp(&a.started_at).then(c.id.cmp(&a.id)));
 
-    let seen: HashSet<&str> = items.iter().map(|i| i.question_id.as_str()).collect();
+    // Seen: put on screen (time spent) or answered; a question never reached is not seen.
+    let seen: HashSet<&str> =
+        items.iter().filter(|i| i.answered || i.millis > 0).map(|i| i.question_id.as_str()).collect();
     let domains = b
         .domains
         .iter()
         .map(|d| {
-            let mine: Vec<&ItemRow> = items.iter().filter(|i| i.domain == d.id && i.scored).collect();
+            // Accuracy is over answered questions: one left blank when time ran out says
+            // nothing about what the candidate knows (the exam score still counts it wrong).
+            let mine: Vec<&ItemRow> =
+                items.iter().filter(|i| i.domain == d.id && i.scored && i.answered).collect();
             let answered = mine.len() as u32;
             let correct = mine.iter().filter(|i| i.correct).count() as u32;
             let with_domain: HashSet<i64> = mine.iter().map(|i| i.attempt).collect();
@@ -146,7 +152,7 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
         .collect();
 
     let mut misses: BTreeMap<&str, (String, u32, u32)> = BTreeMap::new();
-    for item in items.iter().filter(|i| i.scored) {
+    for item in items.iter().filter(|i| i.scored && i.answered) {
         let entry = misses.entry(&item.question_id).or_insert_with(|| (item.domain.clone(), 0, 0));
         entry.1 += u32::from(!item.correct);
         entry.2 += 1;
@@ -230,17 +236,14 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
         printable(&stats.exam),
         stats.attempts
     );
-    let width = stats.domains.iter().map(|d| d.name.chars().count()).max().unwrap_or(10).min(40);
-    out.push_str(&format!(
-        "  {:<width$}  {:<20}  {:>6}  {:>7}  {:>11}\n",
-        "DOMAIN", "ACCURACY", "ALL", "RECENT", "SEEN"
-    ));
+    // Two lines a domain, so long names never push past 80 columns.
+    out.push_str("Accuracy by domain (all attempts; recent = the latest 5 with the domain):\n");
     for d in &stats.domains {
-        let name: String = printable(&d.name).chars().take(width).collect();
         let pct = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.0}%"));
+        out.push_str(&format!("  {}\n", printable(&d.name)));
         out.push_str(&format!(
-            "  {name:<width$}  {}  {:>6}  {:>7}  {:>5}/{:<5}\n",
-            bar(d.percent.unwrap_or(0.0), 20),
+            "    {}  all {:>4}  recent {:>4}  seen {}/{}\n",
+            bar(d.percent.unwrap_or(0.0), 24),
             pct(d.percent),
             pct(d.recent_percent),
             d.seen,
@@ -259,10 +262,11 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
             scores.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
             r.passing_score
         ));
+        let n = scores.len().min(ROLLING_EXAMS);
+        let exams = if n == 1 { "exam".to_string() } else { format!("{n} exams") };
         out.push_str(&format!(
-            "Readiness: latest {}, rolling mean of the last {} {} -> {}\n",
+            "Readiness: latest {}; mean of the last {exams}: {}, {}\n",
             r.latest_scaled.unwrap_or(0),
-            scores.len().min(ROLLING_EXAMS),
             r.rolling_scaled.unwrap_or(0),
             if r.ready == Some(true) { "at or above the pass mark" } else { "below the pass mark" }
         ));

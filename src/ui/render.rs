@@ -8,7 +8,7 @@ use crate::exam::clock::{Millis, format_duration};
 use crate::exam::command::ReviewFilter;
 use crate::exam::score::{MEETS, Score, weakest_domain};
 use crate::exam::session::{EndReason, Session, letter, letters};
-use crate::text::{printable, wrap};
+use crate::text::{printable, wrap, wrap_hanging};
 
 const NUMBERS: [&str; 9] = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"];
 
@@ -63,14 +63,12 @@ pub fn question_screen(
         let struck = state.struck.contains(&shown);
         let chosen = state.response.contains(&shown);
         let marker = if chosen { '*' } else { ' ' };
-        let body = wrap(&printable(text), ctx.width, 6);
-        let body = body.trim_start();
+        let label = if struck && !ctx.styled { "[struck out] " } else { "" };
+        let line = wrap_hanging(&format!("{}. {label}{}", letter(shown), printable(text)), ctx.width, "", 6);
         if struck && ctx.styled {
-            out.push_str(&format!(" {marker} \u{1b}[2;9m{}. {body}\u{1b}[0m\n", letter(shown)));
-        } else if struck {
-            out.push_str(&format!(" {marker} {}. [struck out] {body}\n", letter(shown)));
+            out.push_str(&format!(" {marker} \u{1b}[2;9m{line}\u{1b}[0m\n"));
         } else {
-            out.push_str(&format!(" {marker} {}. {body}\n", letter(shown)));
+            out.push_str(&format!(" {marker} {line}\n"));
         }
     }
     out.push('\n');
@@ -93,10 +91,10 @@ pub fn feedback(item: &PaperItem, question: &Question, response: &[usize], width
         let Some(option) = question.options.get(bank) else { continue };
         let verdict = if option.correct { "right" } else { "wrong" };
         let chosen = if response.contains(&shown) { " (your choice)" } else { "" };
-        out.push_str(&format!("  {}. {verdict}{chosen}: ", letter(shown)));
         let why =
             if option.rationale.is_empty() { "(no rationale given)" } else { option.rationale.as_str() };
-        out.push_str(wrap(&printable(why), width, 6).trim_start());
+        let text = format!("{}. {verdict}{chosen}: {}", letter(shown), printable(why));
+        out.push_str(&wrap_hanging(&text, width, "  ", 6));
         out.push('\n');
     }
     if !question.explanation.is_empty() {
@@ -234,12 +232,12 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
         out.push_str("The scaled score is an estimate, not AWS's scoring: see docs/scoring.md.\n");
     }
     out.push('\n');
-    let name_width = score.domains.iter().map(|d| d.name.chars().count()).max().unwrap_or(10).min(44);
+    // Two lines a domain, so long domain names never push the line past 80 columns.
     for d in score.domains.iter().filter(|d| exam_mode || d.total > 0) {
-        let name: String = printable(&d.name).chars().take(name_width).collect();
+        out.push_str(&format!("  {}\n", printable(&d.name)));
         out.push_str(&format!(
-            "  {name:<name_width$}  {}  {:>3}/{:<3} {:>5.1}%  {}\n",
-            bar(d.percent, 20),
+            "    {}  {:>3}/{:<3} {:>5.1}%  {}\n",
+            bar(d.percent, 30),
             d.correct,
             d.total,
             d.percent,
