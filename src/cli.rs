@@ -231,8 +231,11 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         total = value.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(invalid)?;
         number.clear();
     }
-    if !number.is_empty() || total == 0 || total > 7 * 24 * 3600 {
+    if !number.is_empty() || total == 0 {
         return Err(invalid());
+    }
+    if total > 7 * 24 * 3600 {
+        return Err(format!("{text:?} is longer than the 7-day maximum"));
     }
     Ok(total)
 }

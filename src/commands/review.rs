@@ -92,6 +92,30 @@ pub fn run(config: &Config, options: &ReviewOptions) -> Result<i32> {
     begin(&exam, &mut store, &*clock, "review", seed, &paper.items, None, &run)
 }
 
+/// The result object (docs/json.md) of a review with nothing due: the same fields in the
+/// same order as any attempt's, empty, plus when the next review is due.
+#[derive(serde::Serialize)]
+struct NothingDue<'a> {
+    attempt: Option<i64>,
+    exam: Option<&'a str>,
+    mode: &'a str,
+    seed: Option<u64>,
+    started_at: Option<String>,
+    finished_at: Option<String>,
+    end_reason: Option<&'a str>,
+    seconds_used: f64,
+    total: u32,
+    correct: u32,
+    percent: f64,
+    scaled_score: Option<u32>,
+    passing_score: Option<u32>,
+    passed: Option<bool>,
+    domains: [(); 0],
+    questions: [(); 0],
+    next_due: Option<String>,
+    learning: usize,
+}
+
 /// Nothing to review: say when the next one is due. With `--json`, the result object with
 /// `total` 0.
 fn nothing_due(cards: &[Card], now: u64, exam: Option<&str>, json: bool) -> Result<i32> {
@@ -100,13 +124,26 @@ fn nothing_due(cards: &[Card], now: u64, exam: Option<&str>, json: bool) -> Resu
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if json {
-        let value = serde_json::json!({
-            "attempt": null, "exam": exam, "mode": "review", "seed": null,
-            "started_at": null, "finished_at": null, "end_reason": null, "seconds_used": 0.0,
-            "total": 0, "correct": 0, "percent": 0.0, "scaled_score": null, "passing_score": null,
-            "passed": null, "domains": [], "questions": [],
-            "next_due": next.map(|c| format_timestamp(c.due_at)), "learning": learning,
-        });
+        let value = NothingDue {
+            attempt: None,
+            exam,
+            mode: "review",
+            seed: None,
+            started_at: None,
+            finished_at: None,
+            end_reason: None,
+            seconds_used: 0.0,
+            total: 0,
+            correct: 0,
+            percent: 0.0,
+            scaled_score: None,
+            passing_score: None,
+            passed: None,
+            domains: [],
+            questions: [],
+            next_due: next.map(|c| format_timestamp(c.due_at)),
+            learning,
+        };
         serde_json::to_writer_pretty(&mut out, &value).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(0);

@@ -59,6 +59,22 @@ pub fn format_duration(millis: Millis) -> String {
     if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
 }
 
+/// A time limit in words: "130 minutes", "1 minute 30 seconds", "45 seconds".
+pub fn human_duration(millis: Millis) -> String {
+    let secs = millis / 1000;
+    let unit = |n: u64, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    match (secs / 60, secs % 60) {
+        (0, s) => unit(s, "second"),
+        (m, 0) => unit(m, "minute"),
+        (m, s) => format!("{} {}", unit(m, "minute"), unit(s, "second")),
+    }
+}
+
+/// A countdown: like `format_duration` but rounded up, so "0:00 left" means none.
+pub fn format_countdown(millis: Millis) -> String {
+    format_duration(millis.saturating_add(999))
+}
+
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (UTC), without a date crate.
 pub fn format_timestamp(millis: Millis) -> String {
     let secs = millis / 1000;
@@ -92,6 +108,12 @@ mod tests {
     fn formats() {
         assert_eq!(format_duration(59_999), "0:59");
         assert_eq!(format_duration(7_800_000), "2:10:00");
+        assert_eq!(format_countdown(500), "0:01");
+        assert_eq!(format_countdown(0), "0:00");
+        assert_eq!(human_duration(7_800_000), "130 minutes");
+        assert_eq!(human_duration(60_000), "1 minute");
+        assert_eq!(human_duration(90_000), "1 minute 30 seconds");
+        assert_eq!(human_duration(15_000), "15 seconds");
         assert_eq!(format_timestamp(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_timestamp(1_795_000_000_000), "2026-11-18T11:06:40Z");
     }

@@ -93,7 +93,7 @@ pub enum StoreError {
     NoSuchAttempt(i64),
     #[error("no unfinished attempt to resume")]
     NothingToResume,
-    #[error("attempt {0} is already finished")]
+    #[error("attempt {0} is already finished; `proctor show {0}` walks through it")]
     AlreadyFinished(i64),
     #[error("attempt {id} is damaged: {detail}")]
     BadAttempt { id: i64, detail: String },
@@ -585,6 +585,16 @@ impl Store {
             })
             .map_err(self.sql())?;
         rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// Forgets an attempt entirely (a drill or review left before any answer).
+    pub fn delete_attempt(&mut self, id: i64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| classify(&path, source);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        tx.execute("DELETE FROM attempt_items WHERE attempt_id = ?1", [id]).map_err(sql)?;
+        tx.execute("DELETE FROM attempts WHERE id = ?1 AND finished_at IS NULL", [id]).map_err(sql)?;
+        tx.commit().map_err(sql)
     }
 
     /// The newest unfinished attempt, if any.

@@ -27,6 +27,9 @@ pub trait LineSource {
 
 /// Commands from a pipe or file, one per line. A reader thread feeds a channel so a wait
 /// can end at the deadline even when the script has gone quiet.
+/// The longest command line read from a script; longer lines are cut.
+const MAX_LINE: u64 = 64 * 1024;
+
 pub struct ScriptedInput {
     lines: Receiver<Option<String>>,
 }
@@ -39,13 +42,17 @@ impl ScriptedInput {
             let mut lock = stdin.lock();
             loop {
                 let mut buf = Vec::new();
-                // Lines longer than this are cut: a hostile script cannot exhaust memory.
-                match Read::by_ref(&mut lock).take(64 * 1024).read_until(b'\n', &mut buf) {
+                // A line longer than this is cut and the rest of it skipped: a hostile script
+                // cannot exhaust memory, and its tail is not read as more commands.
+                match Read::by_ref(&mut lock).take(MAX_LINE).read_until(b'\n', &mut buf) {
                     Ok(0) | Err(_) => {
                         let _ = tx.send(None);
                         return;
                     }
                     Ok(_) => {
+                        if !buf.ends_with(b"\n") && buf.len() as u64 == MAX_LINE {
+                            let _ = lock.skip_until(b'\n');
+                        }
                         let line = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_string();
                         if tx.send(Some(line)).is_err() {
                             return;

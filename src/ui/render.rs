@@ -4,7 +4,7 @@
 
 use crate::bank::{Blueprint, Kind, Question};
 use crate::exam::assemble::PaperItem;
-use crate::exam::clock::{Millis, format_duration};
+use crate::exam::clock::{Millis, format_countdown, format_duration};
 use crate::exam::command::ReviewFilter;
 use crate::exam::score::{MEETS, Score, weakest_domain};
 use crate::exam::session::{EndReason, Session, letter, letters};
@@ -108,7 +108,8 @@ pub fn feedback(item: &PaperItem, question: &Question, response: &[usize], width
 
 /// The prompt: position, progress and time left.
 pub fn prompt(session: &Session, now: Millis) -> String {
-    let time = session.remaining(now).map_or_else(String::new, |r| format!(" | {} left", format_duration(r)));
+    let time =
+        session.remaining(now).map_or_else(String::new, |r| format!(" | {} left", format_countdown(r)));
     format!(
         "[{}/{} | answered {} | flagged {}{}] > ",
         session.position + 1,

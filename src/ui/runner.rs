@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::bank::{Exam, Question};
 use crate::error::{Error, Result};
 use crate::exam::assemble::PaperItem;
-use crate::exam::clock::{Clock, Millis, format_duration};
+use crate::exam::clock::{Clock, Millis, format_countdown, format_duration};
 use crate::exam::command::{self, Command};
 use crate::exam::score::{self, Score};
 use crate::exam::session::{Action, Change, EndReason, Refusal, Session, letters};
@@ -119,7 +119,10 @@ impl Runner<'_> {
         if let Some(left) = self.session.remaining(self.clock.now()) {
             self.warned = [30u64, 5, 1].into_iter().filter(|m| left <= m * 60_000).collect();
         }
-        self.show()?;
+        // Resumed past the deadline: score at once, without showing a question first.
+        if !self.session.is_over_time(self.clock.now()) {
+            self.show()?;
+        }
         loop {
             let now = self.clock.now();
             if self.session.is_over_time(now) {
@@ -150,7 +153,7 @@ impl Runner<'_> {
 
     fn end_at_deadline(&mut self, now: Millis) -> Result<Outcome> {
         self.session.end_at_deadline(now);
-        self.say("\nTime is up. The exam was submitted automatically.")?;
+        self.say("\nTime is up.")?;
         self.finish()
     }
 
@@ -229,7 +232,7 @@ impl Runner<'_> {
             Command::Time => {
                 let now = self.clock.now();
                 let text = match self.session.remaining(now) {
-                    Some(left) => format!("{} left.", format_duration(left)),
+                    Some(left) => format!("{} left.", format_countdown(left)),
                     None => "Untimed.".to_string(),
                 };
                 self.say(&text)?;
@@ -287,7 +290,7 @@ impl Runner<'_> {
                             self.say("That was the last question. `review` to check, `submit` to finish.")?;
                         }
                     }
-                    Change::Cleared => self.say(&format!("Question {}: answer cleared.", before + 1))?,
+                    Change::Cleared => self.say(&format!("Question {}: no answer now.", before + 1))?,
                     Change::Flagged(on) => {
                         let what = if on { "flagged for review" } else { "unflagged" };
                         self.say(&format!("Question {} {what}.", before + 1))?;
@@ -310,6 +313,12 @@ impl Runner<'_> {
     }
 
     fn quit(&mut self) -> Result<Outcome> {
+        // A drill or review left before any answer is not worth resuming: forget it.
+        if self.feedback && self.session.answered_count() == 0 {
+            self.store.delete_attempt(self.attempt)?;
+            self.say("\nNothing answered, so nothing was saved.")?;
+            return Ok(Outcome::Saved);
+        }
         let position = self.session.position;
         self.session.pause(self.clock.now());
         self.save(&[position])?;
