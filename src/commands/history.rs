@@ -78,6 +78,12 @@ pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Wr
     let passing = |id: &str| catalog.find(id).ok().map(|e| e.blueprint.passing_score);
     let entries: Vec<HistoryEntry> =
         store.attempts(exam.as_deref())?.iter().map(|a| entry(a, passing(&a.exam))).collect();
+    // An exam neither loaded nor in the history is a typo: say so, as other commands do.
+    if let Some(id) = &exam
+        && entries.is_empty()
+    {
+        catalog.find(id)?;
+    }
     if json {
         serde_json::to_writer_pretty(&mut *out, &entries).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -200,6 +206,14 @@ pub fn show(
         result.correct,
         result.total
     )?;
+    let edited =
+        questions.iter().zip(&stored.items).filter(|(q, i)| q.content_hash() != i.content_hash).count();
+    if edited > 0 {
+        writeln!(
+            out,
+            "Note: {edited} question(s) were edited in the bank since this attempt; they are shown and scored as they are now."
+        )?;
+    }
     let shown = keep.iter().filter(|k| **k).count();
     if shown == 0 {
         writeln!(out, "No questions match.")?;

@@ -230,7 +230,7 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
     let limit = ctx.limit.map_or_else(String::new, |l| format!(" of {}", format_duration(l)));
     out.push_str(&format!("Time used: {}{limit}\n", format_duration(ctx.used)));
     if exam_mode {
-        out.push_str("The scaled score is an estimate, not AWS's scoring: see docs/scoring.md.\n");
+        out.push_str("The scaled score is our estimate, not AWS's scoring (docs/scoring.md explains it).\n");
     }
     out.push('\n');
     // Two lines a domain, so long domain names never push the line past 80 columns.
