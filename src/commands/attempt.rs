@@ -6,10 +6,11 @@ use std::io::{IsTerminal, Write};
 use serde::Serialize;
 
 use crate::bank::Exam;
+use crate::bank::source::Catalog;
 use crate::error::{Error, Result};
 use crate::exam::assemble::PaperItem;
 use crate::exam::clock::{Clock, Millis, format_timestamp};
-use crate::exam::score::{DomainResult, Score};
+use crate::exam::score::Score;
 use crate::exam::session::{ItemShape, Session};
 use crate::store::{NewAttempt, Store, StoredAttempt};
 use crate::ui::input::{LineSource, ScriptedInput};
@@ -29,14 +30,9 @@ pub struct AttemptResult<'a> {
     pub finished_at: String,
     pub end_reason: &'a str,
     pub seconds_used: f64,
-    pub total: u32,
-    pub correct: u32,
-    pub percent: f64,
-    pub scaled_score: u32,
-    pub passing_score: u32,
-    pub passed: bool,
-    pub domains: &'a [DomainResult],
-    pub questions: &'a [crate::exam::score::QuestionResult],
+    /// total, correct, percent, scaled_score, passing_score, passed, domains, questions.
+    #[serde(flatten)]
+    pub score: &'a Score,
 }
 
 pub fn shapes(exam: &Exam, paper: &[PaperItem]) -> Result<Vec<ItemShape>> {
@@ -188,13 +184,20 @@ pub fn result_object<'a>(
         finished_at: format_timestamp(finished_at),
         end_reason: reason,
         seconds_used: (finished_at.saturating_sub(stored.started_at) as f64 / 100.0).round() / 10.0,
-        total: score.total,
-        correct: score.correct,
-        percent: score.percent,
-        scaled_score: score.scaled_score,
-        passing_score: score.passing_score,
-        passed: score.passed,
-        domains: &score.domains,
-        questions: &score.questions,
+        score,
     }
+}
+
+/// The bank exam of a stored attempt and its paper; the exam must be loaded (it may come
+/// from a `--bank-dir`, which is not stored).
+pub fn exam_of_attempt(catalog: &Catalog, stored: &StoredAttempt) -> Result<(Exam, Vec<PaperItem>)> {
+    if catalog.find(&stored.exam).is_err() {
+        return Err(Error::Usage(format!(
+            "attempt {} is an attempt at exam {:?}, which is not loaded; pass the --bank-dir it came from",
+            stored.id, stored.exam
+        )));
+    }
+    let exam = catalog.load_by_id(&stored.exam)?;
+    let paper = stored.items.iter().map(|i| i.paper.clone()).collect();
+    Ok((exam, paper))
 }

@@ -1,11 +1,11 @@
 //! `proctor exam` and `proctor resume`: a timed mock exam, from the first question or
 //! from where an attempt was left.
 
-use super::attempt::{RunOptions, begin, fresh_seed, run_attempt, shapes};
+use super::attempt::{RunOptions, begin, exam_of_attempt, fresh_seed, run_attempt, shapes};
 use crate::bank::source::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::exam::assemble::{Paper, PaperItem, assemble_exam};
+use crate::exam::assemble::{Paper, assemble_exam};
 use crate::exam::clock::human_duration;
 use crate::exam::session::Session;
 use crate::store::Store;
@@ -70,14 +70,7 @@ pub fn resume(config: &Config, options: &ResumeOptions) -> Result<i32> {
         return Err(crate::store::StoreError::AlreadyFinished(id).into());
     }
     let catalog = Catalog::open(&config.bank_dirs)?;
-    if catalog.find(&stored.exam).is_err() {
-        return Err(Error::Usage(format!(
-            "attempt {id} is an attempt at exam {:?}, which is not loaded; pass the --bank-dir it came from",
-            stored.exam
-        )));
-    }
-    let exam = catalog.load_by_id(&stored.exam)?;
-    let paper: Vec<PaperItem> = stored.items.iter().map(|i| i.paper.clone()).collect();
+    let (exam, paper) = exam_of_attempt(&catalog, &stored)?;
     let now = clock.now();
     let mut session = Session::new(shapes(&exam, &paper)?, stored.started_at, stored.deadline);
     session.lock_answers = stored.mode != "exam";

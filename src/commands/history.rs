@@ -5,11 +5,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::attempt::{result_object, shapes};
+use super::attempt::{exam_of_attempt, result_object, shapes};
 use crate::bank::source::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::exam::assemble::PaperItem;
 use crate::exam::clock::{format_duration, format_timestamp};
 use crate::exam::score::{self, QuestionResult, scaled_score};
 use crate::exam::session::{EndReason, ItemState, Session};
@@ -171,14 +170,7 @@ pub fn show(
         )));
     };
     let catalog = Catalog::open(&config.bank_dirs)?;
-    if catalog.find(&stored.exam).is_err() {
-        return Err(Error::Usage(format!(
-            "attempt {attempt} is an attempt at exam {:?}, which is not loaded; pass the --bank-dir it came from",
-            stored.exam
-        )));
-    }
-    let exam = catalog.load_by_id(&stored.exam)?;
-    let paper: Vec<PaperItem> = stored.items.iter().map(|i| i.paper.clone()).collect();
+    let (exam, paper) = exam_of_attempt(&catalog, &stored)?;
     let questions = questions_of(&exam, &paper)?;
     let states: Vec<ItemState> = stored.items.iter().map(|i| i.state.clone()).collect();
     let mut result = score::score(&exam.blueprint, &paper, &questions, &states);
