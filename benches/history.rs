@@ -37,6 +37,7 @@ fn main() {
                 time_limit_ms: Some(7_800_000),
                 items: &paper.items,
                 content_hashes: &hashes,
+                hide_domain: false,
             })
             .unwrap();
         let states: Vec<ItemState> = (0..paper.items.len())
@@ -88,6 +89,7 @@ fn main() {
             time_limit_ms: None,
             items: &paper.items,
             content_hashes: &hashes,
+            hide_domain: false,
         })
         .unwrap();
     let mut saves: Vec<Duration> = (0..ANSWERS)

@@ -357,3 +357,23 @@ fn a_huge_script_line_is_cut_not_split_into_commands() {
         &run.stderr[..run.stderr.len().min(2000)]
     );
 }
+
+#[test]
+fn hide_domain_is_kept_across_resume() {
+    let bank = tiny_bank();
+    let test = Test::new().args([
+        "--bank-dir",
+        bank.to_str().unwrap(),
+        "exam",
+        "tiny",
+        "--seed",
+        "4",
+        "--hide-domain",
+    ]);
+    let test = test.stdin("quit\n");
+    let first = test.run();
+    assert!(first.stdout.contains("Question 1 of 5\n"), "{}", first.stdout);
+    assert!(!first.stdout.contains("Question 1 of 5  |"), "{}", first.stdout);
+    let resumed = test.args(["--bank-dir", bank.to_str().unwrap(), "resume"]).stdin("quit\n").run();
+    assert!(resumed.stdout.contains("Question 1 of 5\n"), "{}", resumed.stdout);
+}

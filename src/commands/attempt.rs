@@ -84,6 +84,7 @@ pub fn begin(
         time_limit_ms,
         items: paper,
         content_hashes: &hashes,
+        hide_domain: options.hide_domain,
     })?;
     let mut session = Session::new(shapes(exam, paper)?, now, deadline);
     session.lock_answers = mode != "exam";

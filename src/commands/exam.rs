@@ -92,6 +92,10 @@ pub fn resume(config: &Config, options: &ResumeOptions) -> Result<i32> {
             "Note: {changed} question(s) were edited in the bank since this attempt began.\n"
         ));
     }
-    let run = RunOptions { intro: &intro, hide_domain: options.hide_domain, json: options.json };
+    let run = RunOptions {
+        intro: &intro,
+        hide_domain: options.hide_domain || stored.hide_domain,
+        json: options.json,
+    };
     run_attempt(&exam, &mut store, stored, session, &run, &*clock)
 }

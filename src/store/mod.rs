@@ -66,6 +66,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (exam, question_id)
     );
     CREATE INDEX cards_by_due ON review_cards(learned, due_at);",
+    // 3: remember --hide-domain, so `resume` keeps it.
+    "ALTER TABLE attempts ADD COLUMN hide_domain INTEGER NOT NULL DEFAULT 0;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +114,7 @@ pub struct StoredAttempt {
     pub position: usize,
     pub last_tick: Millis,
     pub finished: Option<(Millis, EndReason)>,
+    pub hide_domain: bool,
     pub items: Vec<StoredItem>,
 }
 
@@ -161,6 +164,7 @@ pub struct NewAttempt<'a> {
     pub time_limit_ms: Option<Millis>,
     pub items: &'a [PaperItem],
     pub content_hashes: &'a [String],
+    pub hide_domain: bool,
 }
 
 pub struct Store {
@@ -309,8 +313,9 @@ impl Store {
         let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         tx.execute(
-            "INSERT INTO attempts (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5)",
+            "INSERT INTO attempts
+             (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick, hide_domain)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8)",
             params![
                 new.exam,
                 new.mode,
@@ -319,6 +324,7 @@ impl Store {
                 new.started_at as i64,
                 new.deadline.map(|d| d as i64),
                 new.time_limit_ms.map(|d| d as i64),
+                new.hide_domain,
             ],
         )
         .map_err(sql)?;
@@ -611,44 +617,27 @@ impl Store {
     }
 
     pub fn load(&self, id: i64) -> Result<StoredAttempt, StoreError> {
-        type Row =
-            (String, String, i64, i64, Option<i64>, Option<i64>, i64, i64, Option<i64>, Option<String>);
-        let row: Option<Row> = self
+        let row = self
             .conn
             .query_row(
-                "SELECT exam, mode, seed, started_at, deadline, time_limit_ms, position, last_tick, finished_at, end_reason
+                "SELECT id, exam, mode, seed, started_at, finished_at, end_reason, time_limit_ms,
+                        deadline, position, last_tick, hide_domain
                  FROM attempts WHERE id = ?1",
                 [id],
                 |r| {
+                    let millis = |v: i64| v.max(0) as u64;
                     Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                        r.get(9)?,
+                        attempt_header(r)?,
+                        r.get::<_, Option<i64>>(8)?.map(millis),
+                        r.get::<_, i64>(9)?,
+                        millis(r.get(10)?),
+                        r.get::<_, bool>(11)?,
                     ))
                 },
             )
             .optional()
             .map_err(self.sql())?;
-        let Some((
-            exam,
-            mode,
-            seed,
-            started_at,
-            deadline,
-            time_limit,
-            position,
-            last_tick,
-            finished_at,
-            reason,
-        )) = row
-        else {
+        let Some((header, deadline, position, last_tick, hide_domain)) = row else {
             return Err(StoreError::NoSuchAttempt(id));
         };
         let bad = |detail: &str| StoreError::BadAttempt { id, detail: detail.to_string() };
@@ -690,23 +679,24 @@ impl Store {
         if items.is_empty() || position < 0 || position as usize >= items.len() {
             return Err(bad("no questions, or a position outside them"));
         }
-        let finished = match (finished_at, reason) {
+        let finished = match (header.finished_at, &header.end_reason) {
             (Some(at), Some(reason)) => {
-                Some((at as u64, EndReason::parse(&reason).ok_or_else(|| bad("unknown end reason"))?))
+                Some((at, EndReason::parse(reason).ok_or_else(|| bad("unknown end reason"))?))
             }
             _ => None,
         };
         Ok(StoredAttempt {
             id,
-            exam,
-            mode,
-            seed: seed as u64,
-            started_at: started_at as u64,
-            deadline: deadline.map(|d| d as u64),
-            time_limit_ms: time_limit.map(|d| d as u64),
+            exam: header.exam,
+            mode: header.mode,
+            seed: header.seed,
+            started_at: header.started_at,
+            deadline,
+            time_limit_ms: header.time_limit_ms,
             position: position as usize,
-            last_tick: last_tick as u64,
+            last_tick,
             finished,
+            hide_domain,
             items,
         })
     }
@@ -758,6 +748,7 @@ mod tests {
                 time_limit_ms: Some(995),
                 items: &items,
                 content_hashes: &hashes,
+                hide_domain: false,
             })
             .unwrap();
         let state = ItemState { response: vec![0, 2], flagged: true, struck: vec![1], millis: 42 };
