@@ -86,6 +86,15 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     out
 }
 
+/// Wraps each line of `text` on its own (line breaks kept, unlike `wrap`), for messages
+/// written by proctor rather than bank prose.
+pub fn wrap_lines(text: &str, width: usize) -> String {
+    text.lines()
+        .map(|line| if line.trim().is_empty() { String::new() } else { wrap(line, width, 0) })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Like `wrap` with `indent`, but the first line starts with `first` instead of the
 /// indent (a hanging indent: "  A. text" with continuation lines under the text).
 pub fn wrap_hanging(text: &str, width: usize, first: &str, indent: usize) -> String {
@@ -111,6 +120,13 @@ mod tests {
     #[test]
     fn printable_neutralises() {
         assert_eq!(printable("a\u{1b}[2Jb\tc"), "a\u{fffd}[2Jb c");
+    }
+
+    #[test]
+    fn wrap_lines_keeps_line_breaks() {
+        let text = "one two\nthree four five six seven eight nine";
+        assert_eq!(wrap_lines(text, 20), "one two\nthree four five six\nseven eight nine");
+        assert_eq!(wrap_lines("a\n\nb", 20), "a\n\nb");
     }
 
     #[test]

@@ -93,3 +93,26 @@ fn ctrl_d_saves_and_quits() {
     p.exp_string("Saved attempt 1: 1 of 5 answered").unwrap();
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn drill_feedback_waits_for_enter_at_the_prompt() {
+    let test = Test::new();
+    let bank = tiny_bank();
+    let mut command = test.command();
+    command.args(["--bank-dir", bank.to_str().unwrap(), "drill", "tiny", "--domain", "beta", "--seed", "1"]);
+    command.env("TERM", "xterm");
+    let mut p = spawn_command(command, Some(20_000)).expect("spawn proctor in a pty");
+    p.exp_string("Question 1 of 2").unwrap();
+    p.exp_string("] > ").unwrap();
+    p.send_line("a").unwrap();
+    p.exp_regex("(Correct|Incorrect)").unwrap();
+    p.exp_string("Explanation of question").unwrap();
+    p.exp_string("Press Enter for the next question").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Question 2 of 2").unwrap();
+    p.send_line("a").unwrap();
+    p.exp_string("Press Enter for the summary").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("TINY-01 drill: attempt 1").unwrap();
+    p.exp_eof().unwrap();
+}

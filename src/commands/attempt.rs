@@ -114,7 +114,7 @@ pub fn run_attempt(
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut screen: Box<dyn Write> = if json { Box::new(stderr.lock()) } else { Box::new(stdout.lock()) };
-    write!(screen, "{intro}")?;
+    writeln!(screen, "{}", crate::text::wrap_lines(intro, text_width()))?;
     let now = clock.now();
     let mut input: Box<dyn LineSource> = if interactive {
         let left = session.remaining(now).map(std::time::Duration::from_millis);
@@ -154,6 +154,7 @@ pub fn run_attempt(
             limit: stored.time_limit_ms,
             reason,
             unscored: paper.iter().filter(|i| !i.scored).count(),
+            width: text_width(),
         },
         &score,
     );

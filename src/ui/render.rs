@@ -94,7 +94,7 @@ pub fn feedback(item: &PaperItem, question: &Question, response: &[usize], width
         let why =
             if option.rationale.is_empty() { "(no rationale given)" } else { option.rationale.as_str() };
         let text = format!("{}. {verdict}{chosen}: {}", letter(shown), printable(why));
-        out.push_str(&wrap_hanging(&text, width, "  ", 6));
+        out.push_str(&wrap_hanging(&text, width, "  ", 5));
         out.push('\n');
     }
     if !question.explanation.is_empty() {
@@ -189,13 +189,14 @@ pub struct ReportContext<'a> {
     pub limit: Option<Millis>,
     pub reason: EndReason,
     pub unscored: usize,
+    pub width: usize,
 }
 
 /// The end-of-exam report.
 pub fn report(ctx: &ReportContext, score: &Score) -> String {
     let b = ctx.blueprint;
     let mut out = String::new();
-    let rule = "=".repeat(72);
+    let rule = "=".repeat(ctx.width.min(100));
     let what = match ctx.mode {
         "exam" => "mock exam",
         "drill" => "drill",
@@ -230,7 +231,7 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
     let limit = ctx.limit.map_or_else(String::new, |l| format!(" of {}", format_duration(l)));
     out.push_str(&format!("Time used: {}{limit}\n", format_duration(ctx.used)));
     if exam_mode {
-        out.push_str("The scaled score is our estimate, not AWS's scoring (docs/scoring.md explains it).\n");
+        out.push_str("The scaled score is our estimate, not AWS's scoring\n(docs/scoring.md explains it).\n");
     }
     out.push('\n');
     // Two lines a domain, so long domain names never push the line past 80 columns.
@@ -247,7 +248,8 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
     }
     out.push('\n');
     if let Some(weak) = weakest_domain(score, b) {
-        if weak.classification == MEETS && score.domains.iter().all(|d| d.classification == MEETS) {
+        // Only the domains this attempt had questions in count.
+        if score.domains.iter().filter(|d| d.total > 0).all(|d| d.classification == MEETS) {
             out.push_str(&format!(
                 "Every domain meets competencies; the lowest is {} ({:.1}%).\n",
                 printable(&weak.name),
@@ -255,7 +257,7 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
             ));
         } else {
             out.push_str(&format!(
-                "Drill next: {} ({:.1}%): proctor drill {} --domain {}\n",
+                "Drill next: {} ({:.1}%)\n  proctor drill {} --domain {}\n",
                 printable(&weak.name),
                 weak.percent,
                 printable(&b.id),
@@ -268,12 +270,11 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
     if missed.is_empty() {
         out.push_str("Nothing missed.\n");
     } else {
-        out.push_str(&format!("Missed {}: questions {}.\n", missed.len(), ranges(&missed)));
+        let list = format!("Missed {}: questions {}.", missed.len(), ranges(&missed));
+        out.push_str(&crate::text::wrap_lines(&list, ctx.width));
+        out.push('\n');
         out.push_str(&format!("Walk through them:    proctor show {} --only missed\n", ctx.attempt));
-        out.push_str(&format!(
-            "Review what you saw:  proctor review {}  (spaced repetition)\n",
-            printable(&b.id)
-        ));
+        out.push_str(&format!("Review (spaced repetition):  proctor review {}\n", printable(&b.id)));
     }
     if exam_mode {
         out.push_str(&format!("`--seed {}` reproduces this exam.\n", ctx.seed));

@@ -78,10 +78,26 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Prints a message wrapped to the screen width (a word is never cut in two).
     fn say(&mut self, text: &str) -> Result<()> {
-        writeln!(self.out, "{text}")?;
+        let lead = text.len() - text.trim_start_matches('\n').len();
+        writeln!(self.out, "{}{}", "\n".repeat(lead), crate::text::wrap_lines(text, self.width))?;
         self.out.flush()?;
         Ok(())
+    }
+
+    /// At a terminal, waits for Enter so the feedback just printed can be read before
+    /// the next screen pushes it away. `Some` when the attempt ended meanwhile.
+    fn pause_for_reader(&mut self, input: &mut dyn LineSource) -> Result<Option<Outcome>> {
+        if !input.is_interactive() {
+            return Ok(None);
+        }
+        let timeout = self.real_timeout(self.clock.now());
+        match input.read("Press Enter for the next question > ", timeout) {
+            Input::Line(_) => Ok(None),
+            Input::Deadline => self.end_at_deadline(self.clock.now()).map(Some),
+            Input::Eof | Input::Interrupted => self.quit().map(Some),
+        }
     }
 
     /// Saves the position and the questions a change touched, durably.
@@ -267,7 +283,14 @@ impl Runner<'_> {
                         write!(self.out, "\n{text}")?;
                         if self.session.all_answered() {
                             self.session.ended = Some((self.clock.now(), EndReason::Submitted));
+                            // Every answer is in: the report follows whatever the key.
+                            if input.is_interactive() {
+                                let _ = input.read("Press Enter for the summary > ", None);
+                            }
                             return self.finish().map(Some);
+                        }
+                        if let Some(outcome) = self.pause_for_reader(input)? {
+                            return Ok(Some(outcome));
                         }
                         if advanced {
                             self.show()?;
@@ -295,7 +318,17 @@ impl Runner<'_> {
                         let what = if on { "flagged for review" } else { "unflagged" };
                         self.say(&format!("Question {} {what}.", before + 1))?;
                     }
-                    Change::Struck | Change::Moved => self.show()?,
+                    Change::Struck => {
+                        self.show()?;
+                        let struck = letters(&self.session.items[before].struck);
+                        let text = if struck.is_empty() {
+                            "No option is struck out.".to_string()
+                        } else {
+                            format!("Struck out: {struck} (strike a letter again to restore it).")
+                        };
+                        self.say(&text)?;
+                    }
+                    Change::Moved => self.show()?,
                     Change::Ended(_) => {}
                 }
                 Ok(None)
