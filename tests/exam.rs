@@ -146,7 +146,8 @@ fn commands_flag_strike_review_and_navigate() {
     let out = &run.stderr;
     assert!(out.contains("Question 1 flagged for review."), "{out}");
     assert!(out.contains("B. [struck out] "), "{out}");
-    assert!(out.contains("Review: 1 flagged questions"), "{out}");
+    assert!(out.contains("Review (1 flagged): 0 answered, 5 unanswered, 1 flagged."), "{out}");
+    assert!(out.contains(">  1 --!"), "{out}");
     assert!(out.contains("`bogus` is not an answer (options are a to d) nor a command"), "{out}");
     assert!(out.contains("there is no question 9; questions are 1 to 5"), "{out}");
     assert!(out.contains("10:00 left.") || out.contains("9:59 left."), "time left shown: {out}");

@@ -30,8 +30,8 @@ fn answer_flag_review_and_countdown_at_the_real_prompt() {
     p.exp_string("Question 2 flagged for review.").unwrap();
     p.exp_regex(r"\[2/5 \| answered 1 \| flagged 1 \| ").unwrap();
     p.send_line("review").unwrap();
-    p.exp_string("1  answered B").unwrap();
-    p.exp_string("2  unanswered  [flagged]  <- current").unwrap();
+    p.exp_string("Review (5 questions): 1 answered, 4 unanswered, 1 flagged.").unwrap();
+    p.exp_string("   1 B    >  2 --!").unwrap();
     // Submitting with unanswered questions asks first.
     p.send_line("submit").unwrap();
     p.exp_string("4 unanswered and 1 flagged. Submit now? [y/N]").unwrap();

@@ -360,7 +360,10 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
         );
     }
     report.check_not_empty(&q.stem, "stem");
-    if contains_ignore_case(q.stem.get_ref(), "(select ") {
+    let says_select = ["(select ", "select two", "select three", "select four", "select 2", "select 3"]
+        .iter()
+        .any(|phrase| contains_ignore_case(q.stem.get_ref(), phrase));
+    if says_select {
         report.warning(
             &q.stem.span(),
             format!("question {id}: the stem says \"Select N\"; proctor adds it from the key"),

@@ -20,7 +20,7 @@ pub struct DomainStats {
     pub id: String,
     pub name: String,
     pub weight: u32,
-    /// Scored questions answered, over every finished attempt (all modes).
+    /// Scored questions answered in exams and drills (reviews re-ask what was just shown).
     pub answered: u32,
     pub correct: u32,
     pub percent: Option<f64>,
@@ -43,7 +43,7 @@ pub struct MissedQuestion {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pace {
-    /// Average seconds per answered question, over every finished attempt.
+    /// Average seconds per answered question in mock exams.
     pub average_seconds: Option<f64>,
     /// What the real exam allows: minutes × 60 / questions.
     pub exam_seconds: f64,
@@ -112,6 +112,13 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
     // Seen: put on screen (time spent) or answered; a question never reached is not seen.
     let seen: HashSet<&str> =
         items.iter().filter(|i| i.answered || i.millis > 0).map(|i| i.question_id.as_str()).collect();
+    // A review re-asks a question whose answer was just shown, so its answers would flatter
+    // accuracy; only exams and drills count for it. Pace compares with the real exam, so
+    // only exams count for that.
+    let mode_of: std::collections::HashMap<i64, &str> =
+        attempts.iter().map(|a| (a.id, a.mode.as_str())).collect();
+    let first_tries: Vec<&ItemRow> =
+        items.iter().filter(|i| mode_of.get(&i.attempt).is_some_and(|m| *m != "review")).collect();
     let domains = b
         .domains
         .iter()
@@ -119,7 +126,7 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
             // Accuracy is over answered questions: one left blank when time ran out says
             // nothing about what the candidate knows (the exam score still counts it wrong).
             let mine: Vec<&ItemRow> =
-                items.iter().filter(|i| i.domain == d.id && i.scored && i.answered).collect();
+                first_tries.iter().copied().filter(|i| i.domain == d.id && i.scored && i.answered).collect();
             let answered = mine.len() as u32;
             let correct = mine.iter().filter(|i| i.correct).count() as u32;
             let with_domain: HashSet<i64> = mine.iter().map(|i| i.attempt).collect();
@@ -152,7 +159,7 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
         .collect();
 
     let mut misses: BTreeMap<&str, (String, u32, u32)> = BTreeMap::new();
-    for item in items.iter().filter(|i| i.scored && i.answered) {
+    for item in first_tries.iter().filter(|i| i.scored && i.answered) {
         let entry = misses.entry(&item.question_id).or_insert_with(|| (item.domain.clone(), 0, 0));
         entry.1 += u32::from(!item.correct);
         entry.2 += 1;
@@ -170,7 +177,8 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
     most_missed.sort_by(|a, c| c.missed.cmp(&a.missed).then(a.id.cmp(&c.id)));
     most_missed.truncate(10);
 
-    let answered: Vec<&ItemRow> = items.iter().filter(|i| i.answered).collect();
+    let answered: Vec<&ItemRow> =
+        items.iter().filter(|i| i.answered && mode_of.get(&i.attempt) == Some(&"exam")).collect();
     let average_seconds = (!answered.is_empty()).then(|| {
         let total: Millis = answered.iter().map(|i| i.millis).sum();
         (total as f64 / answered.len() as f64 / 100.0).round() / 10.0
@@ -237,7 +245,7 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
         stats.attempts
     );
     // Two lines a domain, so long names never push past 80 columns.
-    out.push_str("Accuracy by domain (all attempts; recent = the latest 5 with the domain):\n");
+    out.push_str("Accuracy by domain (exams and drills; recent = the latest 5 with the domain):\n");
     for d in &stats.domains {
         let pct = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.0}%"));
         out.push_str(&format!("  {}\n", printable(&d.name)));
@@ -273,11 +281,11 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
     }
     match stats.pace.average_seconds {
         Some(avg) => out.push_str(&format!(
-            "Pace: {avg:.0} s per answered question; the real exam allows {:.0} s.\n",
+            "Pace in mock exams: {avg:.0} s per answered question; the real exam allows {:.0} s.\n",
             stats.pace.exam_seconds
         )),
         None => out.push_str(&format!(
-            "Pace: nothing answered yet; the real exam allows {:.0} s per question.\n",
+            "Pace: no mock exam answered yet; the real exam allows {:.0} s per question.\n",
             stats.pace.exam_seconds
         )),
     }

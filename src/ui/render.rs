@@ -121,7 +121,11 @@ pub fn prompt(session: &Session, now: Millis) -> String {
 }
 
 /// The review screen: every question (or the unanswered or flagged ones) with its state.
-pub fn review(session: &Session, filter: ReviewFilter) -> String {
+pub fn review(session: &Session, filter: ReviewFilter, width: usize) -> String {
+    // A grid, so a 65-question exam fits on one screen: "12 AC" answered, "13 --"
+    // unanswered, "!" flagged, ">" the current question.
+    const CELL: usize = 10;
+    let per_row = (width / CELL).max(1);
     let mut out = String::new();
     let mut shown = 0;
     for (i, item) in session.items.iter().enumerate() {
@@ -133,24 +137,29 @@ pub fn review(session: &Session, filter: ReviewFilter) -> String {
         if !keep {
             continue;
         }
+        let answer = if item.answered() { letters(&item.response) } else { "--".into() };
+        let flag = if item.flagged { "!" } else { "" };
+        let here = if i == session.position { ">" } else { " " };
+        let cell = format!("{here}{:>3} {answer}{flag}", i + 1);
+        out.push_str(&format!("{cell:<CELL$}"));
         shown += 1;
-        let answer = if item.answered() {
-            format!("answered {}", letters(&item.response))
-        } else {
-            "unanswered".into()
-        };
-        let flag = if item.flagged { "  [flagged]" } else { "" };
-        let here = if i == session.position { "  <- current" } else { "" };
-        out.push_str(&format!("  {:>3}  {answer}{flag}{here}\n", i + 1));
+        if shown % per_row == 0 {
+            out.truncate(out.trim_end_matches(' ').len());
+            out.push('\n');
+        }
+    }
+    if shown % per_row != 0 {
+        out.truncate(out.trim_end_matches(' ').len());
+        out.push('\n');
     }
     let what = match filter {
         ReviewFilter::All => "questions",
-        ReviewFilter::Unanswered => "unanswered questions",
-        ReviewFilter::Flagged => "flagged questions",
+        ReviewFilter::Unanswered => "unanswered",
+        ReviewFilter::Flagged => "flagged",
     };
     let head = format!(
-        "Review: {} {what} ({} answered, {} unanswered, {} flagged). `goto N` to open one.\n",
-        shown,
+        "Review ({shown} {what}): {} answered, {} unanswered, {} flagged.\n\
+         -- unanswered, ! flagged, > current; `goto N` opens one.\n",
         session.answered_count(),
         session.len() - session.answered_count(),
         session.flagged_count()

@@ -241,7 +241,7 @@ impl Runner<'_> {
                 Action::Submit
             }
             Command::Review(filter) => {
-                let text = render::review(&self.session, filter);
+                let text = render::review(&self.session, filter, self.width);
                 write!(self.out, "{text}")?;
                 return Ok(None);
             }
