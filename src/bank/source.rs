@@ -151,6 +151,12 @@ pub fn folders_at(path: &Path) -> Result<Vec<ExamFolder>, BankError> {
     Ok(folders)
 }
 
+/// A folder that is not a link: links to folders are not followed (no loops, and a bank
+/// is what is inside its folder).
+fn is_real_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, BankError> {
     let io = |source| BankError::Io { path: dir.display().to_string(), source };
     let mut entries = Vec::new();
@@ -180,7 +186,7 @@ fn find_exam_folders(dir: &Path, depth: usize, out: &mut Vec<ExamFolder>) -> Res
         return Ok(());
     }
     for entry in sorted_entries(dir)? {
-        if entry.is_dir() {
+        if is_real_dir(&entry) {
             find_exam_folders(&entry, depth + 1, out)?;
         }
     }
@@ -194,7 +200,7 @@ fn collect_question_files(
     out: &mut Vec<BankFile>,
 ) -> Result<(), BankError> {
     for entry in sorted_entries(dir)? {
-        if entry.is_dir() {
+        if is_real_dir(&entry) {
             // A nested exam folder is an exam of its own, not part of this one.
             if depth < MAX_DEPTH && !entry.join(BLUEPRINT_FILE).is_file() {
                 collect_question_files(&entry, blueprint, depth + 1, out)?;
