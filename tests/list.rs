@@ -52,3 +52,29 @@ fn usage_errors_exit_2() {
     let run = Test::new().args(["--help"]).run();
     assert_eq!(run.status, 0);
 }
+
+#[test]
+fn one_broken_bank_does_not_hide_the_others() {
+    let test = Test::new();
+    let tiny = std::fs::read_to_string(tiny_bank().join("exam.toml")).unwrap();
+    let questions = std::fs::read_to_string(tiny_bank().join("questions.toml")).unwrap();
+    test.write("banks/good/exam.toml", &tiny);
+    test.write("banks/good/questions.toml", &questions);
+    test.write(
+        "banks/bad/exam.toml",
+        tiny.replace("id = \"tiny\"", "id = \"bad\"").replace("minutes = 10", "minutes = \"ten\""),
+    );
+    test.write("banks/bad/questions.toml", &questions);
+    let test = test.args(["--bank-dir", "banks", "list"]);
+    let run = test.run();
+    assert_eq!(run.status, 2, "a broken bank is an error");
+    assert!(
+        run.stdout.contains("tiny ") && run.stdout.contains("saa-c03"),
+        "the good exams are listed: {}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("banks/bad/exam.toml:10:11: error: invalid type"), "{}", run.stderr);
+    let exam = test.args(["--bank-dir", "banks", "exam", "tiny", "--json"]).stdin("submit\n").run();
+    assert_eq!(exam.status, 0, "{}", exam.stderr);
+    assert!(exam.stderr.contains("warning: an exam could not be loaded"), "{}", exam.stderr);
+}

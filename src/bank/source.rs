@@ -310,10 +310,13 @@ pub struct CatalogEntry {
 }
 
 /// Every exam proctor can see: the shipped ones and those from `--bank-dir`. Only
-/// blueprints are parsed here; an exam's questions are parsed when it is loaded.
+/// blueprints are parsed here; an exam's questions are parsed when it is loaded. An exam
+/// whose blueprint is broken (or whose id is taken) is left out and its problems kept in
+/// `broken`, so one bad bank does not stop the others.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub entries: Vec<CatalogEntry>,
+    pub broken: Vec<Diagnostic>,
 }
 
 impl Catalog {
@@ -350,10 +353,18 @@ impl Catalog {
             }
             entries.push(CatalogEntry { folder, blueprint: parsed.blueprint });
         }
-        if !diagnostics.is_empty() {
-            return Err(BankError::Invalid { diagnostics });
+        Ok(Catalog { entries, broken: diagnostics })
+    }
+
+    /// Tells stderr about exams that could not be loaded (the others work as usual).
+    pub fn warn_broken(&self) {
+        if let Some(first) = self.broken.iter().find(|d| d.is_error()) {
+            let more = self.broken.iter().filter(|d| d.is_error()).count() - 1;
+            let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+            eprintln!(
+                "warning: an exam could not be loaded: {first}{more}; `proctor check PATH` lists every problem"
+            );
         }
-        Ok(Catalog { entries })
     }
 
     pub fn find(&self, id: &str) -> Result<&CatalogEntry, BankError> {

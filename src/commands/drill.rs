@@ -22,6 +22,7 @@ pub struct DrillOptions {
 
 pub fn run(config: &Config, options: &DrillOptions) -> Result<i32> {
     let catalog = Catalog::open(&config.bank_dirs)?;
+    catalog.warn_broken();
     let exam = catalog.load_by_id(&options.exam)?;
     let domains: Vec<String> = options.domains.iter().map(|d| d.to_ascii_lowercase()).collect();
     for domain in &domains {

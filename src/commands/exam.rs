@@ -22,6 +22,7 @@ pub struct ExamOptions {
 
 pub fn start(config: &Config, options: &ExamOptions) -> Result<i32> {
     let catalog = Catalog::open(&config.bank_dirs)?;
+    catalog.warn_broken();
     let exam = catalog.load_by_id(&options.exam)?;
     let clock = config.clock()?;
     let mut store = Store::open(&config.data_dir()?)?;
@@ -70,6 +71,7 @@ pub fn resume(config: &Config, options: &ResumeOptions) -> Result<i32> {
         return Err(crate::store::StoreError::AlreadyFinished(id).into());
     }
     let catalog = Catalog::open(&config.bank_dirs)?;
+    catalog.warn_broken();
     let (exam, paper) = exam_of_attempt(&catalog, &stored)?;
     let now = clock.now();
     let mut session = Session::new(shapes(&exam, &paper)?, stored.started_at, stored.deadline);

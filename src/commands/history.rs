@@ -74,6 +74,7 @@ pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Wr
     let exam = exam.map(str::to_ascii_lowercase);
     // Pass marks come from the banks; history still lists attempts of exams not loaded.
     let catalog = Catalog::open(&config.bank_dirs)?;
+    catalog.warn_broken();
     let passing = |id: &str| catalog.find(id).ok().map(|e| e.blueprint.passing_score);
     let entries: Vec<HistoryEntry> =
         store.attempts(exam.as_deref())?.iter().map(|a| entry(a, passing(&a.exam))).collect();
@@ -170,6 +171,7 @@ pub fn show(
         )));
     };
     let catalog = Catalog::open(&config.bank_dirs)?;
+    catalog.warn_broken();
     let (exam, paper) = exam_of_attempt(&catalog, &stored)?;
     let questions = questions_of(&exam, &paper)?;
     let states: Vec<ItemState> = stored.items.iter().map(|i| i.state.clone()).collect();

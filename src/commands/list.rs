@@ -65,15 +65,28 @@ pub fn summarize(exam: &Exam) -> ExamSummary {
     }
 }
 
+/// Lists every exam that loads; then, if any could not, fails (exit 2) naming the problems.
 pub fn run(catalog: &Catalog, json: bool, out: &mut dyn Write) -> Result<()> {
-    let exams = catalog.entries.iter().map(|e| catalog.load(e)).collect::<Result<Vec<Exam>, BankError>>()?;
+    let mut broken = catalog.broken.clone();
+    let mut exams: Vec<Exam> = Vec::new();
+    for entry in &catalog.entries {
+        match catalog.load(entry) {
+            Ok(exam) => exams.push(exam),
+            Err(BankError::Invalid { diagnostics }) => broken.extend(diagnostics),
+            Err(other) => return Err(other.into()),
+        }
+    }
     let summaries: Vec<ExamSummary> = exams.iter().map(summarize).collect();
     if json {
         serde_json::to_writer_pretty(&mut *out, &summaries).map_err(std::io::Error::from)?;
         writeln!(out)?;
-        return Ok(());
+    } else {
+        write!(out, "{}", render(&summaries))?;
     }
-    write!(out, "{}", render(&summaries))?;
+    if broken.iter().any(|d| d.is_error()) {
+        out.flush()?;
+        return Err(BankError::Invalid { diagnostics: broken }.into());
+    }
     Ok(())
 }
 

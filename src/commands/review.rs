@@ -25,6 +25,7 @@ pub fn run(config: &Config, options: &ReviewOptions) -> Result<i32> {
     let mut store = Store::open(&config.data_dir()?)?;
     let now = clock.now();
     let catalog = Catalog::open(&config.bank_dirs)?;
+    catalog.warn_broken();
 
     // Which exam, and which of its questions.
     let (exam_id, ids, note) = if let Some(attempt) = options.attempt {

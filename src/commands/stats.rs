@@ -11,6 +11,7 @@ use crate::study::stats::{self, Stats};
 pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
     let store = Store::open(&config.data_dir()?)?;
     let catalog = Catalog::open(&config.bank_dirs)?;
+    catalog.warn_broken();
     // Without EXAM: every loaded exam that has attempts.
     let ids: Vec<String> = match exam {
         Some(id) => vec![catalog.find(id)?.blueprint.id.clone()],
