@@ -378,3 +378,28 @@ fn hide_domain_is_kept_across_resume() {
     let resumed = test.args(["--bank-dir", bank.to_str().unwrap(), "resume"]).stdin("quit\n").run();
     assert!(resumed.stdout.contains("Question 1 of 5\n"), "{}", resumed.stdout);
 }
+
+#[test]
+fn a_full_shipped_mock_exam_answered_from_the_key_passes() {
+    // The real bank, the real exam length: 65 questions answered from the key.
+    let key_run = Test::new().args(["exam", "saa-c03", "--seed", "77", "--json"]).stdin("submit\n").run();
+    let key: Vec<String> = key_run.json()["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["correct_response"].as_str().unwrap().to_lowercase())
+        .collect();
+    assert_eq!(key.len(), 65);
+    let script: String = key.iter().map(|k| format!("{k}\n")).collect::<String>() + "submit\n";
+    let run = Test::new().args(["exam", "saa-c03", "--seed", "77", "--json"]).stdin(&script).run();
+    let result = run.json();
+    assert_eq!(
+        (result["correct"].as_u64(), result["total"].as_u64()),
+        (Some(65), Some(65)),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(result["passed"], true);
+    assert_eq!(result["domains"].as_array().unwrap().len(), 4);
+    assert!(run.stderr.contains("Result: PASS"), "{}", run.stderr);
+}

@@ -92,7 +92,7 @@ fn review_presents_the_misses_and_right_answers_empty_the_due_queue() {
     assert!(empty["next_due"].is_string(), "{empty}");
     let text = run(&test, &["review"], "");
     assert_eq!(text.status, 0);
-    assert!(text.stdout.contains("Nothing is due for review. Next: "), "{}", text.stdout);
+    assert!(text.stdout.contains("Nothing is due for review. The next is due in "), "{}", text.stdout);
     // Still being learned: --all presents them again.
     let all = run(&scratch, &["review", "--all", "--seed", "5", "--json"], "submit\n").json();
     assert_eq!(ids(&all), missed);

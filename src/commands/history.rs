@@ -141,7 +141,11 @@ pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Wr
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Only {
+    /// Scored and not correct: answered wrong or left unanswered.
     Missed,
+    /// Answered, and wrong.
+    Wrong,
+    Unanswered,
     Flagged,
     Correct,
 }
@@ -150,6 +154,8 @@ impl Only {
     fn keeps(self, q: &QuestionResult) -> bool {
         match self {
             Only::Missed => q.scored && !q.correct,
+            Only::Wrong => !q.response.is_empty() && !q.correct,
+            Only::Unanswered => q.response.is_empty(),
             Only::Flagged => q.flagged,
             Only::Correct => q.correct,
         }

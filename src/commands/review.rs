@@ -93,6 +93,21 @@ pub fn run(config: &Config, options: &ReviewOptions) -> Result<i32> {
     begin(&exam, &mut store, &*clock, "review", seed, &paper.items, None, &run)
 }
 
+/// "in 5 hours", "in 3 days": how far away a due date is.
+fn in_words(millis: u64) -> String {
+    let minutes = millis / 60_000;
+    match minutes {
+        0 => "in under a minute".into(),
+        m if m < 60 => format!("in {}", plural(m as usize, "minute")),
+        m if m < 48 * 60 => format!("in {}", plural((m / 60) as usize, "hour")),
+        m => format!("in {}", plural((m / (24 * 60)) as usize, "day")),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
 /// The result object (docs/json.md) of a review with nothing due: the same fields in the
 /// same order as any attempt's, empty, plus when the next review is due.
 #[derive(serde::Serialize)]
@@ -152,9 +167,10 @@ fn nothing_due(cards: &[Card], now: u64, exam: Option<&str>, json: bool) -> Resu
     match next {
         Some(card) => writeln!(
             out,
-            "Nothing is due for review. Next: {} ({} question(s) still being learned).",
-            format_timestamp(card.due_at),
-            learning
+            "Nothing is due for review. The next is due {} ({} UTC); {} still being learned.",
+            in_words(card.due_at.saturating_sub(now)),
+            format_timestamp(card.due_at).replace('T', " ").trim_end_matches('Z'),
+            plural(learning, "question")
         )?,
         None if learning == 0 => writeln!(
             out,
@@ -163,4 +179,17 @@ fn nothing_due(cards: &[Card], now: u64, exam: Option<&str>, json: bool) -> Resu
         None => writeln!(out, "Nothing is due for review.")?,
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_dates_in_words() {
+        assert_eq!(in_words(30_000), "in under a minute");
+        assert_eq!(in_words(60_000), "in 1 minute");
+        assert_eq!(in_words(5 * 3_600_000 + 1), "in 5 hours");
+        assert_eq!(in_words(3 * 86_400_000), "in 3 days");
+    }
 }
