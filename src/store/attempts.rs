@@ -1,0 +1,287 @@
+//! Writing and reading one attempt: creating it with its paper, saving progress before
+//! every prompt, finishing it (with the review-queue cards it changed), loading it back.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::{
+    NewAttempt, Store, StoreError, StoredAttempt, StoredItem, attempt_header, classify, join, split,
+};
+use crate::exam::assemble::PaperItem;
+use crate::exam::clock::Millis;
+use crate::exam::session::{EndReason, ItemState};
+use crate::study::schedule::Card;
+
+impl Store {
+    /// Records a new attempt with its paper; returns its id.
+    pub fn create_attempt(&mut self, new: &NewAttempt) -> Result<i64, StoreError> {
+        let path = self.path.clone();
+        let sql = |source| classify(&path, source);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        tx.execute(
+            "INSERT INTO attempts
+             (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick, hide_domain)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8)",
+            params![
+                new.exam,
+                new.mode,
+                new.seed as i64,
+                env!("CARGO_PKG_VERSION"),
+                new.started_at as i64,
+                new.deadline.map(|d| d as i64),
+                new.time_limit_ms.map(|d| d as i64),
+                new.hide_domain,
+            ],
+        )
+        .map_err(sql)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO attempt_items (attempt_id, position, question_id, domain, content_hash, option_order, scored)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(sql)?;
+            for (position, (item, hash)) in new.items.iter().zip(new.content_hashes).enumerate() {
+                insert
+                    .execute(params![
+                        id,
+                        position as i64,
+                        item.question_id,
+                        item.domain,
+                        hash,
+                        join(&item.option_order),
+                        item.scored
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.commit().map_err(sql)?;
+        Ok(id)
+    }
+
+    /// Saves the position, the clock tick and the given items' states in one transaction.
+    pub fn save_progress(
+        &mut self,
+        id: i64,
+        position: usize,
+        last_tick: Millis,
+        items: &[(usize, &ItemState)],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| classify(&path, source);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        tx.execute(
+            "UPDATE attempts SET position = ?2, last_tick = ?3 WHERE id = ?1 AND finished_at IS NULL",
+            params![id, position as i64, last_tick as i64],
+        )
+        .map_err(sql)?;
+        {
+            let mut update = tx
+                .prepare(
+                    "UPDATE attempt_items SET response = ?3, flagged = ?4, struck = ?5, millis = ?6
+                     WHERE attempt_id = ?1 AND position = ?2",
+                )
+                .map_err(sql)?;
+            for (position, state) in items {
+                update
+                    .execute(params![
+                        id,
+                        *position as i64,
+                        join(&state.response),
+                        state.flagged,
+                        join(&state.struck),
+                        state.millis as i64
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.commit().map_err(sql)
+    }
+
+    /// Marks the attempt finished, with every item's final state and whether it was
+    /// correct, and the review-queue cards its answers changed, in one transaction.
+    pub fn finish(
+        &mut self,
+        id: i64,
+        finished_at: Millis,
+        reason: EndReason,
+        items: &[(&ItemState, bool)],
+        cards: &[Card],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| classify(&path, source);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        {
+            let mut update = tx
+                .prepare(
+                    "UPDATE attempt_items SET response = ?3, flagged = ?4, struck = ?5, millis = ?6, correct = ?7
+                     WHERE attempt_id = ?1 AND position = ?2",
+                )
+                .map_err(sql)?;
+            for (position, (state, correct)) in items.iter().enumerate() {
+                update
+                    .execute(params![
+                        id,
+                        position as i64,
+                        join(&state.response),
+                        state.flagged,
+                        join(&state.struck),
+                        state.millis as i64,
+                        correct
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.execute(
+            "UPDATE attempts SET finished_at = ?2, end_reason = ?3 WHERE id = ?1",
+            params![id, finished_at as i64, reason.as_str()],
+        )
+        .map_err(sql)?;
+        {
+            let mut upsert = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO review_cards
+                     (exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
+                .map_err(sql)?;
+            for c in cards {
+                upsert
+                    .execute(params![
+                        c.exam,
+                        c.question_id,
+                        f64::from(c.stability),
+                        f64::from(c.difficulty),
+                        c.due_at as i64,
+                        c.last_review_at as i64,
+                        c.reviews,
+                        c.lapses,
+                        c.learned
+                    ])
+                    .map_err(sql)?;
+            }
+        }
+        tx.commit().map_err(sql)
+    }
+
+    /// Forgets an attempt entirely (a drill or review left before any answer).
+    pub fn delete_attempt(&mut self, id: i64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| classify(&path, source);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        tx.execute("DELETE FROM attempt_items WHERE attempt_id = ?1", [id]).map_err(sql)?;
+        tx.execute("DELETE FROM attempts WHERE id = ?1 AND finished_at IS NULL", [id]).map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// The newest unfinished attempt, if any.
+    pub fn latest_unfinished(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id FROM attempts WHERE finished_at IS NULL ORDER BY started_at DESC, id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())?
+            .ok_or(StoreError::NothingToResume)
+    }
+
+    pub fn load(&self, id: i64) -> Result<StoredAttempt, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, exam, mode, seed, started_at, finished_at, end_reason, time_limit_ms,
+                        deadline, position, last_tick, hide_domain
+                 FROM attempts WHERE id = ?1",
+                [id],
+                |r| {
+                    let millis = |v: i64| v.max(0) as u64;
+                    Ok((
+                        attempt_header(r)?,
+                        r.get::<_, Option<i64>>(8)?.map(millis),
+                        r.get::<_, i64>(9)?,
+                        millis(r.get(10)?),
+                        r.get::<_, bool>(11)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(self.sql())?;
+        let Some((header, deadline, position, last_tick, hide_domain)) = row else {
+            return Err(StoreError::NoSuchAttempt(id));
+        };
+        let bad = |detail: &str| StoreError::BadAttempt { id, detail: detail.to_string() };
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT question_id, domain, content_hash, option_order, scored, response, flagged, struck, millis
+                 FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",
+            )
+            .map_err(self.sql())?;
+        let rows = statement
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, bool>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, i64>(8)?,
+                ))
+            })
+            .map_err(self.sql())?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (question_id, domain, content_hash, order, scored, response, flagged, struck, millis) =
+                row.map_err(self.sql())?;
+            let option_order = split(&order).ok_or_else(|| bad("unreadable option order"))?;
+            let response = split(&response).ok_or_else(|| bad("unreadable response"))?;
+            let struck = split(&struck).ok_or_else(|| bad("unreadable strikes"))?;
+            items.push(StoredItem {
+                paper: PaperItem { question_id, domain, option_order, scored },
+                content_hash,
+                state: ItemState { response, flagged, struck, millis: millis.max(0) as u64 },
+            });
+        }
+        if items.is_empty() || position < 0 || position as usize >= items.len() {
+            return Err(bad("no questions, or a position outside them"));
+        }
+        let finished = match (header.finished_at, &header.end_reason) {
+            (Some(at), Some(reason)) => {
+                Some((at, EndReason::parse(reason).ok_or_else(|| bad("unknown end reason"))?))
+            }
+            _ => None,
+        };
+        Ok(StoredAttempt {
+            id,
+            exam: header.exam,
+            mode: header.mode,
+            seed: header.seed,
+            started_at: header.started_at,
+            deadline,
+            time_limit_ms: header.time_limit_ms,
+            position: position as usize,
+            last_tick,
+            finished,
+            hide_domain,
+            items,
+        })
+    }
+
+    /// The scored questions an attempt got wrong, in paper order.
+    pub fn attempt_missed(&self, id: i64) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT question_id FROM attempt_items
+                 WHERE attempt_id = ?1 AND scored AND NOT coalesce(correct, 0) ORDER BY position",
+            )
+            .map_err(self.sql())?;
+        let rows = statement.query_map([id], |r| r.get(0)).map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+}
