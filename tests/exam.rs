@@ -352,7 +352,7 @@ fn a_huge_script_line_is_cut_not_split_into_commands() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(run.json()["end_reason"], "submitted");
     assert_eq!(
-        run.stderr.matches("takes no arguments").count(),
+        run.stderr.matches("next takes nothing").count(),
         1,
         "{}",
         &run.stderr[..run.stderr.len().min(2000)]

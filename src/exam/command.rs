@@ -15,6 +15,9 @@ pub enum Command {
     /// Remove the answer to the current question.
     Clear,
     Next,
+    /// The next question (after the current one, wrapping round) that is unanswered or
+    /// flagged: how the real exam's review screen is worked through.
+    NextOf(ReviewFilter),
     Prev,
     /// 1-based position, as shown.
     Goto(usize),
@@ -34,6 +37,8 @@ pub enum Command {
 /// Every command word, for completion and help: (long, short, what it does).
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("next", "n", "go to the next question"),
+    ("next unanswered", "nu", "go to the next unanswered question"),
+    ("next flagged", "nf", "go to the next flagged question"),
     ("prev", "p", "go to the previous question"),
     ("goto N", "g N", "go to question N (a bare number works too)"),
     ("flag", "fl", "flag or unflag this question for review"),
@@ -102,7 +107,14 @@ pub fn parse(line: &str, option_count: usize) -> Result<Command, String> {
         if rest.is_empty() { Ok(command) } else { Err(format!("`{word}` takes no arguments")) }
     };
     match word {
-        "n" | "next" => no_args(Command::Next),
+        "n" | "next" => match rest.as_slice() {
+            [] => Ok(Command::Next),
+            ["unanswered" | "u"] => Ok(Command::NextOf(ReviewFilter::Unanswered)),
+            ["flagged" | "f" | "fl"] => Ok(Command::NextOf(ReviewFilter::Flagged)),
+            _ => Err("next takes nothing, `unanswered` or `flagged`".into()),
+        },
+        "nu" => no_args(Command::NextOf(ReviewFilter::Unanswered)),
+        "nf" => no_args(Command::NextOf(ReviewFilter::Flagged)),
         "p" | "prev" | "previous" | "back" => no_args(Command::Prev),
         "fl" | "flag" | "unflag" | "mark" => no_args(Command::Flag),
         "cl" | "clear" => no_args(Command::Clear),
@@ -172,6 +184,8 @@ mod tests {
     fn words_beyond_the_options_are_commands() {
         assert_eq!(parse("n", 4), Ok(Command::Next));
         assert_eq!(parse("next", 4), Ok(Command::Next));
+        assert_eq!(parse("next flagged", 4), Ok(Command::NextOf(ReviewFilter::Flagged)));
+        assert_eq!(parse("nu", 4), Ok(Command::NextOf(ReviewFilter::Unanswered)));
         assert_eq!(parse("fl", 6), Ok(Command::Flag));
         assert_eq!(parse("goto 12", 4), Ok(Command::Goto(12)));
         assert_eq!(parse("12", 4), Ok(Command::Goto(12)));
@@ -190,6 +204,7 @@ mod tests {
         assert!(parse("goto 0", 4).is_err());
         assert!(parse("strike z", 4).unwrap_err().contains("a to d"));
         assert!(parse("launch rockets", 4).unwrap_err().contains("unknown command"));
-        assert!(parse("next 3", 4).unwrap_err().contains("no arguments"));
+        assert!(parse("next 3", 4).unwrap_err().contains("`unanswered` or `flagged`"));
+        assert!(parse("time 3", 4).unwrap_err().contains("no arguments"));
     }
 }

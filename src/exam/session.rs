@@ -3,6 +3,7 @@
 //! caller passes the time in and stores what changed.
 
 use super::clock::Millis;
+use super::command::ReviewFilter;
 
 /// What a question needs from the session to check an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +94,8 @@ pub enum Action {
     Answer(Vec<usize>),
     Clear,
     Next,
+    /// The next unanswered (or flagged) question after the current one, wrapping round.
+    NextOf(ReviewFilter),
     Prev,
     Goto(usize),
     Flag,
@@ -220,6 +223,26 @@ impl Session {
                 self.position += 1;
                 Ok(Change::Moved)
             }
+            Action::NextOf(filter) => {
+                let wanted = |item: &ItemState| match filter {
+                    ReviewFilter::Unanswered => !item.answered(),
+                    ReviewFilter::Flagged => item.flagged,
+                    ReviewFilter::All => true,
+                };
+                let len = self.items.len();
+                let found =
+                    (1..=len).map(|step| (self.position + step) % len).find(|&i| wanted(&self.items[i]));
+                match found {
+                    Some(i) => {
+                        self.position = i;
+                        Ok(Change::Moved)
+                    }
+                    None => {
+                        let what = if *filter == ReviewFilter::Flagged { "flagged" } else { "unanswered" };
+                        Err(Refusal::Invalid(format!("no {what} question left")))
+                    }
+                }
+            }
             Action::Prev => {
                 if self.position == 0 {
                     return Err(Refusal::Invalid("this is the first question".into()));
@@ -341,6 +364,24 @@ mod tests {
         assert_eq!(s.ended, Some((61_000, EndReason::TimeUp)));
         assert_eq!(s.items[0].millis, 60_000);
         assert_eq!(s.apply(&Action::Next, 62_000), Err(Refusal::Finished));
+    }
+
+    #[test]
+    fn next_unanswered_and_flagged_wrap_round() {
+        let shapes = vec![ItemShape { options: 4, select: 1 }; 4];
+        let mut s = Session::new(shapes, 0, None);
+        s.apply(&Action::Answer(vec![0]), 0).unwrap(); // answers 1, moves to 2
+        s.apply(&Action::Flag, 0).unwrap(); // flags 2
+        s.apply(&Action::Goto(4), 0).unwrap();
+        s.apply(&Action::Answer(vec![0]), 0).unwrap(); // answers 4, stays
+        s.apply(&Action::NextOf(ReviewFilter::Unanswered), 0).unwrap();
+        assert_eq!(s.position, 1, "wraps to question 2");
+        s.apply(&Action::NextOf(ReviewFilter::Unanswered), 0).unwrap();
+        assert_eq!(s.position, 2);
+        s.apply(&Action::NextOf(ReviewFilter::Flagged), 0).unwrap();
+        assert_eq!(s.position, 1);
+        s.apply(&Action::Flag, 0).unwrap();
+        assert!(matches!(s.apply(&Action::NextOf(ReviewFilter::Flagged), 0), Err(Refusal::Invalid(_))));
     }
 
     #[test]

@@ -220,6 +220,7 @@ impl Runner<'_> {
             Command::Answer(letters) => Action::Answer(letters),
             Command::Clear => Action::Clear,
             Command::Next => Action::Next,
+            Command::NextOf(filter) => Action::NextOf(filter),
             Command::Prev => Action::Prev,
             Command::Goto(n) => Action::Goto(n),
             Command::Flag => Action::Flag,
