@@ -159,7 +159,7 @@ pub fn review(session: &Session, filter: ReviewFilter, width: usize) -> String {
     };
     let head = format!(
         "Review ({shown} {what}): {} answered, {} unanswered, {} flagged.\n\
-         -- unanswered, ! flagged, > current; `goto N` opens one.\n",
+         -- unanswered, ! flagged, > current. Move with `goto N`, `nu` or `nf`.\n",
         session.answered_count(),
         session.len() - session.answered_count(),
         session.flagged_count()
