@@ -42,6 +42,15 @@ pub fn start(config: &Config, options: &ExamOptions) -> Result<i32> {
     if let Some(note) = shortfall {
         intro.push_str(&format!("Note: {note}\n"));
     }
+    // Starting afresh is fine, but an interrupted exam should not be forgotten.
+    if let Some(open) =
+        store.attempts(Some(&exam.blueprint.id))?.iter().find(|a| a.finished_at.is_none() && a.mode == "exam")
+    {
+        intro.push_str(&format!(
+            "Note: exam attempt {} is unfinished; `proctor resume {}` continues it.\n",
+            open.id, open.id
+        ));
+    }
     if options.unscored {
         let unscored = items.iter().filter(|i| !i.scored).count();
         intro.push_str(&format!(

@@ -366,6 +366,59 @@ mod tests {
         assert_eq!(s.apply(&Action::Next, 62_000), Err(Refusal::Finished));
     }
 
+    fn any_action() -> impl proptest::strategy::Strategy<Value = Action> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::collection::vec(0usize..7, 0..4).prop_map(Action::Answer),
+            Just(Action::Clear),
+            Just(Action::Next),
+            Just(Action::Prev),
+            (0usize..8).prop_map(Action::Goto),
+            Just(Action::Flag),
+            prop::collection::vec(0usize..7, 0..3).prop_map(Action::Strike),
+            Just(Action::NextOf(ReviewFilter::Unanswered)),
+            Just(Action::NextOf(ReviewFilter::Flagged)),
+            Just(Action::Submit),
+        ]
+    }
+
+    proptest::proptest! {
+        // Whatever is typed, in whatever order and at whatever time: no panic, the position
+        // stays on a question, answers always have the right size, and time never runs past
+        // the deadline.
+        #[test]
+        fn any_command_sequence_keeps_the_session_consistent(
+            actions in proptest::collection::vec(any_action(), 0..60),
+            steps in proptest::collection::vec(0u64..5_000, 60),
+            lock in proptest::bool::ANY,
+        ) {
+            let shapes = vec![
+                ItemShape { options: 4, select: 1 },
+                ItemShape { options: 5, select: 2 },
+                ItemShape { options: 6, select: 3 },
+            ];
+            let mut s = Session::new(shapes.clone(), 0, Some(100_000));
+            s.lock_answers = lock;
+            let mut now = 0;
+            for (action, step) in actions.iter().zip(&steps) {
+                now += step * 10;
+                match s.apply(action, now) {
+                    Err(Refusal::TimeUp) => {
+                        s.end_at_deadline(now);
+                    }
+                    Ok(_) | Err(_) => {}
+                }
+                proptest::prop_assert!(s.position < s.len());
+                for (item, shape) in s.items.iter().zip(&shapes) {
+                    proptest::prop_assert!(item.response.is_empty() || item.response.len() == shape.select);
+                    proptest::prop_assert!(item.response.iter().all(|&l| l < shape.options));
+                }
+                let counted: Millis = s.items.iter().map(|i| i.millis).sum();
+                proptest::prop_assert!(counted <= 100_000);
+            }
+        }
+    }
+
     #[test]
     fn next_unanswered_and_flagged_wrap_round() {
         let shapes = vec![ItemShape { options: 4, select: 1 }; 4];

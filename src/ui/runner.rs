@@ -96,7 +96,14 @@ impl Runner<'_> {
         match input.read("Press Enter for the next question > ", timeout) {
             Input::Line(_) => Ok(None),
             Input::Deadline => self.end_at_deadline(self.clock.now()).map(Some),
-            Input::Eof | Input::Interrupted => self.quit().map(Some),
+            Input::Eof => self.quit().map(Some),
+            Input::Interrupted => {
+                match input.confirm("Save and quit? (resume later with `proctor resume`)", timeout) {
+                    Some(true) => self.quit().map(Some),
+                    Some(false) => Ok(None),
+                    None => self.end_at_deadline(self.clock.now()).map(Some),
+                }
+            }
         }
     }
 
