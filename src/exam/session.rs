@@ -402,11 +402,8 @@ mod tests {
             let mut now = 0;
             for (action, step) in actions.iter().zip(&steps) {
                 now += step * 10;
-                match s.apply(action, now) {
-                    Err(Refusal::TimeUp) => {
-                        s.end_at_deadline(now);
-                    }
-                    Ok(_) | Err(_) => {}
+                if s.apply(action, now) == Err(Refusal::TimeUp) {
+                    s.end_at_deadline(now);
                 }
                 proptest::prop_assert!(s.position < s.len());
                 for (item, shape) in s.items.iter().zip(&shapes) {
