@@ -62,7 +62,8 @@ pub fn question_screen(
         let text = question.options.get(bank).map_or("", |o| o.text.as_str());
         let struck = state.struck.contains(&shown);
         let chosen = state.response.contains(&shown);
-        let marker = if chosen { '*' } else { ' ' };
+        // '*' marks your answer, 'x' an option you struck out (visible even without styles).
+        let marker = if chosen { '*' } else if struck { 'x' } else { ' ' };
         let label = if struck && !ctx.styled { "[struck out] " } else { "" };
         let line = wrap_hanging(&format!("{}. {label}{}", letter(shown), printable(text)), ctx.width, "", 6);
         if struck && ctx.styled {
