@@ -63,7 +63,13 @@ pub fn question_screen(
         let struck = state.struck.contains(&shown);
         let chosen = state.response.contains(&shown);
         // '*' marks your answer, 'x' an option you struck out (visible even without styles).
-        let marker = if chosen { '*' } else if struck { 'x' } else { ' ' };
+        let marker = if chosen {
+            '*'
+        } else if struck {
+            'x'
+        } else {
+            ' '
+        };
         let label = if struck && !ctx.styled { "[struck out] " } else { "" };
         let line = wrap_hanging(&format!("{}. {label}{}", letter(shown), printable(text)), ctx.width, "", 6);
         if struck && ctx.styled {
