@@ -299,6 +299,12 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
                 m.missed,
                 m.answered
             ));
+            // The start of the scenario, so the id means something.
+            if let Some(q) = exam.question(&m.id) {
+                let gist: String = q.stem.split_whitespace().collect::<Vec<_>>().join(" ");
+                let gist: String = printable(&gist).chars().take(70).collect();
+                out.push_str(&format!("    {gist}...\n"));
+            }
         }
     }
     out
