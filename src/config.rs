@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::bank::source::Catalog;
 use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::exam::clock::{Clock, FakeClock, SystemClock};
@@ -40,6 +41,14 @@ impl Config {
                 )
             },
         )
+    }
+
+    /// The exams, shipped and from `--bank-dir`; a bank that cannot be loaded is named on
+    /// stderr and the others are used as usual.
+    pub fn catalog(&self) -> Result<Catalog> {
+        let catalog = Catalog::open(&self.bank_dirs)?;
+        catalog.warn_broken();
+        Ok(catalog)
     }
 
     pub fn clock(&self) -> Result<Box<dyn Clock>> {

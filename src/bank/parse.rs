@@ -302,11 +302,10 @@ fn question_chunks(source: &str) -> Vec<String> {
     let mut current = String::new();
     let mut lines_before = 0;
     for (number, line) in source.split_inclusive('\n').enumerate() {
-        if line.trim_start().starts_with("[[question]]") && !current.trim().is_empty() {
-            chunks.push("\n".repeat(lines_before) + &current);
-            current.clear();
-            lines_before = number;
-        } else if current.trim().is_empty() && line.trim_start().starts_with("[[question]]") {
+        if line.trim_start().starts_with("[[question]]") {
+            if !current.trim().is_empty() {
+                chunks.push("\n".repeat(lines_before) + &current);
+            }
             current.clear();
             lines_before = number;
         }

@@ -9,7 +9,7 @@ use crate::bank::Exam;
 use crate::bank::source::Catalog;
 use crate::error::{Error, Result};
 use crate::exam::assemble::PaperItem;
-use crate::exam::clock::{Clock, Millis, format_timestamp};
+use crate::exam::clock::{Clock, Millis, format_timestamp, seconds};
 use crate::exam::score::Score;
 use crate::exam::session::{ItemShape, Session};
 use crate::store::{NewAttempt, Store, StoredAttempt};
@@ -86,8 +86,7 @@ pub fn begin(
         content_hashes: &hashes,
         hide_domain: options.hide_domain,
     })?;
-    let mut session = Session::new(shapes(exam, paper)?, now, deadline);
-    session.lock_answers = mode != "exam";
+    let session = Session::new(shapes(exam, paper)?, now, deadline);
     let stored = store.load(attempt)?;
     run_attempt(exam, store, stored, session, options, clock)
 }
@@ -97,11 +96,15 @@ pub fn run_attempt(
     exam: &Exam,
     store: &mut Store,
     stored: StoredAttempt,
-    session: Session,
+    mut session: Session,
     options: &RunOptions,
     clock: &dyn Clock,
 ) -> Result<i32> {
     let (intro, hide_domain, json) = (options.intro, options.hide_domain, options.json);
+    // Drill and review give feedback after each answer, so their answers are locked.
+    let feedback = stored.mode != "exam";
+    session.lock_answers = feedback;
+    let width = text_width();
     // rustyline cannot edit on a "dumb" terminal (and then the deadline could not
     // interrupt it): such terminals get the scripted reader, which honours the deadline.
     let dumb = std::env::var("TERM").map_or(true, |t| t.is_empty() || t == "dumb");
@@ -114,7 +117,7 @@ pub fn run_attempt(
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut screen: Box<dyn Write> = if json { Box::new(stderr.lock()) } else { Box::new(stdout.lock()) };
-    writeln!(screen, "{}", crate::text::wrap_lines(intro, text_width()))?;
+    writeln!(screen, "{}", crate::text::wrap_lines(intro, width))?;
     let now = clock.now();
     let mut input: Box<dyn LineSource> = if interactive {
         let left = session.remaining(now).map(std::time::Duration::from_millis);
@@ -132,9 +135,9 @@ pub fn run_attempt(
         clock,
         out: &mut *screen,
         hide_domain,
-        feedback: stored.mode != "exam",
+        feedback,
         styled: interactive,
-        width: text_width(),
+        width,
         warned: Vec::new(),
     };
     let outcome = runner.run(&mut *input)?;
@@ -154,7 +157,7 @@ pub fn run_attempt(
             limit: stored.time_limit_ms,
             reason,
             unscored: paper.iter().filter(|i| !i.scored).count(),
-            width: text_width(),
+            width,
         },
         &score,
     );
@@ -185,7 +188,7 @@ pub fn result_object<'a>(
         started_at: format_timestamp(stored.started_at),
         finished_at: format_timestamp(finished_at),
         end_reason: reason,
-        seconds_used: (finished_at.saturating_sub(stored.started_at) as f64 / 100.0).round() / 10.0,
+        seconds_used: seconds(finished_at.saturating_sub(stored.started_at) as f64),
         score,
     }
 }

@@ -2,7 +2,6 @@
 //! never seen and recently missed (study::select).
 
 use super::attempt::{RunOptions, begin, fresh_seed};
-use crate::bank::source::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::exam::assemble::assemble_set;
@@ -21,8 +20,7 @@ pub struct DrillOptions {
 }
 
 pub fn run(config: &Config, options: &DrillOptions) -> Result<i32> {
-    let catalog = Catalog::open(&config.bank_dirs)?;
-    catalog.warn_broken();
+    let catalog = config.catalog()?;
     let exam = catalog.load_by_id(&options.exam)?;
     let domains: Vec<String> = options.domains.iter().map(|d| d.to_ascii_lowercase()).collect();
     for domain in &domains {

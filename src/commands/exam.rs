@@ -2,7 +2,6 @@
 //! from where an attempt was left.
 
 use super::attempt::{RunOptions, begin, exam_of_attempt, fresh_seed, run_attempt, shapes};
-use crate::bank::source::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::exam::assemble::{Paper, assemble_exam};
@@ -21,8 +20,7 @@ pub struct ExamOptions {
 }
 
 pub fn start(config: &Config, options: &ExamOptions) -> Result<i32> {
-    let catalog = Catalog::open(&config.bank_dirs)?;
-    catalog.warn_broken();
+    let catalog = config.catalog()?;
     let exam = catalog.load_by_id(&options.exam)?;
     let clock = config.clock()?;
     let mut store = Store::open(&config.data_dir()?)?;
@@ -79,12 +77,10 @@ pub fn resume(config: &Config, options: &ResumeOptions) -> Result<i32> {
     if stored.finished.is_some() {
         return Err(crate::store::StoreError::AlreadyFinished(id).into());
     }
-    let catalog = Catalog::open(&config.bank_dirs)?;
-    catalog.warn_broken();
+    let catalog = config.catalog()?;
     let (exam, paper) = exam_of_attempt(&catalog, &stored)?;
     let now = clock.now();
     let mut session = Session::new(shapes(&exam, &paper)?, stored.started_at, stored.deadline);
-    session.lock_answers = stored.mode != "exam";
     for (state, item) in session.items.iter_mut().zip(&stored.items) {
         *state = item.state.clone();
     }

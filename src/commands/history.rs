@@ -6,11 +6,10 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::attempt::{exam_of_attempt, result_object, shapes};
-use crate::bank::source::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::exam::clock::{format_duration, format_timestamp};
-use crate::exam::score::{self, QuestionResult, scaled_score};
+use crate::exam::clock::{format_duration, format_timestamp, seconds};
+use crate::exam::score::{self, QuestionResult, percent, scaled_score};
 use crate::exam::session::{EndReason, ItemState, Session};
 use crate::store::{AttemptSummary, Store};
 use crate::text::{printable, wrap};
@@ -41,8 +40,7 @@ pub struct HistoryEntry {
 
 fn entry(a: &AttemptSummary, passing: Option<u32>) -> HistoryEntry {
     let finished = a.finished_at.is_some();
-    let percent = (finished && a.scored > 0)
-        .then(|| (f64::from(a.correct) * 1000.0 / f64::from(a.scored)).round() / 10.0);
+    let percent = percent(a.correct, a.scored).filter(|_| finished);
     let scaled = match (a.mode.as_str(), passing, finished) {
         ("exam", Some(pass), true) if a.scored > 0 => {
             Some(scaled_score(f64::from(a.correct) / f64::from(a.scored), pass))
@@ -65,7 +63,7 @@ fn entry(a: &AttemptSummary, passing: Option<u32>) -> HistoryEntry {
         percent,
         scaled_score: scaled,
         passed: scaled.zip(passing).map(|(s, p)| s >= p),
-        seconds_used: a.finished_at.map(|f| (f.saturating_sub(a.started_at) as f64 / 100.0).round() / 10.0),
+        seconds_used: a.finished_at.map(|f| seconds(f.saturating_sub(a.started_at) as f64)),
     }
 }
 
@@ -73,8 +71,7 @@ pub fn history(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Wr
     let store = Store::open(&config.data_dir()?)?;
     let exam = exam.map(str::to_ascii_lowercase);
     // Pass marks come from the banks; history still lists attempts of exams not loaded.
-    let catalog = Catalog::open(&config.bank_dirs)?;
-    catalog.warn_broken();
+    let catalog = config.catalog()?;
     let passing = |id: &str| catalog.find(id).ok().map(|e| e.blueprint.passing_score);
     let entries: Vec<HistoryEntry> =
         store.attempts(exam.as_deref())?.iter().map(|a| entry(a, passing(&a.exam))).collect();
@@ -176,12 +173,11 @@ pub fn show(
             "attempt {attempt} is not finished, so its answer key stays hidden: `proctor resume {attempt}` to finish it"
         )));
     };
-    let catalog = Catalog::open(&config.bank_dirs)?;
-    catalog.warn_broken();
+    let catalog = config.catalog()?;
     let (exam, paper) = exam_of_attempt(&catalog, &stored)?;
     let questions = questions_of(&exam, &paper)?;
     let states: Vec<ItemState> = stored.items.iter().map(|i| i.state.clone()).collect();
-    let mut result = score::score(&exam.blueprint, &paper, &questions, &states);
+    let result = score::score(&exam.blueprint, &paper, &questions, &states);
     let keep: Vec<bool> = result.questions.iter().map(|q| only.is_none_or(|o| o.keeps(q))).collect();
     if json {
         let mut filtered = result.clone();
@@ -223,7 +219,7 @@ pub fn show(
             continue;
         }
         session.position = i;
-        let q = &mut result.questions[i];
+        let q = &result.questions[i];
         let screen = render::question_screen(&ctx, &session, &paper[i], questions[i]);
         write!(out, "\n{screen}")?;
         if !session.items[i].answered() {

@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use super::attempt::{RunOptions, begin, fresh_seed};
-use crate::bank::source::Catalog;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::exam::assemble::assemble_set;
@@ -24,8 +23,7 @@ pub fn run(config: &Config, options: &ReviewOptions) -> Result<i32> {
     let clock = config.clock()?;
     let mut store = Store::open(&config.data_dir()?)?;
     let now = clock.now();
-    let catalog = Catalog::open(&config.bank_dirs)?;
-    catalog.warn_broken();
+    let catalog = config.catalog()?;
 
     // Which exam, and which of its questions.
     let (exam_id, ids, note) = if let Some(attempt) = options.attempt {
@@ -35,8 +33,7 @@ pub fn run(config: &Config, options: &ReviewOptions) -> Result<i32> {
                 "attempt {attempt} is not finished: `proctor resume {attempt}` first"
             )));
         }
-        let missed: Vec<String> = store.attempt_missed(attempt)?.into_iter().collect();
-        (stored.exam, missed, format!("the questions missed in attempt {attempt}"))
+        (stored.exam, store.attempt_missed(attempt)?, format!("the questions missed in attempt {attempt}"))
     } else {
         let exam_filter = options.exam.as_ref().map(|e| e.to_ascii_lowercase());
         if let Some(id) = &exam_filter {

@@ -2,16 +2,14 @@
 
 use std::io::Write;
 
-use crate::bank::source::Catalog;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::Store;
 use crate::study::stats::{self, Stats};
 
 pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
     let store = Store::open(&config.data_dir()?)?;
-    let catalog = Catalog::open(&config.bank_dirs)?;
-    catalog.warn_broken();
+    let catalog = config.catalog()?;
     // Without EXAM: every loaded exam that has attempts.
     let ids: Vec<String> = match exam {
         Some(id) => vec![catalog.find(id)?.blueprint.id.clone()],
@@ -41,12 +39,10 @@ pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write)
         writeln!(out)?;
         return Ok(());
     }
+    // Only possible without EXAM (a named exam always gets its block).
     if all.is_empty() {
-        if exam.is_none() {
-            writeln!(out, "No attempts yet. Start with `proctor exam saa-c03` (see `proctor list`).")?;
-            return Ok(());
-        }
-        return Err(Error::Usage("no statistics".into()));
+        writeln!(out, "No attempts yet. Start with `proctor exam saa-c03` (see `proctor list`).")?;
+        return Ok(());
     }
     for (i, (s, exam)) in all.iter().enumerate() {
         if i > 0 {

@@ -59,6 +59,11 @@ pub fn format_duration(millis: Millis) -> String {
     if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
 }
 
+/// Milliseconds as seconds, to a tenth: how times appear in reports and JSON.
+pub fn seconds(millis: f64) -> f64 {
+    (millis / 100.0).round() / 10.0
+}
+
 /// A time limit in words: "130 minutes", "1 minute 30 seconds", "45 seconds".
 pub fn human_duration(millis: Millis) -> String {
     let secs = millis / 1000;

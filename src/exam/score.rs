@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::assemble::PaperItem;
+use super::clock::seconds;
 use super::session::{ItemState, letters};
 use crate::bank::{Blueprint, Question};
 
@@ -71,8 +72,9 @@ pub fn scaled_score(fraction: f64, passing_score: u32) -> u32 {
     (scaled.round() as u32).clamp(100, 1000)
 }
 
-fn percent(correct: u32, total: u32) -> f64 {
-    if total == 0 { 0.0 } else { (f64::from(correct) * 1000.0 / f64::from(total)).round() / 10.0 }
+/// `correct` of `total` as a percent to one decimal; `None` when there is nothing to count.
+pub fn percent(correct: u32, total: u32) -> Option<f64> {
+    (total > 0).then(|| (f64::from(correct) * 1000.0 / f64::from(total)).round() / 10.0)
 }
 
 /// Scores an attempt. `questions[i]` is the bank question of `paper[i]`.
@@ -98,7 +100,7 @@ pub fn score(
                 correct: !state.response.is_empty() && state.response == key,
                 flagged: state.flagged,
                 scored: item.scored,
-                seconds: (state.millis as f64 / 100.0).round() / 10.0,
+                seconds: seconds(state.millis as f64),
             }
         })
         .collect();
@@ -109,7 +111,7 @@ pub fn score(
         .map(|d| {
             let mine = results.iter().filter(|r| r.scored && r.domain == d.id);
             let (correct, total) = mine.fold((0, 0), |(c, t), r| (c + u32::from(r.correct), t + 1));
-            let pct = percent(correct, total);
+            let pct = percent(correct, total).unwrap_or(0.0);
             DomainResult {
                 id: d.id.clone(),
                 name: d.name.clone(),
@@ -127,7 +129,7 @@ pub fn score(
     Score {
         total,
         correct,
-        percent: percent(correct, total),
+        percent: percent(correct, total).unwrap_or(0.0),
         scaled_score: scaled,
         passing_score: blueprint.passing_score,
         passed: scaled >= blueprint.passing_score,

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use crate::bank::Exam;
-use crate::exam::clock::{Millis, format_timestamp};
-use crate::exam::score::scaled_score;
+use crate::exam::clock::{Millis, format_timestamp, seconds};
+use crate::exam::score::{percent, scaled_score};
 use crate::store::{AttemptSummary, ItemRow};
 use crate::text::printable;
 
@@ -77,10 +77,6 @@ pub struct Stats {
     pub readiness: Readiness,
     /// Finished mock exams, oldest first.
     pub trend: Vec<TrendPoint>,
-}
-
-fn percent(correct: u32, total: u32) -> Option<f64> {
-    (total > 0).then(|| (f64::from(correct) * 1000.0 / f64::from(total)).round() / 10.0)
 }
 
 /// Fills each attempt's counts (questions, scored, correct, answered) from its items.
@@ -181,7 +177,7 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
         items.iter().filter(|i| i.answered && mode_of.get(&i.attempt) == Some(&"exam")).collect();
     let average_seconds = (!answered.is_empty()).then(|| {
         let total: Millis = answered.iter().map(|i| i.millis).sum();
-        (total as f64 / answered.len() as f64 / 100.0).round() / 10.0
+        seconds(total as f64 / answered.len() as f64)
     });
     let exam_seconds =
         (f64::from(b.minutes) * 60.0 / f64::from(b.exam_questions.max(1)) * 10.0).round() / 10.0;

@@ -6,6 +6,10 @@ pub mod render;
 pub mod runner;
 pub mod terminal;
 
+/// Minutes-left marks at which a timed session warns (above the prompt, or in a script's
+/// output when the mark is passed).
+pub const WARNING_MINUTES: [u64; 3] = [30, 5, 1];
+
 /// The width to wrap text to: the terminal's width (stdout, stderr or stdin), else `COLUMNS`,
 /// else 80; kept between 40 and 100 (long lines are hard to read).
 pub fn text_width() -> usize {

@@ -13,6 +13,7 @@ use crate::exam::score::{self, Score};
 use crate::exam::session::{Action, Change, EndReason, Refusal, Session, letters};
 use crate::store::Store;
 use crate::study::schedule::{self, Card};
+use crate::ui::WARNING_MINUTES;
 use crate::ui::input::{Input, LineSource};
 use crate::ui::render::{self, ScreenContext};
 
@@ -97,13 +98,18 @@ impl Runner<'_> {
             Input::Line(_) => Ok(None),
             Input::Deadline => self.end_at_deadline(self.clock.now()).map(Some),
             Input::Eof => self.quit().map(Some),
-            Input::Interrupted => {
-                match input.confirm("Save and quit? (resume later with `proctor resume`)", timeout) {
-                    Some(true) => self.quit().map(Some),
-                    Some(false) => Ok(None),
-                    None => self.end_at_deadline(self.clock.now()).map(Some),
-                }
-            }
+            Input::Interrupted => self.ask_to_quit(input),
+        }
+    }
+
+    /// After Ctrl-C: save and leave, or carry on. `Some` when the attempt was left (or the
+    /// deadline passed while asking).
+    fn ask_to_quit(&mut self, input: &mut dyn LineSource) -> Result<Option<Outcome>> {
+        let timeout = self.real_timeout(self.clock.now());
+        match input.confirm("Save and quit? (resume later with `proctor resume`)", timeout) {
+            Some(true) => self.quit().map(Some),
+            Some(false) => Ok(None),
+            None => self.end_at_deadline(self.clock.now()).map(Some),
         }
     }
 
@@ -125,14 +131,12 @@ impl Runner<'_> {
     /// Scripted sessions print the 30/5/1-minute warnings as they pass.
     fn scripted_warnings(&mut self, now: Millis) -> Result<()> {
         let Some(left) = self.session.remaining(now) else { return Ok(()) };
-        for minutes in [30u64, 5, 1] {
-            if left <= minutes * 60_000 && !self.warned.contains(&minutes) {
-                self.warned.push(minutes);
-                // Only the tightest mark crossed is worth saying.
-                if [30u64, 5, 1].iter().filter(|&&m| left <= m * 60_000).min() == Some(&minutes) {
-                    self.say(&format!("*** {} left ***", format_duration(left)))?;
-                }
-            }
+        let passed: Vec<u64> =
+            WARNING_MINUTES.into_iter().filter(|m| left <= m * 60_000 && !self.warned.contains(m)).collect();
+        // Several marks passed at once (a long pause) are worth one warning.
+        if !passed.is_empty() {
+            self.warned.extend(passed);
+            self.say(&format!("*** {} left ***", format_duration(left)))?;
         }
         Ok(())
     }
@@ -140,7 +144,7 @@ impl Runner<'_> {
     pub fn run(&mut self, input: &mut dyn LineSource) -> Result<Outcome> {
         // Marks already behind us when starting are not warnings.
         if let Some(left) = self.session.remaining(self.clock.now()) {
-            self.warned = [30u64, 5, 1].into_iter().filter(|m| left <= m * 60_000).collect();
+            self.warned = WARNING_MINUTES.into_iter().filter(|m| left <= m * 60_000).collect();
         }
         // Resumed past the deadline: score at once, without showing a question first.
         if !self.session.is_over_time(self.clock.now()) {
@@ -163,13 +167,10 @@ impl Runner<'_> {
                 }
                 Input::Eof => return self.quit(),
                 Input::Deadline => return self.end_at_deadline(self.clock.now()),
-                Input::Interrupted => {
-                    match input.confirm("Save and quit? (resume later with `proctor resume`)", None) {
-                        Some(true) => return self.quit(),
-                        Some(false) => self.show()?,
-                        None => return self.end_at_deadline(self.clock.now()),
-                    }
-                }
+                Input::Interrupted => match self.ask_to_quit(input)? {
+                    Some(outcome) => return Ok(outcome),
+                    None => self.show()?,
+                },
             }
         }
     }
@@ -282,35 +283,7 @@ impl Runner<'_> {
                 self.save(&[before, self.session.position])?;
                 match change {
                     Change::Answered { position, advanced } if self.feedback => {
-                        let text = render::feedback(
-                            &self.paper[position],
-                            self.questions[position],
-                            &self.session.items[position].response,
-                            self.width,
-                        );
-                        write!(self.out, "\n{text}")?;
-                        if self.session.all_answered() {
-                            self.session.ended = Some((self.clock.now(), EndReason::Submitted));
-                            // Every answer is in: the report follows whatever the key.
-                            if input.is_interactive() {
-                                let _ = input.read("Press Enter for the summary > ", None);
-                            }
-                            return self.finish().map(Some);
-                        }
-                        if let Some(outcome) = self.pause_for_reader(input)? {
-                            return Ok(Some(outcome));
-                        }
-                        if advanced {
-                            self.show()?;
-                        } else {
-                            let open: Vec<usize> = (1..=self.session.len())
-                                .filter(|&n| !self.session.items[n - 1].answered())
-                                .collect();
-                            self.say(&format!(
-                                "Still unanswered: {}. `goto N` to answer one.",
-                                render::ranges(&open)
-                            ))?;
-                        }
+                        return self.give_feedback(position, advanced, input);
                     }
                     Change::Answered { position, advanced } => {
                         let answer = letters(&self.session.items[position].response);
@@ -351,6 +324,42 @@ impl Runner<'_> {
             }
             Err(Refusal::Finished) => Err(Error::Usage("this attempt is already finished".into())),
         }
+    }
+
+    /// Drill and review: the feedback on the answer just given, then the next question
+    /// (or, when every question is answered, the end of the attempt).
+    fn give_feedback(
+        &mut self,
+        position: usize,
+        advanced: bool,
+        input: &mut dyn LineSource,
+    ) -> Result<Option<Outcome>> {
+        let text = render::feedback(
+            &self.paper[position],
+            self.questions[position],
+            &self.session.items[position].response,
+            self.width,
+        );
+        write!(self.out, "\n{text}")?;
+        if self.session.all_answered() {
+            self.session.ended = Some((self.clock.now(), EndReason::Submitted));
+            // Every answer is in: the report follows whatever the key.
+            if input.is_interactive() {
+                let _ = input.read("Press Enter for the summary > ", None);
+            }
+            return self.finish().map(Some);
+        }
+        if let Some(outcome) = self.pause_for_reader(input)? {
+            return Ok(Some(outcome));
+        }
+        if advanced {
+            self.show()?;
+        } else {
+            let open: Vec<usize> =
+                (1..=self.session.len()).filter(|&n| !self.session.items[n - 1].answered()).collect();
+            self.say(&format!("Still unanswered: {}. `goto N` to answer one.", render::ranges(&open)))?;
+        }
+        Ok(None)
     }
 
     fn quit(&mut self) -> Result<Outcome> {

@@ -19,12 +19,10 @@ use rustyline::hint::Hinter;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Context, Editor, ExternalPrinter as _, Helper, Highlighter, Validator};
 
+use super::WARNING_MINUTES;
 use super::input::{Input, LineSource};
 use crate::exam::clock::format_duration;
 use crate::exam::command::COMMANDS;
-
-/// Minutes-left marks at which a warning is printed above the prompt.
-const WARNINGS_AT_MINUTES: [u64; 3] = [30, 5, 1];
 
 /// The command words, for completion and hints.
 fn words() -> Vec<&'static str> {
@@ -86,7 +84,7 @@ impl Countdown {
             let left = |now: Instant| deadline.saturating_duration_since(now);
             let start_left = left(Instant::now());
             // Only warnings still ahead: resuming with 3 minutes left warns at 1 only.
-            let mut pending: Vec<u64> = WARNINGS_AT_MINUTES
+            let mut pending: Vec<u64> = WARNING_MINUTES
                 .iter()
                 .copied()
                 .filter(|m| Duration::from_secs(m * 60) < start_left)
