@@ -41,12 +41,9 @@ pub fn start(config: &Config, options: &ExamOptions) -> Result<i32> {
         intro.push_str(&format!("Note: {note}\n"));
     }
     // Starting afresh is fine, but an interrupted exam should not be forgotten.
-    if let Some(open) =
-        store.attempts(Some(&exam.blueprint.id))?.iter().find(|a| a.finished_at.is_none() && a.mode == "exam")
-    {
+    if let Some(open) = store.latest_unfinished(Some(&exam.blueprint.id), Some("exam"))? {
         intro.push_str(&format!(
-            "Note: exam attempt {} is unfinished; `proctor resume {}` continues it.\n",
-            open.id, open.id
+            "Note: exam attempt {open} is unfinished; `proctor resume {open}` continues it.\n"
         ));
     }
     if options.unscored {
@@ -71,7 +68,7 @@ pub fn resume(config: &Config, options: &ResumeOptions) -> Result<i32> {
     let mut store = Store::open(&config.data_dir()?)?;
     let id = match options.attempt {
         Some(id) => id,
-        None => store.latest_unfinished()?,
+        None => store.latest_unfinished(None, None)?.ok_or(crate::store::StoreError::NothingToResume)?,
     };
     let stored = store.load(id)?;
     if stored.finished.is_some() {

@@ -174,17 +174,22 @@ impl Store {
         tx.commit().map_err(sql)
     }
 
-    /// The newest unfinished attempt, if any.
-    pub fn latest_unfinished(&self) -> Result<i64, StoreError> {
+    /// The newest unfinished attempt, optionally only of one exam and mode.
+    pub fn latest_unfinished(
+        &self,
+        exam: Option<&str>,
+        mode: Option<&str>,
+    ) -> Result<Option<i64>, StoreError> {
         self.conn
             .query_row(
-                "SELECT id FROM attempts WHERE finished_at IS NULL ORDER BY started_at DESC, id DESC LIMIT 1",
-                [],
+                "SELECT id FROM attempts
+                 WHERE finished_at IS NULL AND exam = coalesce(?1, exam) AND mode = coalesce(?2, mode)
+                 ORDER BY started_at DESC, id DESC LIMIT 1",
+                [exam, mode],
                 |r| r.get(0),
             )
             .optional()
-            .map_err(self.sql())?
-            .ok_or(StoreError::NothingToResume)
+            .map_err(self.sql())
     }
 
     pub fn load(&self, id: i64) -> Result<StoredAttempt, StoreError> {

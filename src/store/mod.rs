@@ -362,7 +362,9 @@ mod tests {
             .unwrap();
         let state = ItemState { response: vec![0, 2], flagged: true, struck: vec![1], millis: 42 };
         store.save_progress(id, 2, 50, &[(1, &state)]).unwrap();
-        assert_eq!(store.latest_unfinished().unwrap(), id);
+        assert_eq!(store.latest_unfinished(None, None).unwrap(), Some(id));
+        assert_eq!(store.latest_unfinished(Some("t"), Some("exam")).unwrap(), Some(id));
+        assert_eq!(store.latest_unfinished(Some("other"), None).unwrap(), None);
         let loaded = Store::open(dir.path()).unwrap().load(id).unwrap();
         assert_eq!(loaded.seed, u64::MAX);
         assert_eq!(loaded.position, 2);
@@ -372,7 +374,7 @@ mod tests {
         store
             .finish(id, 900, EndReason::Submitted, &[(&state, true), (&state, false), (&state, true)], &[])
             .unwrap();
-        assert!(matches!(store.latest_unfinished(), Err(StoreError::NothingToResume)));
+        assert_eq!(store.latest_unfinished(None, None).unwrap(), None);
         assert_eq!(store.load(id).unwrap().finished, Some((900, EndReason::Submitted)));
     }
 
