@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use proctor::bank::source::Catalog;
 use proctor::exam::assemble::assemble_exam;
-use proctor::exam::session::{EndReason, ItemState};
+use proctor::exam::item::Response;
+use proctor::exam::session::ItemState;
+use proctor::model::{EndReason, Mode};
 use proctor::store::{NewAttempt, Store};
 
 const ATTEMPTS: u64 = 1_000;
@@ -30,7 +32,7 @@ fn main() {
         let id = store
             .create_attempt(&NewAttempt {
                 exam: "saa-c03",
-                mode: "exam",
+                mode: Mode::Exam,
                 seed: n,
                 started_at: started,
                 deadline: Some(started + 7_800_000),
@@ -42,15 +44,16 @@ fn main() {
             .unwrap();
         let states: Vec<ItemState> = (0..paper.items.len())
             .map(|i| ItemState {
-                response: vec![i % 4],
+                response: Some(Response::Choice(vec![i % 4])),
                 flagged: i.is_multiple_of(9),
                 struck: vec![],
                 millis: 60_000,
+                seen_at: Some(started),
             })
             .collect();
         let items: Vec<(&ItemState, bool)> =
             states.iter().enumerate().map(|(i, s)| (s, !(i as u64 + n).is_multiple_of(3))).collect();
-        store.finish(id, started + 6_000_000, EndReason::Submitted, &items, &[]).unwrap();
+        store.finish(id, started + 6_000_000, EndReason::Submitted, &items, |_| Vec::new()).unwrap();
     }
     println!("generated {ATTEMPTS} attempts x 65 answers in {:.1} s", start.elapsed().as_secs_f64());
 
@@ -82,7 +85,7 @@ fn main() {
     let id = store
         .create_attempt(&NewAttempt {
             exam: "saa-c03",
-            mode: "exam",
+            mode: Mode::Exam,
             seed: 7,
             started_at: 0,
             deadline: None,
@@ -94,7 +97,13 @@ fn main() {
         .unwrap();
     let mut saves: Vec<Duration> = (0..ANSWERS)
         .map(|n| {
-            let state = ItemState { response: vec![n % 4], flagged: false, struck: vec![], millis: n as u64 };
+            let state = ItemState {
+                response: Some(Response::Choice(vec![n % 4])),
+                flagged: false,
+                struck: vec![],
+                millis: n as u64,
+                seen_at: Some(0),
+            };
             let position = n % paper.items.len();
             let start = Instant::now();
             store

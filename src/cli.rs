@@ -122,11 +122,23 @@ pub struct ShowArgs {
 
     /// Only these questions
     #[arg(long, value_enum)]
-    pub only: Option<crate::commands::history::Only>,
+    pub only: Option<Only>,
 
     /// Print the result object as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// Which questions `show --only` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    /// Scored and not correct: answered wrong or left unanswered.
+    Missed,
+    /// Answered, and wrong.
+    Wrong,
+    Unanswered,
+    Flagged,
+    Correct,
 }
 
 #[derive(Debug, Args)]

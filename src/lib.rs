@@ -1,19 +1,26 @@
 //! proctor: a scenario-based practice exam engine.
 //!
 //! The core (bank model and validation, exam assembly, the session state machine,
-//! scoring) is pure; I/O lives at the edges: `bank::source` (files), `store` (the
-//! history database), `ui` (the terminal) and `commands` (one per subcommand).
+//! scoring, study rules) is pure; `app` is the one application layer every front end
+//! drives; I/O lives at the edges: `bank::source` (files), `store` (the history
+//! database), `ui` (the terminal) and `commands` (one per subcommand). See
+//! docs/architecture.md.
 
+// Public for the benchmarks (benches/) only; everything else is crate-private so the
+// compiler reports dead code.
+pub mod app;
 pub mod bank;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod error;
+pub(crate) mod cli;
+pub(crate) mod commands;
+pub(crate) mod config;
+pub(crate) mod error;
 pub mod exam;
+pub(crate) mod json;
+pub mod model;
 pub mod store;
-pub mod study;
-pub mod text;
-pub mod ui;
+pub(crate) mod study;
+pub(crate) mod text;
+pub(crate) mod ui;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -54,78 +61,34 @@ fn dispatch(cli: Cli) -> Result<i32> {
     let config = Config::from_cli(&cli);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let code = match cli.command {
+    // Commands that run an attempt write to the terminal themselves.
+    match &cli.command {
+        Command::Exam(args) => return commands::exam::start(&config, args),
+        Command::Resume(args) => return commands::exam::resume(&config, args),
+        Command::Drill(args) => return commands::drill::run(&config, args),
+        Command::Review(args) => return commands::review::run(&config, args),
+        _ => {}
+    }
+    let code = match &cli.command {
         Command::List(args) => {
             let catalog = Catalog::open(&config.bank_dirs)?;
             commands::list::run(&catalog, args.json, &mut out)?;
             0
         }
         Command::Check(args) => commands::check::run(&args.paths, &mut out)?,
-        Command::Exam(args) => {
-            drop(out);
-            return commands::exam::start(
-                &config,
-                &commands::exam::ExamOptions {
-                    exam: args.exam,
-                    seed: args.seed,
-                    time_limit_secs: args.time_limit,
-                    unscored: args.unscored,
-                    hide_domain: args.hide_domain,
-                    json: args.json,
-                },
-            );
-        }
-        Command::Drill(args) => {
-            drop(out);
-            return commands::drill::run(
-                &config,
-                &commands::drill::DrillOptions {
-                    exam: args.exam,
-                    domains: args.domains,
-                    tags: args.tags,
-                    count: args.count as usize,
-                    seed: args.seed,
-                    time_limit_secs: args.time_limit,
-                    json: args.json,
-                },
-            );
-        }
-        Command::Review(args) => {
-            drop(out);
-            return commands::review::run(
-                &config,
-                &commands::review::ReviewOptions {
-                    exam: args.exam,
-                    all: args.all,
-                    attempt: args.attempt,
-                    seed: args.seed,
-                    json: args.json,
-                },
-            );
-        }
         Command::History(args) => {
-            commands::history::history(&config, args.exam.as_deref(), args.json, &mut out)?;
+            commands::history::history(&config, args, &mut out)?;
             0
         }
         Command::Show(args) => {
-            commands::history::show(&config, args.attempt, args.only, args.json, &mut out)?;
+            commands::history::show(&config, args, &mut out)?;
             0
         }
         Command::Stats(args) => {
-            commands::stats::run(&config, args.exam.as_deref(), args.json, &mut out)?;
+            commands::stats::run(&config, args, &mut out)?;
             0
         }
-        Command::Resume(args) => {
-            drop(out);
-            return commands::exam::resume(
-                &config,
-                &commands::exam::ResumeOptions {
-                    attempt: args.attempt,
-                    hide_domain: args.hide_domain,
-                    json: args.json,
-                },
-            );
-        }
+        Command::Exam(_) | Command::Resume(_) | Command::Drill(_) | Command::Review(_) => 0,
     };
     out.flush()?;
     Ok(code)

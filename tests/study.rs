@@ -113,10 +113,11 @@ fn review_of_one_attempt_and_wrong_answers_stay_due() {
 #[test]
 fn drill_stays_in_its_domain_prefers_unseen_and_gives_feedback() {
     let test = Test::new();
+    // Both questions are put on screen (the first, then `next`), so both count as seen.
     let first = run(
         &test,
         &["drill", "tiny", "--domain", "alpha", "--count", "2", "--seed", "1", "--json"],
-        "submit\n",
+        "next\nsubmit\n",
     );
     let result = first.json();
     assert_eq!(result["mode"], "drill");

@@ -8,18 +8,30 @@ pub mod raw;
 pub mod source;
 pub mod validate;
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
-/// One exam: its blueprint and the questions of its bank.
+/// One exam: its blueprint and the questions of its bank, sorted by id (so a seeded draw
+/// does not depend on file layout) and indexed by id.
 #[derive(Debug, Clone)]
 pub struct Exam {
     pub blueprint: Blueprint,
     pub questions: Vec<Question>,
+    by_id: HashMap<String, usize>,
 }
 
 impl Exam {
+    pub fn new(blueprint: Blueprint, mut questions: Vec<Question>) -> Exam {
+        questions.sort_by(|a, b| a.id.cmp(&b.id));
+        let by_id = questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
+        Exam { blueprint, questions, by_id }
+    }
+
+    /// The question with this id, found through the index (attempts look questions up
+    /// several times per item).
     pub fn question(&self, id: &str) -> Option<&Question> {
-        self.questions.iter().find(|q| q.id == id)
+        self.by_id.get(id).map(|&i| &self.questions[i])
     }
 
     /// How many questions of the bank belong to `domain`.
@@ -117,16 +129,32 @@ pub struct Domain {
 pub struct Question {
     pub id: String,
     pub domain: String,
-    pub kind: Kind,
     pub difficulty: Option<Difficulty>,
     pub tags: Vec<String>,
     pub stem: String,
     pub explanation: String,
     pub references: Vec<String>,
-    pub options: Vec<Choice>,
+    /// What is asked and what the key is: one variant per question kind.
+    pub body: Body,
 }
 
-impl Question {
+/// The part of a question that depends on its kind. Every kind-specific rule (layout,
+/// answering, scoring, rendering, storing) matches on this, so a new kind makes the
+/// compiler list every place that must handle it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// Multiple choice (one correct option) or multiple response (two or more, all-or-nothing).
+    Choice(ChoiceBody),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceBody {
+    pub options: Vec<Choice>,
+    /// Multiple response: the answer must be exactly the set of correct options.
+    pub multiple: bool,
+}
+
+impl ChoiceBody {
     /// Indices (in bank order) of the correct options.
     pub fn correct_indices(&self) -> Vec<usize> {
         self.options.iter().enumerate().filter(|(_, o)| o.correct).map(|(i, _)| i).collect()
@@ -134,9 +162,15 @@ impl Question {
 
     /// How many options the answer must have: 1, or N for "Select N".
     pub fn select_count(&self) -> usize {
-        match self.kind {
-            Kind::MultipleChoice => 1,
-            Kind::MultipleResponse => self.options.iter().filter(|o| o.correct).count(),
+        if self.multiple { self.options.iter().filter(|o| o.correct).count() } else { 1 }
+    }
+}
+
+impl Question {
+    pub fn kind(&self) -> Kind {
+        match &self.body {
+            Body::Choice(choice) if choice.multiple => Kind::MultipleResponse,
+            Body::Choice(_) => Kind::MultipleChoice,
         }
     }
 
@@ -152,11 +186,15 @@ impl Question {
         };
         feed(&self.id);
         feed(&self.domain);
-        feed(self.kind.as_str());
+        feed(self.kind().as_str());
         feed(&self.stem);
-        for option in &self.options {
-            feed(&option.text);
-            feed(if option.correct { "1" } else { "0" });
+        match &self.body {
+            Body::Choice(choice) => {
+                for option in &choice.options {
+                    feed(&option.text);
+                    feed(if option.correct { "1" } else { "0" });
+                }
+            }
         }
         format!("{hash:016x}")
     }

@@ -7,7 +7,7 @@ use toml::Spanned;
 
 use super::diagnostic::{Diagnostic, LineIndex, Location};
 use super::raw::{RawBlueprint, RawOption, RawQuestion, RawQuestionFile};
-use super::{Blueprint, Choice, Domain, Kind, Question, Status};
+use super::{Blueprint, Body, Choice, ChoiceBody, Domain, Kind, Question, Status};
 use crate::text;
 
 /// Most options a question may have: answers are the letters A to J.
@@ -463,10 +463,25 @@ fn check_option(report: &mut FileReport, option: &RawOption, id: &str) {
 }
 
 fn into_question(raw: RawQuestion) -> Question {
+    let options = raw
+        .options
+        .into_iter()
+        .map(|o| {
+            let o = o.into_inner();
+            Choice {
+                text: o.text.into_inner(),
+                correct: o.correct.is_some_and(Spanned::into_inner),
+                rationale: o.rationale.map(Spanned::into_inner).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let body = match raw.kind.into_inner() {
+        Kind::MultipleChoice => Body::Choice(ChoiceBody { options, multiple: false }),
+        Kind::MultipleResponse => Body::Choice(ChoiceBody { options, multiple: true }),
+    };
     Question {
         id: raw.id.into_inner(),
         domain: raw.domain.into_inner(),
-        kind: raw.kind.into_inner(),
         difficulty: raw.difficulty.map(Spanned::into_inner),
         tags: raw.tags.into_iter().map(Spanned::into_inner).collect(),
         stem: raw.stem.into_inner(),
@@ -475,18 +490,7 @@ fn into_question(raw: RawQuestion) -> Question {
             .references
             .map(|r| r.into_inner().into_iter().map(Spanned::into_inner).collect())
             .unwrap_or_default(),
-        options: raw
-            .options
-            .into_iter()
-            .map(|o| {
-                let o = o.into_inner();
-                Choice {
-                    text: o.text.into_inner(),
-                    correct: o.correct.is_some_and(Spanned::into_inner),
-                    rationale: o.rationale.map(Spanned::into_inner).unwrap_or_default(),
-                }
-            })
-            .collect(),
+        body,
     }
 }
 

@@ -57,10 +57,8 @@ pub fn check_exam(
     diagnostics
 }
 
-/// The exam, when the blueprint parsed; question order is sorted by id so that a seeded
-/// draw does not depend on file layout.
+/// The exam, when the blueprint parsed (`Exam::new` sorts the questions by id so that a
+/// seeded draw does not depend on file layout).
 pub fn into_exam(blueprint: ParsedBlueprint, questions: Vec<LocatedQuestion>) -> Exam {
-    let mut questions: Vec<_> = questions.into_iter().map(|q| q.question).collect();
-    questions.sort_by(|a, b| a.id.cmp(&b.id));
-    Exam { blueprint: blueprint.blueprint, questions }
+    Exam::new(blueprint.blueprint, questions.into_iter().map(|q| q.question).collect())
 }

@@ -2,68 +2,10 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
+use crate::bank::Exam;
 use crate::bank::source::{BankError, Catalog};
-use crate::bank::{Blueprint, Exam};
 use crate::error::Result;
-
-/// One exam as `list --json` prints it (documented in docs/json.md).
-#[derive(Debug, Serialize)]
-pub struct ExamSummary {
-    pub id: String,
-    pub code: String,
-    pub title: String,
-    pub vendor: String,
-    pub level: &'static str,
-    pub status: &'static str,
-    pub status_date: String,
-    /// Questions in the bank.
-    pub questions: usize,
-    /// Questions on the real exam.
-    pub exam_questions: u32,
-    pub scored_questions: u32,
-    pub minutes: u32,
-    pub passing_score: u32,
-    pub domains: Vec<DomainSummary>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DomainSummary {
-    pub id: String,
-    pub name: String,
-    pub weight: u32,
-    /// Questions in the bank for this domain.
-    pub questions: usize,
-}
-
-pub fn summarize(exam: &Exam) -> ExamSummary {
-    let b: &Blueprint = &exam.blueprint;
-    ExamSummary {
-        id: b.id.clone(),
-        code: b.code.clone(),
-        title: b.title.clone(),
-        vendor: b.vendor.clone(),
-        level: b.level.as_str(),
-        status: b.status.state.as_str(),
-        status_date: b.status.date.clone(),
-        questions: exam.questions.len(),
-        exam_questions: b.exam_questions,
-        scored_questions: b.scored_questions,
-        minutes: b.minutes,
-        passing_score: b.passing_score,
-        domains: b
-            .domains
-            .iter()
-            .map(|d| DomainSummary {
-                id: d.id.clone(),
-                name: d.name.clone(),
-                weight: d.weight,
-                questions: exam.count_in_domain(&d.id),
-            })
-            .collect(),
-    }
-}
+use crate::json::{self, ExamEntry};
 
 /// Lists every exam that loads; then, if any could not, fails (exit 2) naming the problems.
 pub fn run(catalog: &Catalog, json: bool, out: &mut dyn Write) -> Result<()> {
@@ -76,10 +18,9 @@ pub fn run(catalog: &Catalog, json: bool, out: &mut dyn Write) -> Result<()> {
             Err(other) => return Err(other.into()),
         }
     }
-    let summaries: Vec<ExamSummary> = exams.iter().map(summarize).collect();
+    let summaries: Vec<ExamEntry> = exams.iter().map(ExamEntry::of).collect();
     if json {
-        serde_json::to_writer_pretty(&mut *out, &summaries).map_err(std::io::Error::from)?;
-        writeln!(out)?;
+        json::write(out, &summaries)?;
     } else {
         write!(out, "{}", render(&summaries))?;
     }
@@ -92,7 +33,7 @@ pub fn run(catalog: &Catalog, json: bool, out: &mut dyn Write) -> Result<()> {
 
 /// The list for people: a few lines per exam, wrapped to 80 columns. Bank text is passed
 /// through `printable` (it is untrusted).
-pub fn render(summaries: &[ExamSummary]) -> String {
+pub fn render(summaries: &[ExamEntry]) -> String {
     use crate::text::{printable, wrap_hanging};
     const WIDTH: usize = 80;
     let mut out = String::new();

@@ -2,16 +2,19 @@
 
 use std::io::Write;
 
+use crate::bank::Exam;
+use crate::cli::StatsArgs;
 use crate::config::Config;
 use crate::error::Result;
+use crate::json::{self, ExamStats};
 use crate::store::Store;
 use crate::study::stats::{self, Stats};
 
-pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write) -> Result<()> {
+pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
     let store = Store::open(&config.data_dir()?)?;
     let catalog = config.catalog()?;
     // Without EXAM: every loaded exam that has attempts.
-    let ids: Vec<String> = match exam {
+    let ids: Vec<String> = match &args.exam {
         Some(id) => vec![catalog.find(id)?.blueprint.id.clone()],
         None => {
             let mut ids: Vec<String> = store.attempts(None)?.into_iter().map(|a| a.exam).collect();
@@ -21,7 +24,7 @@ pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write)
             ids
         }
     };
-    let mut all: Vec<(Stats, crate::bank::Exam)> = Vec::new();
+    let mut all: Vec<(Stats, Exam)> = Vec::new();
     for id in &ids {
         let exam = catalog.load_by_id(id)?;
         let items = store.finished_items(id)?;
@@ -29,14 +32,12 @@ pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write)
         stats::count_items(&mut attempts, &items);
         all.push((stats::compute(&exam, &attempts, &items), exam));
     }
-    if json {
-        let list: Vec<&Stats> = all.iter().map(|(s, _)| s).collect();
-        if exam.is_some() {
-            serde_json::to_writer_pretty(&mut *out, &list[0]).map_err(std::io::Error::from)?;
-        } else {
-            serde_json::to_writer_pretty(&mut *out, &list).map_err(std::io::Error::from)?;
+    if args.json {
+        let list: Vec<ExamStats> = all.iter().map(|(s, _)| ExamStats::of(s)).collect();
+        match (&args.exam, list.first()) {
+            (Some(_), Some(one)) => json::write(out, one)?,
+            _ => json::write(out, &list)?,
         }
-        writeln!(out)?;
         return Ok(());
     }
     // Only possible without EXAM (a named exam always gets its block).
@@ -48,7 +49,7 @@ pub fn run(config: &Config, exam: Option<&str>, json: bool, out: &mut dyn Write)
         if i > 0 {
             writeln!(out)?;
         }
-        write!(out, "{}", stats::render(s, exam))?;
+        write!(out, "{}", crate::ui::stats::render(s, exam))?;
     }
     Ok(())
 }

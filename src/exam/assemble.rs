@@ -4,6 +4,7 @@
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 
+use super::item::Layout;
 use crate::bank::{Exam, Question, largest_remainder};
 
 /// One question as placed on a paper.
@@ -11,35 +12,18 @@ use crate::bank::{Exam, Question, largest_remainder};
 pub struct PaperItem {
     pub question_id: String,
     pub domain: String,
-    /// `option_order[shown]` is the bank index of the option shown at letter `shown`.
-    pub option_order: Vec<usize>,
+    /// Its layout in this attempt (the option letters, for a choice question).
+    pub layout: Layout,
     /// Unscored (pretest) items are shown like the rest but not counted.
     pub scored: bool,
 }
 
-impl PaperItem {
-    /// The correct options as shown on this paper (sorted shown indices).
-    pub fn shown_key(&self, question: &Question) -> Vec<usize> {
-        let mut key: Vec<usize> = self
-            .option_order
-            .iter()
-            .enumerate()
-            .filter(|(_, bank)| question.options.get(**bank).is_some_and(|o| o.correct))
-            .map(|(shown, _)| shown)
-            .collect();
-        key.sort_unstable();
-        key
-    }
-}
-
-/// Puts `question` on a paper with its options in a seeded order.
+/// Puts `question` on a paper with a seeded layout.
 fn place(question: &Question, rng: &mut ChaCha8Rng, scored: bool) -> PaperItem {
-    let mut order: Vec<usize> = (0..question.options.len()).collect();
-    shuffle(rng, &mut order);
     PaperItem {
         question_id: question.id.clone(),
         domain: question.domain.clone(),
-        option_order: order,
+        layout: Layout::place(question, rng),
         scored,
     }
 }
@@ -172,7 +156,9 @@ pub fn assemble_set(exam: &Exam, ids: &[String], seed: u64) -> Paper {
 
 #[cfg(test)]
 pub(crate) mod tests_support {
-    use crate::bank::{Blueprint, Choice, Domain, Exam, Kind, Level, Question, Status, StatusState};
+    use crate::bank::{
+        Blueprint, Body, Choice, ChoiceBody, Domain, Exam, Level, Question, Status, StatusState,
+    };
 
     pub(crate) fn sample_exam(per_domain: &[(u32, usize)], exam_questions: u32) -> Exam {
         let domains: Vec<Domain> = per_domain
@@ -194,19 +180,17 @@ pub(crate) mod tests_support {
                 questions.push(Question {
                     id: format!("d{i}-{n:03}"),
                     domain: format!("d{i}"),
-                    kind: if multi { Kind::MultipleResponse } else { Kind::MultipleChoice },
                     difficulty: None,
                     tags: vec![],
                     stem: format!("Question {n} of domain {i}?"),
                     explanation: "because".into(),
                     references: vec!["https://example.com".into()],
-                    options,
+                    body: Body::Choice(ChoiceBody { options, multiple: multi }),
                 });
             }
         }
-        questions.sort_by(|a, b| a.id.cmp(&b.id));
-        Exam {
-            blueprint: Blueprint {
+        Exam::new(
+            Blueprint {
                 id: "t".into(),
                 code: "T-01".into(),
                 title: "Test".into(),
@@ -221,7 +205,7 @@ pub(crate) mod tests_support {
                 domains,
             },
             questions,
-        }
+        )
     }
 }
 
@@ -266,7 +250,13 @@ mod tests {
         let exam = sample_exam(&[(60, 5), (40, 5)], 4);
         let paper = assemble_exam(&exam, 42, false);
         let ids: Vec<&str> = paper.items.iter().map(|i| i.question_id.as_str()).collect();
-        let orders: Vec<&Vec<usize>> = paper.items.iter().map(|i| &i.option_order).collect();
+        let orders: Vec<&Vec<usize>> = paper
+            .items
+            .iter()
+            .map(|i| match &i.layout {
+                Layout::Choice { order } => order,
+            })
+            .collect();
         assert_eq!(ids, GOLDEN_IDS);
         assert_eq!(orders, GOLDEN_ORDERS);
     }
@@ -299,9 +289,7 @@ mod tests {
             prop_assert_eq!(ids.len(), paper.items.len());
             for item in &paper.items {
                 let q = exam.question(&item.question_id).unwrap();
-                let mut order = item.option_order.clone();
-                order.sort_unstable();
-                prop_assert_eq!(order, (0..q.options.len()).collect::<Vec<_>>());
+                prop_assert!(item.layout.fits(q));
             }
         }
     }

@@ -3,8 +3,7 @@
 use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Milliseconds since the Unix epoch.
-pub type Millis = u64;
+pub use crate::model::Millis;
 
 pub trait Clock {
     fn now(&self) -> Millis;

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::assemble::PaperItem;
 use super::clock::seconds;
-use super::session::{ItemState, letters};
+use super::item::is_correct;
+use super::session::ItemState;
 use crate::bank::{Blueprint, Question};
 
 pub const MEETS: &str = "Meets competencies";
@@ -90,14 +91,14 @@ pub fn score(
         .zip(states)
         .enumerate()
         .map(|(i, ((item, question), state))| {
-            let key = item.shown_key(question);
+            let key = item.layout.key(question);
             QuestionResult {
                 position: i + 1,
                 id: item.question_id.clone(),
                 domain: item.domain.clone(),
-                response: letters(&state.response),
-                correct_response: letters(&key),
-                correct: !state.response.is_empty() && state.response == key,
+                response: state.response.as_ref().map(|r| r.letters()).unwrap_or_default(),
+                correct_response: key.letters(),
+                correct: is_correct(&item.layout, question, state.response.as_ref()),
                 flagged: state.flagged,
                 scored: item.scored,
                 seconds: seconds(state.millis as f64),
@@ -153,6 +154,7 @@ pub fn weakest_domain<'a>(score: &'a Score, blueprint: &Blueprint) -> Option<&'a
 mod tests {
     use super::*;
     use crate::exam::assemble::assemble_exam;
+    use crate::exam::item::Response;
     use proptest::prelude::*;
 
     #[test]
@@ -180,10 +182,7 @@ mod tests {
             let paper = assemble_exam(&exam, seed, false);
             let questions: Vec<&Question> = paper.items.iter().map(|i| exam.question(&i.question_id).unwrap()).collect();
             let keyed: Vec<ItemState> = paper.items.iter().zip(&questions).map(|(item, q)| {
-                let mut response: Vec<usize> = item.option_order.iter().enumerate()
-                    .filter(|(_, b)| q.options[**b].correct).map(|(s, _)| s).collect();
-                response.sort_unstable();
-                ItemState { response, ..ItemState::default() }
+                ItemState { response: Some(item.layout.key(q)), ..ItemState::default() }
             }).collect();
             let full = score(&exam.blueprint, &paper.items, &questions, &keyed);
             prop_assert_eq!(full.correct, full.total);
@@ -203,15 +202,9 @@ mod tests {
             paper.items.iter().map(|i| exam.question(&i.question_id).unwrap()).collect();
         let (index, item) =
             paper.items.iter().enumerate().find(|(_, i)| i.question_id.ends_with("003")).unwrap();
-        let shown_correct: Vec<usize> = item
-            .option_order
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| questions[index].options[**b].correct)
-            .map(|(s, _)| s)
-            .collect();
+        let Response::Choice(shown_correct) = item.layout.key(questions[index]);
         let mut states = vec![ItemState::default(); 4];
-        states[index].response = vec![shown_correct[0]];
+        states[index].response = Some(Response::Choice(vec![shown_correct[0]]));
         let result = score(&exam.blueprint, &paper.items, &questions, &states);
         assert!(!result.questions[index].correct);
         assert_eq!(result.questions[index].response.len(), 1);

@@ -3,54 +3,30 @@
 //! caller passes the time in and stores what changed.
 
 use super::clock::Millis;
-use super::command::ReviewFilter;
-
-/// What a question needs from the session to check an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ItemShape {
-    pub options: usize,
-    /// How many options the answer must have.
-    pub select: usize,
-}
+use super::item::{AnswerError, Response, Shape};
+use crate::model::{EndReason, ReviewFilter};
 
 /// The candidate's state on one question.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemState {
-    /// Shown option indices, sorted; empty when unanswered.
-    pub response: Vec<usize>,
+    /// `None` when unanswered.
+    pub response: Option<Response>,
     pub flagged: bool,
+    /// Shown positions crossed out, sorted.
     pub struck: Vec<usize>,
     /// Time spent on this question so far.
     pub millis: Millis,
+    /// When the question was first put on screen; `None` while never shown.
+    pub seen_at: Option<Millis>,
 }
 
 impl ItemState {
     pub fn answered(&self) -> bool {
-        !self.response.is_empty()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndReason {
-    Submitted,
-    /// The deadline passed: answers after it do not count.
-    TimeUp,
-}
-
-impl EndReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EndReason::Submitted => "submitted",
-            EndReason::TimeUp => "time-up",
-        }
+        self.response.is_some()
     }
 
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "submitted" => Some(EndReason::Submitted),
-            "time-up" => Some(EndReason::TimeUp),
-            _ => None,
-        }
+    pub fn seen(&self) -> bool {
+        self.seen_at.is_some()
     }
 }
 
@@ -65,18 +41,35 @@ pub enum Change {
     Ended(EndReason),
 }
 
-/// What a session refuses, and why.
+/// What a session refuses, and why. Front ends word these for their users.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// The deadline has passed; the attempt must be ended.
     TimeUp,
     Finished,
-    Invalid(String),
+    NoQuestions,
+    /// The answer does not fit the question.
+    Answer(AnswerError),
+    /// A strike names an option the question does not have.
+    NoSuchOption {
+        letter: char,
+        options: usize,
+    },
+    /// Drill and review: the answer was given and its feedback shown.
+    Locked,
+    AtLastQuestion,
+    AtFirstQuestion,
+    NoSuchQuestion {
+        number: usize,
+        total: usize,
+    },
+    /// `next unanswered` / `next flagged` found none.
+    NoneLeft(ReviewFilter),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
-    pub shapes: Vec<ItemShape>,
+    pub shapes: Vec<Shape>,
     pub items: Vec<ItemState>,
     pub position: usize,
     pub started_at: Millis,
@@ -91,20 +84,22 @@ pub struct Session {
 /// A state-changing action (the command language's other commands only look).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Answer(Vec<usize>),
+    Answer(Response),
     Clear,
     Next,
     /// The next unanswered (or flagged) question after the current one, wrapping round.
     NextOf(ReviewFilter),
     Prev,
+    /// 1-based, as shown.
     Goto(usize),
     Flag,
+    /// Toggle crossing out these shown positions.
     Strike(Vec<usize>),
     Submit,
 }
 
 impl Session {
-    pub fn new(shapes: Vec<ItemShape>, started_at: Millis, deadline: Option<Millis>) -> Self {
+    pub fn new(shapes: Vec<Shape>, started_at: Millis, deadline: Option<Millis>) -> Self {
         let items = vec![ItemState::default(); shapes.len()];
         Session {
             shapes,
@@ -169,7 +164,7 @@ impl Session {
             return Err(Refusal::TimeUp);
         }
         if self.items.is_empty() {
-            return Err(Refusal::Invalid("this attempt has no questions".into()));
+            return Err(Refusal::NoQuestions);
         }
         self.tick(now);
         let last = self.items.len() - 1;
@@ -178,32 +173,12 @@ impl Session {
             Action::Answer(_) | Action::Clear
                 if self.lock_answers && self.items[self.position].answered() =>
             {
-                Err(Refusal::Invalid(
-                    "this question is answered and its feedback given; `next` to go on".into(),
-                ))
+                Err(Refusal::Locked)
             }
-            Action::Answer(letters) => {
-                if let Some(&bad) = letters.iter().find(|&&l| l >= shape.options) {
-                    return Err(Refusal::Invalid(format!(
-                        "there is no option {}; this question has {}",
-                        letter(bad),
-                        shape.options
-                    )));
-                }
-                if letters.len() != shape.select {
-                    let reason = if shape.select == 1 {
-                        format!("choose one option, not {}", letters.len())
-                    } else {
-                        format!(
-                            "this question needs exactly {} options; you gave {}",
-                            shape.select,
-                            letters.len()
-                        )
-                    };
-                    return Err(Refusal::Invalid(reason));
-                }
+            Action::Answer(response) => {
+                shape.check(response).map_err(Refusal::Answer)?;
                 let position = self.position;
-                self.items[position].response = letters.clone();
+                self.items[position].response = Some(response.clone());
                 let advanced = position < last;
                 if advanced {
                     self.position += 1;
@@ -211,14 +186,12 @@ impl Session {
                 Ok(Change::Answered { position, advanced })
             }
             Action::Clear => {
-                self.items[self.position].response.clear();
+                self.items[self.position].response = None;
                 Ok(Change::Cleared)
             }
             Action::Next => {
                 if self.position == last {
-                    return Err(Refusal::Invalid(
-                        "this is the last question; `submit` when you are done".into(),
-                    ));
+                    return Err(Refusal::AtLastQuestion);
                 }
                 self.position += 1;
                 Ok(Change::Moved)
@@ -237,25 +210,19 @@ impl Session {
                         self.position = i;
                         Ok(Change::Moved)
                     }
-                    None => {
-                        let what = if *filter == ReviewFilter::Flagged { "flagged" } else { "unanswered" };
-                        Err(Refusal::Invalid(format!("no {what} question left")))
-                    }
+                    None => Err(Refusal::NoneLeft(*filter)),
                 }
             }
             Action::Prev => {
                 if self.position == 0 {
-                    return Err(Refusal::Invalid("this is the first question".into()));
+                    return Err(Refusal::AtFirstQuestion);
                 }
                 self.position -= 1;
                 Ok(Change::Moved)
             }
             Action::Goto(n) => {
                 if *n == 0 || *n > self.items.len() {
-                    return Err(Refusal::Invalid(format!(
-                        "there is no question {n}; questions are 1 to {}",
-                        self.items.len()
-                    )));
+                    return Err(Refusal::NoSuchQuestion { number: *n, total: self.items.len() });
                 }
                 self.position = n - 1;
                 Ok(Change::Moved)
@@ -265,12 +232,15 @@ impl Session {
                 item.flagged = !item.flagged;
                 Ok(Change::Flagged(item.flagged))
             }
-            Action::Strike(letters) => {
-                if let Some(&bad) = letters.iter().find(|&&l| l >= shape.options) {
-                    return Err(Refusal::Invalid(format!("there is no option {}", letter(bad))));
+            Action::Strike(positions) => {
+                let options = match shape {
+                    Shape::Choice { options, .. } => options,
+                };
+                if let Some(&bad) = positions.iter().find(|&&l| l >= options) {
+                    return Err(Refusal::NoSuchOption { letter: super::item::letter(bad), options });
                 }
                 let struck = &mut self.items[self.position].struck;
-                for l in letters {
+                for l in positions {
                     match struck.iter().position(|s| s == l) {
                         Some(i) => {
                             struck.remove(i);
@@ -285,6 +255,18 @@ impl Session {
                 self.ended = Some((now, EndReason::Submitted));
                 Ok(Change::Ended(EndReason::Submitted))
             }
+        }
+    }
+
+    /// Records that the current question is on screen now; `true` the first time, so the
+    /// caller stores it. "Seen" is recorded, never inferred from time spent.
+    pub fn mark_seen(&mut self, now: Millis) -> bool {
+        match self.items.get_mut(self.position) {
+            Some(item) if item.seen_at.is_none() => {
+                item.seen_at = Some(now);
+                true
+            }
+            _ => false,
         }
     }
 
@@ -308,22 +290,13 @@ impl Session {
     }
 }
 
-/// `A` for 0, `B` for 1, ...
-pub fn letter(index: usize) -> char {
-    (b'A' + (index % 26) as u8) as char
-}
-
-/// Shown option indices as letters, e.g. `[0, 2]` → "AC".
-pub fn letters(indices: &[usize]) -> String {
-    indices.iter().map(|&i| letter(i)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exam::item::AnswerError;
 
     fn session() -> Session {
-        let shapes = vec![ItemShape { options: 4, select: 1 }, ItemShape { options: 5, select: 2 }];
+        let shapes = vec![Shape::Choice { options: 4, select: 1 }, Shape::Choice { options: 5, select: 2 }];
         Session::new(shapes, 1_000, Some(61_000))
     }
 
@@ -331,13 +304,13 @@ mod tests {
     fn answering_advances_and_counts_time() {
         let mut s = session();
         assert_eq!(
-            s.apply(&Action::Answer(vec![1]), 6_000),
+            s.apply(&Action::Answer(Response::Choice(vec![1])), 6_000),
             Ok(Change::Answered { position: 0, advanced: true })
         );
         assert_eq!(s.items[0].millis, 5_000);
         assert_eq!(s.position, 1);
         assert_eq!(
-            s.apply(&Action::Answer(vec![0, 2]), 8_000),
+            s.apply(&Action::Answer(Response::Choice(vec![0, 2])), 8_000),
             Ok(Change::Answered { position: 1, advanced: false })
         );
         assert_eq!(s.items[1].millis, 2_000);
@@ -348,17 +321,21 @@ mod tests {
     fn wrong_number_of_letters_is_refused_with_a_reason() {
         let mut s = session();
         s.apply(&Action::Next, 1_000).unwrap();
-        let Err(Refusal::Invalid(reason)) = s.apply(&Action::Answer(vec![0]), 2_000) else { panic!() };
-        assert!(reason.contains("exactly 2"), "{reason}");
+        assert_eq!(
+            s.apply(&Action::Answer(Response::Choice(vec![0])), 2_000),
+            Err(Refusal::Answer(AnswerError::WrongCount { need: 2, gave: 1 }))
+        );
         assert!(!s.items[1].answered());
-        let Err(Refusal::Invalid(reason)) = s.apply(&Action::Answer(vec![4, 7]), 2_000) else { panic!() };
-        assert!(reason.contains("no option H"), "{reason}");
+        assert_eq!(
+            s.apply(&Action::Answer(Response::Choice(vec![4, 7])), 2_000),
+            Err(Refusal::Answer(AnswerError::NoSuchOption { letter: 'H', options: 5 }))
+        );
     }
 
     #[test]
     fn nothing_counts_after_the_deadline() {
         let mut s = session();
-        assert_eq!(s.apply(&Action::Answer(vec![1]), 61_000), Err(Refusal::TimeUp));
+        assert_eq!(s.apply(&Action::Answer(Response::Choice(vec![1])), 61_000), Err(Refusal::TimeUp));
         assert!(!s.items[0].answered());
         s.end_at_deadline(90_000);
         assert_eq!(s.ended, Some((61_000, EndReason::TimeUp)));
@@ -369,7 +346,11 @@ mod tests {
     fn any_action() -> impl proptest::strategy::Strategy<Value = Action> {
         use proptest::prelude::*;
         prop_oneof![
-            prop::collection::vec(0usize..7, 0..4).prop_map(Action::Answer),
+            prop::collection::vec(0usize..7, 0..4).prop_map(|mut v| {
+                v.sort_unstable();
+                v.dedup();
+                Action::Answer(Response::Choice(v))
+            }),
             Just(Action::Clear),
             Just(Action::Next),
             Just(Action::Prev),
@@ -393,9 +374,9 @@ mod tests {
             lock in proptest::bool::ANY,
         ) {
             let shapes = vec![
-                ItemShape { options: 4, select: 1 },
-                ItemShape { options: 5, select: 2 },
-                ItemShape { options: 6, select: 3 },
+                Shape::Choice { options: 4, select: 1 },
+                Shape::Choice { options: 5, select: 2 },
+                Shape::Choice { options: 6, select: 3 },
             ];
             let mut s = Session::new(shapes.clone(), 0, Some(100_000));
             s.lock_answers = lock;
@@ -407,8 +388,9 @@ mod tests {
                 }
                 proptest::prop_assert!(s.position < s.len());
                 for (item, shape) in s.items.iter().zip(&shapes) {
-                    proptest::prop_assert!(item.response.is_empty() || item.response.len() == shape.select);
-                    proptest::prop_assert!(item.response.iter().all(|&l| l < shape.options));
+                    if let Some(response) = &item.response {
+                        proptest::prop_assert_eq!(shape.check(response), Ok(()));
+                    }
                 }
                 let counted: Millis = s.items.iter().map(|i| i.millis).sum();
                 proptest::prop_assert!(counted <= 100_000);
@@ -418,12 +400,12 @@ mod tests {
 
     #[test]
     fn next_unanswered_and_flagged_wrap_round() {
-        let shapes = vec![ItemShape { options: 4, select: 1 }; 4];
+        let shapes = vec![Shape::Choice { options: 4, select: 1 }; 4];
         let mut s = Session::new(shapes, 0, None);
-        s.apply(&Action::Answer(vec![0]), 0).unwrap(); // answers 1, moves to 2
+        s.apply(&Action::Answer(Response::Choice(vec![0])), 0).unwrap(); // answers 1, moves to 2
         s.apply(&Action::Flag, 0).unwrap(); // flags 2
         s.apply(&Action::Goto(4), 0).unwrap();
-        s.apply(&Action::Answer(vec![0]), 0).unwrap(); // answers 4, stays
+        s.apply(&Action::Answer(Response::Choice(vec![0])), 0).unwrap(); // answers 4, stays
         s.apply(&Action::NextOf(ReviewFilter::Unanswered), 0).unwrap();
         assert_eq!(s.position, 1, "wraps to question 2");
         s.apply(&Action::NextOf(ReviewFilter::Unanswered), 0).unwrap();
@@ -431,18 +413,33 @@ mod tests {
         s.apply(&Action::NextOf(ReviewFilter::Flagged), 0).unwrap();
         assert_eq!(s.position, 1);
         s.apply(&Action::Flag, 0).unwrap();
-        assert!(matches!(s.apply(&Action::NextOf(ReviewFilter::Flagged), 0), Err(Refusal::Invalid(_))));
+        assert_eq!(
+            s.apply(&Action::NextOf(ReviewFilter::Flagged), 0),
+            Err(Refusal::NoneLeft(ReviewFilter::Flagged))
+        );
     }
 
     #[test]
     fn locked_answers_cannot_change() {
         let mut s = session();
         s.lock_answers = true;
-        s.apply(&Action::Answer(vec![1]), 1_000).unwrap();
+        s.apply(&Action::Answer(Response::Choice(vec![1])), 1_000).unwrap();
         s.apply(&Action::Prev, 1_000).unwrap();
-        assert!(matches!(s.apply(&Action::Answer(vec![2]), 1_000), Err(Refusal::Invalid(_))));
-        assert!(matches!(s.apply(&Action::Clear, 1_000), Err(Refusal::Invalid(_))));
-        assert_eq!(s.items[0].response, vec![1]);
+        assert_eq!(s.apply(&Action::Answer(Response::Choice(vec![2])), 1_000), Err(Refusal::Locked));
+        assert_eq!(s.apply(&Action::Clear, 1_000), Err(Refusal::Locked));
+        assert_eq!(s.items[0].response, Some(Response::Choice(vec![1])));
+    }
+
+    #[test]
+    fn seen_is_recorded_once_when_shown() {
+        let mut s = session();
+        assert!(s.mark_seen(2_000));
+        assert!(!s.mark_seen(3_000));
+        s.apply(&Action::Goto(2), 4_000).unwrap();
+        assert!(!s.items[1].seen(), "moving is not showing");
+        assert!(s.mark_seen(4_000));
+        assert_eq!(s.items[0].seen_at, Some(2_000));
+        assert_eq!(s.items[1].seen_at, Some(4_000));
     }
 
     #[test]

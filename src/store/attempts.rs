@@ -8,8 +8,19 @@ use super::{
 };
 use crate::exam::assemble::PaperItem;
 use crate::exam::clock::Millis;
-use crate::exam::session::{EndReason, ItemState};
-use crate::study::schedule::Card;
+use crate::exam::item::{Layout, Response};
+use crate::exam::session::ItemState;
+use crate::model::{Card, EndReason};
+
+/// The stored form of a layout or an answer (JSON that can hold every question kind).
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Serializing these plain enums cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn answer_json(state: &ItemState) -> Option<String> {
+    state.response.as_ref().map(to_json::<Response>)
+}
 
 impl Store {
     /// Records a new attempt with its paper; returns its id.
@@ -23,7 +34,7 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8)",
             params![
                 new.exam,
-                new.mode,
+                new.mode.as_str(),
                 new.seed as i64,
                 env!("CARGO_PKG_VERSION"),
                 new.started_at as i64,
@@ -37,7 +48,7 @@ impl Store {
         {
             let mut insert = tx
                 .prepare(
-                    "INSERT INTO attempt_items (attempt_id, position, question_id, domain, content_hash, option_order, scored)
+                    "INSERT INTO attempt_items (attempt_id, position, question_id, domain, content_hash, layout, scored)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
@@ -49,7 +60,7 @@ impl Store {
                         item.question_id,
                         item.domain,
                         hash,
-                        join(&item.option_order),
+                        to_json(&item.layout),
                         item.scored
                     ])
                     .map_err(sql)?;
@@ -78,7 +89,7 @@ impl Store {
         {
             let mut update = tx
                 .prepare(
-                    "UPDATE attempt_items SET response = ?3, flagged = ?4, struck = ?5, millis = ?6
+                    "UPDATE attempt_items SET answer = ?3, flagged = ?4, struck = ?5, millis = ?6, seen_at = ?7
                      WHERE attempt_id = ?1 AND position = ?2",
                 )
                 .map_err(sql)?;
@@ -87,10 +98,11 @@ impl Store {
                     .execute(params![
                         id,
                         *position as i64,
-                        join(&state.response),
+                        answer_json(state),
                         state.flagged,
                         join(&state.struck),
-                        state.millis as i64
+                        state.millis as i64,
+                        state.seen_at.map(|t| t as i64)
                     ])
                     .map_err(sql)?;
             }
@@ -99,22 +111,28 @@ impl Store {
     }
 
     /// Marks the attempt finished, with every item's final state and whether it was
-    /// correct, and the review-queue cards its answers changed, in one transaction.
+    /// correct, and writes the review-queue cards that `plan` derives from the queue as it
+    /// stands: all in one IMMEDIATE transaction, so the queue read is the one written over
+    /// (attempts finishing at the same moment each count their reviews).
     pub fn finish(
         &mut self,
         id: i64,
         finished_at: Millis,
         reason: EndReason,
         items: &[(&ItemState, bool)],
-        cards: &[Card],
+        plan: impl FnOnce(&[Card]) -> Vec<Card>,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        let exam: String =
+            tx.query_row("SELECT exam FROM attempts WHERE id = ?1", [id], |r| r.get(0)).map_err(sql)?;
+        let existing = super::queries::cards_in(&tx, Some(&exam)).map_err(sql)?;
+        let cards = plan(&existing);
         {
             let mut update = tx
                 .prepare(
-                    "UPDATE attempt_items SET response = ?3, flagged = ?4, struck = ?5, millis = ?6, correct = ?7
+                    "UPDATE attempt_items SET answer = ?3, flagged = ?4, struck = ?5, millis = ?6, seen_at = ?7, correct = ?8
                      WHERE attempt_id = ?1 AND position = ?2",
                 )
                 .map_err(sql)?;
@@ -123,10 +141,11 @@ impl Store {
                     .execute(params![
                         id,
                         position as i64,
-                        join(&state.response),
+                        answer_json(state),
                         state.flagged,
                         join(&state.struck),
                         state.millis as i64,
+                        state.seen_at.map(|t| t as i64),
                         correct
                     ])
                     .map_err(sql)?;
@@ -145,7 +164,7 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(sql)?;
-            for c in cards {
+            for c in &cards {
                 upsert
                     .execute(params![
                         c.exam,
@@ -178,14 +197,14 @@ impl Store {
     pub fn latest_unfinished(
         &self,
         exam: Option<&str>,
-        mode: Option<&str>,
+        mode: Option<crate::model::Mode>,
     ) -> Result<Option<i64>, StoreError> {
         self.conn
             .query_row(
                 "SELECT id FROM attempts
                  WHERE finished_at IS NULL AND exam = coalesce(?1, exam) AND mode = coalesce(?2, mode)
                  ORDER BY started_at DESC, id DESC LIMIT 1",
-                [exam, mode],
+                [exam, mode.map(|m| m.as_str())],
                 |r| r.get(0),
             )
             .optional()
@@ -220,7 +239,7 @@ impl Store {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT question_id, domain, content_hash, option_order, scored, response, flagged, struck, millis
+                "SELECT question_id, domain, content_hash, layout, scored, answer, flagged, struck, millis, seen_at
                  FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",
             )
             .map_err(self.sql())?;
@@ -232,33 +251,41 @@ impl Store {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, bool>(4)?,
-                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(5)?,
                     r.get::<_, bool>(6)?,
                     r.get::<_, String>(7)?,
                     r.get::<_, i64>(8)?,
+                    r.get::<_, Option<i64>>(9)?,
                 ))
             })
             .map_err(self.sql())?;
         let mut items = Vec::new();
         for row in rows {
-            let (question_id, domain, content_hash, order, scored, response, flagged, struck, millis) =
+            let (question_id, domain, content_hash, layout, scored, answer, flagged, struck, millis, seen_at) =
                 row.map_err(self.sql())?;
-            let option_order = split(&order).ok_or_else(|| bad("unreadable option order"))?;
-            let response = split(&response).ok_or_else(|| bad("unreadable response"))?;
+            let layout: Layout = serde_json::from_str(&layout).map_err(|_| bad("unreadable layout"))?;
+            let response: Option<Response> = match answer {
+                Some(text) => Some(serde_json::from_str(&text).map_err(|_| bad("unreadable answer"))?),
+                None => None,
+            };
             let struck = split(&struck).ok_or_else(|| bad("unreadable strikes"))?;
             items.push(StoredItem {
-                paper: PaperItem { question_id, domain, option_order, scored },
+                paper: PaperItem { question_id, domain, layout, scored },
                 content_hash,
-                state: ItemState { response, flagged, struck, millis: millis.max(0) as u64 },
+                state: ItemState {
+                    response,
+                    flagged,
+                    struck,
+                    millis: millis.max(0) as u64,
+                    seen_at: seen_at.map(|t| t.max(0) as u64),
+                },
             });
         }
         if items.is_empty() || position < 0 || position as usize >= items.len() {
             return Err(bad("no questions, or a position outside them"));
         }
-        let finished = match (header.finished_at, &header.end_reason) {
-            (Some(at), Some(reason)) => {
-                Some((at, EndReason::parse(reason).ok_or_else(|| bad("unknown end reason"))?))
-            }
+        let finished = match (header.finished_at, header.end_reason) {
+            (Some(at), Some(reason)) => Some((at, reason)),
             _ => None,
         };
         Ok(StoredAttempt {

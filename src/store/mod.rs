@@ -15,7 +15,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::exam::assemble::PaperItem;
 use crate::exam::clock::Millis;
-use crate::exam::session::{EndReason, ItemState};
+use crate::exam::session::ItemState;
+use crate::model::{AttemptSummary, EndReason, Mode};
 
 /// Marks a SQLite file as proctor's (`PRAGMA application_id`): "PRCT".
 const APPLICATION_ID: i64 = 0x5052_4354;
@@ -71,6 +72,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX cards_by_due ON review_cards(learned, due_at);",
     // 3: remember --hide-domain, so `resume` keeps it.
     "ALTER TABLE attempts ADD COLUMN hide_domain INTEGER NOT NULL DEFAULT 0;",
+    // 4: question kinds as data. The layout and the answer become JSON that can hold every
+    // kind ({"choice":{"order":[2,0,1,3]}}, {"choice":[0,2]}); "seen" is recorded when a
+    // question is put on screen (older attempts: taken as seen when time was spent on it
+    // or it was answered, as proctor inferred before). The index no query used goes.
+    "ALTER TABLE attempt_items ADD COLUMN layout TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attempt_items ADD COLUMN answer TEXT;
+    ALTER TABLE attempt_items ADD COLUMN seen_at INTEGER;
+    UPDATE attempt_items SET layout = '{\"choice\":{\"order\":[' || option_order || ']}}';
+    UPDATE attempt_items SET answer = '{\"choice\":[' || response || ']}' WHERE response != '';
+    UPDATE attempt_items SET seen_at = (SELECT started_at FROM attempts WHERE id = attempt_id)
+        WHERE millis > 0 OR response != '';
+    DROP INDEX items_by_question;
+    ALTER TABLE attempt_items DROP COLUMN option_order;
+    ALTER TABLE attempt_items DROP COLUMN response;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +124,7 @@ pub enum StoreError {
 pub struct StoredAttempt {
     pub id: i64,
     pub exam: String,
-    pub mode: String,
+    pub mode: Mode,
     pub seed: u64,
     pub started_at: Millis,
     pub deadline: Option<Millis>,
@@ -128,39 +143,10 @@ pub struct StoredItem {
     pub state: ItemState,
 }
 
-/// One attempt as `history` lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttemptSummary {
-    pub id: i64,
-    pub exam: String,
-    pub mode: String,
-    pub seed: u64,
-    pub started_at: Millis,
-    pub finished_at: Option<Millis>,
-    pub end_reason: Option<String>,
-    pub time_limit_ms: Option<Millis>,
-    pub questions: u32,
-    pub scored: u32,
-    pub correct: u32,
-    pub answered: u32,
-}
-
-/// One question of a finished attempt, for statistics.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ItemRow {
-    pub attempt: i64,
-    pub question_id: String,
-    pub domain: String,
-    pub scored: bool,
-    pub answered: bool,
-    pub correct: bool,
-    pub millis: Millis,
-}
-
 /// What a new attempt starts with.
 pub struct NewAttempt<'a> {
     pub exam: &'a str,
-    pub mode: &'a str,
+    pub mode: Mode,
     pub seed: u64,
     pub started_at: Millis,
     pub deadline: Option<Millis>,
@@ -179,14 +165,27 @@ pub struct Store {
 /// end_reason, time_limit_ms), with its counts left at zero.
 fn attempt_header(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
     let millis = |v: i64| v.max(0) as u64;
+    let mode: String = r.get(2)?;
+    let end_reason: Option<String> = r.get(6)?;
+    // A value proctor never writes means the file was changed by something else.
+    let unreadable = |column: usize, what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            what.to_string().into(),
+        )
+    };
     Ok(AttemptSummary {
         id: r.get(0)?,
         exam: r.get(1)?,
-        mode: r.get(2)?,
+        mode: Mode::parse(&mode).ok_or_else(|| unreadable(2, "unknown attempt mode"))?,
         seed: r.get::<_, i64>(3)? as u64,
         started_at: millis(r.get(4)?),
         finished_at: r.get::<_, Option<i64>>(5)?.map(millis),
-        end_reason: r.get(6)?,
+        end_reason: match end_reason {
+            Some(text) => Some(EndReason::parse(&text).ok_or_else(|| unreadable(6, "unknown end reason"))?),
+            None => None,
+        },
         time_limit_ms: r.get::<_, Option<i64>>(7)?.map(millis),
         questions: 0,
         scored: 0,
@@ -329,13 +328,14 @@ fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exam::item::{Layout, Response};
 
     fn paper() -> Vec<PaperItem> {
         (0..3)
             .map(|i| PaperItem {
                 question_id: format!("q{i}"),
                 domain: "d".into(),
-                option_order: vec![2, 0, 1, 3],
+                layout: Layout::Choice { order: vec![2, 0, 1, 3] },
                 scored: i != 1,
             })
             .collect()
@@ -350,7 +350,7 @@ mod tests {
         let id = store
             .create_attempt(&NewAttempt {
                 exam: "t",
-                mode: "exam",
+                mode: Mode::Exam,
                 seed: u64::MAX,
                 started_at: 5,
                 deadline: Some(1000),
@@ -360,10 +360,16 @@ mod tests {
                 hide_domain: false,
             })
             .unwrap();
-        let state = ItemState { response: vec![0, 2], flagged: true, struck: vec![1], millis: 42 };
+        let state = ItemState {
+            response: Some(Response::Choice(vec![0, 2])),
+            flagged: true,
+            struck: vec![1],
+            millis: 42,
+            seen_at: Some(7),
+        };
         store.save_progress(id, 2, 50, &[(1, &state)]).unwrap();
         assert_eq!(store.latest_unfinished(None, None).unwrap(), Some(id));
-        assert_eq!(store.latest_unfinished(Some("t"), Some("exam")).unwrap(), Some(id));
+        assert_eq!(store.latest_unfinished(Some("t"), Some(Mode::Exam)).unwrap(), Some(id));
         assert_eq!(store.latest_unfinished(Some("other"), None).unwrap(), None);
         let loaded = Store::open(dir.path()).unwrap().load(id).unwrap();
         assert_eq!(loaded.seed, u64::MAX);
@@ -372,7 +378,13 @@ mod tests {
         assert_eq!(loaded.items[0].paper, items[0]);
         assert!(!loaded.items[1].paper.scored);
         store
-            .finish(id, 900, EndReason::Submitted, &[(&state, true), (&state, false), (&state, true)], &[])
+            .finish(
+                id,
+                900,
+                EndReason::Submitted,
+                &[(&state, true), (&state, false), (&state, true)],
+                |_| vec![],
+            )
             .unwrap();
         assert_eq!(store.latest_unfinished(None, None).unwrap(), None);
         assert_eq!(store.load(id).unwrap().finished, Some((900, EndReason::Submitted)));

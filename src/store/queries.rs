@@ -1,40 +1,41 @@
 //! Queries across attempts: the review queue, what each question's history says, the
 //! attempt list and the rows behind statistics.
 
-use super::{AttemptSummary, ItemRow, Store, StoreError, attempt_header};
-use crate::study::schedule::Card;
-use crate::study::select::Seen;
+use rusqlite::Connection;
+
+use super::{Store, StoreError, attempt_header};
+use crate::model::{AttemptSummary, Card, ItemRow, Seen};
+
+/// The review-queue cards, of one exam or of all; `conn` may be a transaction.
+pub(super) fn cards_in(conn: &Connection, exam: Option<&str>) -> rusqlite::Result<Vec<Card>> {
+    let mut statement = conn.prepare(
+        "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned
+         FROM review_cards WHERE ?1 IS NULL OR exam = ?1 ORDER BY due_at, exam, question_id",
+    )?;
+    let rows = statement.query_map([exam], |r| {
+        Ok(Card {
+            exam: r.get(0)?,
+            question_id: r.get(1)?,
+            stability: r.get::<_, f64>(2)? as f32,
+            difficulty: r.get::<_, f64>(3)? as f32,
+            due_at: r.get::<_, i64>(4)?.max(0) as u64,
+            last_review_at: r.get::<_, i64>(5)?.max(0) as u64,
+            reviews: r.get(6)?,
+            lapses: r.get(7)?,
+            learned: r.get(8)?,
+        })
+    })?;
+    rows.collect()
+}
 
 impl Store {
     /// The review-queue cards, of one exam or of all.
     pub fn cards(&self, exam: Option<&str>) -> Result<Vec<Card>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned
-                 FROM review_cards WHERE ?1 IS NULL OR exam = ?1 ORDER BY due_at, exam, question_id",
-            )
-            .map_err(self.sql())?;
-        let rows = statement
-            .query_map([exam], |r| {
-                Ok(Card {
-                    exam: r.get(0)?,
-                    question_id: r.get(1)?,
-                    stability: r.get::<_, f64>(2)? as f32,
-                    difficulty: r.get::<_, f64>(3)? as f32,
-                    due_at: r.get::<_, i64>(4)?.max(0) as u64,
-                    last_review_at: r.get::<_, i64>(5)?.max(0) as u64,
-                    reviews: r.get(6)?,
-                    lapses: r.get(7)?,
-                    learned: r.get(8)?,
-                })
-            })
-            .map_err(self.sql())?;
-        rows.collect::<Result<_, _>>().map_err(self.sql())
+        cards_in(&self.conn, exam).map_err(self.sql())
     }
 
-    /// For each question of `exam` in a finished attempt: when it was last seen and whether
-    /// that answer was right.
+    /// For each question of `exam` put on screen in a finished attempt: when it was last
+    /// seen and whether that answer was right.
     pub fn question_history(
         &self,
         exam: &str,
@@ -42,10 +43,10 @@ impl Store {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT i.question_id, a.started_at + i.position, coalesce(i.correct, 0)
+                "SELECT i.question_id, i.seen_at, coalesce(i.correct, 0)
                  FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
-                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL
-                 ORDER BY a.started_at, a.id, i.position",
+                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL AND i.seen_at IS NOT NULL
+                 ORDER BY i.seen_at, a.id, i.position",
             )
             .map_err(self.sql())?;
         let rows = statement
@@ -67,7 +68,7 @@ impl Store {
                 "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
                         count(i.position), coalesce(sum(i.scored), 0),
                         coalesce(sum(CASE WHEN i.scored AND i.correct THEN 1 ELSE 0 END), 0),
-                        coalesce(sum(CASE WHEN i.response != '' THEN 1 ELSE 0 END), 0)
+                        coalesce(sum(CASE WHEN i.answer IS NOT NULL THEN 1 ELSE 0 END), 0)
                  FROM attempts a LEFT JOIN attempt_items i ON i.attempt_id = a.id
                  WHERE a.exam = coalesce(?1, a.exam)
                  GROUP BY a.id ORDER BY a.started_at DESC, a.id DESC",
@@ -106,7 +107,8 @@ impl Store {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT a.id, i.question_id, i.domain, i.scored, i.response != '', coalesce(i.correct, 0), i.millis
+                "SELECT a.id, i.question_id, i.domain, i.scored, i.answer IS NOT NULL, coalesce(i.correct, 0), i.millis,
+                        i.seen_at IS NOT NULL
                  FROM attempts a JOIN attempt_items i ON i.attempt_id = a.id
                  WHERE a.exam = ?1 AND a.finished_at IS NOT NULL",
             )
@@ -121,6 +123,7 @@ impl Store {
                     answered: r.get(4)?,
                     correct: r.get(5)?,
                     millis: r.get::<_, i64>(6)?.max(0) as u64,
+                    seen: r.get(7)?,
                 })
             })
             .map_err(self.sql())?;

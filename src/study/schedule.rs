@@ -8,32 +8,13 @@
 use fsrs::{FSRS, MemoryState};
 
 use crate::exam::clock::Millis;
+pub use crate::model::Card;
 
 pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 /// The recall probability FSRS aims for at each review (its usual default).
 pub const DESIRED_RETENTION: f32 = 0.9;
 /// Intervals of this many days or more mean the question is learned.
 pub const LEARNED_AFTER_DAYS: f32 = 21.0;
-
-/// One question's place in the review queue.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Card {
-    pub exam: String,
-    pub question_id: String,
-    pub stability: f32,
-    pub difficulty: f32,
-    pub due_at: Millis,
-    pub last_review_at: Millis,
-    pub reviews: u32,
-    pub lapses: u32,
-    pub learned: bool,
-}
-
-impl Card {
-    pub fn is_due(&self, now: Millis) -> bool {
-        !self.learned && self.due_at <= now
-    }
-}
 
 /// The card after answering its question at `now`; `None` when a question that was never
 /// missed is answered right (it does not enter the queue).
@@ -78,6 +59,33 @@ pub fn after_answer(
         lapses,
         learned,
     })
+}
+
+/// One question's outcome in a finished attempt, as the queue sees it.
+pub struct Outcome<'a> {
+    pub question_id: &'a str,
+    pub correct: bool,
+    /// Put on screen (or answered). A question never shown, because time ran out first,
+    /// is not a miss to review.
+    pub seen: bool,
+}
+
+/// The cards an attempt's answers change: every miss, and every answer to a question
+/// already in the queue. `existing` is the queue as it is now (read in the same
+/// transaction that writes the result, so attempts finishing together all count).
+pub fn updates_after_attempt(exam: &str, outcomes: &[Outcome], existing: &[Card], now: Millis) -> Vec<Card> {
+    let current: std::collections::HashMap<&str, &Card> =
+        existing.iter().filter(|c| c.exam == exam).map(|c| (c.question_id.as_str(), c)).collect();
+    let mut updates: Vec<Card> = Vec::new();
+    for outcome in outcomes.iter().filter(|o| o.seen) {
+        // A question twice on one paper (never today) counts as two reviews, in order.
+        let card = updates.iter().rev().find(|c| c.question_id == outcome.question_id).cloned();
+        let before = card.as_ref().or_else(|| current.get(outcome.question_id).copied());
+        if let Some(card) = after_answer(before, exam, outcome.question_id, outcome.correct, now) {
+            updates.push(card);
+        }
+    }
+    updates
 }
 
 #[cfg(test)]

@@ -13,14 +13,7 @@ use rand::rngs::ChaCha8Rng;
 
 use crate::bank::{Exam, Question};
 use crate::exam::assemble::shuffle;
-use crate::exam::clock::Millis;
-
-/// What the history says about one question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Seen {
-    pub last_seen: Millis,
-    pub last_correct: bool,
-}
+pub use crate::model::Seen;
 
 /// The bank's questions in the given domains (all when empty) with any of the given tags
 /// (any when empty).

@@ -1,5 +1,5 @@
-//! Statistics over the history of one exam: a pure `compute` (tested on its own) and a
-//! separate `render` for people. The store supplies the rows; nothing here does I/O.
+//! Statistics over the history of one exam: a pure `compute`, tested on its own; the
+//! terminal renders them (`ui::stats`). The store supplies the rows; nothing here does I/O.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -8,8 +8,7 @@ use serde::Serialize;
 use crate::bank::Exam;
 use crate::exam::clock::{Millis, format_timestamp, seconds};
 use crate::exam::score::{percent, scaled_score};
-use crate::store::{AttemptSummary, ItemRow};
-use crate::text::printable;
+use crate::model::{AttemptSummary, ItemRow, Mode};
 
 /// How many of the latest attempts make the "recent" figures and the rolling readiness.
 pub const RECENT_ATTEMPTS: usize = 5;
@@ -107,14 +106,13 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
 
     // Seen: put on screen (time spent) or answered; a question never reached is not seen.
     let seen: HashSet<&str> =
-        items.iter().filter(|i| i.answered || i.millis > 0).map(|i| i.question_id.as_str()).collect();
+        items.iter().filter(|i| i.answered || i.seen).map(|i| i.question_id.as_str()).collect();
     // A review re-asks a question whose answer was just shown, so its answers would flatter
     // accuracy; only exams and drills count for it. Pace compares with the real exam, so
     // only exams count for that.
-    let mode_of: std::collections::HashMap<i64, &str> =
-        attempts.iter().map(|a| (a.id, a.mode.as_str())).collect();
+    let mode_of: std::collections::HashMap<i64, Mode> = attempts.iter().map(|a| (a.id, a.mode)).collect();
     let first_tries: Vec<&ItemRow> =
-        items.iter().filter(|i| mode_of.get(&i.attempt).is_some_and(|m| *m != "review")).collect();
+        items.iter().filter(|i| mode_of.get(&i.attempt).is_some_and(|m| *m != Mode::Review)).collect();
     let domains = b
         .domains
         .iter()
@@ -174,7 +172,7 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
     most_missed.truncate(10);
 
     let answered: Vec<&ItemRow> =
-        items.iter().filter(|i| i.answered && mode_of.get(&i.attempt) == Some(&"exam")).collect();
+        items.iter().filter(|i| i.answered && mode_of.get(&i.attempt) == Some(&Mode::Exam)).collect();
     let average_seconds = (!answered.is_empty()).then(|| {
         let total: Millis = answered.iter().map(|i| i.millis).sum();
         seconds(total as f64 / answered.len() as f64)
@@ -183,7 +181,7 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
         (f64::from(b.minutes) * 60.0 / f64::from(b.exam_questions.max(1)) * 10.0).round() / 10.0;
 
     let mut exams: Vec<&&AttemptSummary> =
-        finished.iter().filter(|a| a.mode == "exam" && a.scored > 0).collect();
+        finished.iter().filter(|a| a.mode == Mode::Exam && a.scored > 0).collect();
     exams.sort_by(|a, c| a.started_at.cmp(&c.started_at).then(a.id.cmp(&c.id)));
     let trend: Vec<TrendPoint> = exams
         .iter()
@@ -218,108 +216,21 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
     }
 }
 
-/// A one-line chart of values between `low` and `high`.
-pub fn sparkline(values: &[u32], low: u32, high: u32) -> String {
-    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let span = f64::from(high.saturating_sub(low).max(1));
-    values
-        .iter()
-        .map(|&v| {
-            let level = (f64::from(v.clamp(low, high) - low) / span * 7.0).round() as usize;
-            LEVELS[level.min(7)]
-        })
-        .collect()
-}
-
-/// The statistics for people: a bar per domain, the trend line and readiness.
-pub fn render(stats: &Stats, exam: &Exam) -> String {
-    use crate::ui::render::bar;
-    let mut out = format!(
-        "{} ({}): {} finished attempt(s)\n\n",
-        printable(&exam.blueprint.code),
-        printable(&stats.exam),
-        stats.attempts
-    );
-    // Two lines a domain, so long names never push past 80 columns.
-    out.push_str("Accuracy by domain (exams and drills; recent = the latest 5 with the domain):\n");
-    for d in &stats.domains {
-        let pct = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.0}%"));
-        out.push_str(&format!("  {}\n", printable(&d.name)));
-        out.push_str(&format!(
-            "    {}  all {:>4}  recent {:>4}  seen {}/{}\n",
-            bar(d.percent.unwrap_or(0.0), 24),
-            pct(d.percent),
-            pct(d.recent_percent),
-            d.seen,
-            d.questions
-        ));
-    }
-    let r = &stats.readiness;
-    out.push('\n');
-    if stats.trend.is_empty() {
-        out.push_str("No mock exam finished yet: readiness needs one (`proctor exam ...`).\n");
-    } else {
-        let scores: Vec<u32> = stats.trend.iter().map(|t| t.scaled_score).collect();
-        out.push_str(&format!(
-            "Mock exams: {}  {}  (estimated scaled, 100-1000; pass {})\n",
-            sparkline(&scores, 100, 1000),
-            scores.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
-            r.passing_score
-        ));
-        let n = scores.len().min(ROLLING_EXAMS);
-        let exams = if n == 1 { "exam".to_string() } else { format!("{n} exams") };
-        out.push_str(&format!(
-            "Readiness: latest {}; mean of the last {exams}: {}, {}\n",
-            r.latest_scaled.unwrap_or(0),
-            r.rolling_scaled.unwrap_or(0),
-            if r.ready == Some(true) { "at or above the pass mark" } else { "below the pass mark" }
-        ));
-    }
-    match stats.pace.average_seconds {
-        Some(avg) => out.push_str(&format!(
-            "Pace in mock exams: {avg:.0} s per answered question; the real exam allows {:.0} s.\n",
-            stats.pace.exam_seconds
-        )),
-        None => out.push_str(&format!(
-            "Pace: no mock exam answered yet; the real exam allows {:.0} s per question.\n",
-            stats.pace.exam_seconds
-        )),
-    }
-    if !stats.most_missed.is_empty() {
-        out.push_str("Most missed:\n");
-        for m in stats.most_missed.iter().take(5) {
-            out.push_str(&format!(
-                "  {:<20} {:<12} missed {} of {}\n",
-                printable(&m.id),
-                printable(&m.domain),
-                m.missed,
-                m.answered
-            ));
-            // The start of the scenario, so the id means something.
-            if let Some(q) = exam.question(&m.id) {
-                let gist: String = q.stem.split_whitespace().collect::<Vec<_>>().join(" ");
-                let gist: String = printable(&gist).chars().take(70).collect();
-                out.push_str(&format!("    {gist}...\n"));
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::exam::assemble::tests_support::sample_exam;
+    use crate::model::EndReason;
 
     fn attempt(id: i64, mode: &str, started: Millis, scored: u32, correct: u32) -> AttemptSummary {
         AttemptSummary {
             id,
             exam: "t".into(),
-            mode: mode.into(),
+            mode: Mode::parse(mode).unwrap(),
             seed: 0,
             started_at: started,
             finished_at: Some(started + 1000),
-            end_reason: Some("submitted".into()),
+            end_reason: Some(EndReason::Submitted),
             time_limit_ms: None,
             questions: scored,
             scored,
@@ -336,6 +247,7 @@ mod tests {
             scored: true,
             answered: true,
             correct,
+            seen: true,
             millis,
         }
     }
@@ -372,8 +284,6 @@ mod tests {
         assert_eq!(stats.readiness.latest_scaled, Some(1000));
         assert_eq!(stats.readiness.rolling_scaled, Some(550));
         assert_eq!(stats.readiness.ready, Some(false));
-        let text = render(&stats, &exam);
-        assert!(text.contains("Most missed:") && text.contains("d0-000"), "{text}");
     }
 
     #[test]
@@ -393,11 +303,5 @@ mod tests {
         assert_eq!(stats.domains[0].percent, None);
         assert_eq!(stats.domains[0].never_seen, 3);
         assert_eq!(stats.readiness.ready, None);
-        assert!(render(&stats, &exam).contains("No mock exam finished yet"));
-    }
-
-    #[test]
-    fn sparkline_spans_the_range() {
-        assert_eq!(sparkline(&[100, 550, 1000], 100, 1000), "▁▅█");
     }
 }

@@ -1,9 +1,11 @@
 //! The terminal edge: rendering (`render`, pure), reading commands (`input`: scripted
 //! stdin or the interactive rustyline prompt) and driving a session (`runner`).
 
+pub mod command;
 pub mod input;
 pub mod render;
 pub mod runner;
+pub mod stats;
 pub mod terminal;
 
 /// Minutes-left marks at which a timed session warns (above the prompt, or in a script's

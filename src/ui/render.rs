@@ -1,175 +1,189 @@
-//! Text for people: the question screen, the prompt, the review list and the report.
-//! Pure functions returning strings, so they are tested without a terminal. Bank text
-//! always goes through `printable`: it is untrusted.
+//! Text for people: the question screen, the prompt, feedback, the review list and the
+//! report, drawn from the application layer's views. Pure functions returning strings, so
+//! they are tested without a terminal. Bank text always goes through `printable`: it is
+//! untrusted.
 
-use crate::bank::{Blueprint, Kind, Question};
-use crate::exam::assemble::PaperItem;
-use crate::exam::clock::{Millis, format_countdown, format_duration};
-use crate::exam::command::ReviewFilter;
-use crate::exam::score::{MEETS, Score, weakest_domain};
-use crate::exam::session::{EndReason, Session, letter, letters};
+use crate::app::view::{
+    BodyView, FeedbackBody, FeedbackView, QuestionView, ReportView, ReviewGrid, StatusView,
+};
+use crate::exam::clock::{format_countdown, format_duration};
+use crate::exam::item::AnswerError;
+use crate::exam::session::Refusal;
+use crate::model::{EndReason, Mode, ReviewFilter};
 use crate::text::{printable, wrap, wrap_hanging};
 
 const NUMBERS: [&str; 9] = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"];
 
 /// "(Select TWO.)" for multiple response; `None` for multiple choice.
-pub fn select_hint(question: &Question) -> Option<String> {
-    match question.kind {
-        Kind::MultipleChoice => None,
-        Kind::MultipleResponse => {
-            let n = question.select_count();
-            let word = NUMBERS.get(n.wrapping_sub(1)).map_or_else(|| n.to_string(), |w| (*w).to_string());
-            Some(format!("(Select {word}.)"))
-        }
+pub fn select_hint(multiple: bool, select: usize) -> Option<String> {
+    if !multiple {
+        return None;
     }
+    let word = NUMBERS.get(select.wrapping_sub(1)).map_or_else(|| select.to_string(), |w| (*w).to_string());
+    Some(format!("(Select {word}.)"))
 }
 
-pub struct ScreenContext<'a> {
-    pub blueprint: &'a Blueprint,
-    pub hide_domain: bool,
+pub struct ScreenContext {
     pub width: usize,
     /// On a terminal, struck-out options are drawn dim and crossed out (our own escape
     /// codes around text that has been made printable); elsewhere they are marked in words.
     pub styled: bool,
 }
 
-/// The screen for the question at `position`.
-pub fn question_screen(
-    ctx: &ScreenContext,
-    session: &Session,
-    item: &PaperItem,
-    question: &Question,
-) -> String {
-    let position = session.position;
-    let state = &session.items[position];
+/// The screen for one question.
+pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
     let rule = "-".repeat(ctx.width.min(100));
-    let mut out = format!("{rule}\nQuestion {} of {}", position + 1, session.len());
-    if !ctx.hide_domain {
-        let name = ctx.blueprint.domain(&item.domain).map_or(item.domain.as_str(), |d| d.name.as_str());
+    let mut out = format!("{rule}\nQuestion {} of {}", view.number, view.total);
+    if let Some(name) = &view.domain {
         out.push_str(&format!("  |  {}", printable(name)));
     }
-    if state.flagged {
+    if view.flagged {
         out.push_str("  |  [flagged]");
     }
     out.push_str(&format!("\n{rule}\n"));
-    out.push_str(&wrap(&printable(&question.stem), ctx.width, 0));
+    out.push_str(&wrap(&printable(&view.stem), ctx.width, 0));
     out.push('\n');
-    if let Some(hint) = select_hint(question) {
-        out.push_str(&format!("{hint}\n"));
-    }
-    out.push('\n');
-    for (shown, &bank) in item.option_order.iter().enumerate() {
-        let text = question.options.get(bank).map_or("", |o| o.text.as_str());
-        let struck = state.struck.contains(&shown);
-        let chosen = state.response.contains(&shown);
-        // '*' marks your answer, 'x' an option you struck out (visible even without styles).
-        let marker = if chosen {
-            '*'
-        } else if struck {
-            'x'
-        } else {
-            ' '
-        };
-        let label = if struck && !ctx.styled { "[struck out] " } else { "" };
-        let line = wrap_hanging(&format!("{}. {label}{}", letter(shown), printable(text)), ctx.width, "", 6);
-        if struck && ctx.styled {
-            out.push_str(&format!(" {marker} \u{1b}[2;9m{line}\u{1b}[0m\n"));
-        } else {
-            out.push_str(&format!(" {marker} {line}\n"));
+    match &view.body {
+        BodyView::Choice { select, multiple, options } => {
+            if let Some(hint) = select_hint(*multiple, *select) {
+                out.push_str(&format!("{hint}\n"));
+            }
+            out.push('\n');
+            for option in options {
+                // '*' marks your answer, 'x' an option you struck out (visible without styles).
+                let marker = if option.chosen {
+                    '*'
+                } else if option.struck {
+                    'x'
+                } else {
+                    ' '
+                };
+                let label = if option.struck && !ctx.styled { "[struck out] " } else { "" };
+                let line = wrap_hanging(
+                    &format!("{}. {label}{}", option.letter, printable(&option.text)),
+                    ctx.width,
+                    "",
+                    6,
+                );
+                if option.struck && ctx.styled {
+                    out.push_str(&format!(" {marker} \u{1b}[2;9m{line}\u{1b}[0m\n"));
+                } else {
+                    out.push_str(&format!(" {marker} {line}\n"));
+                }
+            }
         }
     }
     out.push('\n');
-    if state.answered() {
-        out.push_str(&format!("Your answer: {}\n", letters(&state.response)));
+    if let Some(answer) = &view.answer {
+        out.push_str(&format!("Your answer: {answer}\n"));
     }
     out
 }
 
-/// Immediate feedback after an answer (drill, review): right or wrong, the key, why each
-/// option is right or wrong, the explanation and the references.
-pub fn feedback(item: &PaperItem, question: &Question, response: &[usize], width: usize) -> String {
-    let key = item.shown_key(question);
-    let mut out = if response == key.as_slice() {
-        format!("Correct: {}.\n", letters(&key))
-    } else {
-        format!("Incorrect: the answer is {}; you chose {}.\n", letters(&key), letters(response))
+/// Immediate feedback after an answer (drill, review), and the key in `show`: right or
+/// wrong, the key, why each option is right or wrong, the explanation and the references.
+pub fn feedback(view: &FeedbackView, width: usize) -> String {
+    let mut out = match (&view.answer, view.correct) {
+        (_, true) => format!("Correct: {}.\n", view.key),
+        (Some(answer), false) => format!("Incorrect: the answer is {}; you chose {answer}.\n", view.key),
+        (None, false) => format!("Not answered. The answer is {}.\n", view.key),
     };
-    for (shown, &bank) in item.option_order.iter().enumerate() {
-        let Some(option) = question.options.get(bank) else { continue };
-        let verdict = if option.correct { "right" } else { "wrong" };
-        let chosen = if response.contains(&shown) { " (your choice)" } else { "" };
-        let why =
-            if option.rationale.is_empty() { "(no rationale given)" } else { option.rationale.as_str() };
-        let text = format!("{}. {verdict}{chosen}: {}", letter(shown), printable(why));
-        out.push_str(&wrap_hanging(&text, width, "  ", 5));
-        out.push('\n');
+    match &view.body {
+        FeedbackBody::Choice { options } => {
+            for option in options {
+                let verdict = if option.correct { "right" } else { "wrong" };
+                let chosen = if option.chosen { " (your choice)" } else { "" };
+                let why = if option.rationale.is_empty() {
+                    "(no rationale given)"
+                } else {
+                    option.rationale.as_str()
+                };
+                let text = format!("{}. {verdict}{chosen}: {}", option.letter, printable(why));
+                out.push_str(&wrap_hanging(&text, width, "  ", 5));
+                out.push('\n');
+            }
+        }
     }
-    if !question.explanation.is_empty() {
-        out.push_str(&format!("\n{}\n", wrap(&printable(&question.explanation), width, 0)));
+    if !view.explanation.is_empty() {
+        out.push_str(&format!("\n{}\n", wrap(&printable(&view.explanation), width, 0)));
     }
-    for reference in &question.references {
+    for reference in &view.references {
         out.push_str(&format!("See: {}\n", printable(reference)));
     }
     out
 }
 
 /// The prompt: position, progress and time left.
-pub fn prompt(session: &Session, now: Millis) -> String {
-    let time =
-        session.remaining(now).map_or_else(String::new, |r| format!(" | {} left", format_countdown(r)));
+pub fn prompt(status: &StatusView) -> String {
+    let time = status.remaining.map_or_else(String::new, |r| format!(" | {} left", format_countdown(r)));
     format!(
         "[{}/{} | answered {} | flagged {}{}] > ",
-        session.position + 1,
-        session.len(),
-        session.answered_count(),
-        session.flagged_count(),
-        time
+        status.number, status.total, status.answered, status.flagged, time
     )
 }
 
+/// Why an action was refused, in words.
+pub fn refusal(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::TimeUp => "time is up".into(),
+        Refusal::Finished => "this attempt is already finished".into(),
+        Refusal::NoQuestions => "this attempt has no questions".into(),
+        Refusal::Answer(AnswerError::NoSuchOption { letter, options }) => {
+            format!("there is no option {letter}; this question has {options}")
+        }
+        Refusal::Answer(AnswerError::WrongCount { need: 1, gave }) => {
+            format!("choose one option, not {gave}")
+        }
+        Refusal::Answer(AnswerError::WrongCount { need, gave }) => {
+            format!("this question needs exactly {need} options; you gave {gave}")
+        }
+        Refusal::Answer(AnswerError::Empty) => "give at least one option letter".into(),
+        Refusal::NoSuchOption { letter, .. } => format!("there is no option {letter}"),
+        Refusal::Locked => "this question is answered and its feedback given; `next` to go on".into(),
+        Refusal::AtLastQuestion => "this is the last question; `submit` when you are done".into(),
+        Refusal::AtFirstQuestion => "this is the first question".into(),
+        Refusal::NoSuchQuestion { number, total } => {
+            format!("there is no question {number}; questions are 1 to {total}")
+        }
+        Refusal::NoneLeft(ReviewFilter::Flagged) => "no flagged question left".into(),
+        Refusal::NoneLeft(_) => "no unanswered question left".into(),
+    }
+}
+
 /// The review screen: every question (or the unanswered or flagged ones) with its state.
-pub fn review(session: &Session, filter: ReviewFilter, width: usize) -> String {
+pub fn review(grid: &ReviewGrid, width: usize) -> String {
     // A grid, so a 65-question exam fits on one screen: "12 AC" answered, "13 --"
     // unanswered, "!" flagged, ">" the current question.
     const CELL: usize = 10;
     let per_row = (width / CELL).max(1);
     let mut out = String::new();
-    let mut shown = 0;
-    for (i, item) in session.items.iter().enumerate() {
-        let keep = match filter {
-            ReviewFilter::All => true,
-            ReviewFilter::Unanswered => !item.answered(),
-            ReviewFilter::Flagged => item.flagged,
-        };
-        if !keep {
-            continue;
-        }
-        let answer = if item.answered() { letters(&item.response) } else { "--".into() };
-        let flag = if item.flagged { "!" } else { "" };
-        let here = if i == session.position { ">" } else { " " };
-        let cell = format!("{here}{:>3} {answer}{flag}", i + 1);
+    for (shown, entry) in grid.entries.iter().enumerate() {
+        let answer = entry.answer.clone().unwrap_or_else(|| "--".into());
+        let flag = if entry.flagged { "!" } else { "" };
+        let here = if entry.current { ">" } else { " " };
+        let cell = format!("{here}{:>3} {answer}{flag}", entry.number);
         out.push_str(&format!("{cell:<CELL$}"));
-        shown += 1;
-        if shown % per_row == 0 {
+        if (shown + 1).is_multiple_of(per_row) {
             out.truncate(out.trim_end_matches(' ').len());
             out.push('\n');
         }
     }
-    if shown % per_row != 0 {
+    if !grid.entries.len().is_multiple_of(per_row) {
         out.truncate(out.trim_end_matches(' ').len());
         out.push('\n');
     }
-    let what = match filter {
+    let what = match grid.filter {
         ReviewFilter::All => "questions",
         ReviewFilter::Unanswered => "unanswered",
         ReviewFilter::Flagged => "flagged",
     };
     let head = format!(
-        "Review ({shown} {what}): {} answered, {} unanswered, {} flagged.\n\
+        "Review ({} {what}): {} answered, {} unanswered, {} flagged.\n\
          -- unanswered, ! flagged, > current. Move with `goto N`, `nu` or `nf`.\n",
-        session.answered_count(),
-        session.len() - session.answered_count(),
-        session.flagged_count()
+        grid.entries.len(),
+        grid.answered,
+        grid.total - grid.answered,
+        grid.flagged
     );
     head + &out
 }
@@ -195,40 +209,27 @@ pub fn bar(percent: f64, width: usize) -> String {
     format!("{}{}", "#".repeat(filled), ".".repeat(width - filled))
 }
 
-pub struct ReportContext<'a> {
-    pub blueprint: &'a Blueprint,
-    /// `exam`, `drill` or `review`: only an exam has a scaled score and a verdict.
-    pub mode: &'a str,
-    pub attempt: i64,
-    pub seed: u64,
-    pub used: Millis,
-    pub limit: Option<Millis>,
-    pub reason: EndReason,
-    pub unscored: usize,
-    pub width: usize,
-}
-
-/// The end-of-exam report.
-pub fn report(ctx: &ReportContext, score: &Score) -> String {
-    let b = ctx.blueprint;
+/// The end-of-attempt report.
+pub fn report(report: &ReportView, width: usize) -> String {
+    let score = &report.score;
     let mut out = String::new();
-    let rule = "=".repeat(ctx.width.min(100));
-    let what = match ctx.mode {
-        "exam" => "mock exam",
-        "drill" => "drill",
-        _ => "review",
+    let rule = "=".repeat(width.min(100));
+    let what = match report.mode {
+        Mode::Exam => "mock exam",
+        Mode::Drill => "drill",
+        Mode::Review => "review",
     };
     out.push_str(&format!(
         "{rule}\n{} {what}: attempt {} (seed {})\n",
-        printable(&b.code),
-        ctx.attempt,
-        ctx.seed
+        printable(&report.code),
+        report.attempt,
+        report.seed
     ));
-    if ctx.reason == EndReason::TimeUp {
+    if report.reason == EndReason::TimeUp {
         out.push_str("Time is up: the attempt was submitted automatically at the deadline.\n");
     }
     out.push_str(&format!("{rule}\n"));
-    let exam_mode = ctx.mode == "exam";
+    let exam_mode = report.mode == Mode::Exam;
     if exam_mode {
         let verdict = if score.passed { "PASS" } else { "FAIL" };
         out.push_str(&format!(
@@ -240,12 +241,12 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
         "Correct: {} of {} scored questions ({:.1}%)",
         score.correct, score.total, score.percent
     ));
-    if ctx.unscored > 0 {
-        out.push_str(&format!(", plus {} unscored", ctx.unscored));
+    if report.unscored > 0 {
+        out.push_str(&format!(", plus {} unscored", report.unscored));
     }
     out.push('\n');
-    let limit = ctx.limit.map_or_else(String::new, |l| format!(" of {}", format_duration(l)));
-    out.push_str(&format!("Time used: {}{limit}\n", format_duration(ctx.used)));
+    let limit = report.limit.map_or_else(String::new, |l| format!(" of {}", format_duration(l)));
+    out.push_str(&format!("Time used: {}{limit}\n", format_duration(report.used)));
     if exam_mode {
         out.push_str("The scaled score is our estimate, not AWS's scoring\n(docs/scoring.md explains it).\n");
     }
@@ -263,9 +264,8 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
         ));
     }
     out.push('\n');
-    if let Some(weak) = weakest_domain(score, b) {
-        // Only the domains this attempt had questions in count.
-        if score.domains.iter().filter(|d| d.total > 0).all(|d| d.classification == MEETS) {
+    if let Some(weak) = &report.weakest {
+        if report.all_meet {
             out.push_str(&format!(
                 "Every domain meets competencies; the lowest is {} ({:.1}%).\n",
                 printable(&weak.name),
@@ -276,7 +276,7 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
                 "Drill next: {} ({:.1}%)\n  proctor drill {} --domain {}\n",
                 printable(&weak.name),
                 weak.percent,
-                printable(&b.id),
+                printable(&report.exam_id),
                 printable(&weak.id)
             ));
         }
@@ -287,13 +287,16 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
         out.push_str("Nothing missed.\n");
     } else {
         let list = format!("Missed {}: questions {}.", missed.len(), ranges(&missed));
-        out.push_str(&crate::text::wrap_lines(&list, ctx.width));
+        out.push_str(&crate::text::wrap_lines(&list, width));
         out.push('\n');
-        out.push_str(&format!("Walk through them:    proctor show {} --only missed\n", ctx.attempt));
-        out.push_str(&format!("Review (spaced repetition):  proctor review {}\n", printable(&b.id)));
+        out.push_str(&format!("Walk through them:    proctor show {} --only missed\n", report.attempt));
+        out.push_str(&format!(
+            "Review (spaced repetition):  proctor review {}\n",
+            printable(&report.exam_id)
+        ));
     }
     if exam_mode {
-        out.push_str(&format!("`--seed {}` reproduces this exam.\n", ctx.seed));
+        out.push_str(&format!("`--seed {}` reproduces this exam.\n", report.seed));
     }
     out
 }
@@ -301,26 +304,11 @@ pub fn report(ctx: &ReportContext, score: &Score) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bank::Choice;
 
     #[test]
     fn select_hint_comes_from_the_key() {
-        let mut q = Question {
-            id: "q".into(),
-            domain: "d".into(),
-            kind: Kind::MultipleResponse,
-            difficulty: None,
-            tags: vec![],
-            stem: "s".into(),
-            explanation: String::new(),
-            references: vec![],
-            options: (0..6)
-                .map(|i| Choice { text: "o".into(), correct: i < 3, rationale: String::new() })
-                .collect(),
-        };
-        assert_eq!(select_hint(&q).as_deref(), Some("(Select THREE.)"));
-        q.kind = Kind::MultipleChoice;
-        assert_eq!(select_hint(&q), None);
+        assert_eq!(select_hint(true, 3).as_deref(), Some("(Select THREE.)"));
+        assert_eq!(select_hint(false, 1), None);
     }
 
     #[test]

@@ -20,9 +20,9 @@ use rustyline::history::DefaultHistory;
 use rustyline::{Config, Context, Editor, ExternalPrinter as _, Helper, Highlighter, Validator};
 
 use super::WARNING_MINUTES;
+use super::command::COMMANDS;
 use super::input::{Input, LineSource};
 use crate::exam::clock::format_duration;
-use crate::exam::command::COMMANDS;
 
 /// The command words, for completion and hints.
 fn words() -> Vec<&'static str> {

@@ -1,12 +1,7 @@
-//! The one command language of a session, typed at the prompt or read from a script.
+//! The terminal's command language for a session, typed at the prompt or read from a
+//! script. It only parses: the runner turns commands into application actions.
 
-/// Which questions `review` lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewFilter {
-    All,
-    Unanswered,
-    Flagged,
-}
+pub use crate::model::ReviewFilter;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {

@@ -1,0 +1,452 @@
+//! The `Attempt` service: one attempt in progress, the one place where the attempt
+//! workflow lives. It owns the session, the paper and the store handle; every change is
+//! saved before `apply` returns, and `finish` scores the attempt, updates the review queue
+//! and closes the attempt in one transaction. Front ends (the line prompt, the browser
+//! room) send it actions and render the views it returns; none of them decides a rule.
+
+use std::sync::Arc;
+
+use super::view::{self, FeedbackView, QuestionView, ReportView, ReviewGrid, StatusView};
+use crate::bank::{Exam, Question};
+use crate::error::{Error, Result};
+use crate::exam::assemble::PaperItem;
+use crate::exam::clock::Millis;
+use crate::exam::item::Shape;
+use crate::exam::score::{self, Score};
+use crate::exam::session::{Action, Change, Refusal, Session};
+use crate::model::{EndReason, Mode, ReviewFilter};
+use crate::store::{NewAttempt, Store, StoredAttempt};
+use crate::study::schedule::{self, Outcome as QueueOutcome};
+
+/// One question of the paper: where it sits, its bank question and the fingerprint the
+/// attempt began with.
+#[derive(Debug, Clone)]
+pub struct AttemptItem {
+    pub paper: PaperItem,
+    /// Index into `exam.questions`.
+    question: usize,
+    pub content_hash: String,
+}
+
+/// What a new attempt is.
+pub struct Plan {
+    pub mode: Mode,
+    pub seed: u64,
+    pub paper: Vec<PaperItem>,
+    pub time_limit_ms: Option<Millis>,
+    pub hide_domain: bool,
+}
+
+/// What an action did.
+#[derive(Debug)]
+pub enum Outcome {
+    Answered {
+        /// 0-based position of the answered question.
+        position: usize,
+        /// The session moved on to the next question.
+        advanced: bool,
+        /// The answer as shown ("AC").
+        answer: String,
+        /// Drill and review: the feedback on this answer.
+        feedback: Option<FeedbackView>,
+        /// Drill and review end once every question is answered.
+        finished: Option<Box<Finished>>,
+    },
+    Cleared {
+        position: usize,
+    },
+    Moved,
+    Flagged {
+        position: usize,
+        on: bool,
+    },
+    Struck {
+        position: usize,
+        /// The struck letters now.
+        struck: Vec<char>,
+    },
+    /// Nothing changed, for this reason.
+    Refused(Refusal),
+    /// Submitted, or the deadline passed (answers after it do not count).
+    Finished(Box<Finished>),
+}
+
+/// A finished attempt.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub reason: EndReason,
+    pub finished_at: Millis,
+    pub score: Score,
+    pub report: ReportView,
+}
+
+/// How `quit` left the attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quit {
+    /// Saved for `proctor resume`.
+    Saved { answered: usize, total: usize },
+    /// A drill or review left before any answer is not worth keeping: forgotten.
+    Discarded,
+}
+
+pub struct Attempt {
+    exam: Arc<Exam>,
+    store: Store,
+    id: i64,
+    mode: Mode,
+    seed: u64,
+    started_at: Millis,
+    time_limit_ms: Option<Millis>,
+    hide_domain: bool,
+    items: Vec<AttemptItem>,
+    session: Session,
+    finished: Option<Finished>,
+}
+
+/// The bank questions of a paper, by index; an id the bank no longer has stops the attempt.
+fn locate(exam: &Exam, paper: Vec<PaperItem>, hashes: Option<Vec<String>>) -> Result<Vec<AttemptItem>> {
+    let index: std::collections::HashMap<&str, usize> =
+        exam.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
+    let mut hashes = hashes.map(Vec::into_iter);
+    paper
+        .into_iter()
+        .map(|item| {
+            let gone = || {
+                Error::Usage(format!(
+                    "question {} is no longer in the {} bank (or its options changed), so this attempt cannot continue",
+                    item.question_id, exam.blueprint.id
+                ))
+            };
+            let question = *index.get(item.question_id.as_str()).ok_or_else(gone)?;
+            if !item.layout.fits(&exam.questions[question]) {
+                return Err(gone());
+            }
+            let content_hash = match hashes.as_mut().and_then(Iterator::next) {
+                Some(hash) => hash,
+                None => exam.questions[question].content_hash(),
+            };
+            Ok(AttemptItem { paper: item, question, content_hash })
+        })
+        .collect()
+}
+
+impl Attempt {
+    /// Records a new attempt (its paper first, before any question is shown).
+    pub fn begin(exam: Arc<Exam>, mut store: Store, plan: Plan, now: Millis) -> Result<Attempt> {
+        if plan.paper.is_empty() {
+            return Err(Error::Usage(format!("the {} bank has no questions for this", exam.blueprint.id)));
+        }
+        let items = locate(&exam, plan.paper, None)?;
+        let paper: Vec<PaperItem> = items.iter().map(|i| i.paper.clone()).collect();
+        let hashes: Vec<String> = items.iter().map(|i| i.content_hash.clone()).collect();
+        let deadline = plan.time_limit_ms.map(|limit| now + limit);
+        let id = store.create_attempt(&NewAttempt {
+            exam: &exam.blueprint.id,
+            mode: plan.mode,
+            seed: plan.seed,
+            started_at: now,
+            deadline,
+            time_limit_ms: plan.time_limit_ms,
+            items: &paper,
+            content_hashes: &hashes,
+            hide_domain: plan.hide_domain,
+        })?;
+        let shapes = items.iter().map(|i| Shape::of(&exam.questions[i.question])).collect();
+        let mut session = Session::new(shapes, now, deadline);
+        session.lock_answers = plan.mode.gives_feedback();
+        Ok(Attempt {
+            exam,
+            store,
+            id,
+            mode: plan.mode,
+            seed: plan.seed,
+            started_at: now,
+            time_limit_ms: plan.time_limit_ms,
+            hide_domain: plan.hide_domain,
+            items,
+            session,
+            finished: None,
+        })
+    }
+
+    /// Carries on with a stored, unfinished attempt: its absolute deadline is kept, and
+    /// the time away is not counted to any question.
+    pub fn resume(exam: Arc<Exam>, store: Store, stored: StoredAttempt, now: Millis) -> Result<Attempt> {
+        if stored.finished.is_some() {
+            return Err(crate::store::StoreError::AlreadyFinished(stored.id).into());
+        }
+        let (paper, rest): (Vec<PaperItem>, Vec<_>) =
+            stored.items.into_iter().map(|i| (i.paper, (i.content_hash, i.state))).unzip();
+        let (hashes, states): (Vec<String>, Vec<_>) = rest.into_iter().unzip();
+        let items = locate(&exam, paper, Some(hashes))?;
+        let shapes = items.iter().map(|i| Shape::of(&exam.questions[i.question])).collect();
+        let mut session = Session::new(shapes, stored.started_at, stored.deadline);
+        session.items = states;
+        session.position = stored.position.min(items.len().saturating_sub(1));
+        session.last_tick = stored.last_tick;
+        session.lock_answers = stored.mode.gives_feedback();
+        session.resume_at(now);
+        Ok(Attempt {
+            exam,
+            store,
+            id: stored.id,
+            mode: stored.mode,
+            seed: stored.seed,
+            started_at: stored.started_at,
+            time_limit_ms: stored.time_limit_ms,
+            hide_domain: stored.hide_domain,
+            items,
+            session,
+            finished: None,
+        })
+    }
+
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn exam(&self) -> &Exam {
+        &self.exam
+    }
+
+    pub fn started_at(&self) -> Millis {
+        self.started_at
+    }
+
+    pub fn hide_domain(&self) -> bool {
+        self.hide_domain
+    }
+
+    pub fn set_hide_domain(&mut self, hide: bool) {
+        self.hide_domain = hide;
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn position(&self) -> usize {
+        self.session.position
+    }
+
+    pub fn is_timed(&self) -> bool {
+        self.session.deadline.is_some()
+    }
+
+    pub fn remaining(&self, now: Millis) -> Option<Millis> {
+        self.session.remaining(now)
+    }
+
+    pub fn is_over_time(&self, now: Millis) -> bool {
+        self.session.is_over_time(now)
+    }
+
+    pub fn unanswered_count(&self) -> usize {
+        self.session.len() - self.session.answered_count()
+    }
+
+    pub fn flagged_count(&self) -> usize {
+        self.session.flagged_count()
+    }
+
+    /// The paper's questions that were edited in the bank since the attempt began.
+    pub fn edited_count(&self) -> usize {
+        self.items.iter().filter(|i| self.question(i).content_hash() != i.content_hash).count()
+    }
+
+    /// Unscored (pretest) items on the paper.
+    pub fn unscored_count(&self) -> usize {
+        self.items.iter().filter(|i| !i.paper.scored).count()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished.is_some()
+    }
+
+    fn question(&self, item: &AttemptItem) -> &Question {
+        &self.exam.questions[item.question]
+    }
+
+    /// The current question, put on screen now: its first showing is recorded (and saved)
+    /// so the review queue and statistics know it was seen.
+    pub fn present(&mut self, now: Millis) -> Result<QuestionView> {
+        if self.finished.is_none() && !self.session.is_over_time(now) && self.session.mark_seen(now) {
+            self.save(&[self.session.position])?;
+        }
+        Ok(self.current_view())
+    }
+
+    /// The current question as it stands, without recording anything.
+    pub fn current_view(&self) -> QuestionView {
+        let position = self.session.position;
+        let item = &self.items[position];
+        view::question_view(
+            &self.exam.blueprint,
+            &item.paper,
+            self.question(item),
+            &self.session.items[position],
+            (position + 1, self.items.len()),
+            self.hide_domain,
+        )
+    }
+
+    pub fn review_grid(&self, filter: ReviewFilter) -> ReviewGrid {
+        view::review_grid(&self.session, filter)
+    }
+
+    pub fn status(&self, now: Millis) -> StatusView {
+        view::status_view(&self.session, now)
+    }
+
+    /// The shape of the current question's answer (for parsing what was typed).
+    pub fn current_shape(&self) -> Shape {
+        self.session.shapes[self.session.position]
+    }
+
+    /// Applies `action` at `now`; whatever it changed is saved before this returns.
+    pub fn apply(&mut self, action: Action, now: Millis) -> Result<Outcome> {
+        if self.finished.is_some() {
+            return Ok(Outcome::Refused(Refusal::Finished));
+        }
+        let before = self.session.position;
+        let change = match self.session.apply(&action, now) {
+            Ok(change) => change,
+            Err(Refusal::TimeUp) => return Ok(Outcome::Finished(Box::new(self.end_at_deadline(now)?))),
+            Err(refusal) => {
+                // Time spent still counts, but only a change is worth a write.
+                return Ok(Outcome::Refused(refusal));
+            }
+        };
+        if let Change::Ended(_) = change {
+            return Ok(Outcome::Finished(Box::new(self.finish(now)?)));
+        }
+        self.save(&[before, self.session.position])?;
+        Ok(match change {
+            Change::Answered { position, advanced } => {
+                let (feedback, finished) = if self.mode.gives_feedback() {
+                    let item = &self.items[position];
+                    let feedback = view::feedback_view(
+                        &item.paper,
+                        self.question(item),
+                        self.session.items[position].response.as_ref(),
+                    );
+                    // Every answer is in: the drill or review is over.
+                    let finished = if self.session.all_answered() {
+                        self.session.ended = Some((now, EndReason::Submitted));
+                        Some(Box::new(self.finish(now)?))
+                    } else {
+                        None
+                    };
+                    (Some(feedback), finished)
+                } else {
+                    (None, None)
+                };
+                let answer =
+                    self.session.items[position].response.as_ref().map(|r| r.letters()).unwrap_or_default();
+                Outcome::Answered { position, advanced, answer, feedback, finished }
+            }
+            Change::Cleared => Outcome::Cleared { position: before },
+            Change::Moved => Outcome::Moved,
+            Change::Flagged(on) => Outcome::Flagged { position: before, on },
+            Change::Struck => Outcome::Struck {
+                position: before,
+                struck: self.session.items[before]
+                    .struck
+                    .iter()
+                    .map(|&i| crate::exam::item::letter(i))
+                    .collect(),
+            },
+            Change::Ended(_) => unreachable!("handled above"),
+        })
+    }
+
+    /// Saves the time spent so far and leaves the attempt open for `proctor resume`.
+    pub fn quit(&mut self, now: Millis) -> Result<Quit> {
+        if self.mode.gives_feedback() && self.session.answered_count() == 0 {
+            self.store.delete_attempt(self.id)?;
+            return Ok(Quit::Discarded);
+        }
+        let position = self.session.position;
+        self.session.pause(now);
+        self.save(&[position])?;
+        Ok(Quit::Saved { answered: self.session.answered_count(), total: self.session.len() })
+    }
+
+    /// Ends the attempt at the deadline (answers after it never counted) and scores it.
+    pub fn end_at_deadline(&mut self, now: Millis) -> Result<Finished> {
+        if let Some(finished) = &self.finished {
+            return Ok(finished.clone());
+        }
+        self.session.end_at_deadline(now);
+        self.finish(now)
+    }
+
+    /// Scores the attempt, updates the review queue and marks it finished, in one
+    /// transaction that reads the queue it writes.
+    fn finish(&mut self, now: Millis) -> Result<Finished> {
+        if let Some(finished) = &self.finished {
+            return Ok(finished.clone());
+        }
+        let (finished_at, reason) = self.session.ended.unwrap_or((now, EndReason::Submitted));
+        let paper: Vec<PaperItem> = self.items.iter().map(|i| i.paper.clone()).collect();
+        let questions: Vec<&Question> = self.items.iter().map(|i| self.question(i)).collect();
+        let score = score::score(&self.exam.blueprint, &paper, &questions, &self.session.items);
+        let items: Vec<_> =
+            self.session.items.iter().zip(&score.questions).map(|(s, r)| (s, r.correct)).collect();
+        let outcomes: Vec<QueueOutcome> = score
+            .questions
+            .iter()
+            .zip(&self.session.items)
+            .map(|(result, state)| QueueOutcome {
+                question_id: &result.id,
+                correct: result.correct,
+                seen: state.seen() || state.answered(),
+            })
+            .collect();
+        let exam_id = self.exam.blueprint.id.clone();
+        self.store.finish(self.id, finished_at, reason, &items, |existing| {
+            schedule::updates_after_attempt(&exam_id, &outcomes, existing, finished_at)
+        })?;
+        let (weakest, all_meet) = view::advice(&score, &self.exam.blueprint);
+        let report = ReportView {
+            exam_id: self.exam.blueprint.id.clone(),
+            code: self.exam.blueprint.code.clone(),
+            mode: self.mode,
+            attempt: self.id,
+            seed: self.seed,
+            used: finished_at.saturating_sub(self.started_at),
+            limit: self.time_limit_ms,
+            reason,
+            unscored: self.unscored_count(),
+            score: score.clone(),
+            weakest,
+            all_meet,
+        };
+        let finished = Finished { reason, finished_at, score, report };
+        self.finished = Some(finished.clone());
+        Ok(finished)
+    }
+
+    /// Saves the position, the clock tick and these items' states durably.
+    fn save(&mut self, touched: &[usize]) -> Result<()> {
+        let mut touched = touched.to_vec();
+        touched.sort_unstable();
+        touched.dedup();
+        let items: Vec<(usize, &crate::exam::session::ItemState)> =
+            touched.iter().map(|&i| (i, &self.session.items[i])).collect();
+        self.store.save_progress(self.id, self.session.position, self.session.last_tick, &items)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,9 @@
+//! The application layer: the attempt workflow every front end drives. `start` decides
+//! which paper an exam, drill or review gets; `attempt` runs one attempt (apply, save,
+//! score, schedule, finish); `view` describes what to show as plain data; `past` reads
+//! finished attempts back for `show`.
+
+pub mod attempt;
+pub mod past;
+pub mod start;
+pub mod view;

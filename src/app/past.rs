@@ -1,0 +1,85 @@
+//! A finished attempt read back for `show`: its score as the bank stands now, and each
+//! question's view and feedback.
+
+use super::start::exam_of;
+use super::view::{self, FeedbackView, QuestionView};
+use crate::bank::Question;
+use crate::bank::source::Catalog;
+use crate::error::{Error, Result};
+use crate::exam::assemble::PaperItem;
+use crate::exam::clock::Millis;
+use crate::exam::score::{self, Score};
+use crate::exam::session::ItemState;
+use crate::model::{EndReason, Mode};
+use crate::store::Store;
+
+pub struct PastAttempt {
+    pub id: i64,
+    pub exam_id: String,
+    pub code: String,
+    pub mode: Mode,
+    pub seed: u64,
+    pub started_at: Millis,
+    pub finished_at: Millis,
+    pub reason: EndReason,
+    pub score: Score,
+    /// Questions edited in the bank since the attempt (shown and scored as they are now).
+    pub edited: usize,
+    /// In paper order, one per `score.questions`.
+    pub items: Vec<PastItem>,
+}
+
+pub struct PastItem {
+    pub view: QuestionView,
+    pub feedback: FeedbackView,
+}
+
+/// A finished attempt; an unfinished one keeps its key hidden.
+pub fn load(catalog: &Catalog, store: &Store, id: i64) -> Result<PastAttempt> {
+    let stored = store.load(id)?;
+    let Some((finished_at, reason)) = stored.finished else {
+        return Err(Error::Usage(format!(
+            "attempt {id} is not finished, so its answer key stays hidden: `proctor resume {id}` to finish it"
+        )));
+    };
+    let exam = exam_of(catalog, id, &stored.exam)?;
+    let mut questions: Vec<&Question> = Vec::with_capacity(stored.items.len());
+    for item in &stored.items {
+        let question = exam.question(&item.paper.question_id).filter(|q| item.paper.layout.fits(q));
+        questions.push(question.ok_or_else(|| {
+            Error::Usage(format!(
+                "question {} of attempt {id} is no longer in the {} bank in the same form",
+                item.paper.question_id, exam.blueprint.id
+            ))
+        })?);
+    }
+    let paper: Vec<PaperItem> = stored.items.iter().map(|i| i.paper.clone()).collect();
+    let states: Vec<ItemState> = stored.items.iter().map(|i| i.state.clone()).collect();
+    let score = score::score(&exam.blueprint, &paper, &questions, &states);
+    let edited =
+        questions.iter().zip(&stored.items).filter(|(q, i)| q.content_hash() != i.content_hash).count();
+    let total = paper.len();
+    let items = paper
+        .iter()
+        .zip(&questions)
+        .zip(&states)
+        .enumerate()
+        .map(|(i, ((item, question), state))| PastItem {
+            view: view::question_view(&exam.blueprint, item, question, state, (i + 1, total), false),
+            feedback: view::feedback_view(item, question, state.response.as_ref()),
+        })
+        .collect();
+    Ok(PastAttempt {
+        id,
+        exam_id: exam.blueprint.id.clone(),
+        code: exam.blueprint.code.clone(),
+        mode: stored.mode,
+        seed: stored.seed,
+        started_at: stored.started_at,
+        finished_at,
+        reason,
+        score,
+        edited,
+        items,
+    })
+}

@@ -1,0 +1,229 @@
+//! Starting attempts: which paper a mock exam, a drill or a review gets (the study rules
+//! live here and in `study`, not in any front end), and reopening an unfinished attempt.
+
+use std::sync::Arc;
+
+use super::attempt::{Attempt, Plan};
+use crate::bank::Exam;
+use crate::bank::source::Catalog;
+use crate::error::{Error, Result};
+use crate::exam::assemble::{Paper, assemble_exam, assemble_set};
+use crate::exam::clock::Millis;
+use crate::model::{Card, Mode};
+use crate::store::{Store, StoreError};
+use crate::study::select::{drill_choice, filter};
+
+/// A seed when none was given: from the clock and the process id, so two attempts started
+/// in the same millisecond still differ.
+pub fn fresh_seed(now: Millis) -> u64 {
+    let mixed = now ^ (u64::from(std::process::id()) << 32);
+    // SplitMix64 finaliser: spreads nearby inputs over the whole range.
+    let mut z = mixed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+pub struct ExamRequest<'a> {
+    pub exam: &'a str,
+    pub seed: Option<u64>,
+    pub time_limit_ms: Option<Millis>,
+    pub unscored: bool,
+    pub hide_domain: bool,
+}
+
+/// A mock exam, started.
+pub struct ExamStart {
+    pub attempt: Attempt,
+    pub time_limit_ms: Millis,
+    /// Set when the bank is too small for the real exam.
+    pub shortfall: Option<String>,
+    /// An earlier mock exam of this exam left unfinished.
+    pub unfinished: Option<i64>,
+}
+
+/// A mock exam by the blueprint: the real count and time unless told otherwise.
+pub fn start_exam(catalog: &Catalog, store: Store, request: &ExamRequest, now: Millis) -> Result<ExamStart> {
+    let exam = Arc::new(catalog.load_by_id(request.exam)?);
+    let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
+    let Paper { items, shortfall } = assemble_exam(&exam, seed, request.unscored);
+    let time_limit_ms = request.time_limit_ms.unwrap_or(u64::from(exam.blueprint.minutes) * 60_000);
+    let unfinished = store.latest_unfinished(Some(&exam.blueprint.id), Some(Mode::Exam))?;
+    let plan = Plan {
+        mode: Mode::Exam,
+        seed,
+        paper: items,
+        time_limit_ms: Some(time_limit_ms),
+        hide_domain: request.hide_domain,
+    };
+    let attempt = Attempt::begin(exam, store, plan, now)?;
+    Ok(ExamStart { attempt, time_limit_ms, shortfall, unfinished })
+}
+
+pub struct DrillRequest<'a> {
+    pub exam: &'a str,
+    pub domains: &'a [String],
+    pub tags: &'a [String],
+    pub count: usize,
+    pub seed: Option<u64>,
+    pub time_limit_ms: Option<Millis>,
+}
+
+pub struct DrillStart {
+    pub attempt: Attempt,
+    /// The domains asked for, lower-cased; empty for all.
+    pub domains: Vec<String>,
+    /// Questions on this paper never shown before.
+    pub unseen: usize,
+}
+
+/// A drill: never-seen questions first, then recent misses, then the oldest.
+pub fn start_drill(
+    catalog: &Catalog,
+    store: Store,
+    request: &DrillRequest,
+    now: Millis,
+) -> Result<DrillStart> {
+    let exam = Arc::new(catalog.load_by_id(request.exam)?);
+    let domains: Vec<String> = request.domains.iter().map(|d| d.to_ascii_lowercase()).collect();
+    for domain in &domains {
+        if exam.blueprint.domain(domain).is_none() {
+            let known: Vec<&str> = exam.blueprint.domains.iter().map(|d| d.id.as_str()).collect();
+            return Err(Error::Usage(format!(
+                "exam {} has no domain {domain:?}; its domains: {}",
+                exam.blueprint.id,
+                known.join(", ")
+            )));
+        }
+    }
+    let candidates = filter(&exam, &domains, request.tags);
+    if candidates.is_empty() {
+        return Err(Error::Usage("no questions match those domains and tags".into()));
+    }
+    let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
+    let history = store.question_history(&exam.blueprint.id)?;
+    let chosen = drill_choice(&candidates, &history, seed, request.count.max(1));
+    let unseen = chosen.iter().filter(|id| !history.contains_key(*id)).count();
+    let paper = assemble_set(&exam, &chosen, seed);
+    let plan = Plan {
+        mode: Mode::Drill,
+        seed,
+        paper: paper.items,
+        time_limit_ms: request.time_limit_ms,
+        hide_domain: false,
+    };
+    let attempt = Attempt::begin(exam, store, plan, now)?;
+    Ok(DrillStart { attempt, domains, unseen })
+}
+
+pub struct ReviewRequest<'a> {
+    pub exam: Option<&'a str>,
+    /// Every question still being learned, due or not.
+    pub all: bool,
+    /// The questions missed in this attempt.
+    pub attempt: Option<i64>,
+    pub seed: Option<u64>,
+}
+
+/// Which questions a review asks.
+pub enum ReviewScope {
+    /// The misses of one finished attempt.
+    Attempt(i64),
+    /// The queue's due questions (or, with `all`, every one being learned).
+    Queue {
+        all: bool,
+        /// Other exams with questions waiting, and how many.
+        others: Vec<(String, usize)>,
+    },
+}
+
+pub enum ReviewStart {
+    Started {
+        attempt: Box<Attempt>,
+        scope: ReviewScope,
+        /// Questions of the queue no longer in the bank (skipped).
+        gone: usize,
+    },
+    /// Nothing to ask: the queue as it is, for "the next is due ...".
+    NothingDue { cards: Vec<Card>, exam: Option<String> },
+}
+
+pub fn start_review(
+    catalog: &Catalog,
+    store: Store,
+    request: &ReviewRequest,
+    now: Millis,
+) -> Result<ReviewStart> {
+    let (exam_id, ids, scope) = if let Some(attempt) = request.attempt {
+        let stored = store.load(attempt)?;
+        if stored.finished.is_none() {
+            return Err(Error::Usage(format!(
+                "attempt {attempt} is not finished: `proctor resume {attempt}` first"
+            )));
+        }
+        (stored.exam, store.attempt_missed(attempt)?, ReviewScope::Attempt(attempt))
+    } else {
+        let exam_filter = request.exam.map(str::to_ascii_lowercase);
+        if let Some(id) = &exam_filter {
+            catalog.find(id)?;
+        }
+        let cards = store.cards(exam_filter.as_deref())?;
+        let wanted: Vec<&Card> =
+            cards.iter().filter(|c| !c.learned && (request.all || c.due_at <= now)).collect();
+        // Without EXAM, review the exam with the most questions waiting; name the others.
+        let mut per_exam: Vec<(String, usize)> = Vec::new();
+        for card in &wanted {
+            match per_exam.iter_mut().find(|(e, _)| *e == card.exam) {
+                Some((_, n)) => *n += 1,
+                None => per_exam.push((card.exam.clone(), 1)),
+            }
+        }
+        per_exam.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some((exam_id, _)) = per_exam.first().cloned() else {
+            return Ok(ReviewStart::NothingDue { cards, exam: exam_filter });
+        };
+        let ids = wanted.iter().filter(|c| c.exam == exam_id).map(|c| c.question_id.clone()).collect();
+        let others = per_exam.into_iter().skip(1).collect();
+        (exam_id, ids, ReviewScope::Queue { all: request.all, others })
+    };
+    if catalog.find(&exam_id).is_err() {
+        return Err(Error::Usage(format!(
+            "the questions to review are from exam {exam_id:?}, which is not loaded; pass the --bank-dir it came from"
+        )));
+    }
+    let exam = Arc::new(catalog.load_by_id(&exam_id)?);
+    let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
+    let paper = assemble_set(&exam, &ids, seed);
+    let gone = ids.len() - paper.items.len();
+    if paper.items.is_empty() {
+        return Ok(ReviewStart::NothingDue { cards: Vec::new(), exam: Some(exam_id) });
+    }
+    let plan = Plan { mode: Mode::Review, seed, paper: paper.items, time_limit_ms: None, hide_domain: false };
+    let attempt = Attempt::begin(exam, store, plan, now)?;
+    Ok(ReviewStart::Started { attempt: Box::new(attempt), scope, gone })
+}
+
+/// Reopens an unfinished attempt (the latest when `id` is `None`).
+pub fn resume(catalog: &Catalog, store: Store, id: Option<i64>, now: Millis) -> Result<Attempt> {
+    let id = match id {
+        Some(id) => id,
+        None => store.latest_unfinished(None, None)?.ok_or(StoreError::NothingToResume)?,
+    };
+    let stored = store.load(id)?;
+    if stored.finished.is_some() {
+        return Err(StoreError::AlreadyFinished(id).into());
+    }
+    let exam = Arc::new(exam_of(catalog, id, &stored.exam)?);
+    Attempt::resume(exam, store, stored, now)
+}
+
+/// The bank of a stored attempt; it must be loaded (it may come from a `--bank-dir`,
+/// which is not stored).
+pub fn exam_of(catalog: &Catalog, attempt: i64, exam: &str) -> Result<Exam> {
+    if catalog.find(exam).is_err() {
+        return Err(Error::Usage(format!(
+            "attempt {attempt} is an attempt at exam {exam:?}, which is not loaded; pass the --bank-dir it came from"
+        )));
+    }
+    Ok(catalog.load_by_id(exam)?)
+}

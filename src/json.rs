@@ -1,0 +1,397 @@
+//! Every `--json` output, as explicit output types in one place (docs/json.md). Core types
+//! are never serialised directly, so a refactor cannot change the output by accident.
+//!
+//! Version 1 of the JSON output: fields may be added; none is renamed or removed without
+//! a new version.
+
+use serde::Serialize;
+
+use crate::bank::Exam;
+use crate::exam::clock::{Millis, format_timestamp, seconds};
+use crate::exam::score::{Score, percent, scaled_score};
+use crate::model::{AttemptSummary, Card, Mode};
+use crate::study::stats::Stats;
+
+/// One exam, as `list --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct ExamEntry {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub vendor: String,
+    pub level: &'static str,
+    pub status: &'static str,
+    pub status_date: String,
+    /// Questions in the bank.
+    pub questions: usize,
+    /// Questions on the real exam.
+    pub exam_questions: u32,
+    pub scored_questions: u32,
+    pub minutes: u32,
+    pub passing_score: u32,
+    pub domains: Vec<DomainEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DomainEntry {
+    pub id: String,
+    pub name: String,
+    pub weight: u32,
+    /// Questions in the bank for this domain.
+    pub questions: usize,
+}
+
+impl ExamEntry {
+    pub fn of(exam: &Exam) -> ExamEntry {
+        let b = &exam.blueprint;
+        ExamEntry {
+            id: b.id.clone(),
+            code: b.code.clone(),
+            title: b.title.clone(),
+            vendor: b.vendor.clone(),
+            level: b.level.as_str(),
+            status: b.status.state.as_str(),
+            status_date: b.status.date.clone(),
+            questions: exam.questions.len(),
+            exam_questions: b.exam_questions,
+            scored_questions: b.scored_questions,
+            minutes: b.minutes,
+            passing_score: b.passing_score,
+            domains: b
+                .domains
+                .iter()
+                .map(|d| DomainEntry {
+                    id: d.id.clone(),
+                    name: d.name.clone(),
+                    weight: d.weight,
+                    questions: exam.count_in_domain(&d.id),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The result of an attempt (`exam`, `drill`, `review`, `resume`, `show` with `--json`).
+#[derive(Debug, Serialize)]
+pub struct AttemptResult {
+    pub attempt: i64,
+    pub exam: String,
+    pub mode: &'static str,
+    pub seed: u64,
+    pub started_at: String,
+    pub finished_at: String,
+    pub end_reason: &'static str,
+    pub seconds_used: f64,
+    pub total: u32,
+    pub correct: u32,
+    pub percent: f64,
+    pub scaled_score: u32,
+    pub passing_score: u32,
+    pub passed: bool,
+    pub domains: Vec<DomainResult>,
+    pub questions: Vec<QuestionResult>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DomainResult {
+    pub id: String,
+    pub name: String,
+    pub correct: u32,
+    pub total: u32,
+    pub percent: f64,
+    pub classification: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionResult {
+    pub position: usize,
+    pub id: String,
+    pub domain: String,
+    pub response: String,
+    pub correct_response: String,
+    pub correct: bool,
+    pub flagged: bool,
+    pub scored: bool,
+    pub seconds: f64,
+}
+
+/// What the attempt was, beside its score.
+pub struct AttemptFacts<'a> {
+    pub attempt: i64,
+    pub exam: &'a str,
+    pub mode: Mode,
+    pub seed: u64,
+    pub started_at: Millis,
+    pub finished_at: Millis,
+    pub end_reason: crate::model::EndReason,
+}
+
+impl AttemptResult {
+    /// `keep` filters the questions (`show --only`); the totals stay the attempt's.
+    pub fn new(facts: &AttemptFacts, score: &Score, keep: impl Fn(usize) -> bool) -> AttemptResult {
+        AttemptResult {
+            attempt: facts.attempt,
+            exam: facts.exam.to_string(),
+            mode: facts.mode.as_str(),
+            seed: facts.seed,
+            started_at: format_timestamp(facts.started_at),
+            finished_at: format_timestamp(facts.finished_at),
+            end_reason: facts.end_reason.as_str(),
+            seconds_used: seconds(facts.finished_at.saturating_sub(facts.started_at) as f64),
+            total: score.total,
+            correct: score.correct,
+            percent: score.percent,
+            scaled_score: score.scaled_score,
+            passing_score: score.passing_score,
+            passed: score.passed,
+            domains: score
+                .domains
+                .iter()
+                .map(|d| DomainResult {
+                    id: d.id.clone(),
+                    name: d.name.clone(),
+                    correct: d.correct,
+                    total: d.total,
+                    percent: d.percent,
+                    classification: d.classification,
+                })
+                .collect(),
+            questions: score
+                .questions
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep(*i))
+                .map(|(_, q)| QuestionResult {
+                    position: q.position,
+                    id: q.id.clone(),
+                    domain: q.domain.clone(),
+                    response: q.response.clone(),
+                    correct_response: q.correct_response.clone(),
+                    correct: q.correct,
+                    flagged: q.flagged,
+                    scored: q.scored,
+                    seconds: q.seconds,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `review --json` with nothing due: the result object's fields, empty, plus when the next
+/// review is due.
+#[derive(Debug, Serialize)]
+pub struct NothingDue<'a> {
+    pub attempt: Option<i64>,
+    pub exam: Option<&'a str>,
+    pub mode: &'static str,
+    pub seed: Option<u64>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub end_reason: Option<&'static str>,
+    pub seconds_used: f64,
+    pub total: u32,
+    pub correct: u32,
+    pub percent: f64,
+    pub scaled_score: Option<u32>,
+    pub passing_score: Option<u32>,
+    pub passed: Option<bool>,
+    pub domains: [(); 0],
+    pub questions: [(); 0],
+    pub next_due: Option<String>,
+    pub learning: usize,
+}
+
+impl<'a> NothingDue<'a> {
+    pub fn new(cards: &[Card], now: Millis, exam: Option<&'a str>) -> NothingDue<'a> {
+        let next = cards.iter().filter(|c| !c.learned && c.due_at > now).min_by_key(|c| c.due_at);
+        NothingDue {
+            attempt: None,
+            exam,
+            mode: Mode::Review.as_str(),
+            seed: None,
+            started_at: None,
+            finished_at: None,
+            end_reason: None,
+            seconds_used: 0.0,
+            total: 0,
+            correct: 0,
+            percent: 0.0,
+            scaled_score: None,
+            passing_score: None,
+            passed: None,
+            domains: [],
+            questions: [],
+            next_due: next.map(|c| format_timestamp(c.due_at)),
+            learning: cards.iter().filter(|c| !c.learned).count(),
+        }
+    }
+}
+
+/// One attempt, as `history --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub mode: &'static str,
+    pub exam: String,
+    pub finished: bool,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub end_reason: Option<&'static str>,
+    pub seed: u64,
+    pub questions: u32,
+    pub total: u32,
+    pub correct: u32,
+    pub answered: u32,
+    pub percent: Option<f64>,
+    pub scaled_score: Option<u32>,
+    pub passed: Option<bool>,
+    pub seconds_used: Option<f64>,
+}
+
+impl HistoryEntry {
+    /// `passing`: the exam's pass mark, when its bank is loaded.
+    pub fn new(a: &AttemptSummary, passing: Option<u32>) -> HistoryEntry {
+        let finished = a.finished_at.is_some();
+        let percent = percent(a.correct, a.scored).filter(|_| finished);
+        let scaled = match (a.mode, passing, finished) {
+            (Mode::Exam, Some(pass), true) if a.scored > 0 => {
+                Some(scaled_score(f64::from(a.correct) / f64::from(a.scored), pass))
+            }
+            _ => None,
+        };
+        HistoryEntry {
+            id: a.id,
+            mode: a.mode.as_str(),
+            exam: a.exam.clone(),
+            finished,
+            started_at: format_timestamp(a.started_at),
+            finished_at: a.finished_at.map(format_timestamp),
+            end_reason: a.end_reason.map(|r| r.as_str()),
+            seed: a.seed,
+            questions: a.questions,
+            total: a.scored,
+            correct: a.correct,
+            answered: a.answered,
+            percent,
+            scaled_score: scaled,
+            passed: scaled.zip(passing).map(|(s, p)| s >= p),
+            seconds_used: a.finished_at.map(|f| seconds(f.saturating_sub(a.started_at) as f64)),
+        }
+    }
+}
+
+/// `stats --json`: one exam's statistics.
+#[derive(Debug, Serialize)]
+pub struct ExamStats {
+    pub exam: String,
+    pub attempts: u32,
+    pub domains: Vec<DomainStats>,
+    pub most_missed: Vec<MissedQuestion>,
+    pub pace: Pace,
+    pub readiness: Readiness,
+    pub trend: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DomainStats {
+    pub id: String,
+    pub name: String,
+    pub weight: u32,
+    pub answered: u32,
+    pub correct: u32,
+    pub percent: Option<f64>,
+    pub recent_percent: Option<f64>,
+    pub questions: u32,
+    pub seen: u32,
+    pub never_seen: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MissedQuestion {
+    pub id: String,
+    pub domain: String,
+    pub missed: u32,
+    pub answered: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Pace {
+    pub average_seconds: Option<f64>,
+    pub exam_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Readiness {
+    pub exams_taken: u32,
+    pub latest_scaled: Option<u32>,
+    pub rolling_scaled: Option<u32>,
+    pub passing_score: u32,
+    pub ready: Option<bool>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrendPoint {
+    pub attempt: i64,
+    pub started_at: String,
+    pub percent: f64,
+    pub scaled_score: u32,
+}
+
+impl ExamStats {
+    pub fn of(s: &Stats) -> ExamStats {
+        ExamStats {
+            exam: s.exam.clone(),
+            attempts: s.attempts,
+            domains: s
+                .domains
+                .iter()
+                .map(|d| DomainStats {
+                    id: d.id.clone(),
+                    name: d.name.clone(),
+                    weight: d.weight,
+                    answered: d.answered,
+                    correct: d.correct,
+                    percent: d.percent,
+                    recent_percent: d.recent_percent,
+                    questions: d.questions,
+                    seen: d.seen,
+                    never_seen: d.never_seen,
+                })
+                .collect(),
+            most_missed: s
+                .most_missed
+                .iter()
+                .map(|m| MissedQuestion {
+                    id: m.id.clone(),
+                    domain: m.domain.clone(),
+                    missed: m.missed,
+                    answered: m.answered,
+                })
+                .collect(),
+            pace: Pace { average_seconds: s.pace.average_seconds, exam_seconds: s.pace.exam_seconds },
+            readiness: Readiness {
+                exams_taken: s.readiness.exams_taken,
+                latest_scaled: s.readiness.latest_scaled,
+                rolling_scaled: s.readiness.rolling_scaled,
+                passing_score: s.readiness.passing_score,
+                ready: s.readiness.ready,
+            },
+            trend: s
+                .trend
+                .iter()
+                .map(|t| TrendPoint {
+                    attempt: t.attempt,
+                    started_at: t.started_at.clone(),
+                    percent: t.percent,
+                    scaled_score: t.scaled_score,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Writes `value` as pretty JSON and a newline.
+pub fn write(out: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)
+}

@@ -1,0 +1,133 @@
+//! The records several layers share: what mode an attempt is in, how it ended, the rows the
+//! store returns and the review queue's cards. A leaf: it depends on nothing else in the
+//! crate, so `store` and `study` both build on it and not on each other.
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = u64;
+
+/// What kind of attempt: a timed mock exam, a drill, or a review of missed questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Exam,
+    Drill,
+    Review,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Exam => "exam",
+            Mode::Drill => "drill",
+            Mode::Review => "review",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Mode> {
+        match text {
+            "exam" => Some(Mode::Exam),
+            "drill" => Some(Mode::Drill),
+            "review" => Some(Mode::Review),
+            _ => None,
+        }
+    }
+
+    /// Drill and review show feedback after each answer, so an answer, once given, is
+    /// locked, and the attempt ends when every question is answered.
+    pub fn gives_feedback(self) -> bool {
+        match self {
+            Mode::Exam => false,
+            Mode::Drill | Mode::Review => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    Submitted,
+    /// The deadline passed: answers after it do not count.
+    TimeUp,
+}
+
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Submitted => "submitted",
+            EndReason::TimeUp => "time-up",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "submitted" => Some(EndReason::Submitted),
+            "time-up" => Some(EndReason::TimeUp),
+            _ => None,
+        }
+    }
+}
+
+/// Which questions the review screen lists, and which `next` walks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewFilter {
+    All,
+    Unanswered,
+    Flagged,
+}
+
+/// One attempt as `history` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttemptSummary {
+    pub id: i64,
+    pub exam: String,
+    pub mode: Mode,
+    pub seed: u64,
+    pub started_at: Millis,
+    pub finished_at: Option<Millis>,
+    pub end_reason: Option<EndReason>,
+    pub time_limit_ms: Option<Millis>,
+    pub questions: u32,
+    pub scored: u32,
+    pub correct: u32,
+    pub answered: u32,
+}
+
+/// One question of a finished attempt, for statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemRow {
+    pub attempt: i64,
+    pub question_id: String,
+    pub domain: String,
+    pub scored: bool,
+    pub answered: bool,
+    pub correct: bool,
+    /// It was put on screen at least once.
+    pub seen: bool,
+    pub millis: Millis,
+}
+
+/// One question's place in the review queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub exam: String,
+    pub question_id: String,
+    pub stability: f32,
+    pub difficulty: f32,
+    pub due_at: Millis,
+    pub last_review_at: Millis,
+    pub reviews: u32,
+    pub lapses: u32,
+    pub learned: bool,
+}
+
+impl Card {
+    pub fn is_due(&self, now: Millis) -> bool {
+        !self.learned && self.due_at <= now
+    }
+}
+
+/// What the history says about one question: when it was last put on screen in a finished
+/// attempt, and whether that answer was right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub last_seen: Millis,
+    pub last_correct: bool,
+}

@@ -1,0 +1,112 @@
+//! `proctor stats` for people: a bar per domain, the trend line, readiness, pace and the
+//! most missed questions, from `study::stats::compute`.
+
+use super::render::bar;
+use crate::bank::Exam;
+use crate::study::stats::{ROLLING_EXAMS, Stats};
+use crate::text::printable;
+
+/// A one-line chart of values between `low` and `high`.
+pub fn sparkline(values: &[u32], low: u32, high: u32) -> String {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let span = f64::from(high.saturating_sub(low).max(1));
+    values
+        .iter()
+        .map(|&v| {
+            let level = (f64::from(v.clamp(low, high) - low) / span * 7.0).round() as usize;
+            LEVELS[level.min(7)]
+        })
+        .collect()
+}
+
+/// The statistics for people: a bar per domain, the trend line and readiness.
+pub fn render(stats: &Stats, exam: &Exam) -> String {
+    let mut out = format!(
+        "{} ({}): {} finished attempt(s)\n\n",
+        printable(&exam.blueprint.code),
+        printable(&stats.exam),
+        stats.attempts
+    );
+    // Two lines a domain, so long names never push past 80 columns.
+    out.push_str("Accuracy by domain (exams and drills; recent = the latest 5 with the domain):\n");
+    for d in &stats.domains {
+        let pct = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.0}%"));
+        out.push_str(&format!("  {}\n", printable(&d.name)));
+        out.push_str(&format!(
+            "    {}  all {:>4}  recent {:>4}  seen {}/{}\n",
+            bar(d.percent.unwrap_or(0.0), 24),
+            pct(d.percent),
+            pct(d.recent_percent),
+            d.seen,
+            d.questions
+        ));
+    }
+    let r = &stats.readiness;
+    out.push('\n');
+    if stats.trend.is_empty() {
+        out.push_str("No mock exam finished yet: readiness needs one (`proctor exam ...`).\n");
+    } else {
+        let scores: Vec<u32> = stats.trend.iter().map(|t| t.scaled_score).collect();
+        out.push_str(&format!(
+            "Mock exams: {}  {}  (estimated scaled, 100-1000; pass {})\n",
+            sparkline(&scores, 100, 1000),
+            scores.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+            r.passing_score
+        ));
+        let n = scores.len().min(ROLLING_EXAMS);
+        let exams = if n == 1 { "exam".to_string() } else { format!("{n} exams") };
+        out.push_str(&format!(
+            "Readiness: latest {}; mean of the last {exams}: {}, {}\n",
+            r.latest_scaled.unwrap_or(0),
+            r.rolling_scaled.unwrap_or(0),
+            if r.ready == Some(true) { "at or above the pass mark" } else { "below the pass mark" }
+        ));
+    }
+    match stats.pace.average_seconds {
+        Some(avg) => out.push_str(&format!(
+            "Pace in mock exams: {avg:.0} s per answered question; the real exam allows {:.0} s.\n",
+            stats.pace.exam_seconds
+        )),
+        None => out.push_str(&format!(
+            "Pace: no mock exam answered yet; the real exam allows {:.0} s per question.\n",
+            stats.pace.exam_seconds
+        )),
+    }
+    if !stats.most_missed.is_empty() {
+        out.push_str("Most missed:\n");
+        for m in stats.most_missed.iter().take(5) {
+            out.push_str(&format!(
+                "  {:<20} {:<12} missed {} of {}\n",
+                printable(&m.id),
+                printable(&m.domain),
+                m.missed,
+                m.answered
+            ));
+            // The start of the scenario, so the id means something.
+            if let Some(q) = exam.question(&m.id) {
+                let gist: String = q.stem.split_whitespace().collect::<Vec<_>>().join(" ");
+                let gist: String = printable(&gist).chars().take(70).collect();
+                out.push_str(&format!("    {gist}...\n"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exam::assemble::tests_support::sample_exam;
+    use crate::study::stats::compute;
+
+    #[test]
+    fn sparkline_spans_the_range() {
+        assert_eq!(sparkline(&[100, 550, 1000], 100, 1000), "▁▅█");
+    }
+
+    #[test]
+    fn an_empty_history_says_an_exam_is_needed() {
+        let exam = sample_exam(&[(100, 3)], 3);
+        assert!(render(&compute(&exam, &[], &[]), &exam).contains("No mock exam finished yet"));
+    }
+}
