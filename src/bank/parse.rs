@@ -3,10 +3,12 @@
 
 use std::ops::Range;
 
+use serde::Deserialize;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diagnostic::{Diagnostic, LineIndex, Location};
-use super::raw::{RawBlueprint, RawOption, RawQuestion, RawQuestionFile};
+use super::raw::{RawBlueprint, RawOption, RawQuestion};
 use super::{Blueprint, Body, Choice, ChoiceBody, Domain, Kind, Question, Status};
 use crate::text;
 
@@ -91,13 +93,7 @@ fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
 
 /// Deserializes `T`, reporting a syntax or schema error at its place.
 fn deserialize<T: serde::de::DeserializeOwned>(path: &str, source: &str) -> Result<T, Diagnostic> {
-    toml::from_str(source).map_err(|e| {
-        let location = match e.span() {
-            Some(span) => Location::of_span(path, source, &span),
-            None => Location::file(path),
-        };
-        Diagnostic::error(location, e.message().trim_end().to_string())
-    })
+    toml::from_str(source).map_err(|e| toml_error(path, source, &e))
 }
 
 /// `needle` (ASCII, lower-case) in `haystack`, ignoring ASCII case, without allocating.
@@ -115,7 +111,7 @@ fn is_question_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
+/// `YYYY-MM-DD` naming a real day of the (proleptic Gregorian) calendar: 2026-02-31 is not.
 fn is_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let [year, month, day] = parts.as_slice() else { return false };
@@ -123,8 +119,17 @@ fn is_date(text: &str) -> bool {
     if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
         return false;
     }
-    let (month, day): (u32, u32) = (month.parse().unwrap_or(0), day.parse().unwrap_or(0));
-    (1..=12).contains(&month) && (1..=31).contains(&day)
+    let (year, month, day): (u32, u32, u32) =
+        (year.parse().unwrap_or(0), month.parse().unwrap_or(0), day.parse().unwrap_or(0));
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 /// Parses an `exam.toml`. The blueprint comes back whenever the file is readable TOML of
@@ -192,7 +197,8 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
     }
 
     let mut domain_locations = Vec::new();
-    let mut weight_sum = 0;
+    // u64: a hostile blueprint's weights (each up to u32::MAX) cannot overflow the sum.
+    let mut weight_sum: u64 = 0;
     if raw.domains.get_ref().is_empty() {
         report.error(&raw.domains.span(), "the blueprint has no domains");
     }
@@ -213,7 +219,7 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
             report
                 .error(&domain.weight.span(), format!("domain weight is {weight}; it must be from 1 to 100"));
         }
-        weight_sum += weight;
+        weight_sum += u64::from(weight);
         domain_locations.push(report.at(&domain.id.span()));
     }
     if !raw.domains.get_ref().is_empty() && weight_sum != 100 {
@@ -256,6 +262,10 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
 /// Parses a question file. Questions come back even when they have problems, so checks
 /// across files (duplicate ids) still see them; the diagnostics say what is wrong.
 /// `blueprint` is `None` when the exam's blueprint itself failed to load.
+///
+/// The file is parsed once into a spanned document; each `[[question]]` is then read on
+/// its own, so one question's schema error (an unknown key, a wrong type) does not hide
+/// the others' problems, and time and memory stay linear in the file.
 pub fn parse_questions(
     path: &str,
     bytes: &[u8],
@@ -265,76 +275,51 @@ pub fn parse_questions(
         Ok(source) => source,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    match parse_question_source(path, source, blueprint) {
-        Ok((questions, mut diagnostics)) => {
-            if questions.is_empty() {
-                diagnostics.push(Diagnostic::warning(Location::file(path), "no [[question]] in this file"));
-            }
-            (questions, diagnostics)
-        }
-        // serde stops at the first schema error. When the file is valid TOML, check each
-        // [[question]] on its own so every question's problems are reported at once.
-        Err(first) if source.parse::<toml::Table>().is_ok() => {
-            let mut questions = Vec::new();
-            let mut diagnostics = Vec::new();
-            for chunk in question_chunks(source) {
-                match parse_question_source(path, &chunk, blueprint) {
-                    Ok((found, more)) => {
-                        questions.extend(found);
-                        diagnostics.extend(more);
-                    }
-                    Err(d) => diagnostics.push(d),
-                }
-            }
-            if !diagnostics.iter().any(Diagnostic::is_error) {
-                diagnostics.push(first);
-            }
-            (questions, diagnostics)
-        }
-        Err(first) => (Vec::new(), vec![first]),
-    }
-}
-
-/// The file cut before each top-level `[[question]]` line; each piece is padded with the
-/// newlines before it, so its line numbers and columns are those of the whole file.
-fn question_chunks(source: &str) -> Vec<String> {
-    let mut chunks = Vec::new();
-    let mut current = String::new();
-    let mut lines_before = 0;
-    for (number, line) in source.split_inclusive('\n').enumerate() {
-        if line.trim_start().starts_with("[[question]]") {
-            if !current.trim().is_empty() {
-                chunks.push("\n".repeat(lines_before) + &current);
-            }
-            current.clear();
-            lines_before = number;
-        }
-        current.push_str(line);
-    }
-    if !current.trim().is_empty() {
-        chunks.push("\n".repeat(lines_before) + &current);
-    }
-    chunks
-}
-
-/// Parses question-file text; `Err` is the first syntax or schema error.
-fn parse_question_source(
-    path: &str,
-    source: &str,
-    blueprint: Option<&Blueprint>,
-) -> Result<(Vec<LocatedQuestion>, Vec<Diagnostic>), Diagnostic> {
-    let file: RawQuestionFile = deserialize(path, source)?;
+    let document = match DeTable::parse(source) {
+        Ok(document) => document,
+        Err(e) => return (Vec::new(), vec![toml_error(path, source, &e)]),
+    };
     let mut report = FileReport::new(path, source);
-    let questions = file
-        .questions
-        .into_iter()
-        .map(|raw| {
-            check_question(&mut report, raw.get_ref(), blueprint);
-            let location = report.at(&raw.get_ref().id.span());
-            LocatedQuestion { question: into_question(raw.into_inner()), location }
-        })
-        .collect();
-    Ok((questions, report.diagnostics))
+    let mut questions = Vec::new();
+    let mut declared = 0;
+    for (key, value) in document.into_inner() {
+        if key.get_ref().as_ref() != "question" {
+            report.error(
+                &key.span(),
+                format!("unknown field `{}`, expected `question`", key.get_ref().as_ref()),
+            );
+            continue;
+        }
+        let span = value.span();
+        let DeValue::Array(entries) = value.into_inner() else {
+            report.error(&span, "`question` must be an array of tables: write each one as [[question]]");
+            continue;
+        };
+        for entry in entries {
+            declared += 1;
+            match RawQuestion::deserialize(ValueDeserializer::from(entry)) {
+                Ok(raw) => {
+                    check_question(&mut report, &raw, blueprint);
+                    let location = report.at(&raw.id.span());
+                    questions.push(LocatedQuestion { question: into_question(raw), location });
+                }
+                Err(e) => report.diagnostics.push(toml_error(path, source, &e)),
+            }
+        }
+    }
+    if declared == 0 {
+        report.diagnostics.push(Diagnostic::warning(Location::file(path), "no [[question]] in this file"));
+    }
+    (questions, report.diagnostics)
+}
+
+/// A syntax or schema error from the toml parser, at its place in the whole file.
+fn toml_error(path: &str, source: &str, e: &toml::de::Error) -> Diagnostic {
+    let location = match e.span() {
+        Some(span) => Location::of_span(path, source, &span),
+        None => Location::file(path),
+    };
+    Diagnostic::error(location, e.message().trim_end().to_string())
 }
 
 fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&Blueprint>) {
@@ -521,6 +506,81 @@ mod tests {
                 prop_assert!(d.location.line >= 1 && d.location.col >= 1);
             }
         }
+    }
+
+    #[test]
+    fn only_real_calendar_dates_pass() {
+        for good in ["2026-12-01", "2024-02-29", "2000-02-29", "1999-12-31"] {
+            assert!(is_date(good), "{good}");
+        }
+        for bad in
+            ["2026-02-31", "2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-1-01"]
+        {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    const BLUEPRINT_HEAD: &str = "format = 1\nid = \"x\"\ncode = \"X\"\ntitle = \"X\"\nvendor = \"X\"\n\
+        level = \"associate\"\nexam_questions = 10\nscored_questions = 10\nminutes = 10\npassing_score = 700\n\
+        [status]\nstate = \"active\"\ndate = \"2026-01-01\"\n";
+
+    #[test]
+    fn huge_domain_weights_are_reported_not_overflowed() {
+        let text = format!(
+            "{BLUEPRINT_HEAD}[[domain]]\nid = \"a\"\nname = \"A\"\nweight = 4294967295\n\
+             [[domain]]\nid = \"b\"\nname = \"B\"\nweight = 4294967295\n"
+        );
+        let (_, diagnostics) = parse_blueprint("exam.toml", text.as_bytes());
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("sum to 8589934590")), "{messages:?}");
+        assert!(messages.iter().filter(|m| m.contains("from 1 to 100")).count() == 2, "{messages:?}");
+    }
+
+    #[test]
+    fn a_calendar_impossible_status_date_is_an_error() {
+        let text = BLUEPRINT_HEAD.replace("2026-01-01", "2026-02-31")
+            + "[[domain]]\nid = \"a\"\nname = \"A\"\nweight = 100\n";
+        let (_, diagnostics) = parse_blueprint("exam.toml", text.as_bytes());
+        assert!(
+            diagnostics.iter().any(|d| d.is_error() && d.message.contains("2026-02-31")),
+            "{diagnostics:?}"
+        );
+    }
+
+    fn question(id: &str, extra: &str, stem: &str) -> String {
+        format!(
+            "[[question]]\nid = \"{id}\"\ndomain = \"d\"\nkind = \"multiple-choice\"\n{extra}stem = \"\"\"\n{stem}\"\"\"\n\
+             [[question.option]]\ntext = \"a\"\ncorrect = true\n[[question.option]]\ntext = \"b\"\n"
+        )
+    }
+
+    #[test]
+    fn a_stem_line_that_looks_like_a_table_header_is_text() {
+        // Before: after the schema error in q2, the file was cut at every line starting
+        // with [[question]], including the one inside q1's stem: false syntax errors and a
+        // lost q1.
+        let text = question("q1", "", "Which line is a header?\n[[question]]\nnot this one")
+            + &question("q2", "anwser = 1\n", "A stem.")
+            + &question("q3", "", "Another stem.");
+        let (questions, diagnostics) = parse_questions("f.toml", text.as_bytes(), None);
+        let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("anwser"), "{errors:?}");
+        let line = text.lines().position(|l| l.starts_with("anwser")).unwrap() + 1;
+        assert_eq!(errors[0].location.line, line);
+        let ids: Vec<&str> = questions.iter().map(|q| q.question.id.as_str()).collect();
+        assert_eq!(ids, ["q1", "q3"]);
+        assert!(questions[0].question.stem.contains("[[question]]"));
+    }
+
+    #[test]
+    fn every_question_with_a_schema_error_is_reported() {
+        let text: String = (0..200)
+            .map(|i| question(&format!("q{i}"), if i % 50 == 7 { "typo = 1\n" } else { "" }, "S."))
+            .collect();
+        let (questions, diagnostics) = parse_questions("f.toml", text.as_bytes(), None);
+        assert_eq!(diagnostics.iter().filter(|d| d.is_error()).count(), 4);
+        assert_eq!(questions.len(), 196);
     }
 
     #[test]

@@ -43,13 +43,6 @@ pub struct RawDomain {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawQuestionFile {
-    #[serde(rename = "question", default)]
-    pub questions: Vec<Spanned<RawQuestion>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawQuestion {
     pub id: Spanned<String>,
     pub domain: Spanned<String>,
