@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use proctor::bank::source;
+use proctor::bench as source;
 
 const QUESTIONS: usize = 10_000;
 const FILES: usize = 20;
@@ -93,7 +93,7 @@ fn main() {
             .map(|_| {
                 let start = Instant::now();
                 for text in &files {
-                    let parsed = proctor::bank::parse::parse_questions("f", text.as_bytes(), None);
+                    let parsed = proctor::bench::parse_questions("f", text.as_bytes(), None);
                     std::hint::black_box(parsed);
                 }
                 start.elapsed()

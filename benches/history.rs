@@ -7,12 +7,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use proctor::bank::source::Catalog;
-use proctor::exam::assemble::assemble_exam;
-use proctor::exam::item::Response;
-use proctor::exam::session::ItemState;
-use proctor::model::{EndReason, Mode};
-use proctor::store::{NewAttempt, Store};
+use proctor::bench::{Catalog, EndReason, ItemState, Mode, NewAttempt, Response, Store, assemble_exam};
 
 const ATTEMPTS: u64 = 1_000;
 const ANSWERS: usize = 2_000;

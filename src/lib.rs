@@ -6,21 +6,32 @@
 //! database), `ui` (the terminal) and `commands` (one per subcommand). See
 //! docs/architecture.md.
 
-// Public for the benchmarks (benches/) only; everything else is crate-private so the
-// compiler reports dead code.
-pub mod app;
-pub mod bank;
+pub(crate) mod app;
+pub(crate) mod bank;
 pub(crate) mod cli;
 pub(crate) mod commands;
 pub(crate) mod config;
 pub(crate) mod error;
-pub mod exam;
+pub(crate) mod exam;
 pub(crate) mod json;
-pub mod model;
-pub mod store;
+pub(crate) mod model;
+pub(crate) mod store;
 pub(crate) mod study;
 pub(crate) mod text;
 pub(crate) mod ui;
+
+/// What the benchmarks (benches/) drive directly. Everything else is crate-private, so the
+/// compiler reports dead code.
+#[doc(hidden)]
+pub mod bench {
+    pub use crate::bank::parse::parse_questions;
+    pub use crate::bank::source::{Catalog, check_folders, folders_at};
+    pub use crate::exam::assemble::assemble_exam;
+    pub use crate::exam::item::Response;
+    pub use crate::exam::session::ItemState;
+    pub use crate::model::{EndReason, Mode};
+    pub use crate::store::{NewAttempt, Store};
+}
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -1,8 +1,10 @@
 //! The integration tests: one test binary (faster to link) that drives the real
 //! `proctor` binary with scripted stdin, `--json`, and a pseudo-terminal.
 
+mod architecture;
 mod check;
 mod exam;
+mod json;
 mod list;
 #[cfg(unix)]
 mod pty;

@@ -215,3 +215,63 @@ fn two_processes_writing_at_once_lose_nothing() {
         assert_eq!(flagged, 3, "every flag of both sessions kept: {shown}");
     }
 }
+
+/// Every review recorded in the queue, summed over its cards.
+fn total_reviews(test: &Test) -> i64 {
+    let conn = rusqlite::Connection::open(test.data_dir().join("proctor.db")).unwrap();
+    conn.query_row("SELECT coalesce(sum(reviews), 0) FROM review_cards", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn attempts_finishing_together_each_record_their_review() {
+    // Before: the review cards were read before the finishing transaction, so processes
+    // finishing at once overwrote each other's reviews (1-3 recorded instead of 4).
+    let test = Test::new();
+    let exam = run(&test, &["exam", "tiny", "--seed", "3", "--json"], "submit\n").json();
+    let attempt = exam["attempt"].as_i64().unwrap().to_string();
+    for round in 0..8 {
+        let before = total_reviews(&test);
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                let mut command = test.command();
+                command
+                    .args(bank_args(&["review", "--attempt", &attempt, "--seed", "1", "--json"]))
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                let mut child = command.spawn().unwrap();
+                // Each review puts its first question on screen and submits: one seen miss.
+                child.stdin.take().unwrap().write_all(b"submit\n").unwrap();
+                child
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        }
+        assert_eq!(total_reviews(&test), before + 4, "round {round}");
+    }
+}
+
+#[test]
+fn a_question_moved_past_without_time_is_still_seen() {
+    // Before: "seen" was inferred from time spent, so `goto 2` then `goto 3` at once left
+    // question 2 "never shown" and out of the review queue.
+    let test = Test::new();
+    let result = run(
+        &test,
+        &["--fake-clock", "1800000000000", "exam", "tiny", "--seed", "3", "--json"],
+        "goto 2\ngoto 3\nsubmit\n",
+    )
+    .json();
+    let shown: Vec<String> = result["questions"].as_array().unwrap()[..3]
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .collect();
+    let due = run(&test, &["--fake-clock", "1800000000000", "review", "--all", "--json"], "submit\n").json();
+    let mut queued = ids(&due);
+    queued.sort();
+    let mut expected = shown.clone();
+    expected.sort();
+    assert_eq!(queued, expected, "the three questions put on screen, and only they, are in the queue");
+}

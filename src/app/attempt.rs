@@ -61,7 +61,6 @@ pub enum Outcome {
         on: bool,
     },
     Struck {
-        position: usize,
         /// The struck letters now.
         struck: Vec<char>,
     },
@@ -221,24 +220,12 @@ impl Attempt {
         self.started_at
     }
 
-    pub fn hide_domain(&self) -> bool {
-        self.hide_domain
-    }
-
     pub fn set_hide_domain(&mut self, hide: bool) {
         self.hide_domain = hide;
     }
 
     pub fn len(&self) -> usize {
         self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    pub fn position(&self) -> usize {
-        self.session.position
     }
 
     pub fn is_timed(&self) -> bool {
@@ -269,10 +256,6 @@ impl Attempt {
     /// Unscored (pretest) items on the paper.
     pub fn unscored_count(&self) -> usize {
         self.items.iter().filter(|i| !i.paper.scored).count()
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.finished.is_some()
     }
 
     fn question(&self, item: &AttemptItem) -> &Question {
@@ -361,7 +344,6 @@ impl Attempt {
             Change::Moved => Outcome::Moved,
             Change::Flagged(on) => Outcome::Flagged { position: before, on },
             Change::Struck => Outcome::Struck {
-                position: before,
                 struck: self.session.items[before]
                     .struck
                     .iter()
@@ -448,5 +430,167 @@ impl Attempt {
             touched.iter().map(|&i| (i, &self.session.items[i])).collect();
         self.store.save_progress(self.id, self.session.position, self.session.last_tick, &items)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exam::assemble::{assemble_exam, assemble_set, tests_support::sample_exam};
+    use crate::exam::item::Response;
+
+    fn exam() -> Arc<Exam> {
+        Arc::new(sample_exam(&[(60, 6), (40, 6)], 6))
+    }
+
+    /// The key, and a wrong answer, of the question at `position`.
+    fn answers(attempt: &Attempt, position: usize) -> (Response, Response) {
+        let item = &attempt.items[position];
+        let key = item.paper.layout.key(attempt.question(item));
+        let Response::Choice(right) = &key;
+        let Shape::Choice { options, .. } = attempt.session.shapes[position];
+        let wrong: Vec<usize> = (0..options).filter(|o| !right.contains(o)).take(right.len()).collect();
+        (key, Response::Choice(wrong))
+    }
+
+    #[test]
+    fn a_whole_mock_exam_through_the_application_layer() {
+        let dir = tempfile::tempdir().unwrap();
+        let exam = exam();
+        let paper = assemble_exam(&exam, 11, false).items;
+        let plan =
+            Plan { mode: Mode::Exam, seed: 11, paper, time_limit_ms: Some(600_000), hide_domain: true };
+        let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 1_000).unwrap();
+        assert_eq!(attempt.len(), 6);
+
+        let view = attempt.present(1_000).unwrap();
+        assert_eq!((view.number, view.total, view.domain.clone()), (1, 6, None));
+        let (right, _) = answers(&attempt, 0);
+        let Outcome::Answered { position: 0, advanced: true, feedback: None, .. } =
+            attempt.apply(Action::Answer(right), 5_000).unwrap()
+        else {
+            panic!("answering moves on")
+        };
+        attempt.present(5_000).unwrap();
+        let (_, wrong) = answers(&attempt, 1);
+        attempt.apply(Action::Answer(wrong), 9_000).unwrap();
+        attempt.present(9_000).unwrap();
+        assert!(matches!(
+            attempt.apply(Action::Flag, 9_500).unwrap(),
+            Outcome::Flagged { position: 2, on: true }
+        ));
+        let refused = attempt.apply(Action::Goto(9), 9_600).unwrap();
+        assert!(matches!(refused, Outcome::Refused(Refusal::NoSuchQuestion { number: 9, total: 6 })));
+        let grid = attempt.review_grid(ReviewFilter::All);
+        assert_eq!(grid.entries.iter().filter(|e| e.seen).count(), 3);
+        assert_eq!(grid.answered, 2);
+
+        let Outcome::Finished(finished) = attempt.apply(Action::Submit, 10_000).unwrap() else {
+            panic!("submit ends the exam")
+        };
+        assert_eq!(finished.reason, EndReason::Submitted);
+        assert_eq!((finished.score.correct, finished.score.total), (1, 6));
+        assert_eq!(finished.report.used, 9_000);
+        assert!(!finished.report.all_meet);
+
+        // The store has it finished, and the queue holds the two seen misses only.
+        let store = Store::open(dir.path()).unwrap();
+        let stored = store.load(attempt.id()).unwrap();
+        assert_eq!(stored.finished, Some((10_000, EndReason::Submitted)));
+        let cards = store.cards(Some("t")).unwrap();
+        let mut queued: Vec<&str> = cards.iter().map(|c| c.question_id.as_str()).collect();
+        queued.sort_unstable();
+        let mut missed_and_seen =
+            vec![finished.score.questions[1].id.as_str(), finished.score.questions[2].id.as_str()];
+        missed_and_seen.sort_unstable();
+        assert_eq!(queued, missed_and_seen);
+        assert!(matches!(attempt.apply(Action::Next, 11_000).unwrap(), Outcome::Refused(Refusal::Finished)));
+    }
+
+    #[test]
+    fn answers_after_the_deadline_do_not_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let exam = exam();
+        let paper = assemble_exam(&exam, 2, false).items;
+        let plan = Plan { mode: Mode::Exam, seed: 2, paper, time_limit_ms: Some(60_000), hide_domain: false };
+        let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
+        attempt.present(0).unwrap();
+        let (right, _) = answers(&attempt, 0);
+        let Outcome::Finished(finished) = attempt.apply(Action::Answer(right), 60_000).unwrap() else {
+            panic!("the deadline ends the attempt")
+        };
+        assert_eq!(finished.reason, EndReason::TimeUp);
+        assert_eq!(finished.finished_at, 60_000);
+        assert_eq!(finished.score.correct, 0);
+    }
+
+    #[test]
+    fn a_drill_gives_feedback_locks_answers_and_ends_when_all_are_answered() {
+        let dir = tempfile::tempdir().unwrap();
+        let exam = exam();
+        let ids: Vec<String> = exam.questions.iter().take(2).map(|q| q.id.clone()).collect();
+        let paper = assemble_set(&exam, &ids, 4).items;
+        let plan = Plan { mode: Mode::Drill, seed: 4, paper, time_limit_ms: None, hide_domain: false };
+        let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
+        attempt.present(0).unwrap();
+        let (right, _) = answers(&attempt, 0);
+        let Outcome::Answered { feedback: Some(feedback), finished: None, .. } =
+            attempt.apply(Action::Answer(right.clone()), 100).unwrap()
+        else {
+            panic!("feedback after the answer")
+        };
+        assert!(feedback.correct);
+        attempt.apply(Action::Prev, 200).unwrap();
+        assert!(matches!(
+            attempt.apply(Action::Answer(right), 300).unwrap(),
+            Outcome::Refused(Refusal::Locked)
+        ));
+        attempt.apply(Action::Next, 400).unwrap();
+        attempt.present(400).unwrap();
+        let (_, wrong) = answers(&attempt, 1);
+        let Outcome::Answered { feedback: Some(feedback), finished: Some(finished), .. } =
+            attempt.apply(Action::Answer(wrong), 500).unwrap()
+        else {
+            panic!("the last answer ends the drill")
+        };
+        assert!(!feedback.correct);
+        assert_eq!((finished.score.correct, finished.score.total), (1, 2));
+    }
+
+    #[test]
+    fn a_drill_left_before_any_answer_is_forgotten_and_an_exam_is_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let exam = exam();
+        let ids: Vec<String> = exam.questions.iter().take(2).map(|q| q.id.clone()).collect();
+        let plan = Plan {
+            mode: Mode::Drill,
+            seed: 4,
+            paper: assemble_set(&exam, &ids, 4).items,
+            time_limit_ms: None,
+            hide_domain: false,
+        };
+        let mut drill = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
+        assert_eq!(drill.quit(10).unwrap(), Quit::Discarded);
+        let gone = Store::open(dir.path()).unwrap().load(drill.id());
+        assert!(matches!(gone, Err(crate::store::StoreError::NoSuchAttempt(_))));
+        let plan = Plan {
+            mode: Mode::Exam,
+            seed: 4,
+            paper: assemble_exam(&exam, 4, false).items,
+            time_limit_ms: Some(60_000),
+            hide_domain: false,
+        };
+        let mut mock = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
+        mock.present(0).unwrap();
+        mock.apply(Action::Flag, 1_000).unwrap();
+        assert_eq!(mock.quit(2_000).unwrap(), Quit::Saved { answered: 0, total: 6 });
+        let store = Store::open(dir.path()).unwrap();
+        // Resumed later: the flag and the seen state are back, the clock kept its deadline.
+        let stored = store.load(mock.id()).unwrap();
+        let resumed = Attempt::resume(exam, store, stored, 30_000).unwrap();
+        assert_eq!(resumed.remaining(30_000), Some(30_000));
+        let grid = resumed.review_grid(ReviewFilter::Flagged);
+        assert_eq!(grid.entries.len(), 1);
+        assert!(grid.entries[0].seen);
     }
 }

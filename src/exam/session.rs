@@ -117,10 +117,6 @@ impl Session {
         self.items.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     pub fn is_over_time(&self, now: Millis) -> bool {
         self.deadline.is_some_and(|d| now >= d)
     }
@@ -139,10 +135,6 @@ impl Session {
 
     pub fn flagged_count(&self) -> usize {
         self.items.iter().filter(|i| i.flagged).count()
-    }
-
-    pub fn current(&self) -> &ItemState {
-        &self.items[self.position]
     }
 
     /// Counts time up to `now` (never past the deadline) towards the current question.

@@ -391,6 +391,44 @@ mod tests {
     }
 
     #[test]
+    fn a_store_written_by_schema_3_opens_and_upgrades() {
+        // The schema as proctor 0.1 wrote it (migrations 1-3), with one attempt in it.
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        for migration in &MIGRATIONS[..3] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = 3; PRAGMA application_id = {APPLICATION_ID};
+             INSERT INTO attempts (id, exam, mode, seed, engine_version, started_at, deadline, time_limit_ms,
+                                   position, last_tick, finished_at, end_reason)
+             VALUES (1, 't', 'exam', 9, '0.1.0', 1000, 61000, 60000, 1, 5000, NULL, NULL);
+             INSERT INTO attempt_items (attempt_id, position, question_id, domain, content_hash, option_order,
+                                        scored, response, flagged, struck, millis)
+             VALUES (1, 0, 'q0', 'd', 'h', '2,0,1,3', 1, '0,2', 1, '3', 4000),
+                    (1, 1, 'q1', 'd', 'h', '1,0,3,2', 1, '', 0, '', 0),
+                    (1, 2, 'q2', 'd', 'h', '0,1,2,3', 0, '', 0, '', 0);"
+        ))
+        .unwrap();
+        drop(conn);
+
+        let store = Store::open(dir.path()).unwrap();
+        let loaded = store.load(1).unwrap();
+        assert_eq!(loaded.mode, Mode::Exam);
+        assert_eq!(loaded.items[0].paper.layout, Layout::Choice { order: vec![2, 0, 1, 3] });
+        assert_eq!(loaded.items[1].paper.layout, Layout::Choice { order: vec![1, 0, 3, 2] });
+        assert_eq!(loaded.items[0].state.response, Some(Response::Choice(vec![0, 2])));
+        assert_eq!(loaded.items[0].state.struck, vec![3]);
+        assert!(loaded.items[0].state.flagged);
+        // Seen as proctor inferred it before: time spent or answered.
+        assert_eq!(loaded.items[0].state.seen_at, Some(1000));
+        assert_eq!(loaded.items[1].state, ItemState::default());
+        assert!(!loaded.items[2].paper.scored);
+        let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
     fn sqlite_errors_become_clear_store_errors() {
         let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
         let path = Path::new("/x/proctor.db");
