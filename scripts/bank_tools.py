@@ -215,6 +215,9 @@ def shuffle_file(path):
             tail = last[tail_match.start(2):]
             options[-1] = last[: tail_match.start(2)]
         qid = re.search(r'(?m)^id\s*=\s*"([^"]+)"', head).group(1)
+        # Idempotent: the stored order depends only on the id and the options' texts, not on
+        # the order they were in, so running this again changes nothing.
+        options.sort(key=lambda block: block.strip())
         order = shuffled_order(qid, "stored", len(options))
         body = "\n".join(options[i].rstrip("\n") + "\n" for i in order)
         out.append(head + body + ("\n" if not body.endswith("\n\n") else "") + tail)
