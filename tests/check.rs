@@ -405,3 +405,167 @@ fn hostile_bytes_never_panic() {
         assert_eq!(run.status, 1, "{:?}: {}{}", bytes, run.stdout, run.stderr);
     }
 }
+
+const ORDERING: &str = r#"
+[[question]]
+id = "o1"
+domain = "one"
+kind = "ordering"
+stem = "Put the steps in order."
+explanation = "Because."
+references = ["https://docs.aws.amazon.com/x.html"]
+
+[[question.step]]
+text = "First"
+position = 1
+rationale = "First."
+
+[[question.step]]
+text = "Second"
+position = 2
+rationale = "Second."
+
+[[question.step]]
+text = "Third"
+position = 3
+rationale = "Third."
+"#;
+
+const MATCHING: &str = r#"
+[[question]]
+id = "m1"
+domain = "one"
+kind = "matching"
+stem = "Match them."
+explanation = "Because."
+references = ["https://docs.aws.amazon.com/x.html"]
+
+[[question.prompt]]
+text = "P1"
+match = "a"
+rationale = "R1."
+
+[[question.prompt]]
+text = "P2"
+match = "b"
+rationale = "R2."
+
+[[question.prompt]]
+text = "P3"
+match = "a"
+rationale = "R3."
+
+[[question.response]]
+id = "a"
+text = "A"
+
+[[question.response]]
+id = "b"
+text = "B"
+"#;
+
+const ALL_KINDS: &str = r#"item_types = ["multiple-choice", "multiple-response", "ordering", "matching", "case-study"]
+"#;
+
+/// The blueprint with every item type allowed, so only the defect under test is reported.
+fn all_kinds_blueprint() -> String {
+    BLUEPRINT.replace("[status]", &format!("{ALL_KINDS}\n[status]"))
+}
+
+#[test]
+fn good_ordering_and_matching_questions_pass() {
+    let run = check(&all_kinds_blueprint(), &(two_questions() + ORDERING + MATCHING));
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("0 error(s), 0 warning(s)"), "{}", run.stdout);
+}
+
+#[test]
+fn too_few_steps_and_a_gap_in_positions() {
+    let two_steps =
+        ORDERING.replace("[[question.step]]\ntext = \"Third\"\nposition = 3\nrationale = \"Third.\"\n", "");
+    let questions = two_questions() + &two_steps;
+    let run = check(&all_kinds_blueprint(), &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(
+        &run,
+        &format!(
+            "{}: error: question o1 is ordering with 2 step(s); it lists 3 to 5",
+            at(&questions, "\"o1\"")
+        ),
+    );
+    let gap = two_questions()
+        + &ORDERING.replace("position = 2", "position = 3").replacen("position = 3", "position = 2", 0);
+    let run = check(&all_kinds_blueprint(), &gap);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, "two steps have position 3");
+}
+
+#[test]
+fn a_prompt_without_a_match_points_at_its_match() {
+    let questions = two_questions() + &MATCHING.replace("match = \"b\"", "match = \"zz\"");
+    let run = check(&all_kinds_blueprint(), &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(
+        &run,
+        &format!(
+            "{}: error: question m1: prompt matches \"zz\", which is not one of its responses",
+            at(&questions, "\"zz\"")
+        ),
+    );
+}
+
+#[test]
+fn too_few_prompts() {
+    let questions = two_questions()
+        + &MATCHING.replace("[[question.prompt]]\ntext = \"P3\"\nmatch = \"a\"\nrationale = \"R3.\"\n", "");
+    let run = check(&all_kinds_blueprint(), &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, "question m1 is matching with 2 prompt(s); it needs 3 to 7");
+}
+
+#[test]
+fn another_kinds_tables_are_an_error() {
+    let questions = two_questions() + &ORDERING.replace("kind = \"ordering\"", "kind = \"multiple-choice\"");
+    let run = check(&all_kinds_blueprint(), &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(&run, "question o1 is multiple-choice but has [[question.step]] tables");
+}
+
+#[test]
+fn case_studies_need_a_known_scenario_and_two_questions() {
+    let scenario = "[[scenario]]\nid = \"shop\"\ntitle = \"A shop\"\ntext = \"A shop moves to AWS.\"\n\n";
+    let in_case = |id: &str, scenario: &str| {
+        question(id).replace("domain = \"one\"", &format!("domain = \"one\"\nscenario = \"{scenario}\""))
+    };
+    // One question in the case study, and one pointing at a scenario that does not exist.
+    let questions =
+        format!("{scenario}{}\n{}\n{}", in_case("c1", "shop"), in_case("c2", "nope"), question("q3"));
+    let run = check(&all_kinds_blueprint(), &questions);
+    assert_eq!(run.status, 1);
+    assert_reports(
+        &run,
+        &format!("{}: error: scenario \"shop\" has 1 question(s)", at(&questions, "\"shop\"")),
+    );
+    assert_reports(
+        &run,
+        &format!("{}: error: question c2: scenario \"nope\" is not defined", at(&questions, "\"nope\"")),
+    );
+    // Two questions make a case study.
+    let good = format!("{scenario}{}\n{}", in_case("c1", "shop"), in_case("c2", "shop"));
+    let run = check(&all_kinds_blueprint(), &good);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+}
+
+#[test]
+fn a_kind_the_exam_does_not_use_is_a_warning() {
+    let questions = two_questions() + ORDERING;
+    let run = check(BLUEPRINT, &questions);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert_reports(
+        &run,
+        &format!(
+            "{}: warning: question o1 is ordering but exam bad uses multiple-choice, multiple-response",
+            at(&questions, "\"o1\"")
+        ),
+    );
+}

@@ -5,6 +5,7 @@ mod architecture;
 mod check;
 mod exam;
 mod json;
+mod kinds;
 mod list;
 #[cfg(unix)]
 mod pty;

@@ -228,6 +228,12 @@ impl Attempt {
         self.items.len()
     }
 
+    /// The question at `position` has a complete answer (ordering and matching answers
+    /// can be saved part-way).
+    pub fn is_complete(&self, position: usize) -> bool {
+        self.session.is_complete(position)
+    }
+
     pub fn is_timed(&self) -> bool {
         self.session.deadline.is_some()
     }
@@ -275,6 +281,7 @@ impl Attempt {
     pub fn current_view(&self) -> QuestionView {
         let position = self.session.position;
         let item = &self.items[position];
+        let ids: Vec<&str> = self.items.iter().map(|i| i.paper.question_id.as_str()).collect();
         view::question_view(
             &self.exam.blueprint,
             &item.paper,
@@ -282,6 +289,7 @@ impl Attempt {
             &self.session.items[position],
             (position + 1, self.items.len()),
             self.hide_domain,
+            view::scenario_view(&self.exam, &ids, position),
         )
     }
 
@@ -291,6 +299,11 @@ impl Attempt {
 
     pub fn status(&self, now: Millis) -> StatusView {
         view::status_view(&self.session, now)
+    }
+
+    /// The answer to the current question so far.
+    pub fn current_response(&self) -> Option<&crate::exam::item::Response> {
+        self.session.items[self.session.position].response.as_ref()
     }
 
     /// The shape of the current question's answer (for parsing what was typed).
@@ -318,7 +331,10 @@ impl Attempt {
         self.save(&[before, self.session.position])?;
         Ok(match change {
             Change::Answered { position, advanced } => {
-                let (feedback, finished) = if self.mode.gives_feedback() {
+                // Drill and review: feedback once the answer is complete (a partial ordering
+                // or matching answer is kept and can be finished first).
+                let (feedback, finished) = if self.mode.gives_feedback() && self.session.is_complete(position)
+                {
                     let item = &self.items[position];
                     let feedback = view::feedback_view(
                         &item.paper,
@@ -447,8 +463,8 @@ mod tests {
     fn answers(attempt: &Attempt, position: usize) -> (Response, Response) {
         let item = &attempt.items[position];
         let key = item.paper.layout.key(attempt.question(item));
-        let Response::Choice(right) = &key;
-        let Shape::Choice { options, .. } = attempt.session.shapes[position];
+        let Response::Choice(right) = &key else { panic!("these tests use choice questions") };
+        let Shape::Choice { options, .. } = attempt.session.shapes[position] else { panic!("choice") };
         let wrong: Vec<usize> = (0..options).filter(|o| !right.contains(o)).take(right.len()).collect();
         (key, Response::Choice(wrong))
     }

@@ -59,13 +59,22 @@ pub fn load(catalog: &Catalog, store: &Store, id: i64) -> Result<PastAttempt> {
     let edited =
         questions.iter().zip(&stored.items).filter(|(q, i)| q.content_hash() != i.content_hash).count();
     let total = paper.len();
+    let ids: Vec<&str> = paper.iter().map(|i| i.question_id.as_str()).collect();
     let items = paper
         .iter()
         .zip(&questions)
         .zip(&states)
         .enumerate()
         .map(|(i, ((item, question), state))| PastItem {
-            view: view::question_view(&exam.blueprint, item, question, state, (i + 1, total), false),
+            view: view::question_view(
+                &exam.blueprint,
+                item,
+                question,
+                state,
+                (i + 1, total),
+                false,
+                view::scenario_view(&exam, &ids, i),
+            ),
             feedback: view::feedback_view(item, question, state.response.as_ref()),
         })
         .collect();

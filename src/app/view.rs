@@ -2,7 +2,7 @@
 //! each front end makes them safe for its medium (the terminal strips control characters,
 //! the browser escapes HTML). Nothing here decides a study rule; it only describes state.
 
-use crate::bank::{Blueprint, Body, Question};
+use crate::bank::{Blueprint, Body, Exam, Question};
 use crate::exam::assemble::PaperItem;
 use crate::exam::clock::Millis;
 use crate::exam::item::{Layout, Response, is_correct, letter};
@@ -19,10 +19,21 @@ pub struct QuestionView {
     pub flagged: bool,
     /// The domain's name; `None` when domains are hidden (as on the real exam).
     pub domain: Option<String>,
+    /// A case study's shared scenario, shown above each of its questions.
+    pub scenario: Option<ScenarioView>,
     pub stem: String,
     pub body: BodyView,
     /// The answer given so far, as shown ("AC").
     pub answer: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioView {
+    pub title: String,
+    pub text: String,
+    /// This is question `part` of the `of` questions of the case study on this paper.
+    pub part: usize,
+    pub of: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +44,26 @@ pub enum BodyView {
         multiple: bool,
         options: Vec<OptionView>,
     },
+    Ordering {
+        /// How many of the listed steps make up the answer.
+        need: usize,
+        steps: Vec<OptionView>,
+        /// The chosen sequence so far, as letters.
+        chosen: Vec<char>,
+    },
+    Matching {
+        prompts: Vec<PromptView>,
+        responses: Vec<OptionView>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromptView {
+    /// 1-based, as typed in `1b`.
+    pub number: usize,
+    pub text: String,
+    /// The response letter matched to it so far.
+    pub matched: Option<char>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +88,29 @@ pub struct FeedbackView {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeedbackBody {
     Choice { options: Vec<OptionFeedback> },
+    Ordering { steps: Vec<StepFeedback> },
+    Matching { pairs: Vec<PairFeedback> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepFeedback {
+    pub letter: char,
+    pub text: String,
+    /// 1-based place in the correct sequence; `None` when the step does not belong.
+    pub position: Option<usize>,
+    /// Where the candidate put it (1-based), if anywhere.
+    pub chosen_at: Option<usize>,
+    pub rationale: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairFeedback {
+    pub number: usize,
+    pub prompt: String,
+    pub key: char,
+    pub key_text: String,
+    pub given: Option<char>,
+    pub rationale: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,8 +179,15 @@ pub fn question_view(
     state: &ItemState,
     (number, total): (usize, usize),
     hide_domain: bool,
+    scenario: Option<ScenarioView>,
 ) -> QuestionView {
     let domain = (!hide_domain).then(|| domain_name(blueprint, &item.domain));
+    let option = |shown: usize, text: &str| OptionView {
+        letter: letter(shown),
+        text: text.to_string(),
+        struck: state.struck.contains(&shown),
+        chosen: state.response.as_ref().is_some_and(|r| r.contains_option(shown)),
+    };
     let body = match (&item.layout, &question.body) {
         (Layout::Choice { order }, Body::Choice(choice)) => BodyView::Choice {
             select: choice.select_count(),
@@ -142,12 +203,54 @@ pub fn question_view(
                 })
                 .collect(),
         },
+        (Layout::Ordering { order }, Body::Ordering(ordering)) => BodyView::Ordering {
+            need: ordering.sequence().len(),
+            steps: order
+                .iter()
+                .enumerate()
+                .map(|(shown, &bank)| option(shown, ordering.steps.get(bank).map_or("", |s| s.text.as_str())))
+                .collect(),
+            chosen: match &state.response {
+                Some(Response::Ordering(sequence)) => sequence.iter().map(|&s| letter(s)).collect(),
+                _ => Vec::new(),
+            },
+        },
+        (Layout::Matching { prompts, responses }, Body::Matching(matching)) => {
+            let pairs = match &state.response {
+                Some(Response::Matching(pairs)) => pairs.clone(),
+                _ => Vec::new(),
+            };
+            BodyView::Matching {
+                prompts: prompts
+                    .iter()
+                    .enumerate()
+                    .map(|(shown, &bank)| PromptView {
+                        number: shown + 1,
+                        text: matching.prompts.get(bank).map(|p| p.text.clone()).unwrap_or_default(),
+                        matched: pairs.get(shown).copied().flatten().map(letter),
+                    })
+                    .collect(),
+                responses: responses
+                    .iter()
+                    .enumerate()
+                    .map(|(shown, &bank)| {
+                        option(shown, matching.responses.get(bank).map_or("", |r| r.text.as_str()))
+                    })
+                    .collect(),
+            }
+        }
+        // A layout of another kind never reaches here: attempts refuse layouts that do not
+        // fit their question (`Layout::fits`).
+        (Layout::Choice { .. } | Layout::Ordering { .. } | Layout::Matching { .. }, _) => {
+            BodyView::Choice { select: 0, multiple: false, options: Vec::new() }
+        }
     };
     QuestionView {
         number,
         total,
         flagged: state.flagged,
         domain,
+        scenario,
         stem: question.stem.clone(),
         body,
         answer: state.response.as_ref().map(Response::letters),
@@ -172,6 +275,59 @@ pub fn feedback_view(item: &PaperItem, question: &Question, response: Option<&Re
                 })
                 .collect(),
         },
+        (Layout::Ordering { order }, Body::Ordering(ordering)) => {
+            let chosen: &[usize] = match response {
+                Some(Response::Ordering(sequence)) => sequence,
+                _ => &[],
+            };
+            FeedbackBody::Ordering {
+                steps: order
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(shown, &bank)| {
+                        let step = ordering.steps.get(bank)?;
+                        Some(StepFeedback {
+                            letter: letter(shown),
+                            text: step.text.clone(),
+                            position: step.position.map(|p| p as usize),
+                            chosen_at: chosen.iter().position(|&c| c == shown).map(|i| i + 1),
+                            rationale: step.rationale.clone(),
+                        })
+                    })
+                    .collect(),
+            }
+        }
+        (Layout::Matching { prompts, responses }, Body::Matching(matching)) => {
+            let given: &[Option<usize>] = match response {
+                Some(Response::Matching(pairs)) => pairs,
+                _ => &[],
+            };
+            FeedbackBody::Matching {
+                pairs: prompts
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(shown, &bank)| {
+                        let prompt = matching.prompts.get(bank)?;
+                        let key = responses.iter().position(|&r| r == prompt.answer)?;
+                        Some(PairFeedback {
+                            number: shown + 1,
+                            prompt: prompt.text.clone(),
+                            key: letter(key),
+                            key_text: matching
+                                .responses
+                                .get(prompt.answer)
+                                .map(|r| r.text.clone())
+                                .unwrap_or_default(),
+                            given: given.get(shown).copied().flatten().map(letter),
+                            rationale: prompt.rationale.clone(),
+                        })
+                    })
+                    .collect(),
+            }
+        }
+        (Layout::Choice { .. } | Layout::Ordering { .. } | Layout::Matching { .. }, _) => {
+            FeedbackBody::Choice { options: Vec::new() }
+        }
     };
     FeedbackView {
         correct: is_correct(&item.layout, question, response),
@@ -218,6 +374,25 @@ pub fn status_view(session: &Session, now: Millis) -> StatusView {
         flagged: session.flagged_count(),
         remaining: session.remaining(now),
     }
+}
+
+/// The case-study scenario of the question at `position`, with its place among the
+/// scenario's questions on this paper.
+pub fn scenario_view(exam: &Exam, paper: &[&str], position: usize) -> Option<ScenarioView> {
+    let id = exam.question(paper.get(position)?)?.scenario.as_deref()?;
+    let scenario = exam.scenario(id)?;
+    let members: Vec<usize> = paper
+        .iter()
+        .enumerate()
+        .filter(|(_, qid)| exam.question(qid).is_some_and(|q| q.scenario.as_deref() == Some(id)))
+        .map(|(i, _)| i)
+        .collect();
+    Some(ScenarioView {
+        title: scenario.title.clone(),
+        text: scenario.text.clone(),
+        part: members.iter().position(|&i| i == position).map_or(1, |p| p + 1),
+        of: members.len(),
+    })
 }
 
 /// The report's advice: the weakest domain, and whether every domain meets competencies.

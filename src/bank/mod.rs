@@ -18,14 +18,21 @@ use serde::{Deserialize, Serialize};
 pub struct Exam {
     pub blueprint: Blueprint,
     pub questions: Vec<Question>,
+    /// Case-study scenarios that questions point at, sorted by id.
+    pub scenarios: Vec<Scenario>,
     by_id: HashMap<String, usize>,
 }
 
 impl Exam {
-    pub fn new(blueprint: Blueprint, mut questions: Vec<Question>) -> Exam {
+    pub fn new(blueprint: Blueprint, mut questions: Vec<Question>, mut scenarios: Vec<Scenario>) -> Exam {
         questions.sort_by(|a, b| a.id.cmp(&b.id));
+        scenarios.sort_by(|a, b| a.id.cmp(&b.id));
         let by_id = questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
-        Exam { blueprint, questions, by_id }
+        Exam { blueprint, questions, scenarios, by_id }
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.binary_search_by(|s| s.id.as_str().cmp(id)).ok().map(|i| &self.scenarios[i])
     }
 
     /// The question with this id, found through the index (attempts look questions up
@@ -56,6 +63,45 @@ pub struct Blueprint {
     pub guide: Option<String>,
     pub status: Status,
     pub domains: Vec<Domain>,
+    /// The item types the real exam uses (multiple choice and multiple response unless the
+    /// blueprint says otherwise).
+    pub item_types: Vec<ItemType>,
+}
+
+/// The item types an exam guide names; a question's kind, plus case studies (a scenario
+/// shared by several questions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemType {
+    MultipleChoice,
+    MultipleResponse,
+    Ordering,
+    Matching,
+    CaseStudy,
+}
+
+impl ItemType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemType::MultipleChoice => "multiple-choice",
+            ItemType::MultipleResponse => "multiple-response",
+            ItemType::Ordering => "ordering",
+            ItemType::Matching => "matching",
+            ItemType::CaseStudy => "case-study",
+        }
+    }
+}
+
+impl Kind {
+    /// The item type of a question of this kind.
+    pub fn item_type(self) -> ItemType {
+        match self {
+            Kind::MultipleChoice => ItemType::MultipleChoice,
+            Kind::MultipleResponse => ItemType::MultipleResponse,
+            Kind::Ordering => ItemType::Ordering,
+            Kind::Matching => ItemType::Matching,
+        }
+    }
 }
 
 impl Blueprint {
@@ -134,8 +180,18 @@ pub struct Question {
     pub stem: String,
     pub explanation: String,
     pub references: Vec<String>,
+    /// The case-study scenario this question belongs to, if any.
+    pub scenario: Option<String>,
     /// What is asked and what the key is: one variant per question kind.
     pub body: Body,
+}
+
+/// A case study's shared scenario, shown above each of its questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub text: String,
 }
 
 /// The part of a question that depends on its kind. Every kind-specific rule (layout,
@@ -145,6 +201,54 @@ pub struct Question {
 pub enum Body {
     /// Multiple choice (one correct option) or multiple response (two or more, all-or-nothing).
     Choice(ChoiceBody),
+    /// Select the right steps and put them in the right order; all-or-nothing.
+    Ordering(OrderingBody),
+    /// Match every prompt with its response; all pairs right for credit.
+    Matching(MatchingBody),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderingBody {
+    /// Every listed step; those with a `position` make up the answer.
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub text: String,
+    /// 1-based place in the correct sequence; `None` for a step that does not belong.
+    pub position: Option<u32>,
+    pub rationale: String,
+}
+
+impl OrderingBody {
+    /// Bank indices of the steps of the answer, in the correct order.
+    pub fn sequence(&self) -> Vec<usize> {
+        let mut steps: Vec<(u32, usize)> =
+            self.steps.iter().enumerate().filter_map(|(i, s)| s.position.map(|p| (p, i))).collect();
+        steps.sort_unstable();
+        steps.into_iter().map(|(_, i)| i).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchingBody {
+    pub prompts: Vec<Prompt>,
+    pub responses: Vec<MatchResponse>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub text: String,
+    /// Index into `responses` of the response that matches.
+    pub answer: usize,
+    pub rationale: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchResponse {
+    pub id: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +275,8 @@ impl Question {
         match &self.body {
             Body::Choice(choice) if choice.multiple => Kind::MultipleResponse,
             Body::Choice(_) => Kind::MultipleChoice,
+            Body::Ordering(_) => Kind::Ordering,
+            Body::Matching(_) => Kind::Matching,
         }
     }
 
@@ -195,6 +301,24 @@ impl Question {
                     feed(if option.correct { "1" } else { "0" });
                 }
             }
+            Body::Ordering(ordering) => {
+                for step in &ordering.steps {
+                    feed(&step.text);
+                    feed(&step.position.map_or_else(String::new, |p| p.to_string()));
+                }
+            }
+            Body::Matching(matching) => {
+                for prompt in &matching.prompts {
+                    feed(&prompt.text);
+                    feed(&prompt.answer.to_string());
+                }
+                for response in &matching.responses {
+                    feed(&response.text);
+                }
+            }
+        }
+        if let Some(scenario) = &self.scenario {
+            feed(scenario);
         }
         format!("{hash:016x}")
     }
@@ -207,6 +331,10 @@ pub enum Kind {
     MultipleChoice,
     /// Two or more correct options (of five or more); all-or-nothing.
     MultipleResponse,
+    /// 3-5 steps to put in order (some listed steps may not belong); all-or-nothing.
+    Ordering,
+    /// 3-7 prompts, each matched with a response; all pairs right for credit.
+    Matching,
 }
 
 impl Kind {
@@ -214,6 +342,8 @@ impl Kind {
         match self {
             Kind::MultipleChoice => "multiple-choice",
             Kind::MultipleResponse => "multiple-response",
+            Kind::Ordering => "ordering",
+            Kind::Matching => "matching",
         }
     }
 }

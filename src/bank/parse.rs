@@ -8,8 +8,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diagnostic::{Diagnostic, LineIndex, Location};
-use super::raw::{RawBlueprint, RawOption, RawQuestion};
-use super::{Blueprint, Body, Choice, ChoiceBody, Domain, Kind, Question, Status};
+use super::raw::{RawBlueprint, RawOption, RawQuestion, RawScenario};
+use super::{
+    Blueprint, Body, Choice, ChoiceBody, Domain, ItemType, Kind, MatchResponse, MatchingBody, OrderingBody,
+    Prompt, Question, Scenario, Status, Step,
+};
 use crate::text;
 
 /// Most options a question may have: answers are the letters A to J.
@@ -26,12 +29,33 @@ pub struct ParsedBlueprint {
     pub domain_locations: Vec<Location>,
 }
 
-/// A parsed question and where its `id` was written.
+/// A parsed question and where its `id` (and its `scenario`, if any) was written.
 #[derive(Debug, Clone)]
 pub struct LocatedQuestion {
     pub question: Question,
     pub location: Location,
+    pub scenario_location: Option<Location>,
 }
+
+/// A parsed case-study scenario and where its `id` was written.
+#[derive(Debug, Clone)]
+pub struct LocatedScenario {
+    pub scenario: Scenario,
+    pub location: Location,
+}
+
+/// Everything one question file holds, and its problems.
+#[derive(Debug, Default)]
+pub struct QuestionFile {
+    pub questions: Vec<LocatedQuestion>,
+    pub scenarios: Vec<LocatedScenario>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Most steps of an ordering question and prompts of a matching one, from the exam guides'
+/// definitions ("a list of 3-5 responses", "3-7 prompts").
+pub const ORDERING_STEPS: std::ops::RangeInclusive<usize> = 3..=5;
+pub const MATCHING_PROMPTS: std::ops::RangeInclusive<usize> = 3..=7;
 
 /// Collects diagnostics for one file, turning byte spans into `line:col`.
 struct FileReport<'a> {
@@ -226,6 +250,15 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
         report.error(&raw.domains.span(), format!("domain weights sum to {weight_sum}, not 100"));
     }
 
+    let item_types = match &raw.item_types {
+        Some(types) if types.get_ref().is_empty() => {
+            report.error(&types.span(), "item_types is empty: name the kinds of question the exam uses");
+            vec![ItemType::MultipleChoice, ItemType::MultipleResponse]
+        }
+        Some(types) => types.get_ref().iter().map(|t| *t.get_ref()).collect(),
+        None => vec![ItemType::MultipleChoice, ItemType::MultipleResponse],
+    };
+
     // Returned even with errors, so the questions can still be checked against its
     // domains; callers refuse to load an exam whose diagnostics hold errors.
     let blueprint = Blueprint {
@@ -254,6 +287,7 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
                 weight: d.weight.into_inner(),
             })
             .collect(),
+        item_types,
     };
     let parsed = ParsedBlueprint { blueprint, location: Location::file(path), domain_locations };
     (Some(parsed), report.diagnostics)
@@ -266,51 +300,85 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
 /// The file is parsed once into a spanned document; each `[[question]]` is then read on
 /// its own, so one question's schema error (an unknown key, a wrong type) does not hide
 /// the others' problems, and time and memory stay linear in the file.
-pub fn parse_questions(
-    path: &str,
-    bytes: &[u8],
-    blueprint: Option<&Blueprint>,
-) -> (Vec<LocatedQuestion>, Vec<Diagnostic>) {
+pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) -> QuestionFile {
     let source = match decode(path, bytes) {
         Ok(source) => source,
-        Err(d) => return (Vec::new(), vec![d]),
+        Err(d) => return QuestionFile { diagnostics: vec![d], ..QuestionFile::default() },
     };
     let document = match DeTable::parse(source) {
         Ok(document) => document,
-        Err(e) => return (Vec::new(), vec![toml_error(path, source, &e)]),
+        Err(e) => {
+            return QuestionFile {
+                diagnostics: vec![toml_error(path, source, &e)],
+                ..QuestionFile::default()
+            };
+        }
     };
     let mut report = FileReport::new(path, source);
-    let mut questions = Vec::new();
+    let mut file = QuestionFile::default();
     let mut declared = 0;
     for (key, value) in document.into_inner() {
-        if key.get_ref().as_ref() != "question" {
-            report.error(
-                &key.span(),
-                format!("unknown field `{}`, expected `question`", key.get_ref().as_ref()),
-            );
+        let table = key.get_ref().as_ref();
+        if table != "question" && table != "scenario" {
+            report.error(&key.span(), format!("unknown field `{table}`, expected `question` or `scenario`"));
             continue;
         }
         let span = value.span();
         let DeValue::Array(entries) = value.into_inner() else {
-            report.error(&span, "`question` must be an array of tables: write each one as [[question]]");
+            report
+                .error(&span, format!("`{table}` must be an array of tables: write each one as [[{table}]]"));
             continue;
         };
         for entry in entries {
+            if table == "scenario" {
+                match RawScenario::deserialize(ValueDeserializer::from(entry)) {
+                    Ok(raw) => file.scenarios.push(check_scenario(&mut report, raw)),
+                    Err(e) => report.diagnostics.push(toml_error(path, source, &e)),
+                }
+                continue;
+            }
             declared += 1;
             match RawQuestion::deserialize(ValueDeserializer::from(entry)) {
                 Ok(raw) => {
                     check_question(&mut report, &raw, blueprint);
                     let location = report.at(&raw.id.span());
-                    questions.push(LocatedQuestion { question: into_question(raw), location });
+                    let scenario_location = raw.scenario.as_ref().map(|s| report.at(&s.span()));
+                    file.questions.push(LocatedQuestion {
+                        question: into_question(raw),
+                        location,
+                        scenario_location,
+                    });
                 }
                 Err(e) => report.diagnostics.push(toml_error(path, source, &e)),
             }
         }
     }
-    if declared == 0 {
+    if declared == 0 && file.scenarios.is_empty() {
         report.diagnostics.push(Diagnostic::warning(Location::file(path), "no [[question]] in this file"));
     }
-    (questions, report.diagnostics)
+    file.diagnostics = report.diagnostics;
+    file
+}
+
+fn check_scenario(report: &mut FileReport, raw: RawScenario) -> LocatedScenario {
+    let id = raw.id.get_ref();
+    if !is_question_id(id) {
+        report.error(
+            &raw.id.span(),
+            format!("scenario id {id:?} must be 1 to 100 letters, digits, '-', '_' or '.'"),
+        );
+    }
+    report.check_not_empty(&raw.title, "scenario title");
+    report.check_not_empty(&raw.text, "scenario text");
+    let location = report.at(&raw.id.span());
+    LocatedScenario {
+        scenario: Scenario {
+            id: raw.id.into_inner(),
+            title: raw.title.into_inner(),
+            text: raw.text.into_inner(),
+        },
+        location,
+    }
 }
 
 /// A syntax or schema error from the toml parser, at its place in the whole file.
@@ -380,10 +448,36 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
         Some(refs) => report.warning(&refs.span(), format!("question {id} has no references")),
         None => report.warning(&q.id.span(), format!("question {id} has no references")),
     }
+    if let Some(scenario) = &q.scenario {
+        report.check_not_empty(scenario, "scenario");
+    }
+    // Each kind has its own tables; another kind's tables in it are a mistake.
+    let kind = *q.kind.get_ref();
+    let stray = [
+        ("option", !q.options.is_empty(), matches!(kind, Kind::MultipleChoice | Kind::MultipleResponse)),
+        ("step", !q.steps.is_empty(), kind == Kind::Ordering),
+        ("prompt", !q.prompts.is_empty(), kind == Kind::Matching),
+        ("response", !q.responses.is_empty(), kind == Kind::Matching),
+    ];
+    for (table, present, belongs) in stray {
+        if present && !belongs {
+            report.error(
+                &q.kind.span(),
+                format!("question {id} is {} but has [[question.{table}]] tables", kind.as_str()),
+            );
+        }
+    }
+    match kind {
+        Kind::MultipleChoice | Kind::MultipleResponse => check_choice(report, q, id, kind),
+        Kind::Ordering => check_ordering(report, q, id),
+        Kind::Matching => check_matching(report, q, id),
+    }
+}
+
+fn check_choice(report: &mut FileReport, q: &RawQuestion, id: &str, kind: Kind) {
     for option in &q.options {
         check_option(report, option.get_ref(), id);
     }
-
     let correct =
         q.options.iter().filter(|o| o.get_ref().correct.as_ref().is_some_and(|c| *c.get_ref())).count();
     let count = q.options.len();
@@ -397,54 +491,163 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
             format!("question {id} has {count} options; at most {MAX_OPTIONS} (A to J) are allowed"),
         );
     }
-    match q.kind.get_ref() {
-        Kind::MultipleChoice => {
-            if correct != 1 {
-                report.error(
-                    &q.kind.span(),
-                    format!("question {id} is multiple-choice but has {correct} correct options; it needs exactly 1"),
-                );
-            }
-            if count >= 2 && count != 4 {
-                report.warning(
-                    &q.id.span(),
-                    format!("question {id}: multiple choice usually has 4 options, not {count}"),
-                );
-            }
+    if kind == Kind::MultipleChoice {
+        if correct != 1 {
+            report.error(
+                &q.kind.span(),
+                format!(
+                    "question {id} is multiple-choice but has {correct} correct options; it needs exactly 1"
+                ),
+            );
         }
-        Kind::MultipleResponse => {
-            if correct < 2 {
-                report.error(
-                    &q.kind.span(),
-                    format!("question {id} is multiple-response but has {correct} correct option(s); it needs at least 2"),
-                );
-            } else if correct >= count {
-                report.error(
-                    &q.kind.span(),
-                    format!("question {id}: every option is correct; leave at least one wrong"),
-                );
-            }
-            if (2..5).contains(&count) {
-                report.warning(
-                    &q.id.span(),
-                    format!("question {id}: multiple response should have at least 5 options, not {count}"),
-                );
-            }
+        if count >= 2 && count != 4 {
+            report.warning(
+                &q.id.span(),
+                format!("question {id}: multiple choice usually has 4 options, not {count}"),
+            );
         }
+    } else {
+        if correct < 2 {
+            report.error(
+                &q.kind.span(),
+                format!("question {id} is multiple-response but has {correct} correct option(s); it needs at least 2"),
+            );
+        } else if correct >= count {
+            report.error(
+                &q.kind.span(),
+                format!("question {id}: every option is correct; leave at least one wrong"),
+            );
+        }
+        if (2..5).contains(&count) {
+            report.warning(
+                &q.id.span(),
+                format!("question {id}: multiple response should have at least 5 options, not {count}"),
+            );
+        }
+    }
+}
+
+/// Ordering: 3-5 listed steps; those in the answer carry positions 1, 2, ... once each.
+fn check_ordering(report: &mut FileReport, q: &RawQuestion, id: &str) {
+    let count = q.steps.len();
+    if !ORDERING_STEPS.contains(&count) {
+        report.error(
+            &q.id.span(),
+            format!(
+                "question {id} is ordering with {count} step(s); it lists {} to {}",
+                ORDERING_STEPS.start(),
+                ORDERING_STEPS.end()
+            ),
+        );
+    }
+    let mut positions: Vec<i64> = Vec::new();
+    for step in &q.steps {
+        let step = step.get_ref();
+        report.check_not_empty(&step.text, "step text");
+        check_rationale(report, step.rationale.as_ref(), &step.text, id, "a step");
+        if let Some(position) = &step.position {
+            let p = *position.get_ref();
+            if p < 1 || p > count as i64 {
+                report.error(
+                    &position.span(),
+                    format!("question {id}: step position {p} must be from 1 to {count}"),
+                );
+            } else if positions.contains(&p) {
+                report.error(&position.span(), format!("question {id}: two steps have position {p}"));
+            }
+            positions.push(p);
+        }
+    }
+    let in_answer = positions.len();
+    if in_answer < 2 {
+        report.error(
+            &q.kind.span(),
+            format!("question {id} is ordering but {in_answer} step(s) have a position; at least 2 must"),
+        );
+    } else if let Some(gap) = (1..=in_answer as i64).find(|p| !positions.contains(p)) {
+        report.error(
+            &q.kind.span(),
+            format!("question {id}: the step positions must be 1 to {in_answer} with none missing; {gap} is missing"),
+        );
+    }
+}
+
+/// Matching: 3-7 prompts, each naming the id of one of the question's responses.
+fn check_matching(report: &mut FileReport, q: &RawQuestion, id: &str) {
+    let count = q.prompts.len();
+    if !MATCHING_PROMPTS.contains(&count) {
+        report.error(
+            &q.id.span(),
+            format!(
+                "question {id} is matching with {count} prompt(s); it needs {} to {}",
+                MATCHING_PROMPTS.start(),
+                MATCHING_PROMPTS.end()
+            ),
+        );
+    }
+    let responses = q.responses.len();
+    if responses > MAX_OPTIONS {
+        report.error(
+            &q.id.span(),
+            format!("question {id} has {responses} responses; at most {MAX_OPTIONS} (A to J) are allowed"),
+        );
+    }
+    let mut ids: Vec<&str> = Vec::new();
+    for response in &q.responses {
+        let response = response.get_ref();
+        report.check_not_empty(&response.text, "response text");
+        let rid = response.id.get_ref().as_str();
+        if rid.trim().is_empty() {
+            report.error(&response.id.span(), format!("question {id}: a response has an empty id"));
+        } else if ids.contains(&rid) {
+            report.error(&response.id.span(), format!("question {id}: response id {rid:?} is used twice"));
+        }
+        ids.push(rid);
+    }
+    for prompt in &q.prompts {
+        let prompt = prompt.get_ref();
+        report.check_not_empty(&prompt.text, "prompt text");
+        check_rationale(report, prompt.rationale.as_ref(), &prompt.text, id, "a prompt");
+        let wanted = prompt.answer.get_ref().as_str();
+        if !ids.contains(&wanted) {
+            report.error(
+                &prompt.answer.span(),
+                format!(
+                    "question {id}: prompt matches {wanted:?}, which is not one of its responses ({})",
+                    ids.join(", ")
+                ),
+            );
+        }
+    }
+    if responses < 2 {
+        report.error(
+            &q.id.span(),
+            format!("question {id} has {responses} response(s); a match needs at least 2"),
+        );
+    }
+}
+
+fn check_rationale(
+    report: &mut FileReport,
+    rationale: Option<&Spanned<String>>,
+    text: &Spanned<String>,
+    id: &str,
+    what: &str,
+) {
+    match rationale {
+        Some(rationale) if !rationale.get_ref().trim().is_empty() => {
+            report.check_text(rationale, "rationale")
+        }
+        Some(rationale) => {
+            report.warning(&rationale.span(), format!("question {id}: {what} has an empty rationale"))
+        }
+        None => report.warning(&text.span(), format!("question {id}: {what} has no rationale")),
     }
 }
 
 fn check_option(report: &mut FileReport, option: &RawOption, id: &str) {
     report.check_not_empty(&option.text, "option text");
-    match &option.rationale {
-        Some(rationale) if !rationale.get_ref().trim().is_empty() => {
-            report.check_text(rationale, "rationale")
-        }
-        Some(rationale) => {
-            report.warning(&rationale.span(), format!("question {id}: an option has an empty rationale"))
-        }
-        None => report.warning(&option.text.span(), format!("question {id}: an option has no rationale")),
-    }
+    check_rationale(report, option.rationale.as_ref(), &option.text, id, "an option");
 }
 
 fn into_question(raw: RawQuestion) -> Question {
@@ -460,9 +663,48 @@ fn into_question(raw: RawQuestion) -> Question {
             }
         })
         .collect();
+    let responses: Vec<MatchResponse> = raw
+        .responses
+        .into_iter()
+        .map(|r| {
+            let r = r.into_inner();
+            MatchResponse { id: r.id.into_inner(), text: r.text.into_inner() }
+        })
+        .collect();
     let body = match raw.kind.into_inner() {
         Kind::MultipleChoice => Body::Choice(ChoiceBody { options, multiple: false }),
         Kind::MultipleResponse => Body::Choice(ChoiceBody { options, multiple: true }),
+        Kind::Ordering => Body::Ordering(OrderingBody {
+            steps: raw
+                .steps
+                .into_iter()
+                .map(|s| {
+                    let s = s.into_inner();
+                    Step {
+                        text: s.text.into_inner(),
+                        position: s.position.and_then(|p| u32::try_from(p.into_inner()).ok()),
+                        rationale: s.rationale.map(Spanned::into_inner).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        }),
+        Kind::Matching => Body::Matching(MatchingBody {
+            prompts: raw
+                .prompts
+                .into_iter()
+                .map(|p| {
+                    let p = p.into_inner();
+                    // An unknown response id is an error already reported; 0 keeps the model whole.
+                    let answer = responses.iter().position(|r| r.id == *p.answer.get_ref()).unwrap_or(0);
+                    Prompt {
+                        text: p.text.into_inner(),
+                        answer,
+                        rationale: p.rationale.map(Spanned::into_inner).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+            responses,
+        }),
     };
     Question {
         id: raw.id.into_inner(),
@@ -475,6 +717,7 @@ fn into_question(raw: RawQuestion) -> Question {
             .references
             .map(|r| r.into_inner().into_iter().map(Spanned::into_inner).collect())
             .unwrap_or_default(),
+        scenario: raw.scenario.map(Spanned::into_inner),
         body,
     }
 }
@@ -501,7 +744,7 @@ mod tests {
             let at = at.min(bytes.len() - 1);
             bytes[at] = byte;
             bytes.truncate(cut.max(1));
-            let (_, diagnostics) = parse_questions("f", &bytes, None);
+            let diagnostics = parse_questions("f", &bytes, None).diagnostics;
             for d in diagnostics {
                 prop_assert!(d.location.line >= 1 && d.location.col >= 1);
             }
@@ -562,7 +805,7 @@ mod tests {
         let text = question("q1", "", "Which line is a header?\n[[question]]\nnot this one")
             + &question("q2", "anwser = 1\n", "A stem.")
             + &question("q3", "", "Another stem.");
-        let (questions, diagnostics) = parse_questions("f.toml", text.as_bytes(), None);
+        let QuestionFile { questions, diagnostics, .. } = parse_questions("f.toml", text.as_bytes(), None);
         let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].message.contains("anwser"), "{errors:?}");
@@ -578,14 +821,15 @@ mod tests {
         let text: String = (0..200)
             .map(|i| question(&format!("q{i}"), if i % 50 == 7 { "typo = 1\n" } else { "" }, "S."))
             .collect();
-        let (questions, diagnostics) = parse_questions("f.toml", text.as_bytes(), None);
+        let QuestionFile { questions, diagnostics, .. } = parse_questions("f.toml", text.as_bytes(), None);
         assert_eq!(diagnostics.iter().filter(|d| d.is_error()).count(), 4);
         assert_eq!(questions.len(), 196);
     }
 
     #[test]
     fn a_good_question_parses_clean() {
-        let (questions, diagnostics) = parse_questions("f", GOOD_QUESTION.as_bytes(), None);
+        let QuestionFile { questions, diagnostics, .. } =
+            parse_questions("f", GOOD_QUESTION.as_bytes(), None);
         assert_eq!(questions.len(), 1);
         assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     }

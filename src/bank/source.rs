@@ -234,7 +234,7 @@ pub fn check_folders(folders: &[ExamFolder]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-type LoadedFolder = (ParsedBlueprint, Vec<parse::LocatedQuestion>);
+type LoadedFolder = (ParsedBlueprint, Vec<parse::LocatedQuestion>, Vec<parse::LocatedScenario>);
 
 /// Parses one exam folder completely; the exam comes back only when the blueprint parsed.
 fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
@@ -252,25 +252,27 @@ fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
     };
     let domains = blueprint.as_ref().map(|b| &b.blueprint);
     let mut questions = Vec::new();
+    let mut scenarios = Vec::new();
     let mut files_failed = false;
-    for (parsed, found) in parse_files_in_parallel(&folder.question_files, domains) {
-        files_failed |= parsed.is_empty() && found.iter().any(Diagnostic::is_error);
-        questions.extend(parsed);
-        diagnostics.extend(found);
+    for file in parse_files_in_parallel(&folder.question_files, domains) {
+        files_failed |= file.questions.is_empty() && file.diagnostics.iter().any(Diagnostic::is_error);
+        questions.extend(file.questions);
+        scenarios.extend(file.scenarios);
+        diagnostics.extend(file.diagnostics);
     }
-    diagnostics.extend(validate::check_exam(blueprint.as_ref(), &questions, files_failed));
+    diagnostics.extend(validate::check_exam(blueprint.as_ref(), &questions, &scenarios, files_failed));
     diagnostic::sort(&mut diagnostics);
-    (blueprint.map(|b| (b, questions)), diagnostics)
+    (blueprint.map(|b| (b, questions, scenarios)), diagnostics)
 }
 
-type ParsedFile = (Vec<parse::LocatedQuestion>, Vec<Diagnostic>);
+type ParsedFile = parse::QuestionFile;
 
 /// Parses question files on every core (files are independent), keeping file order.
 fn parse_files_in_parallel(files: &[BankFile], blueprint: Option<&Blueprint>) -> Vec<ParsedFile> {
     let parse_one = |file: &BankFile| -> ParsedFile {
         match file.read() {
             Ok(bytes) => parse::parse_questions(&file.label, &bytes, blueprint),
-            Err(d) => (Vec::new(), vec![d]),
+            Err(d) => parse::QuestionFile { diagnostics: vec![d], ..parse::QuestionFile::default() },
         }
     };
     let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len());
@@ -379,8 +381,8 @@ impl Catalog {
     pub fn load(&self, entry: &CatalogEntry) -> Result<Exam, BankError> {
         let (loaded, diagnostics) = load_folder(&entry.folder);
         match loaded {
-            Some((blueprint, questions)) if !diagnostics.iter().any(Diagnostic::is_error) => {
-                Ok(validate::into_exam(blueprint, questions))
+            Some((blueprint, questions, scenarios)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+                Ok(validate::into_exam(blueprint, questions, scenarios))
             }
             _ => Err(BankError::Invalid { diagnostics }),
         }

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::Exam;
 use super::diagnostic::Diagnostic;
-use super::parse::{LocatedQuestion, ParsedBlueprint};
+use super::parse::{LocatedQuestion, LocatedScenario, ParsedBlueprint};
+use super::{Exam, ItemType};
 
 /// Problems that only show across files: duplicate ids, an exam with no questions, and
 /// domains with fewer questions than one full exam draws from them.
@@ -14,9 +14,10 @@ use super::parse::{LocatedQuestion, ParsedBlueprint};
 pub fn check_exam(
     blueprint: Option<&ParsedBlueprint>,
     questions: &[LocatedQuestion],
+    scenarios: &[LocatedScenario],
     files_failed: bool,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = check_case_studies(questions, scenarios);
     let mut first_seen: HashMap<&str, &LocatedQuestion> = HashMap::new();
     for q in questions {
         match first_seen.get(q.question.id.as_str()) {
@@ -41,6 +42,29 @@ pub fn check_exam(
         ));
         return diagnostics;
     }
+    // Kinds the exam does not use are worth a warning: a mock exam would not feel real.
+    let mut warned: Vec<ItemType> = Vec::new();
+    for q in questions {
+        let mut types = vec![q.question.kind().item_type()];
+        if q.question.scenario.is_some() {
+            types.push(ItemType::CaseStudy);
+        }
+        for item_type in types {
+            if !blueprint.item_types.contains(&item_type) && !warned.contains(&item_type) {
+                warned.push(item_type);
+                diagnostics.push(Diagnostic::warning(
+                    q.location.clone(),
+                    format!(
+                        "question {} is {} but exam {} uses {} (item_types in exam.toml)",
+                        q.question.id,
+                        item_type.as_str(),
+                        blueprint.id,
+                        blueprint.item_types.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     let quotas = blueprint.domain_quotas(blueprint.exam_questions);
     for ((domain, quota), location) in blueprint.domains.iter().zip(quotas).zip(&parsed.domain_locations) {
         let have = questions.iter().filter(|q| q.question.domain == domain.id).count();
@@ -57,8 +81,60 @@ pub fn check_exam(
     diagnostics
 }
 
+/// Case studies: scenario ids are unique, every question's scenario exists, and every
+/// scenario has at least two questions.
+fn check_case_studies(questions: &[LocatedQuestion], scenarios: &[LocatedScenario]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut declared: HashMap<&str, &LocatedScenario> = HashMap::new();
+    for s in scenarios {
+        match declared.get(s.scenario.id.as_str()) {
+            Some(first) => diagnostics.push(Diagnostic::error(
+                s.location.clone(),
+                format!("duplicate scenario id {:?}: first defined at {}", s.scenario.id, first.location),
+            )),
+            None => {
+                declared.insert(&s.scenario.id, s);
+            }
+        }
+    }
+    let mut members: HashMap<&str, usize> = HashMap::new();
+    for q in questions {
+        let Some(id) = q.question.scenario.as_deref() else { continue };
+        *members.entry(id).or_default() += 1;
+        if !declared.contains_key(id) {
+            let known: Vec<&str> = declared.keys().copied().collect();
+            diagnostics.push(Diagnostic::error(
+                q.scenario_location.clone().unwrap_or_else(|| q.location.clone()),
+                format!(
+                    "question {}: scenario {id:?} is not defined (add a [[scenario]] with that id{})",
+                    q.question.id,
+                    if known.is_empty() { String::new() } else { format!("; defined: {}", known.join(", ")) }
+                ),
+            ));
+        }
+    }
+    for s in scenarios {
+        let count = members.get(s.scenario.id.as_str()).copied().unwrap_or(0);
+        if count < 2 {
+            diagnostics.push(Diagnostic::error(
+                s.location.clone(),
+                format!("scenario {:?} has {count} question(s); a case study has two or more", s.scenario.id),
+            ));
+        }
+    }
+    diagnostics
+}
+
 /// The exam, when the blueprint parsed (`Exam::new` sorts the questions by id so that a
 /// seeded draw does not depend on file layout).
-pub fn into_exam(blueprint: ParsedBlueprint, questions: Vec<LocatedQuestion>) -> Exam {
-    Exam::new(blueprint.blueprint, questions.into_iter().map(|q| q.question).collect())
+pub fn into_exam(
+    blueprint: ParsedBlueprint,
+    questions: Vec<LocatedQuestion>,
+    scenarios: Vec<LocatedScenario>,
+) -> Exam {
+    Exam::new(
+        blueprint.blueprint,
+        questions.into_iter().map(|q| q.question).collect(),
+        scenarios.into_iter().map(|s| s.scenario).collect(),
+    )
 }

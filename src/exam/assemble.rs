@@ -77,21 +77,24 @@ pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
     let unscored_quotas = largest_remainder(&weights, unscored_total);
     let mut quotas: Vec<u32> = scored_quotas.iter().zip(&unscored_quotas).map(|(a, b)| a + b).collect();
 
-    let pools: Vec<Vec<usize>> = blueprint
+    // A unit is one question, or a case study's questions (in id order), drawn together
+    // against the quota of its first question's domain.
+    let units = draw_units(exam);
+    let pools: Vec<Vec<&Vec<usize>>> = blueprint
         .domains
         .iter()
-        .map(|d| (0..exam.questions.len()).filter(|&i| exam.questions[i].domain == d.id).collect())
+        .map(|d| units.iter().filter(|u| exam.questions[u[0]].domain == d.id).collect())
         .collect();
+    let sizes: Vec<u32> = pools.iter().map(|p| p.iter().map(|u| u.len() as u32).sum()).collect();
     let mut short_domains = Vec::new();
     // A domain with too few questions gives its missing places to domains with spare
     // questions, heaviest first, one at a time.
     let mut missing: u32 = 0;
-    for (i, pool) in pools.iter().enumerate() {
-        let have = pool.len() as u32;
-        if have < quotas[i] {
+    for (i, have) in sizes.iter().enumerate() {
+        if *have < quotas[i] {
             short_domains.push(format!("{} has {} of {}", blueprint.domains[i].id, have, quotas[i]));
             missing += quotas[i] - have;
-            quotas[i] = have;
+            quotas[i] = *have;
         }
     }
     let mut by_weight: Vec<usize> = (0..pools.len()).collect();
@@ -99,7 +102,7 @@ pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
     while missing > 0 {
         let mut placed = false;
         for &i in &by_weight {
-            if missing > 0 && (pools[i].len() as u32) > quotas[i] {
+            if missing > 0 && sizes[i] > quotas[i] {
                 quotas[i] += 1;
                 missing -= 1;
                 placed = true;
@@ -111,34 +114,98 @@ pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
     }
 
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut items = Vec::with_capacity(total as usize);
+    // Each domain's units in a seeded order; a unit is taken while it fits the quota.
+    let mut shuffled_pools: Vec<Vec<&Vec<usize>>> = Vec::with_capacity(pools.len());
+    let mut drawn: Vec<Vec<(usize, bool)>> = Vec::with_capacity(total as usize);
+    let mut taken_per_domain: Vec<u32> = vec![0; pools.len()];
     for (d, pool) in pools.iter().enumerate() {
         let mut pool = pool.clone();
         shuffle(&mut rng, &mut pool);
-        for (k, &index) in pool.iter().take(quotas[d] as usize).enumerate() {
-            items.push((index, k >= (quotas[d].saturating_sub(unscored_quotas[d])) as usize));
+        let mut mine: Vec<usize> = Vec::new();
+        let mut rest = Vec::new();
+        for unit in pool {
+            if mine.len() + unit.len() <= quotas[d] as usize {
+                mine.extend(unit.iter().copied());
+                drawn.push(Vec::new());
+                let last = drawn.len() - 1;
+                drawn[last] = unit.iter().map(|&i| (i, false)).collect();
+            } else {
+                rest.push(unit);
+            }
+        }
+        taken_per_domain[d] = mine.len() as u32;
+        shuffled_pools.push(rest);
+    }
+    // Case studies can leave a domain a place or two short of its quota: fill the paper
+    // from the units left over, heaviest domain first.
+    let mut placed: u32 = taken_per_domain.iter().sum();
+    let target: u32 = quotas.iter().sum();
+    for &d in &by_weight {
+        let rest = std::mem::take(&mut shuffled_pools[d]);
+        for unit in rest {
+            if placed + unit.len() as u32 <= target {
+                placed += unit.len() as u32;
+                taken_per_domain[d] += unit.len() as u32;
+                drawn.push(unit.iter().map(|&i| (i, false)).collect());
+            }
         }
     }
-    shuffle(&mut rng, &mut items);
-    let items = items
+    // The last questions drawn for each domain carry its share of unscored items.
+    let domain_of =
+        |index: usize| blueprint.domains.iter().position(|d| d.id == exam.questions[index].domain);
+    let mut seen_per_domain: Vec<u32> = vec![0; pools.len()];
+    for unit in &mut drawn {
+        for (index, unscored) in unit.iter_mut() {
+            if let Some(d) = domain_of(*index) {
+                let scored_places = taken_per_domain[d].saturating_sub(unscored_quotas[d]);
+                *unscored = seen_per_domain[d] >= scored_places;
+                seen_per_domain[d] += 1;
+            }
+        }
+    }
+    shuffle(&mut rng, &mut drawn);
+    let items: Vec<PaperItem> = drawn
         .into_iter()
+        .flatten()
         .map(|(index, unscored)| place(&exam.questions[index], &mut rng, !unscored))
         .collect();
+    let total = items.len() as u32;
 
-    let shortfall = (available < wanted || !short_domains.is_empty()).then(|| {
-        let mut note = format!("The bank has {available} questions; the real exam has {wanted}.");
-        if available < wanted {
-            note.push_str(&format!(" This paper has {total}, with the domain quotas scaled to fit."));
-        }
-        if !short_domains.is_empty() {
-            note.push_str(&format!(
-                " Short domains ({}) were topped up from the others.",
-                short_domains.join(", ")
-            ));
-        }
-        note
-    });
+    let shortfall =
+        (available < wanted || !short_domains.is_empty() || total < wanted.min(available)).then(|| {
+            let mut note = format!("The bank has {available} questions; the real exam has {wanted}.");
+            if available < wanted {
+                note.push_str(&format!(" This paper has {total}, with the domain quotas scaled to fit."));
+            }
+            if !short_domains.is_empty() {
+                note.push_str(&format!(
+                    " Short domains ({}) were topped up from the others.",
+                    short_domains.join(", ")
+                ));
+            }
+            note
+        });
     Paper { items, shortfall }
+}
+
+/// The units a mock exam draws: every question alone, except that a case study's questions
+/// (those sharing a scenario) form one unit, in id order. Units come in question-id order.
+fn draw_units(exam: &Exam) -> Vec<Vec<usize>> {
+    let mut units: Vec<Vec<usize>> = Vec::new();
+    let mut by_scenario: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, question) in exam.questions.iter().enumerate() {
+        match question.scenario.as_deref() {
+            Some(id) => match by_scenario.get(id) {
+                Some(&unit) => units[unit].push(i),
+                None => {
+                    by_scenario.insert(id, units.len());
+                    units.push(vec![i]);
+                }
+            },
+            None => units.push(vec![i]),
+        }
+    }
+    units
 }
 
 /// A paper of exactly these questions (drill, review): sorted by id first, so the same set
@@ -157,7 +224,7 @@ pub fn assemble_set(exam: &Exam, ids: &[String], seed: u64) -> Paper {
 #[cfg(test)]
 pub(crate) mod tests_support {
     use crate::bank::{
-        Blueprint, Body, Choice, ChoiceBody, Domain, Exam, Level, Question, Status, StatusState,
+        Blueprint, Body, Choice, ChoiceBody, Domain, Exam, ItemType, Level, Question, Status, StatusState,
     };
 
     pub(crate) fn sample_exam(per_domain: &[(u32, usize)], exam_questions: u32) -> Exam {
@@ -185,6 +252,7 @@ pub(crate) mod tests_support {
                     stem: format!("Question {n} of domain {i}?"),
                     explanation: "because".into(),
                     references: vec!["https://example.com".into()],
+                    scenario: None,
                     body: Body::Choice(ChoiceBody { options, multiple: multi }),
                 });
             }
@@ -203,8 +271,10 @@ pub(crate) mod tests_support {
                 guide: None,
                 status: Status { state: StatusState::Active, date: "2024-01-01".into(), note: None },
                 domains,
+                item_types: vec![ItemType::MultipleChoice, ItemType::MultipleResponse],
             },
             questions,
+            Vec::new(),
         )
     }
 }
@@ -254,7 +324,8 @@ mod tests {
             .items
             .iter()
             .map(|i| match &i.layout {
-                Layout::Choice { order } => order,
+                Layout::Choice { order } | Layout::Ordering { order } => order,
+                Layout::Matching { prompts, .. } => prompts,
             })
             .collect();
         assert_eq!(ids, GOLDEN_IDS);

@@ -18,6 +18,11 @@ use crate::bank::{Body, Question};
 pub enum Layout {
     /// `order[shown]` is the bank index of the option shown at letter `shown`.
     Choice { order: Vec<usize> },
+    /// `order[shown]` is the bank index of the step shown at letter `shown`.
+    Ordering { order: Vec<usize> },
+    /// `prompts[shown]` is the bank prompt shown as number `shown + 1`; `responses[shown]`
+    /// the bank response shown at letter `shown`.
+    Matching { prompts: Vec<usize>, responses: Vec<usize> },
 }
 
 /// An answer, in the shown positions of its layout.
@@ -26,6 +31,10 @@ pub enum Layout {
 pub enum Response {
     /// The chosen options' letters as indices (0 = A), sorted, without repeats.
     Choice(Vec<usize>),
+    /// The steps' letters in the chosen order, without repeats (possibly not all yet).
+    Ordering(Vec<usize>),
+    /// For each shown prompt, the letter of the response matched to it (`None`: not yet).
+    Matching(Vec<Option<usize>>),
 }
 
 /// What an answer to a question must look like.
@@ -36,17 +45,33 @@ pub enum Shape {
         /// How many options the answer must have.
         select: usize,
     },
+    Ordering {
+        /// Steps listed.
+        steps: usize,
+        /// Steps in the correct sequence (the rest do not belong).
+        need: usize,
+    },
+    Matching {
+        prompts: usize,
+        responses: usize,
+    },
 }
 
 /// Why an answer does not fit its question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerError {
-    /// A letter beyond the question's options.
+    /// A letter beyond the question's options, steps or responses.
     NoSuchOption { letter: char, options: usize },
     /// Multiple choice takes one letter; multiple response exactly N.
     WrongCount { need: usize, gave: usize },
     /// No letters at all.
     Empty,
+    /// Ordering: the same step twice.
+    RepeatedStep { letter: char },
+    /// Matching: a prompt number the question does not have.
+    NoSuchPrompt { number: usize, prompts: usize },
+    /// The answer is for another kind of question (e.g. pairs for an ordering question).
+    WrongKind,
 }
 
 /// `A` for 0, `B` for 1, ...
@@ -59,20 +84,35 @@ pub fn letters(indices: &[usize]) -> String {
     indices.iter().map(|&i| letter(i)).collect()
 }
 
+fn shuffled(len: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    shuffle(rng, &mut order);
+    order
+}
+
+fn is_permutation(order: &[usize], len: usize) -> bool {
+    let mut sorted = order.to_vec();
+    sorted.sort_unstable();
+    sorted == (0..len).collect::<Vec<_>>()
+}
+
 impl Layout {
     /// A seeded layout for `question`.
     pub fn place(question: &Question, rng: &mut ChaCha8Rng) -> Layout {
         match &question.body {
-            Body::Choice(choice) => {
-                let mut order: Vec<usize> = (0..choice.options.len()).collect();
-                shuffle(rng, &mut order);
-                Layout::Choice { order }
-            }
+            Body::Choice(choice) => Layout::Choice { order: shuffled(choice.options.len(), rng) },
+            Body::Ordering(ordering) => Layout::Ordering { order: shuffled(ordering.steps.len(), rng) },
+            Body::Matching(matching) => Layout::Matching {
+                prompts: shuffled(matching.prompts.len(), rng),
+                responses: shuffled(matching.responses.len(), rng),
+            },
         }
     }
 
-    /// The correct answer as shown with this layout.
+    /// The correct answer as shown with this layout. Call it only when `fits` holds.
     pub fn key(&self, question: &Question) -> Response {
+        let shown_of =
+            |order: &[usize], bank: usize| order.iter().position(|&b| b == bank).unwrap_or(usize::MAX);
         match (self, &question.body) {
             (Layout::Choice { order }, Body::Choice(choice)) => {
                 let mut key: Vec<usize> = order
@@ -84,24 +124,32 @@ impl Layout {
                 key.sort_unstable();
                 Response::Choice(key)
             }
+            (Layout::Ordering { order }, Body::Ordering(ordering)) => Response::Ordering(
+                ordering.sequence().into_iter().map(|bank| shown_of(order, bank)).collect(),
+            ),
+            (Layout::Matching { prompts, responses }, Body::Matching(matching)) => Response::Matching(
+                prompts
+                    .iter()
+                    .map(|&p| matching.prompts.get(p).map(|prompt| shown_of(responses, prompt.answer)))
+                    .collect(),
+            ),
+            // A layout of another kind never fits (`fits` says so); nothing can match it.
+            _ => Response::Choice(Vec::new()),
         }
     }
 
     /// The layout still fits the question (an edited bank may have changed it).
     pub fn fits(&self, question: &Question) -> bool {
         match (self, &question.body) {
-            (Layout::Choice { order }, Body::Choice(choice)) => {
-                let mut sorted = order.clone();
-                sorted.sort_unstable();
-                sorted == (0..choice.options.len()).collect::<Vec<_>>()
+            (Layout::Choice { order }, Body::Choice(choice)) => is_permutation(order, choice.options.len()),
+            (Layout::Ordering { order }, Body::Ordering(ordering)) => {
+                is_permutation(order, ordering.steps.len())
             }
-        }
-    }
-
-    /// How many positions can be struck out (options of a choice question).
-    pub fn strikable(&self) -> usize {
-        match self {
-            Layout::Choice { order } => order.len(),
+            (Layout::Matching { prompts, responses }, Body::Matching(matching)) => {
+                is_permutation(prompts, matching.prompts.len())
+                    && is_permutation(responses, matching.responses.len())
+            }
+            (Layout::Choice { .. } | Layout::Ordering { .. } | Layout::Matching { .. }, _) => false,
         }
     }
 }
@@ -112,10 +160,27 @@ impl Shape {
             Body::Choice(choice) => {
                 Shape::Choice { options: choice.options.len(), select: choice.select_count() }
             }
+            Body::Ordering(ordering) => {
+                Shape::Ordering { steps: ordering.steps.len(), need: ordering.sequence().len() }
+            }
+            Body::Matching(matching) => {
+                Shape::Matching { prompts: matching.prompts.len(), responses: matching.responses.len() }
+            }
         }
     }
 
-    /// The answer fits the question: letters within its options, as many as it asks for.
+    /// How many shown positions can be struck out (options, steps or responses).
+    pub fn strikable(&self) -> usize {
+        match *self {
+            Shape::Choice { options, .. } => options,
+            Shape::Ordering { steps, .. } => steps,
+            Shape::Matching { responses, .. } => responses,
+        }
+    }
+
+    /// The answer fits the question: letters within range, as many as a choice question
+    /// asks for. Ordering and matching answers may be partial (saved, and wrong until
+    /// complete and right).
     pub fn check(&self, response: &Response) -> Result<(), AnswerError> {
         match (self, response) {
             (Shape::Choice { options, select }, Response::Choice(picked)) => {
@@ -130,22 +195,70 @@ impl Shape {
                 }
                 Ok(())
             }
+            (Shape::Ordering { steps, .. }, Response::Ordering(sequence)) => {
+                if let Some(&bad) = sequence.iter().find(|&&l| l >= *steps) {
+                    return Err(AnswerError::NoSuchOption { letter: letter(bad), options: *steps });
+                }
+                if sequence.is_empty() {
+                    return Err(AnswerError::Empty);
+                }
+                if let Some((_, &repeated)) =
+                    sequence.iter().enumerate().find(|(i, s)| sequence[..*i].contains(s))
+                {
+                    return Err(AnswerError::RepeatedStep { letter: letter(repeated) });
+                }
+                Ok(())
+            }
+            (Shape::Matching { prompts, responses }, Response::Matching(pairs)) => {
+                if pairs.len() > *prompts {
+                    return Err(AnswerError::NoSuchPrompt { number: pairs.len(), prompts: *prompts });
+                }
+                if let Some(&bad) = pairs.iter().flatten().find(|&&r| r >= *responses) {
+                    return Err(AnswerError::NoSuchOption { letter: letter(bad), options: *responses });
+                }
+                if pairs.iter().all(Option::is_none) {
+                    return Err(AnswerError::Empty);
+                }
+                Ok(())
+            }
+            (Shape::Choice { .. } | Shape::Ordering { .. } | Shape::Matching { .. }, _) => {
+                Err(AnswerError::WrongKind)
+            }
         }
     }
 }
 
 impl Response {
-    /// The answer as the candidate sees it ("AC").
+    /// The answer as the candidate sees it: "AC" (choice), "CADB" (ordering),
+    /// "1B 2D 3-" (matching; `-` for a prompt not yet matched).
     pub fn letters(&self) -> String {
         match self {
-            Response::Choice(picked) => letters(picked),
+            Response::Choice(picked) | Response::Ordering(picked) => letters(picked),
+            Response::Matching(pairs) => pairs
+                .iter()
+                .enumerate()
+                .map(|(i, r)| format!("{}{}", i + 1, r.map_or('-', letter)))
+                .collect::<Vec<_>>()
+                .join(" "),
         }
     }
 
-    /// This shown option is part of the answer.
+    /// This shown option (step, response) is part of the answer.
     pub fn contains_option(&self, shown: usize) -> bool {
         match self {
-            Response::Choice(picked) => picked.contains(&shown),
+            Response::Choice(picked) | Response::Ordering(picked) => picked.contains(&shown),
+            Response::Matching(pairs) => pairs.contains(&Some(shown)),
+        }
+    }
+
+    /// Ordering and matching answers can be saved before they are complete.
+    pub fn is_complete(&self, shape: &Shape) -> bool {
+        match (self, shape) {
+            (Response::Ordering(sequence), Shape::Ordering { need, .. }) => sequence.len() >= *need,
+            (Response::Matching(pairs), Shape::Matching { prompts, .. }) => {
+                pairs.len() == *prompts && pairs.iter().all(Option::is_some)
+            }
+            (Response::Choice(_) | Response::Ordering(_) | Response::Matching(_), _) => true,
         }
     }
 }

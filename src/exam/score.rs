@@ -202,7 +202,7 @@ mod tests {
             paper.items.iter().map(|i| exam.question(&i.question_id).unwrap()).collect();
         let (index, item) =
             paper.items.iter().enumerate().find(|(_, i)| i.question_id.ends_with("003")).unwrap();
-        let Response::Choice(shown_correct) = item.layout.key(questions[index]);
+        let Response::Choice(shown_correct) = item.layout.key(questions[index]) else { panic!("choice") };
         let mut states = vec![ItemState::default(); 4];
         states[index].response = Some(Response::Choice(vec![shown_correct[0]]));
         let result = score(&exam.blueprint, &paper.items, &questions, &states);

@@ -125,8 +125,14 @@ impl Session {
         self.deadline.map(|d| d.saturating_sub(now))
     }
 
+    /// Every question has a complete answer (a partial ordering or matching one is not).
     pub fn all_answered(&self) -> bool {
-        self.items.iter().all(ItemState::answered)
+        (0..self.items.len()).all(|i| self.is_complete(i))
+    }
+
+    /// The question at `position` has a complete answer.
+    pub fn is_complete(&self, position: usize) -> bool {
+        self.items[position].response.as_ref().is_some_and(|r| r.is_complete(&self.shapes[position]))
     }
 
     pub fn answered_count(&self) -> usize {
@@ -162,16 +168,17 @@ impl Session {
         let last = self.items.len() - 1;
         let shape = self.shapes[self.position];
         match action {
-            Action::Answer(_) | Action::Clear
-                if self.lock_answers && self.items[self.position].answered() =>
-            {
+            // Feedback was given on a complete answer: it stands. A partial one can go on.
+            Action::Answer(_) | Action::Clear if self.lock_answers && self.is_complete(self.position) => {
                 Err(Refusal::Locked)
             }
             Action::Answer(response) => {
                 shape.check(response).map_err(Refusal::Answer)?;
                 let position = self.position;
                 self.items[position].response = Some(response.clone());
-                let advanced = position < last;
+                // A partial ordering or matching answer is saved, but the question stays
+                // on screen to be finished.
+                let advanced = position < last && response.is_complete(&shape);
                 if advanced {
                     self.position += 1;
                 }
@@ -225,9 +232,7 @@ impl Session {
                 Ok(Change::Flagged(item.flagged))
             }
             Action::Strike(positions) => {
-                let options = match shape {
-                    Shape::Choice { options, .. } => options,
-                };
+                let options = shape.strikable();
                 if let Some(&bad) = positions.iter().find(|&&l| l >= options) {
                     return Err(Refusal::NoSuchOption { letter: super::item::letter(bad), options });
                 }

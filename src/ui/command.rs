@@ -1,12 +1,17 @@
 //! The terminal's command language for a session, typed at the prompt or read from a
 //! script. It only parses: the runner turns commands into application actions.
 
+use crate::exam::item::Shape;
 pub use crate::model::ReviewFilter;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Option letters as shown (0 = A), sorted and without repeats.
     Answer(Vec<usize>),
+    /// Ordering: step letters in the order typed (repeats kept, so they can be refused).
+    Order(Vec<usize>),
+    /// Matching: (prompt number, 1-based; response letter index) pairs, as typed.
+    Match(Vec<(usize, usize)>),
     /// Remove the answer to the current question.
     Clear,
     Next,
@@ -50,8 +55,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 
 /// The help text for a session.
 pub fn help_text() -> String {
-    let mut text =
-        String::from("Answer with the option letters: b, or ac / a c for multiple response.\nCommands:\n");
+    let mut text = String::from(
+        "Answer with the option letters: b, or ac / a c for multiple response.\n\
+         Ordering: the step letters in order, e.g. c a d b. Matching: prompt-letter pairs,\n\
+         e.g. 1b 2d 3a (pairs you leave out keep their match; `clear` removes them all).\nCommands:\n",
+    );
     for (long, short, what) in COMMANDS {
         text.push_str(&format!("  {long:<18} {short:<5} {what}\n"));
     }
@@ -84,15 +92,66 @@ fn letters(text: &str, option_count: usize) -> Option<Vec<usize>> {
     Some(picked)
 }
 
-/// Parses one line. `option_count` is the current question's, so that letters within it
-/// are an answer and any other word is a command.
-pub fn parse(line: &str, option_count: usize) -> Result<Command, String> {
+/// Step letters in the order typed ("c a d b", "cadb", "c,a,d,b"); `None` when the line
+/// holds anything else.
+fn sequence(text: &str, steps: usize) -> Option<Vec<usize>> {
+    let picked: Vec<usize> = text
+        .chars()
+        .filter(|c| *c != ' ' && *c != ',')
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            c.is_ascii_lowercase().then(|| (c as u8 - b'a') as usize).filter(|&i| i < steps)
+        })
+        .collect::<Option<_>>()?;
+    (!picked.is_empty()).then_some(picked)
+}
+
+/// Matching pairs: `1b 2d 3a` (also `1-b`, `1:b`, `1=b`, comma-separated); `None` when a
+/// token is not a pair. Ranges are checked by the attempt.
+fn pairs(text: &str) -> Option<Vec<(usize, usize)>> {
+    let tokens: Vec<&str> = text.split([' ', ',']).filter(|t| !t.is_empty()).collect();
+    if tokens.is_empty() {
+        return None;
+    }
+    tokens
+        .iter()
+        .map(|token| {
+            let digits = token.bytes().take_while(u8::is_ascii_digit).count();
+            let (number, rest) = token.split_at(digits);
+            let rest = rest.trim_start_matches(['-', ':', '=']);
+            let mut chars = rest.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else { return None };
+            let c = c.to_ascii_lowercase();
+            let number: usize = number.parse().ok()?;
+            (c.is_ascii_lowercase() && number > 0).then(|| (number, (c as u8 - b'a') as usize))
+        })
+        .collect()
+}
+
+/// Parses one line for a question of `shape`: letters (or pairs) that fit it are an
+/// answer, any other word a command.
+pub fn parse(line: &str, shape: Shape) -> Result<Command, String> {
     let line = line.trim();
     if line.is_empty() {
         return Ok(Command::Show);
     }
-    if let Some(answer) = letters(line, option_count) {
-        return Ok(Command::Answer(answer));
+    let option_count = shape.strikable();
+    match shape {
+        Shape::Choice { options, .. } => {
+            if let Some(answer) = letters(line, options) {
+                return Ok(Command::Answer(answer));
+            }
+        }
+        Shape::Ordering { steps, .. } => {
+            if let Some(order) = sequence(line, steps) {
+                return Ok(Command::Order(order));
+            }
+        }
+        Shape::Matching { .. } => {
+            if let Some(pairs) = pairs(line) {
+                return Ok(Command::Match(pairs));
+            }
+        }
     }
     let lower = line.to_ascii_lowercase();
     let mut words = lower.split_whitespace();
@@ -166,40 +225,59 @@ fn position(text: &str) -> Result<Command, String> {
 mod tests {
     use super::*;
 
+    fn choice(options: usize) -> Shape {
+        Shape::Choice { options, select: 1 }
+    }
+
+    #[test]
+    fn ordering_and_matching_answers() {
+        let ordering = Shape::Ordering { steps: 4, need: 4 };
+        assert_eq!(parse("c a d b", ordering), Ok(Command::Order(vec![2, 0, 3, 1])));
+        assert_eq!(parse("CADB", ordering), Ok(Command::Order(vec![2, 0, 3, 1])));
+        assert_eq!(parse("c a c", ordering), Ok(Command::Order(vec![2, 0, 2])), "repeats reach the check");
+        assert_eq!(parse("n", ordering), Ok(Command::Next));
+        assert!(parse("c a e", ordering).is_err(), "e is beyond four steps");
+        let matching = Shape::Matching { prompts: 3, responses: 4 };
+        assert_eq!(parse("1b 2d 3a", matching), Ok(Command::Match(vec![(1, 1), (2, 3), (3, 0)])));
+        assert_eq!(parse("1-b,2:D", matching), Ok(Command::Match(vec![(1, 1), (2, 3)])));
+        assert_eq!(parse("2", matching), Ok(Command::Goto(2)), "a bare number still moves");
+        assert!(parse("1bb", matching).is_err());
+    }
+
     #[test]
     fn answers_in_every_spelling() {
-        assert_eq!(parse("b", 4), Ok(Command::Answer(vec![1])));
-        assert_eq!(parse("CA", 5), Ok(Command::Answer(vec![0, 2])));
-        assert_eq!(parse("a c", 5), Ok(Command::Answer(vec![0, 2])));
-        assert_eq!(parse("a,c", 5), Ok(Command::Answer(vec![0, 2])));
-        assert_eq!(parse("aa", 4), Ok(Command::Answer(vec![0])));
+        assert_eq!(parse("b", choice(4)), Ok(Command::Answer(vec![1])));
+        assert_eq!(parse("CA", choice(5)), Ok(Command::Answer(vec![0, 2])));
+        assert_eq!(parse("a c", choice(5)), Ok(Command::Answer(vec![0, 2])));
+        assert_eq!(parse("a,c", choice(5)), Ok(Command::Answer(vec![0, 2])));
+        assert_eq!(parse("aa", choice(4)), Ok(Command::Answer(vec![0])));
     }
 
     #[test]
     fn words_beyond_the_options_are_commands() {
-        assert_eq!(parse("n", 4), Ok(Command::Next));
-        assert_eq!(parse("next", 4), Ok(Command::Next));
-        assert_eq!(parse("next flagged", 4), Ok(Command::NextOf(ReviewFilter::Flagged)));
-        assert_eq!(parse("nu", 4), Ok(Command::NextOf(ReviewFilter::Unanswered)));
-        assert_eq!(parse("fl", 6), Ok(Command::Flag));
-        assert_eq!(parse("goto 12", 4), Ok(Command::Goto(12)));
-        assert_eq!(parse("12", 4), Ok(Command::Goto(12)));
-        assert_eq!(parse("strike b", 4), Ok(Command::Strike(vec![1])));
-        assert_eq!(parse("x bd", 4), Ok(Command::Strike(vec![1, 3])));
-        assert_eq!(parse("review flagged", 4), Ok(Command::Review(ReviewFilter::Flagged)));
-        assert_eq!(parse("r u", 4), Ok(Command::Review(ReviewFilter::Unanswered)));
-        assert_eq!(parse("", 4), Ok(Command::Show));
-        assert_eq!(parse("SUBMIT", 4), Ok(Command::Submit));
+        assert_eq!(parse("n", choice(4)), Ok(Command::Next));
+        assert_eq!(parse("next", choice(4)), Ok(Command::Next));
+        assert_eq!(parse("next flagged", choice(4)), Ok(Command::NextOf(ReviewFilter::Flagged)));
+        assert_eq!(parse("nu", choice(4)), Ok(Command::NextOf(ReviewFilter::Unanswered)));
+        assert_eq!(parse("fl", choice(6)), Ok(Command::Flag));
+        assert_eq!(parse("goto 12", choice(4)), Ok(Command::Goto(12)));
+        assert_eq!(parse("12", choice(4)), Ok(Command::Goto(12)));
+        assert_eq!(parse("strike b", choice(4)), Ok(Command::Strike(vec![1])));
+        assert_eq!(parse("x bd", choice(4)), Ok(Command::Strike(vec![1, 3])));
+        assert_eq!(parse("review flagged", choice(4)), Ok(Command::Review(ReviewFilter::Flagged)));
+        assert_eq!(parse("r u", choice(4)), Ok(Command::Review(ReviewFilter::Unanswered)));
+        assert_eq!(parse("", choice(4)), Ok(Command::Show));
+        assert_eq!(parse("SUBMIT", choice(4)), Ok(Command::Submit));
     }
 
     #[test]
     fn mistakes_say_what_is_wrong() {
-        assert!(parse("e", 4).unwrap_err().contains("a to d"));
-        assert!(parse("goto", 4).unwrap_err().contains("number"));
-        assert!(parse("goto 0", 4).is_err());
-        assert!(parse("strike z", 4).unwrap_err().contains("a to d"));
-        assert!(parse("launch rockets", 4).unwrap_err().contains("unknown command"));
-        assert!(parse("next 3", 4).unwrap_err().contains("`unanswered` or `flagged`"));
-        assert!(parse("time 3", 4).unwrap_err().contains("no arguments"));
+        assert!(parse("e", choice(4)).unwrap_err().contains("a to d"));
+        assert!(parse("goto", choice(4)).unwrap_err().contains("number"));
+        assert!(parse("goto 0", choice(4)).is_err());
+        assert!(parse("strike z", choice(4)).unwrap_err().contains("a to d"));
+        assert!(parse("launch rockets", choice(4)).unwrap_err().contains("unknown command"));
+        assert!(parse("next 3", choice(4)).unwrap_err().contains("`unanswered` or `flagged`"));
+        assert!(parse("time 3", choice(4)).unwrap_err().contains("no arguments"));
     }
 }

@@ -41,8 +41,27 @@ pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
         out.push_str("  |  [flagged]");
     }
     out.push_str(&format!("\n{rule}\n"));
+    if let Some(scenario) = &view.scenario {
+        out.push_str(&format!(
+            "Case study: {} (question {} of {})\n",
+            printable(&scenario.title),
+            scenario.part,
+            scenario.of
+        ));
+        out.push_str(&wrap(&printable(&scenario.text), ctx.width, 0));
+        out.push_str("\n\n");
+    }
     out.push_str(&wrap(&printable(&view.stem), ctx.width, 0));
     out.push('\n');
+    let option_line = |out: &mut String, marker: char, letter: char, text: &str, struck: bool| {
+        let label = if struck && !ctx.styled { "[struck out] " } else { "" };
+        let line = wrap_hanging(&format!("{letter}. {label}{}", printable(text)), ctx.width, "", 6);
+        if struck && ctx.styled {
+            out.push_str(&format!(" {marker} \u{1b}[2;9m{line}\u{1b}[0m\n"));
+        } else {
+            out.push_str(&format!(" {marker} {line}\n"));
+        }
+    };
     match &view.body {
         BodyView::Choice { select, multiple, options } => {
             if let Some(hint) = select_hint(*multiple, *select) {
@@ -58,35 +77,94 @@ pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
                 } else {
                     ' '
                 };
-                let label = if option.struck && !ctx.styled { "[struck out] " } else { "" };
+                option_line(&mut out, marker, option.letter, &option.text, option.struck);
+            }
+        }
+        BodyView::Ordering { need, steps, chosen } => {
+            let some =
+                if *need < steps.len() { format!("{need} of these steps") } else { "these steps".into() };
+            out.push_str(&wrap(
+                &format!("(Put {some} in order: type their letters, e.g. `{}`.)", example_order(steps.len())),
+                ctx.width,
+                0,
+            ));
+            out.push_str("\n\n");
+            for step in steps {
+                // The step's place in your order so far, or 'x' when struck out.
+                let marker = match chosen.iter().position(|c| *c == step.letter) {
+                    Some(place) if place < 9 => char::from(b'1' + place as u8),
+                    Some(_) => '*',
+                    None if step.struck => 'x',
+                    None => ' ',
+                };
+                option_line(&mut out, marker, step.letter, &step.text, step.struck);
+            }
+        }
+        BodyView::Matching { prompts, responses } => {
+            out.push_str(&wrap(
+                "(Match each prompt with a response: type pairs, e.g. `1b 2d 3a`; a response may fit more than one prompt.)",
+                ctx.width,
+                0,
+            ));
+            out.push_str("\n\n");
+            for prompt in prompts {
+                let matched = prompt.matched.map_or_else(String::new, |m| format!("  -> {m}"));
                 let line = wrap_hanging(
-                    &format!("{}. {label}{}", option.letter, printable(&option.text)),
+                    &format!("{}. {}{matched}", prompt.number, printable(&prompt.text)),
                     ctx.width,
-                    "",
+                    "   ",
                     6,
                 );
-                if option.struck && ctx.styled {
-                    out.push_str(&format!(" {marker} \u{1b}[2;9m{line}\u{1b}[0m\n"));
-                } else {
-                    out.push_str(&format!(" {marker} {line}\n"));
-                }
+                out.push_str(&format!("{line}\n"));
+            }
+            out.push('\n');
+            for response in responses {
+                let marker = if response.struck { 'x' } else { ' ' };
+                option_line(&mut out, marker, response.letter, &response.text, response.struck);
             }
         }
     }
     out.push('\n');
     if let Some(answer) = &view.answer {
-        out.push_str(&format!("Your answer: {answer}\n"));
+        out.push_str(&format!("Your answer: {}\n", spaced(&view.body, answer)));
     }
     out
+}
+
+/// "c a b" for three steps, "c a d b" for four...: an example that is not the answer's
+/// pattern (it only shows the syntax).
+fn example_order(steps: usize) -> &'static str {
+    match steps {
+        0..=3 => "c a b",
+        4 => "c a d b",
+        _ => "c a e d b",
+    }
+}
+
+/// An ordering answer reads better spaced ("C A D B"); others as they are.
+fn spaced(body: &BodyView, answer: &str) -> String {
+    match body {
+        BodyView::Ordering { .. } => answer.chars().map(String::from).collect::<Vec<_>>().join(" "),
+        BodyView::Choice { .. } | BodyView::Matching { .. } => answer.to_string(),
+    }
 }
 
 /// Immediate feedback after an answer (drill, review), and the key in `show`: right or
 /// wrong, the key, why each option is right or wrong, the explanation and the references.
 pub fn feedback(view: &FeedbackView, width: usize) -> String {
+    let ordering = matches!(view.body, FeedbackBody::Ordering { .. });
+    let show = |letters: &str| {
+        if ordering {
+            letters.chars().map(String::from).collect::<Vec<_>>().join(" ")
+        } else {
+            letters.to_string()
+        }
+    };
+    let key = show(&view.key);
     let mut out = match (&view.answer, view.correct) {
-        (_, true) => format!("Correct: {}.\n", view.key),
-        (Some(answer), false) => format!("Incorrect: the answer is {}; you chose {answer}.\n", view.key),
-        (None, false) => format!("Not answered. The answer is {}.\n", view.key),
+        (_, true) => format!("Correct: {key}.\n"),
+        (Some(answer), false) => format!("Incorrect: the answer is {key}; you chose {}.\n", show(answer)),
+        (None, false) => format!("Not answered. The answer is {key}.\n"),
     };
     match &view.body {
         FeedbackBody::Choice { options } => {
@@ -101,6 +179,47 @@ pub fn feedback(view: &FeedbackView, width: usize) -> String {
                 let text = format!("{}. {verdict}{chosen}: {}", option.letter, printable(why));
                 out.push_str(&wrap_hanging(&text, width, "  ", 5));
                 out.push('\n');
+            }
+        }
+        FeedbackBody::Ordering { steps } => {
+            let mut steps: Vec<_> = steps.iter().collect();
+            // The right sequence first, then the steps that do not belong.
+            steps.sort_by_key(|s| s.position.unwrap_or(usize::MAX));
+            for step in steps {
+                let place = step.position.map_or_else(|| "not a step".to_string(), |p| format!("step {p}"));
+                let yours = match (step.chosen_at, step.position) {
+                    (Some(at), Some(p)) if at == p => String::new(),
+                    (Some(at), _) => format!(" (you had it at {at})"),
+                    (None, Some(_)) => " (you left it out)".into(),
+                    (None, None) => String::new(),
+                };
+                let why =
+                    if step.rationale.is_empty() { "(no rationale given)" } else { step.rationale.as_str() };
+                let text = format!("{}. {place}{yours}: {}", step.letter, printable(why));
+                out.push_str(&wrap_hanging(&text, width, "  ", 5));
+                out.push('\n');
+            }
+        }
+        FeedbackBody::Matching { pairs } => {
+            for pair in pairs {
+                let yours = match pair.given {
+                    Some(given) if given == pair.key => String::new(),
+                    Some(given) => format!(" (you chose {given})"),
+                    None => " (not matched)".into(),
+                };
+                let head = format!(
+                    "{}. {} -> {}: {}{yours}",
+                    pair.number,
+                    printable(&pair.prompt),
+                    pair.key,
+                    printable(&pair.key_text)
+                );
+                out.push_str(&wrap_hanging(&head, width, "  ", 5));
+                out.push('\n');
+                if !pair.rationale.is_empty() {
+                    out.push_str(&wrap_hanging(&printable(&pair.rationale), width, "     ", 5));
+                    out.push('\n');
+                }
             }
         }
     }
@@ -138,6 +257,15 @@ pub fn refusal(refusal: &Refusal) -> String {
             format!("this question needs exactly {need} options; you gave {gave}")
         }
         Refusal::Answer(AnswerError::Empty) => "give at least one option letter".into(),
+        Refusal::Answer(AnswerError::RepeatedStep { letter }) => {
+            format!("step {letter} is in your order twice; give each step once")
+        }
+        Refusal::Answer(AnswerError::NoSuchPrompt { number, prompts }) => {
+            format!("there is no prompt {number}; this question has {prompts}")
+        }
+        Refusal::Answer(AnswerError::WrongKind) => {
+            "that answer does not fit this kind of question; `help` shows how to answer".into()
+        }
         Refusal::NoSuchOption { letter, .. } => format!("there is no option {letter}"),
         Refusal::Locked => "this question is answered and its feedback given; `next` to go on".into(),
         Refusal::AtLastQuestion => "this is the last question; `submit` when you are done".into(),

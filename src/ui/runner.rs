@@ -13,8 +13,8 @@ use super::render::{self, ScreenContext};
 use crate::app::attempt::{Attempt, Finished, Outcome, Quit};
 use crate::error::Result;
 use crate::exam::clock::{Clock, Millis, format_countdown, format_duration};
-use crate::exam::item::{Response, Shape};
-use crate::exam::session::Action;
+use crate::exam::item::{AnswerError, Response, Shape};
+use crate::exam::session::{Action, Refusal};
 
 /// How an attempt left the prompt.
 pub enum Ended {
@@ -137,10 +137,8 @@ impl Runner<'_> {
 
     /// Handles one line; `Some` when the attempt is over or saved.
     fn handle(&mut self, line: &str, input: &mut dyn LineSource) -> Result<Option<Ended>> {
-        let options = match self.attempt.current_shape() {
-            Shape::Choice { options, .. } => options,
-        };
-        let command = match command::parse(line, options) {
+        let shape = self.attempt.current_shape();
+        let command = match command::parse(line, shape) {
             Ok(command) => command,
             Err(message) => {
                 self.say(&message)?;
@@ -149,6 +147,27 @@ impl Runner<'_> {
         };
         let action = match command {
             Command::Answer(letters) => Action::Answer(Response::Choice(letters)),
+            Command::Order(steps) => Action::Answer(Response::Ordering(steps)),
+            Command::Match(typed) => {
+                let Shape::Matching { prompts, .. } = shape else {
+                    unreachable!("pairs are only parsed for matching questions")
+                };
+                // Pairs left out keep the match they had: a matching answer is built up.
+                let mut pairs = match self.attempt.current_response() {
+                    Some(Response::Matching(pairs)) => pairs.clone(),
+                    _ => Vec::new(),
+                };
+                pairs.resize(prompts, None);
+                if let Some(&(number, _)) = typed.iter().find(|(n, _)| *n > prompts) {
+                    let refusal = Refusal::Answer(AnswerError::NoSuchPrompt { number, prompts });
+                    self.say(&render::refusal(&refusal))?;
+                    return Ok(None);
+                }
+                for (number, response) in typed {
+                    pairs[number - 1] = Some(response);
+                }
+                Action::Answer(Response::Matching(pairs))
+            }
             Command::Clear => Action::Clear,
             Command::Next => Action::Next,
             Command::NextOf(filter) => Action::NextOf(filter),
@@ -239,6 +258,8 @@ impl Runner<'_> {
                 self.say(&format!("Question {}: answer {answer} saved.", position + 1))?;
                 if advanced {
                     self.show()?;
+                } else if !self.attempt.is_complete(position) {
+                    self.say("Not complete yet: add the rest, or `next` to come back to it later.")?;
                 } else {
                     self.say("That was the last question. `review` to check, `submit` to finish.")?;
                 }
