@@ -569,3 +569,23 @@ fn a_kind_the_exam_does_not_use_is_a_warning() {
         ),
     );
 }
+
+#[test]
+fn the_documented_ordering_and_matching_examples_check_clean() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/bank-format.md")).unwrap();
+    let examples: Vec<&str> = doc
+        .split("```toml")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .filter(|block| block.contains("kind = \"ordering\"") || block.contains("kind = \"matching\""))
+        .collect();
+    assert_eq!(examples.len(), 2, "the ordering and the matching example");
+    for example in examples {
+        let questions = two_questions()
+            + "\n"
+            + &example.replace("domain = \"iam\"", "domain = \"one\"").replace("domain = \"data\"", "domain = \"one\"");
+        let run = check(&all_kinds_blueprint(), &questions);
+        assert_eq!(run.status, 0, "{}", run.stdout);
+        assert!(run.stdout.contains("0 error(s), 0 warning(s)"), "{example}\n{}", run.stdout);
+    }
+}

@@ -116,3 +116,29 @@ fn drill_feedback_waits_for_enter_at_the_prompt() {
     p.exp_string("TINY-01 drill: attempt 1").unwrap();
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn an_ordering_item_is_answered_at_the_real_prompt() {
+    let test = Test::new();
+    let bank = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/banks/kinds");
+    let mut command = test.command();
+    command.arg("--bank-dir").arg(&bank).args(["exam", "kinds", "--seed", "9"]);
+    command.env("TERM", "xterm");
+    let mut p = spawn_command(command, Some(20_000)).expect("spawn proctor in a pty");
+    p.exp_string("Question 1 of 6").unwrap();
+    // Seed 9 puts the ordering item third; its steps are shuffled from the seed.
+    p.send_line("goto 3").unwrap();
+    p.exp_string("Put 4 of these steps in order").unwrap();
+    p.send_line("e b").unwrap();
+    p.exp_string("Question 3: answer EB saved.").unwrap();
+    p.exp_string("Not complete yet").unwrap();
+    p.send_line("e b a d").unwrap();
+    p.exp_string("Question 3: answer EBAD saved.").unwrap();
+    p.exp_string("Question 4 of 6").unwrap();
+    p.send_line("submit").unwrap();
+    p.exp_string("Submit now?").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("KINDS-01 mock exam: attempt 1").unwrap();
+    p.exp_string("Correct: 1 of 6").unwrap();
+    p.exp_eof().unwrap();
+}
