@@ -583,7 +583,9 @@ fn the_documented_ordering_and_matching_examples_check_clean() {
     for example in examples {
         let questions = two_questions()
             + "\n"
-            + &example.replace("domain = \"iam\"", "domain = \"one\"").replace("domain = \"data\"", "domain = \"one\"");
+            + &example
+                .replace("domain = \"iam\"", "domain = \"one\"")
+                .replace("domain = \"data\"", "domain = \"one\"");
         let run = check(&all_kinds_blueprint(), &questions);
         assert_eq!(run.status, 0, "{}", run.stdout);
         assert!(run.stdout.contains("0 error(s), 0 warning(s)"), "{example}\n{}", run.stdout);

@@ -23,6 +23,8 @@ pub trait LineSource {
     /// Asks a yes/no question; scripted input never asks (answers yes).
     fn confirm(&mut self, question: &str, timeout: Option<Duration>) -> Option<bool>;
     fn is_interactive(&self) -> bool;
+    /// The question now on screen, for completing its answer (interactive prompts only).
+    fn set_shape(&mut self, _shape: crate::exam::item::Shape) {}
 }
 
 /// Commands from a pipe or file, one per line. A reader thread feeds a channel so a wait

@@ -113,6 +113,7 @@ impl Runner<'_> {
                 self.scripted_warnings(now)?;
             }
             let prompt = render::prompt(&self.attempt.status(now));
+            input.set_shape(self.attempt.current_shape());
             match input.read(&prompt, self.real_timeout(now)) {
                 Input::Line(line) => {
                     if let Some(ended) = self.handle(&line, input)? {

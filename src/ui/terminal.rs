@@ -8,8 +8,8 @@
 //! ignored so the signal cannot kill the process. Elsewhere the deadline is still
 //! enforced after each command (`Session::apply` refuses late answers).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,7 @@ use super::WARNING_MINUTES;
 use super::command::COMMANDS;
 use super::input::{Input, LineSource};
 use crate::exam::clock::format_duration;
+use crate::exam::item::Shape;
 
 /// The command words, for completion and hints.
 fn words() -> Vec<&'static str> {
@@ -37,6 +38,8 @@ fn words() -> Vec<&'static str> {
 #[derive(Helper, Highlighter, Validator)]
 struct SessionHelper {
     words: Vec<&'static str>,
+    /// The question on screen, so Tab can complete its answer (ordering, matching).
+    shape: Arc<Mutex<Option<Shape>>>,
 }
 
 impl Completer for SessionHelper {
@@ -44,6 +47,13 @@ impl Completer for SessionHelper {
 
     fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
         let typed = &line[..pos];
+        let shape = self.shape.lock().ok().and_then(|s| *s);
+        if let Some(shape) = shape
+            && let Some((start, answers)) = answer_completions(typed, shape)
+        {
+            let pairs = answers.into_iter().map(|a| Pair { display: a.clone(), replacement: a }).collect();
+            return Ok((start, pairs));
+        }
         let candidates = self
             .words
             .iter()
@@ -51,6 +61,57 @@ impl Completer for SessionHelper {
             .map(|w| Pair { display: (*w).to_string(), replacement: (*w).to_string() })
             .collect();
         Ok((0, candidates))
+    }
+}
+
+/// Tab on an ordering or matching answer: the step letters not yet used (`c a ` offers
+/// b, d, ...), or a prompt's responses (`1b 2` offers 2a, 2b, ...) and the prompts not yet
+/// typed (`1b ` offers 2, 3). Returns where the completed word starts.
+fn answer_completions(typed: &str, shape: Shape) -> Option<(usize, Vec<String>)> {
+    let start = typed.rfind([' ', ',']).map_or(0, |i| i + 1);
+    let word = &typed[start..];
+    let letter = |i: usize| char::from(b'a' + i as u8);
+    match shape {
+        Shape::Ordering { steps, .. } => {
+            let used: Vec<char> = typed[..start].chars().filter(char::is_ascii_alphabetic).collect();
+            let letters_only = typed.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == ',');
+            if !letters_only || word.len() > 1 || (typed.trim().is_empty() && steps == 0) {
+                return None;
+            }
+            let free: Vec<String> = (0..steps)
+                .map(letter)
+                .filter(|l| !used.iter().any(|u| u.eq_ignore_ascii_case(l)))
+                .filter(|l| word.is_empty() || word.eq_ignore_ascii_case(&l.to_string()))
+                .map(|l| format!("{l} "))
+                .collect();
+            (!free.is_empty()).then_some((start, free))
+        }
+        Shape::Matching { prompts, responses } => {
+            let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
+            if !word.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return None;
+            }
+            if !digits.is_empty() && digits.len() == word.len() {
+                let n: usize = digits.parse().ok()?;
+                if n == 0 || n > prompts {
+                    return None;
+                }
+                return Some((start, (0..responses).map(|r| format!("{n}{} ", letter(r))).collect()));
+            }
+            if word.is_empty() {
+                let typed_prompts: Vec<usize> = typed
+                    .split([' ', ','])
+                    .filter_map(|t| {
+                        t.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
+                    })
+                    .collect();
+                let open: Vec<String> =
+                    (1..=prompts).filter(|n| !typed_prompts.contains(n)).map(|n| n.to_string()).collect();
+                return (!open.is_empty() && !typed.trim().is_empty()).then_some((start, open));
+            }
+            None
+        }
+        Shape::Choice { .. } => None,
     }
 }
 
@@ -153,6 +214,7 @@ fn ignore_sigint() {}
 pub struct TerminalInput {
     editor: Editor<SessionHelper, DefaultHistory>,
     countdown: Option<Countdown>,
+    shape: Arc<Mutex<Option<Shape>>>,
 }
 
 impl TerminalInput {
@@ -169,7 +231,8 @@ impl TerminalInput {
             .build();
         let mut editor: Editor<SessionHelper, DefaultHistory> =
             Editor::with_config(config).map_err(|e| e.to_string())?;
-        editor.set_helper(Some(SessionHelper { words: words() }));
+        let shape = Arc::new(Mutex::new(None));
+        editor.set_helper(Some(SessionHelper { words: words(), shape: shape.clone() }));
         ignore_sigint();
         let countdown = match time_left {
             Some(left) => {
@@ -183,7 +246,7 @@ impl TerminalInput {
             }
             None => None,
         };
-        Ok(TerminalInput { editor, countdown })
+        Ok(TerminalInput { editor, countdown, shape })
     }
 
     fn deadline_hit(&self) -> bool {
@@ -218,5 +281,28 @@ impl LineSource for TerminalInput {
 
     fn is_interactive(&self) -> bool {
         true
+    }
+
+    fn set_shape(&mut self, shape: Shape) {
+        if let Ok(mut current) = self.shape.lock() {
+            *current = Some(shape);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_completes_ordering_and_matching_answers() {
+        let ordering = Shape::Ordering { steps: 4, need: 4 };
+        assert_eq!(answer_completions("c a ", ordering), Some((4, vec!["b ".into(), "d ".into()])));
+        assert_eq!(answer_completions("next", ordering), None);
+        let matching = Shape::Matching { prompts: 3, responses: 2 };
+        assert_eq!(answer_completions("1b 2", matching), Some((3, vec!["2a ".into(), "2b ".into()])));
+        assert_eq!(answer_completions("1b ", matching), Some((3, vec!["2".into(), "3".into()])));
+        assert_eq!(answer_completions("9", matching), None);
+        assert_eq!(answer_completions("ab", Shape::Choice { options: 4, select: 2 }), None);
     }
 }
