@@ -348,6 +348,43 @@ mod tests {
     }
 
     proptest! {
+        // Case studies (questions sharing a scenario) are drawn whole or not at all, their
+        // questions next to each other and in id order; the paper never exceeds the exam.
+        #[test]
+        fn case_studies_stay_whole_together_and_in_order(seed: u64, size in 4u32..30, group in 2usize..4) {
+            let mut exam = sample_exam(&[(60, 12), (40, 12)], size);
+            for (n, q) in exam.questions.iter_mut().enumerate() {
+                // Groups of `group` consecutive ids in domain d0 share a scenario.
+                if q.domain == "d0" && n < 9 {
+                    q.scenario = Some(format!("s{}", n / group));
+                }
+            }
+            let exam = Exam::new(exam.blueprint.clone(), exam.questions.clone(), Vec::new());
+            let paper = assemble_exam(&exam, seed, true);
+            let target = size.min(exam.questions.len() as u32);
+            prop_assert!(paper.items.len() as u32 <= target);
+            prop_assert!(paper.items.len() as u32 + group as u32 > target, "only a group that does not fit may leave room");
+            let scenario = |i: &PaperItem| exam.question(&i.question_id).unwrap().scenario.clone();
+            let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+            for (position, item) in paper.items.iter().enumerate() {
+                if let Some(s) = scenario(item) {
+                    match groups.iter_mut().find(|(g, _)| *g == s) {
+                        Some((_, positions)) => positions.push(position),
+                        None => groups.push((s, vec![position])),
+                    }
+                }
+            }
+            for (s, positions) in groups {
+                let members: Vec<&str> = exam.questions.iter().filter(|q| q.scenario.as_deref() == Some(&s)).map(|q| q.id.as_str()).collect();
+                prop_assert_eq!(positions.len(), members.len(), "scenario {} whole", s);
+                prop_assert!(positions.windows(2).all(|w| w[1] == w[0] + 1), "scenario {} together", s);
+                let ids: Vec<&str> = positions.iter().map(|&p| paper.items[p].question_id.as_str()).collect();
+                prop_assert_eq!(ids, members, "scenario {} in id order", s);
+            }
+        }
+    }
+
+    proptest! {
         #[test]
         fn papers_are_reproducible_and_keep_every_key(seed: u64, a in 0usize..30, b in 0usize..30, size in 1u32..70) {
             let exam = sample_exam(&[(55, a), (45, b)], size);
