@@ -33,8 +33,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List the exams: id, title, status, questions, minutes, passing score, domains
+    /// List the exams: id, title, status, questions, minutes, passing score, domains; then
+    /// the rest of the AWS program by tier
     List(ListArgs),
+    /// The AWS certification paths by role, and which of their exams proctor can run
+    Paths(PathsArgs),
     /// Validate banks and report every problem as path:line:col
     Check(CheckArgs),
     /// Take a timed mock exam built from the exam's blueprint
@@ -154,6 +157,18 @@ pub struct StatsArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+
+    /// With --json: also the whole AWS program (every certification, current and retired,
+    /// and the paths by role), not only the exams with banks
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    /// Print JSON instead of text
     #[arg(long)]
     pub json: bool,
 }

@@ -10,6 +10,7 @@ use crate::bank::Exam;
 use crate::exam::clock::{Millis, format_timestamp, seconds};
 use crate::exam::score::{Score, percent, scaled_score};
 use crate::model::{AttemptSummary, Card, Mode};
+use crate::program::{Certification, Path, Program};
 use crate::study::stats::Stats;
 
 /// One exam, as `list --json` prints it.
@@ -66,6 +67,131 @@ impl ExamEntry {
                     weight: d.weight,
                     questions: exam.count_in_domain(&d.id),
                 })
+                .collect(),
+        }
+    }
+}
+
+/// `list --all --json`: the exams with banks, and the whole AWS program.
+#[derive(Debug, Serialize)]
+pub struct ListAll {
+    pub exams: Vec<ExamEntry>,
+    pub program: ProgramCatalogue,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgramCatalogue {
+    pub verified_on: String,
+    pub source: String,
+    pub certifications: Vec<ProgramEntry>,
+    pub paths: Vec<PathEntry>,
+}
+
+/// One certification of the AWS program.
+#[derive(Debug, Serialize)]
+pub struct ProgramEntry {
+    pub id: String,
+    pub code: String,
+    pub title: String,
+    pub tier: &'static str,
+    pub focus: String,
+    pub experience: String,
+    pub status: &'static str,
+    pub since: Option<String>,
+    pub last_day: Option<String>,
+    pub successor: Option<String>,
+    pub questions: Option<u32>,
+    pub scored: Option<u32>,
+    pub minutes: Option<u32>,
+    pub passing_score: Option<u32>,
+    pub item_types: Vec<&'static str>,
+    pub guide: Option<String>,
+    pub domains: Vec<ProgramDomainEntry>,
+    /// What the catalogue could not confirm (never invented).
+    pub unconfirmed: Vec<String>,
+    /// proctor has a bank for it.
+    pub bank: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgramDomainEntry {
+    pub name: String,
+    /// Null when the weight is not confirmed.
+    pub weight: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathEntry {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub exams: Vec<PathExam>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathExam {
+    pub code: String,
+    pub bank: bool,
+}
+
+impl ListAll {
+    pub fn new(exams: Vec<ExamEntry>, program: &Program, has_bank: &dyn Fn(&str) -> bool) -> ListAll {
+        ListAll {
+            exams,
+            program: ProgramCatalogue {
+                verified_on: program.verified_on.clone(),
+                source: program.source.clone(),
+                certifications: program
+                    .exams
+                    .iter()
+                    .map(|c| ProgramEntry::of(c, has_bank(&c.id())))
+                    .collect(),
+                paths: program.paths.iter().map(|p| PathEntry::new(p, has_bank)).collect(),
+            },
+        }
+    }
+}
+
+impl ProgramEntry {
+    pub fn of(c: &Certification, bank: bool) -> ProgramEntry {
+        ProgramEntry {
+            id: c.id(),
+            code: c.code.clone(),
+            title: c.title.clone(),
+            tier: c.tier.as_str(),
+            focus: c.focus.clone(),
+            experience: c.experience.clone(),
+            status: c.status.as_str(),
+            since: c.since.clone(),
+            last_day: c.last_day.clone(),
+            successor: c.successor.clone(),
+            questions: c.questions,
+            scored: c.scored,
+            minutes: c.minutes,
+            passing_score: c.passing_score,
+            item_types: c.item_types.iter().map(|t| t.as_str()).collect(),
+            guide: c.guide.clone(),
+            domains: c
+                .domains
+                .iter()
+                .map(|d| ProgramDomainEntry { name: d.name.clone(), weight: d.weight })
+                .collect(),
+            unconfirmed: c.unconfirmed.clone(),
+            bank,
+        }
+    }
+}
+
+impl PathEntry {
+    pub fn new(path: &Path, has_bank: &dyn Fn(&str) -> bool) -> PathEntry {
+        PathEntry {
+            id: path.id.clone(),
+            title: path.title.clone(),
+            description: path.description.clone(),
+            exams: path
+                .exams
+                .iter()
+                .map(|code| PathExam { code: code.clone(), bank: has_bank(&code.to_ascii_lowercase()) })
                 .collect(),
         }
     }

@@ -15,6 +15,7 @@ pub(crate) mod error;
 pub(crate) mod exam;
 pub(crate) mod json;
 pub(crate) mod model;
+pub(crate) mod program;
 pub(crate) mod store;
 pub(crate) mod study;
 pub(crate) mod text;
@@ -83,7 +84,12 @@ fn dispatch(cli: Cli) -> Result<i32> {
     let code = match &cli.command {
         Command::List(args) => {
             let catalog = Catalog::open(&config.bank_dirs)?;
-            commands::list::run(&catalog, args.json, &mut out)?;
+            commands::list::run(&catalog, args, &mut out)?;
+            0
+        }
+        Command::Paths(args) => {
+            let catalog = Catalog::open(&config.bank_dirs)?;
+            commands::list::paths(&catalog, args.json, &mut out)?;
             0
         }
         Command::Check(args) => commands::check::run(&args.paths, &mut out)?,

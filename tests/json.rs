@@ -92,6 +92,18 @@ fn every_documented_json_output_carries_its_documented_fields() {
     let drill = proctor(&test, &["drill", "tiny", "--count", "1", "--seed", "5", "--json"], "a\n");
     assert_carries(&drill, "The attempt result");
 
+    // list --all: the wrapper's two fields, then every certification field of the second table.
+    let all = proctor(&test, &["list", "--all", "--json"], "");
+    let first = &all["program"]["certifications"][0];
+    for (name, _) in documented("proctor list --all --json") {
+        let holder = if name == "exams" || name == "program" { &all } else { first };
+        assert!(holder.get(&name).is_some(), "list --all: no `{name}` in {holder:#}");
+    }
+    for key in ["verified_on", "source", "certifications", "paths"] {
+        assert!(all["program"].get(key).is_some(), "list --all: program lacks `{key}`");
+    }
+    assert_carries(&proctor(&test, &["paths", "--json"], "")[0], "proctor paths --json");
+
     let history = proctor(&test, &["history", "--json"], "");
     assert_carries(&history.as_array().unwrap()[0], "proctor history --json");
     assert_carries(&proctor(&test, &["stats", "tiny", "--json"], ""), "proctor stats EXAM --json");

@@ -78,3 +78,60 @@ fn one_broken_bank_does_not_hide_the_others() {
     assert_eq!(exam.status, 0, "{}", exam.stderr);
     assert!(exam.stderr.contains("warning: an exam could not be loaded"), "{}", exam.stderr);
 }
+
+#[test]
+fn the_whole_program_is_listed_by_tier_with_statuses_and_successors() {
+    let run = Test::new().args(["list"]).run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // Exams with banks first, then the rest of the program.
+    let banks = run.stdout.find("saa-c03").unwrap();
+    let rest = run.stdout.find("The rest of the AWS Certification program").expect(&run.stdout);
+    assert!(banks < rest);
+    let program = &run.stdout[rest..];
+    assert!(program.contains("DVA-C02 - AWS Certified Developer - Associate: retired on"), "{program}");
+    assert!(program.contains("successor DVA-C03"), "{program}");
+    assert!(program.contains("ANS-C01") && program.contains("retiring"), "{program}");
+    assert!(!program.contains("SAA-C03 -"), "exams with banks are not listed again: {program}");
+
+    let all = Test::new().args(["list", "--all", "--json"]).run().json();
+    let certifications = all["program"]["certifications"].as_array().unwrap();
+    let find =
+        |code: &str| certifications.iter().find(|c| c["code"] == code).unwrap_or_else(|| panic!("{code}"));
+    assert_eq!(find("SOA-C02")["status"], "retired");
+    assert_eq!(find("SOA-C02")["successor"], "SOA-C03");
+    assert_eq!(find("SAA-C03")["bank"], true);
+    assert_eq!(find("MLA-C02")["bank"], false);
+    assert!(all["exams"].as_array().unwrap().iter().any(|e| e["id"] == "clf-c02"));
+    assert!(!all["program"]["paths"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn an_exam_without_a_bank_or_retired_says_so_and_names_the_closest() {
+    let retired = Test::new().args(["exam", "dva-c02"]).run();
+    assert_eq!(retired.status, 2);
+    assert!(
+        retired.stderr.contains("DVA-C02") && retired.stderr.contains("retired on"),
+        "{}",
+        retired.stderr
+    );
+    assert!(retired.stderr.contains("successor is DVA-C03"), "{}", retired.stderr);
+    assert!(retired.stderr.contains("`proctor exam dva-c03`"), "{}", retired.stderr);
+    let bankless = Test::new().args(["drill", "mla-c02"]).run();
+    assert_eq!(bankless.status, 2);
+    assert!(bankless.stderr.contains("proctor has no bank for MLA-C02"), "{}", bankless.stderr);
+    assert!(bankless.stderr.contains("The closest exam with a bank is"), "{}", bankless.stderr);
+    // A code the program does not know either keeps the plain error.
+    let unknown = Test::new().args(["exam", "xyz-c01"]).run();
+    assert_eq!(unknown.status, 2);
+    assert!(unknown.stderr.contains("xyz-c01"), "{}", unknown.stderr);
+}
+
+#[test]
+fn paths_by_role_mark_the_exams_with_banks() {
+    let run = Test::new().args(["paths"]).run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("* SAA-C03") || run.stdout.contains("* CLF-C02"), "{}", run.stdout);
+    assert!(run.stdout.contains("(no bank yet)"), "{}", run.stdout);
+    let json = Test::new().args(["paths", "--json"]).run().json();
+    assert!(json.as_array().unwrap().iter().all(|p| p["exams"].as_array().is_some_and(|e| !e.is_empty())));
+}

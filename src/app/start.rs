@@ -13,6 +13,30 @@ use crate::model::{Card, Mode};
 use crate::store::{Store, StoreError};
 use crate::study::select::{drill_choice, filter};
 
+/// Loads the bank of exam `id`. An exam the AWS program knows but proctor has no bank for
+/// gets a message naming its status, successor and the closest exam that has a bank.
+pub fn load_exam(catalog: &Catalog, id: &str) -> Result<Exam> {
+    match catalog.find(id) {
+        Ok(entry) => Ok(catalog.load(entry)?),
+        Err(unknown) => {
+            let has_bank = |id: &str| catalog.find(id).is_ok();
+            let known = crate::program::Program::shipped()
+                .ok()
+                .and_then(|program| crate::program::no_bank_message(&program, id, &has_bank));
+            Err(match known {
+                Some(message) => Error::Usage(message),
+                None => unknown.into(),
+            })
+        }
+    }
+}
+
+/// The note for an exam the AWS program has retired (or is retiring), if it is one.
+pub fn retirement_note(exam: &Exam) -> Option<String> {
+    let program = crate::program::Program::shipped().ok()?;
+    crate::program::retirement_note(&program, &exam.blueprint.id)
+}
+
 /// A seed when none was given: from the clock and the process id, so two attempts started
 /// in the same millisecond still differ.
 pub fn fresh_seed(now: Millis) -> u64 {
@@ -44,7 +68,7 @@ pub struct ExamStart {
 
 /// A mock exam by the blueprint: the real count and time unless told otherwise.
 pub fn start_exam(catalog: &Catalog, store: Store, request: &ExamRequest, now: Millis) -> Result<ExamStart> {
-    let exam = Arc::new(catalog.load_by_id(request.exam)?);
+    let exam = Arc::new(load_exam(catalog, request.exam)?);
     let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
     let Paper { items, shortfall } = assemble_exam(&exam, seed, request.unscored);
     let time_limit_ms = request.time_limit_ms.unwrap_or(u64::from(exam.blueprint.minutes) * 60_000);
@@ -84,7 +108,7 @@ pub fn start_drill(
     request: &DrillRequest,
     now: Millis,
 ) -> Result<DrillStart> {
-    let exam = Arc::new(catalog.load_by_id(request.exam)?);
+    let exam = Arc::new(load_exam(catalog, request.exam)?);
     let domains: Vec<String> = request.domains.iter().map(|d| d.to_ascii_lowercase()).collect();
     for domain in &domains {
         if exam.blueprint.domain(domain).is_none() {

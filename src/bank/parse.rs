@@ -136,7 +136,7 @@ fn is_question_id(id: &str) -> bool {
 }
 
 /// `YYYY-MM-DD` naming a real day of the (proleptic Gregorian) calendar: 2026-02-31 is not.
-fn is_date(text: &str) -> bool {
+pub(crate) fn is_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let [year, month, day] = parts.as_slice() else { return false };
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());

@@ -26,7 +26,7 @@ pub fn run(config: &Config, args: &DrillArgs) -> Result<i32> {
     let attempt = &mut started.attempt;
     let scope =
         if started.domains.is_empty() { "all domains".to_string() } else { started.domains.join(", ") };
-    let intro = format!(
+    let mut intro = format!(
         "{} drill ({scope}), seed {}: {} questions, {} never seen before. {}.\n\
          Answer with letters; feedback follows each answer. `quit` saves and leaves.\n",
         printable(&attempt.exam().blueprint.code),
@@ -35,5 +35,8 @@ pub fn run(config: &Config, args: &DrillArgs) -> Result<i32> {
         started.unseen,
         args.time_limit.map_or("Untimed".to_string(), |s| format!("Time limit {}", human_duration(s * 1000))),
     );
+    if let Some(note) = start::retirement_note(attempt.exam()) {
+        intro.push_str(&format!("Note: {note}\n"));
+    }
     run_attempt(attempt, &intro, args.json, &*clock)
 }

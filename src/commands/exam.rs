@@ -32,6 +32,9 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
         attempt.len(),
         human_duration(started.time_limit_ms),
     );
+    if let Some(note) = start::retirement_note(attempt.exam()) {
+        intro.push_str(&format!("Note: {note}\n"));
+    }
     if let Some(note) = &started.shortfall {
         intro.push_str(&format!("Note: {note}\n"));
     }
