@@ -23,7 +23,9 @@ pub struct Cli {
     #[arg(long, value_name = "PATH", global = true)]
     pub data_dir: Option<PathBuf>,
 
-    /// For tests: a fake clock, START_MS[+STEP_MS] (each reading advances by STEP)
+    /// For tests: a fake clock, START_MS[+STEP_MS] (each reading advances by STEP). Debug
+    /// builds only: a release binary has no way to move its clock.
+    #[cfg(debug_assertions)]
     #[arg(long, value_name = "START[+STEP]", global = true, hide = true)]
     pub fake_clock: Option<String>,
 

@@ -372,11 +372,13 @@ pub struct HistoryEntry {
     pub scaled_score: Option<u32>,
     pub passed: Option<bool>,
     pub seconds_used: Option<f64>,
+    /// Unfinished and past its deadline: `proctor resume` scores it at once.
+    pub expired: bool,
 }
 
 impl HistoryEntry {
     /// `passing`: the exam's pass mark, when its bank is loaded.
-    pub fn new(a: &AttemptSummary, passing: Option<u32>) -> HistoryEntry {
+    pub fn new(a: &AttemptSummary, passing: Option<u32>, now: Millis) -> HistoryEntry {
         let finished = a.finished_at.is_some();
         let percent = percent(a.correct, a.scored).filter(|_| finished);
         let scaled = match (a.mode, passing, finished) {
@@ -402,6 +404,7 @@ impl HistoryEntry {
             scaled_score: scaled,
             passed: scaled.zip(passing).map(|(s, p)| s >= p),
             seconds_used: a.finished_at.map(|f| seconds(f.saturating_sub(a.started_at) as f64)),
+            expired: !finished && a.deadline.is_some_and(|d| d <= now),
         }
     }
 }
@@ -516,8 +519,49 @@ impl ExamStats {
     }
 }
 
-/// Writes `value` as pretty JSON and a newline.
+/// Writes `value` as pretty JSON and a newline. Text from banks and the store is
+/// untrusted: any character that must not reach a terminal (C1 controls, bidi overrides,
+/// invisible characters; see `text::forbidden_char`) is written as a `\u` escape, which
+/// JSON readers decode to the same string but a terminal never acts on.
 pub fn write(out: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
+    writeln!(out, "{}", escape_untrusted(&text))
+}
+
+fn escape_untrusted(json: &str) -> String {
+    if crate::text::forbidden_char(json).is_none() {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // Newlines and tabs outside strings are layout; inside strings serde_json already
+        // escaped them. Everything else forbidden can only be inside a string.
+        if c != '\n' && c != '\t' && crate::text::forbidden_char(c.encode_utf8(&mut [0; 4])).is_some() {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn untrusted_characters_are_escaped_and_decode_back() {
+        let value = serde_json::json!({ "id": "q\u{85}\u{202e}\u{e0041}x" });
+        let mut out = Vec::new();
+        super::write(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("\\u0085") && text.contains("\\u202e") && text.contains("\\udb40\\udc41"),
+            "{text}"
+        );
+        assert!(crate::text::forbidden_char(&text).is_none());
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
 }

@@ -84,6 +84,8 @@ pub struct AttemptSummary {
     pub finished_at: Option<Millis>,
     pub end_reason: Option<EndReason>,
     pub time_limit_ms: Option<Millis>,
+    /// The absolute deadline of a timed attempt (only filled by `Store::attempts`).
+    pub deadline: Option<Millis>,
     pub questions: u32,
     pub scored: u32,
     pub correct: u32,

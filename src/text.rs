@@ -1,33 +1,100 @@
 //! Bank text is untrusted: it must never move the cursor, recolour the terminal or hide
 //! text. These helpers find and neutralise anything that could.
 
-/// The first character in `text` that must not reach a terminal, if any: control
-/// characters other than newline and tab (which covers ESC and so every escape sequence,
-/// DEL and the C1 controls), and the bidirectional overrides that can reorder what is shown.
+/// The first character in `text` that must not reach a terminal, if any:
+/// - control characters other than newline and tab (which covers ESC and so every escape
+///   sequence, DEL and the C1 controls), and a carriage return that does not end a line;
+/// - the bidirectional overrides, isolates and marks (LRM, RLM, ALM), which reorder or
+///   disguise what is shown;
+/// - invisible characters that hide text or change it silently: zero-width spaces and
+///   joiners, the word joiner and invisible operators, the soft hyphen, the byte-order mark
+///   inside text, the line and paragraph separators, interlinear annotations, the Mongolian
+///   vowel separator and the Unicode tag characters (U+E0000 block, usable to smuggle text);
+/// - a flood of combining marks (more than three in a row on one character).
+///
+/// Policy: bank files with any of these are refused by `check` with the location; any other
+/// text that reaches the terminal (store contents, typed input, file names) goes through
+/// `printable`, which shows them as U+FFFD.
 pub fn forbidden_char(text: &str) -> Option<char> {
-    // Fast path: every forbidden character starts with a byte below 0x20, 0x7F (DEL),
-    // 0xC2 (C1 controls) or 0xE2 (the bidi overrides); most text has none of them.
-    let suspicious = |b: &u8| (*b < 0x20 && *b != b'\n' && *b != b'\t') || matches!(*b, 0x7f | 0xc2 | 0xe2);
-    if !text.as_bytes().iter().any(suspicious) {
+    // Fast path: plain ASCII without control characters (most bank text).
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t') {
         return None;
     }
-    text.chars().find(|&c| is_forbidden(c))
+    let mut combining_run = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        if is_forbidden(c) {
+            return Some(c);
+        }
+        if is_combining(c) {
+            combining_run += 1;
+            if combining_run > MAX_COMBINING {
+                return Some(c);
+            }
+        } else {
+            combining_run = 0;
+        }
+    }
+    None
+}
+
+/// Combining marks allowed on one character: enough for any real script's accents.
+const MAX_COMBINING: usize = 3;
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
 }
 
 fn is_forbidden(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{00ad}'                         // soft hyphen
+            | '\u{061c}'                       // Arabic letter mark
+            | '\u{180e}'                       // Mongolian vowel separator
+            | '\u{200b}'..='\u{200f}'          // zero-width space, joiners, LRM, RLM
+            | '\u{2028}' | '\u{2029}'           // line and paragraph separators
+            | '\u{202a}'..='\u{202e}'          // bidi embeddings and overrides
+            | '\u{2060}'..='\u{2064}'          // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}'          // bidi isolates
+            | '\u{feff}'                       // byte-order mark / zero-width no-break space
+            | '\u{fff9}'..='\u{fffb}'          // interlinear annotation
+            | '\u{e0000}'..='\u{e007f}' // tag characters
+        )
 }
 
-/// `text` made safe to print: forbidden characters become U+FFFD, tabs become spaces.
+/// `text` made safe to print: forbidden characters become U+FFFD, tabs become spaces, a
+/// CRLF line end becomes a plain newline, and combining floods are cut.
 pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if is_forbidden(c) => '\u{fffd}',
-            c => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut combining_run = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_combining(c) {
+            combining_run += 1;
+            if combining_run > MAX_COMBINING {
+                continue;
+            }
+        } else {
+            combining_run = 0;
+        }
+        match c {
+            '\t' => out.push(' '),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c if is_forbidden(c) => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `printable`, and on one line: a newline is shown as U+FFFD too. For text quoted inside
+/// one of proctor's own lines (a typed command, a file name), so it cannot start a fake one.
+pub fn printable_line(text: &str) -> String {
+    printable(text).replace('\n', "\u{fffd}")
 }
 
 /// Word-wraps `text` to `width` columns (counted in characters), indenting every line by
@@ -105,6 +172,44 @@ pub fn wrap_hanging(text: &str, width: usize, first: &str, indent: usize) -> Str
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn invisible_and_reordering_characters_are_forbidden() {
+        for hostile in [
+            "zero\u{200b}width",
+            "soft\u{00ad}hyphen",
+            "lrm\u{200e}",
+            "alm\u{061c}",
+            "tag\u{e0041}",
+            "line\u{2028}sep",
+            "bom\u{feff}",
+            "annot\u{fff9}",
+            "rlo\u{202e}",
+            "a\u{0301}\u{0301}\u{0301}\u{0301}",
+            "bell\u{7}",
+            "esc\u{1b}[2J",
+            "c1\u{85}",
+            "lone\rcr",
+        ] {
+            assert!(forbidden_char(hostile).is_some(), "{hostile:?}");
+            assert!(
+                !printable(hostile).contains(['\u{200b}', '\u{1b}', '\u{e0041}', '\u{202e}']),
+                "{hostile:?}"
+            );
+        }
+        for fine in [
+            "caf\u{e9}",
+            "e\u{0301}",
+            "crlf\r\nline",
+            "tab\there",
+            "na\u{ef}ve \u{2014} \u{201c}quoted\u{201d}",
+        ] {
+            assert_eq!(forbidden_char(fine), None, "{fine:?}");
+        }
+        assert_eq!(printable("a\r\nb"), "a\nb");
+        assert_eq!(printable_line("fake\nTime is up."), "fake\u{fffd}Time is up.");
+    }
+
     use super::*;
 
     #[test]

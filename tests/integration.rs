@@ -4,6 +4,7 @@
 mod architecture;
 mod check;
 mod exam;
+mod hostile;
 mod json;
 mod kinds;
 mod list;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::text::printable;
+use crate::text::{printable, printable_line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -81,7 +81,7 @@ impl<'a> LineIndex<'a> {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A file name is untrusted too: it may hold escape sequences.
-        write!(f, "{}:{}:{}", printable(&self.path), self.line, self.col)
+        write!(f, "{}:{}:{}", printable_line(&self.path), self.line, self.col)
     }
 }
 

@@ -97,6 +97,15 @@ impl<'a> FileReport<'a> {
         }
     }
 
+    /// A one-line field (a title, a name, a reference): a line break in it could print as
+    /// a fake line of proctor's own output.
+    fn check_one_line(&mut self, value: &Spanned<String>, what: &str) {
+        self.check_not_empty(value, what);
+        if value.get_ref().contains('\n') {
+            self.error(&value.span(), format!("{what} must be one line: it contains a line break"));
+        }
+    }
+
     fn check_not_empty(&mut self, value: &Spanned<String>, what: &str) {
         if value.get_ref().trim().is_empty() {
             self.error(&value.span(), format!("{what} is empty"));
@@ -106,13 +115,18 @@ impl<'a> FileReport<'a> {
     }
 }
 
-/// Decodes UTF-8, or reports where the first bad byte is.
-fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
-    std::str::from_utf8(bytes).map_err(|e| {
+/// Decodes UTF-8, or reports where the first bad byte is. Files saved on Windows are
+/// welcome: a leading byte-order mark is dropped and CRLF line ends become LF (which keeps
+/// every line and column where it was). A lone CR is left, and refused as a control
+/// character.
+fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
         let location = Location::at(path, valid, valid.len());
         Diagnostic::error(location, format!("not UTF-8: invalid byte 0x{:02X}", bytes[e.valid_up_to()]))
-    })
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains("\r\n") { text.replace("\r\n", "\n").into() } else { text.into() })
 }
 
 /// Deserializes `T`, reporting a syntax or schema error at its place.
@@ -163,6 +177,7 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
         Ok(source) => source,
         Err(d) => return (None, vec![d]),
     };
+    let source = &*source;
     let raw: RawBlueprint = match deserialize(path, source) {
         Ok(raw) => raw,
         Err(d) => return (None, vec![d]),
@@ -185,10 +200,10 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
         );
     }
     for (value, what) in [(&raw.code, "code"), (&raw.title, "title"), (&raw.vendor, "vendor")] {
-        report.check_not_empty(value, what);
+        report.check_one_line(value, what);
     }
     if let Some(guide) = &raw.guide {
-        report.check_text(guide, "guide");
+        report.check_one_line(guide, "guide");
     }
     let in_range = |report: &mut FileReport, value: &Spanned<u32>, what: &str, min: u32, max: u32| {
         let v = *value.get_ref();
@@ -226,7 +241,9 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
     if raw.domains.get_ref().is_empty() {
         report.error(&raw.domains.span(), "the blueprint has no domains");
     }
-    for (i, domain) in raw.domains.get_ref().iter().enumerate() {
+    // A set, not a scan of the earlier domains: a hostile blueprint may declare 100,000.
+    let mut declared: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for domain in raw.domains.get_ref() {
         let id = domain.id.get_ref();
         if !is_slug(id) {
             report.error(
@@ -234,10 +251,10 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
                 format!("domain id {id:?} must be lower-case letters, digits and '-'"),
             );
         }
-        if raw.domains.get_ref()[..i].iter().any(|d| d.id.get_ref() == id) {
+        if !declared.insert(id.as_str()) {
             report.error(&domain.id.span(), format!("domain id {id:?} is declared twice"));
         }
-        report.check_not_empty(&domain.name, "domain name");
+        report.check_one_line(&domain.name, "domain name");
         let weight = *domain.weight.get_ref();
         if !(1..=100).contains(&weight) {
             report
@@ -305,6 +322,7 @@ pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) 
         Ok(source) => source,
         Err(d) => return QuestionFile { diagnostics: vec![d], ..QuestionFile::default() },
     };
+    let source = &*source;
     let document = match DeTable::parse(source) {
         Ok(document) => document,
         Err(e) => {
@@ -316,6 +334,8 @@ pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) 
     };
     let mut report = FileReport::new(path, source);
     let mut file = QuestionFile::default();
+    let domains: Option<(std::collections::HashSet<&str>, &Blueprint)> =
+        blueprint.map(|b| (b.domains.iter().map(|d| d.id.as_str()).collect(), b));
     let mut declared = 0;
     for (key, value) in document.into_inner() {
         let table = key.get_ref().as_ref();
@@ -340,7 +360,7 @@ pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) 
             declared += 1;
             match RawQuestion::deserialize(ValueDeserializer::from(entry)) {
                 Ok(raw) => {
-                    check_question(&mut report, &raw, blueprint);
+                    check_question(&mut report, &raw, domains.as_ref());
                     let location = report.at(&raw.id.span());
                     let scenario_location = raw.scenario.as_ref().map(|s| report.at(&s.span()));
                     file.questions.push(LocatedQuestion {
@@ -368,7 +388,7 @@ fn check_scenario(report: &mut FileReport, raw: RawScenario) -> LocatedScenario 
             format!("scenario id {id:?} must be 1 to 100 letters, digits, '-', '_' or '.'"),
         );
     }
-    report.check_not_empty(&raw.title, "scenario title");
+    report.check_one_line(&raw.title, "scenario title");
     report.check_not_empty(&raw.text, "scenario text");
     let location = report.at(&raw.id.span());
     LocatedScenario {
@@ -390,7 +410,12 @@ fn toml_error(path: &str, source: &str, e: &toml::de::Error) -> Diagnostic {
     Diagnostic::error(location, e.message().trim_end().to_string())
 }
 
-fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&Blueprint>) {
+/// `domains`: the blueprint's domain ids (a set: one lookup per question) and the blueprint.
+fn check_question(
+    report: &mut FileReport,
+    q: &RawQuestion,
+    domains: Option<&(std::collections::HashSet<&str>, &Blueprint)>,
+) {
     let id = q.id.get_ref();
     if !is_question_id(id) {
         report.error(
@@ -398,10 +423,10 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
             format!("question id {id:?} must be 1 to 100 letters, digits, '-', '_' or '.'"),
         );
     }
-    if let Some(blueprint) = blueprint
-        && blueprint.domain(q.domain.get_ref()).is_none()
+    if let Some((ids, blueprint)) = domains
+        && !ids.contains(q.domain.get_ref().as_str())
     {
-        let known: Vec<&str> = blueprint.domains.iter().map(|d| d.id.as_str()).collect();
+        let known: Vec<&str> = blueprint.domains.iter().take(20).map(|d| d.id.as_str()).collect();
         report.error(
             &q.domain.span(),
             format!(
@@ -422,7 +447,7 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
         );
     }
     for tag in &q.tags {
-        report.check_not_empty(tag, "tag");
+        report.check_one_line(tag, "tag");
     }
     match &q.explanation {
         Some(explanation) if !explanation.get_ref().trim().is_empty() => {
@@ -436,7 +461,7 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
     match &q.references {
         Some(refs) if !refs.get_ref().is_empty() => {
             for reference in refs.get_ref() {
-                report.check_not_empty(reference, "reference");
+                report.check_one_line(reference, "reference");
                 if !reference.get_ref().trim().is_empty() && !reference.get_ref().starts_with("https://") {
                     report.warning(
                         &reference.span(),
@@ -449,7 +474,7 @@ fn check_question(report: &mut FileReport, q: &RawQuestion, blueprint: Option<&B
         None => report.warning(&q.id.span(), format!("question {id} has no references")),
     }
     if let Some(scenario) = &q.scenario {
-        report.check_not_empty(scenario, "scenario");
+        report.check_one_line(scenario, "scenario");
     }
     // Each kind has its own tables; another kind's tables in it are a mistake.
     let kind = *q.kind.get_ref();

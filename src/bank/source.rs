@@ -45,10 +45,19 @@ fn render_invalid(diagnostics: &[Diagnostic]) -> String {
     )
 }
 
+/// How a path on disk is named in messages: a file name is untrusted too, so control and
+/// invisible characters and line breaks are shown as U+FFFD (a name cannot forge a line).
+fn label_of(path: &Path) -> String {
+    crate::text::printable_line(&path.display().to_string())
+}
+
 #[derive(Debug, Clone)]
 enum FileData {
     Embedded(&'static [u8]),
     Disk(PathBuf),
+    /// Something in the bank that could not be walked (an unreadable folder, files nested
+    /// too deep): reported as this diagnostic when the bank is read.
+    Problem(Diagnostic),
 }
 
 /// One bank file and the name it is reported under.
@@ -63,10 +72,19 @@ impl BankFile {
     pub fn read(&self) -> Result<Cow<'static, [u8]>, Diagnostic> {
         match &self.data {
             FileData::Embedded(bytes) => Ok(Cow::Borrowed(bytes)),
+            FileData::Problem(diagnostic) => Err(diagnostic.clone()),
             FileData::Disk(path) => {
                 let fail = |e: std::io::Error| {
                     Diagnostic::error(Location::file(&self.label), format!("cannot read: {e}"))
                 };
+                // A FIFO, socket or device named *.toml would block the read (or never end):
+                // only regular files are opened.
+                if !fs::metadata(path).map_err(fail)?.is_file() {
+                    return Err(Diagnostic::error(
+                        Location::file(&self.label),
+                        "not a regular file (a FIFO, socket or device): bank files must be regular files",
+                    ));
+                }
                 let file = fs::File::open(path).map_err(fail)?;
                 let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES + 1);
                 let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
@@ -138,7 +156,7 @@ pub fn shipped_folders() -> Vec<ExamFolder> {
 /// The exam folders at `path`: the folder itself when it holds an `exam.toml`, otherwise
 /// every exam folder below it.
 pub fn folders_at(path: &Path) -> Result<Vec<ExamFolder>, BankError> {
-    let io = |source| BankError::Io { path: path.display().to_string(), source };
+    let io = |source| BankError::Io { path: label_of(path), source };
     let meta = fs::metadata(path).map_err(io)?;
     if !meta.is_dir() {
         return Err(io(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a folder")));
@@ -146,7 +164,7 @@ pub fn folders_at(path: &Path) -> Result<Vec<ExamFolder>, BankError> {
     let mut folders = Vec::new();
     find_exam_folders(path, 0, &mut folders)?;
     if folders.is_empty() {
-        return Err(BankError::NoExams { path: path.display().to_string() });
+        return Err(BankError::NoExams { path: label_of(path) });
     }
     Ok(folders)
 }
@@ -158,7 +176,7 @@ fn is_real_dir(path: &Path) -> bool {
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, BankError> {
-    let io = |source| BankError::Io { path: dir.display().to_string(), source };
+    let io = |source| BankError::Io { path: label_of(dir), source };
     let mut entries = Vec::new();
     for entry in fs::read_dir(dir).map_err(io)? {
         entries.push(entry.map_err(io)?.path());
@@ -173,11 +191,8 @@ fn find_exam_folders(dir: &Path, depth: usize, out: &mut Vec<ExamFolder>) -> Res
         let mut question_files = Vec::new();
         collect_question_files(dir, &blueprint, 0, &mut question_files)?;
         out.push(ExamFolder {
-            label: dir.display().to_string(),
-            blueprint_file: BankFile {
-                label: blueprint.display().to_string(),
-                data: FileData::Disk(blueprint),
-            },
+            label: label_of(dir),
+            blueprint_file: BankFile { label: label_of(&blueprint), data: FileData::Disk(blueprint) },
             question_files,
         });
         return Ok(());
@@ -185,12 +200,33 @@ fn find_exam_folders(dir: &Path, depth: usize, out: &mut Vec<ExamFolder>) -> Res
     if depth >= MAX_DEPTH {
         return Ok(());
     }
-    for entry in sorted_entries(dir)? {
+    let entries = match sorted_entries(dir) {
+        Ok(entries) => entries,
+        // The top folder must be readable; below it, one unreadable folder is reported as
+        // a broken bank and the others are read as usual.
+        Err(e) if depth > 0 => {
+            out.push(unreadable_folder(dir, &e));
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
         if is_real_dir(&entry) {
             find_exam_folders(&entry, depth + 1, out)?;
         }
     }
     Ok(())
+}
+
+/// A folder that could not be listed, as an exam folder whose blueprint reports it.
+fn unreadable_folder(dir: &Path, error: &BankError) -> ExamFolder {
+    let label = label_of(dir);
+    let problem = Diagnostic::error(Location::file(&label), format!("cannot read this folder: {error}"));
+    ExamFolder {
+        label: label.clone(),
+        blueprint_file: BankFile { label, data: FileData::Problem(problem) },
+        question_files: Vec::new(),
+    }
 }
 
 fn collect_question_files(
@@ -199,14 +235,35 @@ fn collect_question_files(
     depth: usize,
     out: &mut Vec<BankFile>,
 ) -> Result<(), BankError> {
-    for entry in sorted_entries(dir)? {
+    let entries = match sorted_entries(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let label = label_of(dir);
+            let problem = Diagnostic::error(Location::file(&label), format!("cannot read this folder: {e}"));
+            out.push(BankFile { label, data: FileData::Problem(problem) });
+            return Ok(());
+        }
+    };
+    for entry in entries {
         if is_real_dir(&entry) {
             // A nested exam folder is an exam of its own, not part of this one.
-            if depth < MAX_DEPTH && !entry.join(BLUEPRINT_FILE).is_file() {
+            if entry.join(BLUEPRINT_FILE).is_file() {
+                continue;
+            }
+            if depth < MAX_DEPTH {
                 collect_question_files(&entry, blueprint, depth + 1, out)?;
+            } else {
+                let label = label_of(&entry);
+                let problem = Diagnostic::warning(
+                    Location::file(&label),
+                    format!(
+                        "this folder is more than {MAX_DEPTH} levels below its exam folder: its files are not read"
+                    ),
+                );
+                out.push(BankFile { label, data: FileData::Problem(problem) });
             }
         } else if entry.extension().is_some_and(|e| e == "toml") && entry != blueprint {
-            out.push(BankFile { label: entry.display().to_string(), data: FileData::Disk(entry) });
+            out.push(BankFile { label: label_of(&entry), data: FileData::Disk(entry) });
         }
     }
     Ok(())

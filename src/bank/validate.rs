@@ -66,8 +66,12 @@ pub fn check_exam(
         }
     }
     let quotas = blueprint.domain_quotas(blueprint.exam_questions);
+    let mut per_domain: HashMap<&str, usize> = HashMap::new();
+    for q in questions {
+        *per_domain.entry(q.question.domain.as_str()).or_default() += 1;
+    }
     for ((domain, quota), location) in blueprint.domains.iter().zip(quotas).zip(&parsed.domain_locations) {
-        let have = questions.iter().filter(|q| q.question.domain == domain.id).count();
+        let have = per_domain.get(domain.id.as_str()).copied().unwrap_or(0);
         if have < quota as usize {
             diagnostics.push(Diagnostic::warning(
                 location.clone(),

@@ -18,12 +18,16 @@ use crate::ui::text_width;
 
 pub fn history(config: &Config, args: &HistoryArgs, out: &mut dyn Write) -> Result<()> {
     let store = Store::open(&config.data_dir()?)?;
+    let now = config.clock()?.now();
     let exam = args.exam.as_deref().map(str::to_ascii_lowercase);
     // Pass marks come from the banks; history still lists attempts of exams not loaded.
     let catalog = config.catalog()?;
     let passing = |id: &str| catalog.find(id).ok().map(|e| e.blueprint.passing_score);
-    let entries: Vec<HistoryEntry> =
-        store.attempts(exam.as_deref())?.iter().map(|a| HistoryEntry::new(a, passing(&a.exam))).collect();
+    let entries: Vec<HistoryEntry> = store
+        .attempts(exam.as_deref())?
+        .iter()
+        .map(|a| HistoryEntry::new(a, passing(&a.exam), now))
+        .collect();
     // An exam neither loaded nor in the history is a typo: say so, as other commands do.
     if let Some(id) = &exam
         && entries.is_empty()
@@ -58,6 +62,7 @@ pub fn history(config: &Config, args: &HistoryArgs, out: &mut dyn Write) -> Resu
         };
         let time = e.seconds_used.map_or("-".into(), |s| format_duration((s * 1000.0) as u64));
         let state = match (e.finished, e.end_reason) {
+            (false, _) if e.expired => "expired",
             (false, _) => "open",
             (true, Some("time-up")) => "time up",
             (true, _) => "done",
@@ -77,7 +82,7 @@ pub fn history(config: &Config, args: &HistoryArgs, out: &mut dyn Write) -> Resu
     if let Some(open) = entries.iter().find(|e| !e.finished) {
         writeln!(
             out,
-            "\nOpen attempts continue with `proctor resume ID` (latest: `proctor resume {}`).",
+            "\nOpen attempts continue with `proctor resume ID` (latest: `proctor resume {}`); an expired one is scored as it stood at its deadline.",
             open.id
         )?;
     }

@@ -80,11 +80,14 @@ pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
     // A unit is one question, or a case study's questions (in id order), drawn together
     // against the quota of its first question's domain.
     let units = draw_units(exam);
-    let pools: Vec<Vec<&Vec<usize>>> = blueprint
-        .domains
-        .iter()
-        .map(|d| units.iter().filter(|u| exam.questions[u[0]].domain == d.id).collect())
-        .collect();
+    let domain_index: std::collections::HashMap<&str, usize> =
+        blueprint.domains.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
+    let mut pools: Vec<Vec<&Vec<usize>>> = vec![Vec::new(); blueprint.domains.len()];
+    for unit in &units {
+        if let Some(&d) = domain_index.get(exam.questions[unit[0]].domain.as_str()) {
+            pools[d].push(unit);
+        }
+    }
     let sizes: Vec<u32> = pools.iter().map(|p| p.iter().map(|u| u.len() as u32).sum()).collect();
     let mut short_domains = Vec::new();
     // A domain with too few questions gives its missing places to domains with spare

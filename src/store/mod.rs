@@ -105,6 +105,10 @@ pub enum StoreError {
         "{path} cannot be written (the file or its folder is read-only); use --data-dir to keep history elsewhere"
     )]
     ReadOnly { path: PathBuf },
+    #[error(
+        "the disk holding {path} is full: nothing more could be saved, and what was saved before is kept; free some space and run the command again"
+    )]
+    DiskFull { path: PathBuf },
     #[error("{path} is not a folder; set PROCTOR_DATA_DIR or --data-dir to a folder")]
     NotAFolder { path: PathBuf },
     #[error("history database {path}: {source}")]
@@ -187,6 +191,7 @@ fn attempt_header(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
             None => None,
         },
         time_limit_ms: r.get::<_, Option<i64>>(7)?.map(millis),
+        deadline: None,
         questions: 0,
         scored: 0,
         correct: 0,
@@ -240,6 +245,9 @@ impl Store {
         self.conn.busy_timeout(Duration::from_secs(10)).map_err(|e| self.classify(e))?;
         // Any failure to read the header means the file is not a database we can use.
         let damaged = |e: rusqlite::Error| match classify(&path, e) {
+            // SQLite says "disk I/O error" when it cannot grow its files on a full disk:
+            // a healthy store must not be called damaged for that.
+            StoreError::Sql { .. } if disk_is_full(&path) => StoreError::DiskFull { path: path.clone() },
             StoreError::Sql { source, .. } => {
                 StoreError::Damaged { path: path.clone(), detail: source.to_string() }
             }
@@ -269,6 +277,14 @@ impl Store {
         let known = MIGRATIONS.len() as i64;
         if version > known {
             return Err(StoreError::TooNew { path: self.path.clone(), found: version, known });
+        }
+        // The store is untrusted input too: a schema version proctor never writes means
+        // something else changed the file.
+        if version < 0 || (version == 0 && !fresh) {
+            return Err(StoreError::Damaged {
+                path: path.clone(),
+                detail: format!("schema version {version} is not one proctor writes"),
+            });
         }
         // Switching to WAL needs a moment alone with the file; when another process holds
         // it, SQLite answers "busy" at once instead of waiting, so wait here.
@@ -301,6 +317,29 @@ impl Store {
             .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
+        self.check_schema()
+    }
+
+    /// Every table and column the queries use is there (a dropped table or column would
+    /// otherwise only fail when some command reaches it). Preparing a statement checks the
+    /// names without reading a row.
+    fn check_schema(&self) -> Result<(), StoreError> {
+        const SHAPE: [&str; 3] = [
+            "SELECT id, exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, position, \
+             last_tick, finished_at, end_reason, hide_domain FROM attempts",
+            "SELECT attempt_id, position, question_id, domain, content_hash, layout, scored, answer, flagged, \
+             struck, millis, correct, seen_at FROM attempt_items",
+            "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned \
+             FROM review_cards",
+        ];
+        for query in SHAPE {
+            if let Err(e) = self.conn.prepare(query) {
+                return Err(StoreError::Damaged {
+                    path: self.path.clone(),
+                    detail: format!("its tables are not the ones proctor made ({e})"),
+                });
+            }
+        }
         Ok(())
     }
 
@@ -310,9 +349,27 @@ impl Store {
     }
 }
 
-/// A read-only file is `ReadOnly`, a damaged one `Damaged` (with advice), the rest `Sql`.
+/// The file system holding `path` has (next to) no space left for an ordinary user.
+#[cfg(unix)]
+#[allow(clippy::useless_conversion)] // the counts are u32 on some Unixes
+fn disk_is_full(path: &Path) -> bool {
+    let dir = path.parent().unwrap_or(path);
+    nix::sys::statvfs::statvfs(dir)
+        .is_ok_and(|s| u64::from(s.blocks_available()) * u64::from(s.fragment_size()) < 64 * 1024)
+}
+
+#[cfg(not(unix))]
+fn disk_is_full(_path: &Path) -> bool {
+    false
+}
+
+/// A read-only file is `ReadOnly`, a full disk `DiskFull`, a damaged file `Damaged` (with
+/// advice), the rest `Sql`.
 fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
     match &source {
+        rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::DiskFull => {
+            StoreError::DiskFull { path: path.to_path_buf() }
+        }
         rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::ReadOnly => {
             StoreError::ReadOnly { path: path.to_path_buf() }
         }
@@ -437,7 +494,26 @@ mod tests {
             StoreError::ReadOnly { .. }
         ));
         assert!(matches!(classify(path, failure(rusqlite::ffi::SQLITE_CORRUPT)), StoreError::Damaged { .. }));
-        assert!(matches!(classify(path, failure(rusqlite::ffi::SQLITE_FULL)), StoreError::Sql { .. }));
+        // A full disk is a full disk, never "damaged": the file is healthy.
+        assert!(matches!(classify(path, failure(rusqlite::ffi::SQLITE_FULL)), StoreError::DiskFull { .. }));
+        assert!(matches!(classify(path, failure(rusqlite::ffi::SQLITE_IOERR)), StoreError::Sql { .. }));
+    }
+
+    #[test]
+    fn a_store_with_a_foreign_schema_is_refused_as_damaged() {
+        for damage in [
+            "PRAGMA user_version = -5;",
+            "DROP TABLE review_cards;",
+            "ALTER TABLE attempt_items DROP COLUMN seen_at;",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            drop(Store::open(dir.path()).unwrap());
+            let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            conn.execute_batch(damage).unwrap();
+            drop(conn);
+            let err = Store::open(dir.path()).err().unwrap_or_else(|| panic!("{damage} was accepted"));
+            assert!(matches!(err, StoreError::Damaged { .. }), "{damage}: {err}");
+        }
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl Store {
                 "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
                         count(i.position), coalesce(sum(i.scored), 0),
                         coalesce(sum(CASE WHEN i.scored AND i.correct THEN 1 ELSE 0 END), 0),
-                        coalesce(sum(CASE WHEN i.answer IS NOT NULL THEN 1 ELSE 0 END), 0)
+                        coalesce(sum(CASE WHEN i.answer IS NOT NULL THEN 1 ELSE 0 END), 0), a.deadline
                  FROM attempts a LEFT JOIN attempt_items i ON i.attempt_id = a.id
                  WHERE a.exam = coalesce(?1, a.exam)
                  GROUP BY a.id ORDER BY a.started_at DESC, a.id DESC",
@@ -81,6 +81,7 @@ impl Store {
                     scored: r.get(9)?,
                     correct: r.get(10)?,
                     answered: r.get(11)?,
+                    deadline: r.get::<_, Option<i64>>(12)?.map(|d| d.max(0) as u64),
                     ..attempt_header(r)?
                 })
             })

@@ -232,6 +232,7 @@ mod tests {
             finished_at: Some(started + 1000),
             end_reason: Some(EndReason::Submitted),
             time_limit_ms: None,
+            deadline: None,
             questions: scored,
             scored,
             correct,

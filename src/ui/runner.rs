@@ -142,7 +142,8 @@ impl Runner<'_> {
         let command = match command::parse(line, shape) {
             Ok(command) => command,
             Err(message) => {
-                self.say(&message)?;
+                // The message quotes what was typed (or piped in): never raw to the terminal.
+                self.say(&crate::text::printable_line(&message))?;
                 return Ok(None);
             }
         };

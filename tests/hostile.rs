@@ -1,0 +1,173 @@
+//! Hostile and awkward input, each case from the test campaign of the hardening issue:
+//! never a hang, a panic or raw text on the terminal, and nothing lost.
+
+use crate::util::{Test, tiny_bank};
+
+/// The tiny fixture bank copied into `test`'s folder (so a test can change it).
+fn copy_tiny(test: &Test, to: &str) -> std::path::PathBuf {
+    let dir = test.dir.path().join(to);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(tiny_bank()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn crlf_line_ends_are_line_ends() {
+    let test = Test::new();
+    let dir = copy_tiny(&test, "crlf/tiny");
+    for name in ["exam.toml", "questions.toml"] {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).unwrap().replace('\n', "\r\n");
+        std::fs::write(&path, text).unwrap();
+    }
+    let run = Test::new().args(["check", dir.to_str().unwrap()]).run();
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("0 error(s)"), "{}", run.stdout);
+    // A lone carriage return is still refused, with its place.
+    let path = dir.join("questions.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen("Scenario 1:", "Scenario\r1:", 1);
+    std::fs::write(&path, text).unwrap();
+    let run = Test::new().args(["check", dir.to_str().unwrap()]).run();
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("questions.toml:8:10: error: carriage return"), "{}", run.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_toml_is_reported_not_waited_on() {
+    let test = Test::new();
+    let dir = copy_tiny(&test, "fifo/tiny");
+    let fifo = dir.join("zz-pipe.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    assert!(made, "mkfifo");
+    // Before: check, list and exam blocked for ever opening the FIFO.
+    let run = Test::new().args(["check", dir.to_str().unwrap()]).run();
+    assert_eq!(run.status, 1);
+    assert!(run.stdout.contains("zz-pipe.toml:1:1: error: not a regular file"), "{}", run.stdout);
+    let list = Test::new().args(["--bank-dir", dir.to_str().unwrap(), "list"]).run();
+    assert_eq!(list.status, 2, "the broken bank is named: {}", list.stderr);
+    assert!(list.stdout.contains("saa-c03"), "the other exams are listed");
+}
+
+#[test]
+fn a_line_break_in_a_one_line_field_is_refused() {
+    let test = Test::new();
+    let dir = copy_tiny(&test, "newline/tiny");
+    let path = dir.join("exam.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("name = \"Alpha Domain\"", "name = \"Alpha\\nTime is up. Your score: 1000 (PASS).\"");
+    std::fs::write(&path, text).unwrap();
+    let run = Test::new().args(["check", dir.to_str().unwrap()]).run();
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("domain name must be one line"), "{}", run.stdout);
+}
+
+#[test]
+fn invisible_characters_in_bank_text_are_refused_with_their_place() {
+    let test = Test::new();
+    for (i, hostile) in [
+        "\u{200b}",
+        "\u{00ad}",
+        "\u{200f}",
+        "\u{e0041}\u{e0042}",
+        "\u{2028}",
+        "\u{fff9}",
+        "e\u{301}\u{301}\u{301}\u{301}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let dir = copy_tiny(&test, &format!("invisible{i}/tiny"));
+        let path = dir.join("questions.toml");
+        let text = std::fs::read_to_string(&path).unwrap().replacen(
+            "Option 2 of question 1",
+            &format!("Option{hostile}2"),
+            1,
+        );
+        std::fs::write(&path, text).unwrap();
+        let run = Test::new().args(["check", dir.to_str().unwrap()]).run();
+        assert_eq!(run.status, 1, "{hostile:?}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("questions.toml:") && run.stdout.contains("option text contains"),
+            "{}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains(*hostile), "never echoed raw: {hostile:?}");
+    }
+}
+
+#[test]
+fn typed_input_is_never_echoed_raw() {
+    // ESC, BEL, C1 and RLO in a piped answers file.
+    let script = "\u{1b}[2J\u{7}hello\nz\u{9b}31m\n\u{202e}abc 9\nq\n";
+    let run = Test::new()
+        .args(["--bank-dir", tiny_bank().to_str().unwrap(), "exam", "tiny", "--seed", "1"])
+        .stdin(script)
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    for raw in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!run.stdout.contains(raw), "{raw:?} reached the terminal:\n{}", run.stdout);
+    }
+    assert!(run.stdout.contains("unknown command"), "{}", run.stdout);
+}
+
+#[test]
+fn a_blueprint_with_fifty_thousand_domains_is_checked_in_linear_time() {
+    // Before: each domain was compared with every earlier one, and each question looked its
+    // domain up in a list: 100,000 domains took 20 s. This run would take minutes then.
+    let test = Test::new();
+    let mut blueprint = String::from(
+        "format = 1\nid = \"many\"\ncode = \"M\"\ntitle = \"M\"\nvendor = \"M\"\nlevel = \"associate\"\n\
+         exam_questions = 1\nscored_questions = 1\nminutes = 1\npassing_score = 700\n\
+         [status]\nstate = \"active\"\ndate = \"2026-01-01\"\n",
+    );
+    for i in 0..50_000 {
+        blueprint.push_str(&format!("[[domain]]\nid = \"d{i}\"\nname = \"D\"\nweight = 1\n"));
+    }
+    test.write("many/exam.toml", &blueprint);
+    test.write(
+        "many/q.toml",
+        "[[question]]\nid = \"q\"\ndomain = \"d49999\"\nkind = \"multiple-choice\"\nstem = \"s\"\n\
+         explanation = \"e\"\nreferences = [\"https://example.com\"]\n\
+         [[question.option]]\ntext = \"a\"\ncorrect = true\nrationale = \"r\"\n\
+         [[question.option]]\ntext = \"b\"\nrationale = \"r\"\n",
+    );
+    let run = test.args(["check", "many"]).run();
+    assert_eq!(run.status, 1, "the weights sum to 50000: {}", &run.stdout[..run.stdout.len().min(500)]);
+    assert!(
+        run.stdout.contains("domain weights sum to 50000, not 100"),
+        "{}",
+        &run.stdout[..run.stdout.len().min(500)]
+    );
+}
+
+#[test]
+fn damaged_text_in_the_store_is_not_printed_raw() {
+    let test = Test::new();
+    let run = Test::new()
+        .args(["--bank-dir", tiny_bank().to_str().unwrap(), "exam", "tiny", "--seed", "1"])
+        .stdin("submit\n");
+    let run = run.env("PROCTOR_DATA_DIR", test.data_dir().to_str().unwrap()).run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let conn = rusqlite::Connection::open(test.data_dir().join("proctor.db")).unwrap();
+    conn.execute_batch("UPDATE attempts SET exam = 'tiny' || char(27) || '[2J' || char(133); UPDATE attempt_items SET question_id = question_id || char(155);").unwrap();
+    drop(conn);
+    let history =
+        Test::new().args(["history"]).env("PROCTOR_DATA_DIR", test.data_dir().to_str().unwrap()).run();
+    let json = Test::new()
+        .args(["history", "--json"])
+        .env("PROCTOR_DATA_DIR", test.data_dir().to_str().unwrap())
+        .run();
+    for out in [&history.stdout, &history.stderr, &json.stdout] {
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{85}') && !out.contains('\u{9b}'), "raw: {out}");
+    }
+    assert!(
+        json.stdout.contains("\\u001b") || json.stdout.contains("\\u0085"),
+        "escaped in JSON: {}",
+        json.stdout
+    );
+}
