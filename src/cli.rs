@@ -220,6 +220,12 @@ pub struct ResumeArgs {
     /// Do not show each question's domain during the exam
     #[arg(long)]
     pub hide_domain: bool,
+
+    /// Take the attempt over from a session on another machine (a shared data folder)
+    /// that is known to be gone. A session on this machine is taken over by itself once its
+    /// process has ended.
+    #[arg(long)]
+    pub take_over: bool,
 }
 
 /// Parses `90s`, `130m`, `2h10m`, `1h` or a bare number of minutes into seconds.

@@ -171,3 +171,135 @@ fn damaged_text_in_the_store_is_not_printed_raw() {
         json.stdout
     );
 }
+
+/// Starts `proctor resume ID` on `test`'s data folder with stdin kept open (the session
+/// waits at its prompt) and waits until it has shown its first question.
+fn hold_resume(test: &Test, id: &str) -> (std::process::Child, std::process::ChildStdin) {
+    use std::io::Read;
+    let mut command = test.command();
+    command.args(["--bank-dir", tiny_bank().to_str().unwrap(), "resume", id]);
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while !seen.contains("Question ") {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "the first session ended early: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    // Keep draining its output so it never blocks on a full pipe.
+    std::thread::spawn(move || while stdout.read(&mut buf).is_ok_and(|n| n > 0) {});
+    (child, stdin)
+}
+
+#[test]
+fn an_attempt_has_one_live_session_at_a_time() {
+    use std::io::Write;
+    let test = Test::new();
+    let bank = tiny_bank();
+    let args = |rest: &[&str]| {
+        let mut all = vec!["--bank-dir".to_string(), bank.to_str().unwrap().to_string()];
+        all.extend(rest.iter().map(|s| s.to_string()));
+        all
+    };
+    let start = Test::new().args(args(&["exam", "tiny", "--seed", "1"])).stdin("quit\n");
+    let start = start.env("PROCTOR_DATA_DIR", test.data_dir().to_str().unwrap()).run();
+    assert!(start.stdout.contains("Saved attempt 1"), "{}", start.stdout);
+
+    // Before: both resumed, both finished, and reported different scores.
+    let (mut first, mut first_in) = hold_resume(&test, "1");
+    let second = Test::new().args(args(&["resume", "1"])).stdin("b\nsubmit\n");
+    let second = second.env("PROCTOR_DATA_DIR", test.data_dir().to_str().unwrap()).run();
+    assert_eq!(second.status, 2, "{}{}", second.stdout, second.stderr);
+    assert!(second.stderr.contains("attempt 1 is open in another proctor"), "{}", second.stderr);
+
+    // Once the first session quits, the attempt can be resumed again.
+    first_in.write_all(b"quit\n").unwrap();
+    drop(first_in);
+    assert!(first.wait().unwrap().success());
+    let third = Test::new().args(args(&["resume", "1", "--json"])).stdin("b\nsubmit\n");
+    let third = third.env("PROCTOR_DATA_DIR", test.data_dir().to_str().unwrap()).run();
+    assert_eq!(third.status, 0, "{}", third.stderr);
+    assert_eq!(third.json()["attempt"], 1);
+}
+
+#[test]
+fn a_session_that_lost_its_attempt_writes_nothing() {
+    use std::io::Write;
+    let test = Test::new();
+    let start = Test::new()
+        .args(["--bank-dir", tiny_bank().to_str().unwrap(), "exam", "tiny", "--seed", "1"])
+        .stdin("quit\n")
+        .env("PROCTOR_DATA_DIR", test.data_dir().to_str().unwrap())
+        .run();
+    assert!(start.stdout.contains("Saved attempt 1"), "{}", start.stdout);
+    let (mut first, mut first_in) = hold_resume(&test, "1");
+    // Another session takes the attempt over (as `--take-over` from another machine would).
+    let conn = rusqlite::Connection::open(test.data_dir().join("proctor.db")).unwrap();
+    conn.execute("UPDATE attempt_owners SET token = 'someone-else' WHERE attempt_id = 1", []).unwrap();
+    first_in.write_all(b"b\n").unwrap();
+    drop(first_in);
+    let status = first.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "the stale session stops with an error");
+    let answer: Option<String> = conn
+        .query_row("SELECT answer FROM attempt_items WHERE attempt_id = 1 AND position = 0", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(answer, None, "its answer was not written");
+}
+
+#[test]
+fn a_store_that_fails_its_integrity_check_is_never_written() {
+    let test = Test::new();
+    let data = test.data_dir();
+    let bank = tiny_bank();
+    let run = |args: &[&str], stdin: &str| {
+        let mut all = vec!["--bank-dir", bank.to_str().unwrap()];
+        all.extend_from_slice(args);
+        Test::new().args(&all).stdin(stdin).env("PROCTOR_DATA_DIR", data.to_str().unwrap()).run()
+    };
+    assert_eq!(run(&["exam", "tiny", "--seed", "1"], "quit\n").status, 0);
+    // Damage an index so SQLite's integrity check fails while the file still opens: its
+    // definition no longer matches its entries.
+    let path = data.join("proctor.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = 'CREATE INDEX attempts_by_exam ON attempts(mode, started_at)'
+           WHERE name = 'attempts_by_exam';
+         PRAGMA writable_schema = OFF;",
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    // Before: exam, resume and review exited 0 and modified it.
+    for (args, stdin) in [
+        (&["exam", "tiny", "--seed", "2"][..], "b\nsubmit\n"),
+        (&["resume", "1"][..], "b\nsubmit\n"),
+        (&["review"][..], ""),
+    ] {
+        let out = run(args, stdin);
+        assert_eq!(out.status, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains("damaged"), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the damaged store was left untouched");
+}
+
+#[test]
+fn the_total_an_exam_may_load_is_bounded() {
+    // Three 200 MiB question files (sparse: no disk is used): each is under the per-file
+    // limit, together over the per-exam one, and nothing is read.
+    let test = Test::new();
+    let dir = copy_tiny(&test, "huge/tiny");
+    for n in 0..3 {
+        let file = std::fs::File::create(dir.join(format!("big{n}.toml"))).unwrap();
+        file.set_len(200 * 1024 * 1024).unwrap();
+    }
+    let run = Test::new().args(["check", dir.to_str().unwrap()]).run();
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("question files hold 600 MiB; at most 512 MiB are read"), "{}", run.stdout);
+}

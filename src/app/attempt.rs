@@ -170,10 +170,19 @@ impl Attempt {
 
     /// Carries on with a stored, unfinished attempt: its absolute deadline is kept, and
     /// the time away is not counted to any question.
-    pub fn resume(exam: Arc<Exam>, store: Store, stored: StoredAttempt, now: Millis) -> Result<Attempt> {
+    /// The attempt is claimed for this process first: while another live session runs it,
+    /// it is refused (`take_over` when that session is on another machine and known gone).
+    pub fn resume(
+        exam: Arc<Exam>,
+        mut store: Store,
+        stored: StoredAttempt,
+        take_over: bool,
+        now: Millis,
+    ) -> Result<Attempt> {
         if stored.finished.is_some() {
             return Err(crate::store::StoreError::AlreadyFinished(stored.id).into());
         }
+        store.claim(stored.id, take_over, now)?;
         let (paper, rest): (Vec<PaperItem>, Vec<_>) =
             stored.items.into_iter().map(|i| (i.paper, (i.content_hash, i.state))).unzip();
         let (hashes, states): (Vec<String>, Vec<_>) = rest.into_iter().unzip();
@@ -379,6 +388,8 @@ impl Attempt {
         let position = self.session.position;
         self.session.pause(now);
         self.save(&[position])?;
+        // Saved and left: it can be resumed anywhere now.
+        self.store.release(self.id)?;
         Ok(Quit::Saved { answered: self.session.answered_count(), total: self.session.len() })
     }
 
@@ -603,7 +614,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         // Resumed later: the flag and the seen state are back, the clock kept its deadline.
         let stored = store.load(mock.id()).unwrap();
-        let resumed = Attempt::resume(exam, store, stored, 30_000).unwrap();
+        let resumed = Attempt::resume(exam, store, stored, false, 30_000).unwrap();
         assert_eq!(resumed.remaining(30_000), Some(30_000));
         let grid = resumed.review_grid(ReviewFilter::Flagged);
         assert_eq!(grid.entries.len(), 1);

@@ -228,7 +228,13 @@ pub fn start_review(
 }
 
 /// Reopens an unfinished attempt (the latest when `id` is `None`).
-pub fn resume(catalog: &Catalog, store: Store, id: Option<i64>, now: Millis) -> Result<Attempt> {
+pub fn resume(
+    catalog: &Catalog,
+    store: Store,
+    id: Option<i64>,
+    take_over: bool,
+    now: Millis,
+) -> Result<Attempt> {
     let id = match id {
         Some(id) => id,
         None => store.latest_unfinished(None, None)?.ok_or(StoreError::NothingToResume)?,
@@ -238,7 +244,7 @@ pub fn resume(catalog: &Catalog, store: Store, id: Option<i64>, now: Millis) -> 
         return Err(StoreError::AlreadyFinished(id).into());
     }
     let exam = Arc::new(exam_of(catalog, id, &stored.exam)?);
-    Attempt::resume(exam, store, stored, now)
+    Attempt::resume(exam, store, stored, take_over, now)
 }
 
 /// The bank of a stored attempt; it must be loaded (it may come from a `--bank-dir`,

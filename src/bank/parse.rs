@@ -851,6 +851,62 @@ mod tests {
         assert_eq!(questions.len(), 196);
     }
 
+    /// A hostile string: mostly text, with control, invisible, bidi and combining
+    /// characters, quotes, backslashes and line breaks mixed in.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        let pieces = prop_oneof![
+            "[a-zA-Z0-9 ]{0,12}".prop_map(|s| s),
+            Just("\u{1b}[31m".to_string()),
+            Just("\u{7}".to_string()),
+            Just("\u{85}".to_string()),
+            Just("\u{200b}".to_string()),
+            Just("\u{202e}".to_string()),
+            Just("\u{e0041}".to_string()),
+            Just("\u{00ad}".to_string()),
+            Just("e\u{301}\u{301}\u{301}\u{301}".to_string()),
+            Just("\"'\\".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("[[question]]".to_string()),
+        ];
+        prop::collection::vec(pieces, 0..6).prop_map(|parts| parts.concat())
+    }
+
+    /// A TOML string literal for `text` (whatever it holds).
+    fn quoted(text: &str) -> String {
+        toml::Value::String(text.to_string()).to_string()
+    }
+
+    proptest! {
+        // Structure-aware fuzzing: valid-shaped question files whose every text field is
+        // hostile. Never a panic; every location is real; a forbidden character in any
+        // field is always an error.
+        #[test]
+        fn hostile_field_values_are_always_caught(
+            id in hostile_text(), stem in hostile_text(), option in hostile_text(),
+            rationale in hostile_text(), tag in hostile_text(), reference in hostile_text(),
+        ) {
+            let text = format!(
+                "[[question]]\nid = {}\ndomain = \"d\"\nkind = \"multiple-choice\"\ntags = [{}]\nstem = {}\n\
+                 explanation = \"e\"\nreferences = [{}]\n\
+                 [[question.option]]\ntext = {}\ncorrect = true\nrationale = {}\n\
+                 [[question.option]]\ntext = \"b\"\nrationale = \"r\"\n",
+                quoted(&id), quoted(&tag), quoted(&stem), quoted(&reference), quoted(&option), quoted(&rationale)
+            );
+            let file = parse_questions("f.toml", text.as_bytes(), None);
+            for d in &file.diagnostics {
+                prop_assert!(d.location.line >= 1 && d.location.col >= 1);
+                prop_assert!(crate::text::forbidden_char(&d.to_string()).is_none(), "a diagnostic carries raw text: {d}");
+            }
+            let hostile = [&stem, &option, &rationale, &tag, &reference]
+                .iter()
+                .any(|t| crate::text::forbidden_char(&t.replace("\r\n", "\n")).is_some());
+            if hostile {
+                prop_assert!(file.diagnostics.iter().any(Diagnostic::is_error), "{text}");
+            }
+        }
+    }
+
     #[test]
     fn a_good_question_parses_clean() {
         let QuestionFile { questions, diagnostics, .. } =

@@ -21,6 +21,8 @@ pub const BLUEPRINT_FILE: &str = "exam.toml";
 pub const SHIPPED_ROOT: &str = "question-banks";
 /// A bank file larger than this is refused: bank text is untrusted input.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// The most one exam's question files may hold together.
+pub const MAX_EXAM_BYTES: u64 = 512 * 1024 * 1024;
 /// How deep `--bank-dir` is searched for exam folders.
 const MAX_DEPTH: usize = 8;
 
@@ -68,6 +70,15 @@ pub struct BankFile {
 }
 
 impl BankFile {
+    /// The file's size in bytes (0 when unknown).
+    fn size(&self) -> u64 {
+        match &self.data {
+            FileData::Embedded(bytes) => bytes.len() as u64,
+            FileData::Disk(path) => fs::metadata(path).map_or(0, |m| m.len()),
+            FileData::Problem(_) => 0,
+        }
+    }
+
     /// The file's bytes, or a diagnostic saying why they cannot be had.
     pub fn read(&self) -> Result<Cow<'static, [u8]>, Diagnostic> {
         match &self.data {
@@ -307,6 +318,20 @@ fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
             None
         }
     };
+    // Parsed banks take many times their size in memory: bound what one exam may load, so
+    // a huge --bank-dir cannot exhaust the machine (each file is bounded on its own too).
+    let total: u64 = folder.question_files.iter().map(BankFile::size).sum();
+    if total > MAX_EXAM_BYTES {
+        diagnostics.push(Diagnostic::error(
+            Location::file(&folder.label),
+            format!(
+                "this exam's question files hold {} MiB; at most {} MiB are read for one exam",
+                total / 1024 / 1024,
+                MAX_EXAM_BYTES / 1024 / 1024
+            ),
+        ));
+        return (None, diagnostics);
+    }
     let domains = blueprint.as_ref().map(|b| &b.blueprint);
     let mut questions = Vec::new();
     let mut scenarios = Vec::new();

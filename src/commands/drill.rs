@@ -13,7 +13,7 @@ use crate::text::printable;
 pub fn run(config: &Config, args: &DrillArgs) -> Result<i32> {
     let catalog = config.catalog()?;
     let clock = config.clock()?;
-    let store = Store::open(&config.data_dir()?)?;
+    let store = Store::open_for_writing(&config.data_dir()?)?;
     let request = DrillRequest {
         exam: &args.exam,
         domains: &args.domains,

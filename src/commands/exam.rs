@@ -13,7 +13,7 @@ use crate::text::printable;
 pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     let catalog = config.catalog()?;
     let clock = config.clock()?;
-    let store = Store::open(&config.data_dir()?)?;
+    let store = Store::open_for_writing(&config.data_dir()?)?;
     let request = ExamRequest {
         exam: &args.exam,
         seed: args.seed,
@@ -56,9 +56,9 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
 
 pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
     let clock = config.clock()?;
-    let store = Store::open(&config.data_dir()?)?;
+    let store = Store::open_for_writing(&config.data_dir()?)?;
     let catalog = config.catalog()?;
-    let mut attempt = start::resume(&catalog, store, args.attempt, clock.now())?;
+    let mut attempt = start::resume(&catalog, store, args.attempt, args.take_over, clock.now())?;
     if args.hide_domain {
         attempt.set_hide_domain(true);
     }

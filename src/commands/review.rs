@@ -16,7 +16,7 @@ use crate::text::printable;
 
 pub fn run(config: &Config, args: &ReviewArgs) -> Result<i32> {
     let clock = config.clock()?;
-    let store = Store::open(&config.data_dir()?)?;
+    let store = Store::open_for_writing(&config.data_dir()?)?;
     let now = clock.now();
     let catalog = config.catalog()?;
     let request =

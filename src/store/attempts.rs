@@ -12,6 +12,24 @@ use crate::exam::item::{Layout, Response};
 use crate::exam::session::ItemState;
 use crate::model::{Card, EndReason};
 
+/// This session (`token`) still owns attempt `id`; otherwise `LostOwnership`: another
+/// session took it over, and this one must not write.
+fn check_owner(
+    tx: &rusqlite::Transaction,
+    id: i64,
+    token: &str,
+    path: &std::path::Path,
+) -> Result<(), StoreError> {
+    let owner: Option<String> = tx
+        .query_row("SELECT token FROM attempt_owners WHERE attempt_id = ?1", [id], |r| r.get(0))
+        .optional()
+        .map_err(|source| classify(path, source))?;
+    match owner {
+        Some(owner) if owner == token => Ok(()),
+        _ => Err(StoreError::LostOwnership { id }),
+    }
+}
+
 /// The stored form of a layout or an answer (JSON that can hold every question kind).
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serializing these plain enums cannot fail.
@@ -45,6 +63,11 @@ impl Store {
         )
         .map_err(sql)?;
         let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO attempt_owners (attempt_id, token, pid, host, since) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, self.owner.token, self.owner.pid, self.owner.host, new.started_at as i64],
+        )
+        .map_err(sql)?;
         {
             let mut insert = tx
                 .prepare(
@@ -81,6 +104,7 @@ impl Store {
         let path = self.path.clone();
         let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        check_owner(&tx, id, &self.owner.token, &path)?;
         tx.execute(
             "UPDATE attempts SET position = ?2, last_tick = ?3 WHERE id = ?1 AND finished_at IS NULL",
             params![id, position as i64, last_tick as i64],
@@ -125,6 +149,7 @@ impl Store {
         let path = self.path.clone();
         let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        check_owner(&tx, id, &self.owner.token, &path)?;
         let exam: String =
             tx.query_row("SELECT exam FROM attempts WHERE id = ?1", [id], |r| r.get(0)).map_err(sql)?;
         let existing = super::queries::cards_in(&tx, Some(&exam)).map_err(sql)?;
@@ -156,6 +181,8 @@ impl Store {
             params![id, finished_at as i64, reason.as_str()],
         )
         .map_err(sql)?;
+        // Finished: nobody runs it any more.
+        tx.execute("DELETE FROM attempt_owners WHERE attempt_id = ?1", [id]).map_err(sql)?;
         {
             let mut upsert = tx
                 .prepare(
@@ -188,9 +215,62 @@ impl Store {
         let path = self.path.clone();
         let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        check_owner(&tx, id, &self.owner.token, &path)?;
+        tx.execute("DELETE FROM attempt_owners WHERE attempt_id = ?1", [id]).map_err(sql)?;
         tx.execute("DELETE FROM attempt_items WHERE attempt_id = ?1", [id]).map_err(sql)?;
         tx.execute("DELETE FROM attempts WHERE id = ?1 AND finished_at IS NULL", [id]).map_err(sql)?;
         tx.commit().map_err(sql)
+    }
+
+    /// Takes the attempt for this process (on resume). Refused while another live session
+    /// holds it: one on this machine whose process still runs, or one on another machine
+    /// (a shared data folder) unless `take_over` says that session is gone.
+    pub fn claim(&mut self, id: i64, take_over: bool, now: Millis) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| classify(&path, source);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        let holder: Option<(String, u32, String)> = tx
+            .query_row("SELECT token, pid, host FROM attempt_owners WHERE attempt_id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(sql)?;
+        if let Some((token, pid, host)) = holder
+            && token != self.owner.token
+        {
+            let here = host == self.owner.host;
+            let alive = if here { super::process_alive(pid) && pid != self.owner.pid } else { !take_over };
+            if alive {
+                let holder = if here {
+                    format!("process {pid} on this machine")
+                } else {
+                    format!("process {pid} on {}", crate::text::printable_line(&host))
+                };
+                let hint = if here {
+                    String::new()
+                } else {
+                    format!("; if that session is gone, `proctor resume {id} --take-over`")
+                };
+                return Err(StoreError::OpenElsewhere { id, holder, hint });
+            }
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO attempt_owners (attempt_id, token, pid, host, since) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, self.owner.token, self.owner.pid, self.owner.host, now as i64],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// Lets go of the attempt (after `quit`), so it can be resumed anywhere.
+    pub fn release(&mut self, id: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "DELETE FROM attempt_owners WHERE attempt_id = ?1 AND token = ?2",
+                params![id, self.owner.token],
+            )
+            .map_err(self.sql())?;
+        Ok(())
     }
 
     /// The newest unfinished attempt, optionally only of one exam and mode.
