@@ -303,3 +303,57 @@ fn the_total_an_exam_may_load_is_bounded() {
     assert_eq!(run.status, 1, "{}", run.stdout);
     assert!(run.stdout.contains("question files hold 600 MiB; at most 512 MiB are read"), "{}", run.stdout);
 }
+
+#[test]
+fn deep_folders_warn_and_an_unreadable_folder_does_not_stop_the_others() {
+    let test = Test::new();
+    let dir = copy_tiny(&test, "banks/tiny");
+    let deep = dir.join("a/b/c/d/e/f/g/h/i");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::copy(dir.join("questions.toml"), deep.join("more.toml")).unwrap();
+    let run = Test::new().args(["check", dir.to_str().unwrap()]).run();
+    assert!(run.stdout.contains("more than 8 levels below its exam folder"), "{}", run.stdout);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Running as root, permissions do not stop reads: then there is nothing to test.
+        let locked = test.dir.path().join("banks/locked");
+        std::fs::create_dir_all(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let readable = std::fs::read_dir(&locked).is_ok();
+        let banks = test.dir.path().join("banks");
+        let list = Test::new().args(["--bank-dir", banks.to_str().unwrap(), "list", "--json"]).run();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        if readable {
+            eprintln!("skipped the unreadable-folder half: permissions do not apply to this user");
+        } else {
+            assert!(list.stderr.contains("cannot read this folder"), "{}", list.stderr);
+            assert!(list.stdout.contains("\"tiny\""), "the readable bank is still listed: {}", list.stdout);
+        }
+    }
+}
+
+#[test]
+fn an_expired_attempt_never_resumed_is_listed_as_expired() {
+    let test = Test::new();
+    let data = test.data_dir();
+    let env = data.to_str().unwrap();
+    let bank = tiny_bank();
+    let bank = bank.to_str().unwrap();
+    let start = Test::new()
+        .args(["--bank-dir", bank, "--fake-clock", "1800000000000", "exam", "tiny", "--time-limit", "1m"])
+        .stdin("quit\n")
+        .env("PROCTOR_DATA_DIR", env)
+        .run();
+    assert!(start.stdout.contains("Saved attempt 1"), "{}", start.stdout);
+    // An hour later it is past its deadline.
+    let later = |args: &[&str]| {
+        let mut all = vec!["--bank-dir", bank, "--fake-clock", "1800003600000"];
+        all.extend_from_slice(args);
+        Test::new().args(&all).env("PROCTOR_DATA_DIR", env).run()
+    };
+    let history = later(&["history"]);
+    assert!(history.stdout.contains("expired"), "{}", history.stdout);
+    assert_eq!(later(&["history", "--json"]).json()[0]["expired"], true);
+}
