@@ -154,7 +154,28 @@ def blind(dir_path, seed, ids):
     rng.shuffle(questions)
     print(f"# Blind review copy (seed {seed}). Answer each with a line `id: LETTERS`.\n")
     for q in questions:
-        if q["kind"] not in ("multiple-choice", "multiple-response"):
+        if q["kind"] == "ordering":
+            order = shuffled_order(q["id"], seed, len(q["step"]))
+            need = sum(1 for st in q["step"] if "position" in st)
+            print(f"## {q['id']}\n")
+            print(q["stem"].strip())
+            print(f"\n(Ordering: put {need} of these steps in order; answer with the letters in order, e.g. `C A D B`.)\n")
+            for letter, i in zip("ABCDEFGHIJ", order):
+                print(f"{letter}. {q['step'][i]['text']}")
+            print()
+            continue
+        if q["kind"] == "matching":
+            porder = shuffled_order(q["id"] + "/prompts", seed, len(q["prompt"]))
+            rorder = shuffled_order(q["id"] + "/responses", seed, len(q["response"]))
+            print(f"## {q['id']}\n")
+            print(q["stem"].strip())
+            print("\n(Matching: answer with pairs, e.g. `1B 2D 3A`.)\n")
+            for n, i in enumerate(porder, 1):
+                print(f"{n}. {q['prompt'][i]['text']}")
+            print()
+            for letter, i in zip("ABCDEFGHIJ", rorder):
+                print(f"{letter}. {q['response'][i]['text']}")
+            print()
             continue
         n_correct = sum(1 for o in q["option"] if o.get("correct"))
         order = shuffled_order(q["id"], seed, len(q["option"]))
@@ -175,11 +196,36 @@ def compare(dir_path, answers_path, seed):
     disagreements = []
     seen = 0
     for line in Path(answers_path).read_text().splitlines():
-        m = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*:\s*([A-Ja-j ,]+)", line)
+        m = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*:\s*([A-Ja-j0-9 ,]+)", line)
         if not m or m.group(1) not in by_id:
             continue
         q = by_id[m.group(1)]
         seen += 1
+        if q["kind"] == "ordering":
+            order = shuffled_order(q["id"], seed, len(q["step"]))
+            given = [order["ABCDEFGHIJ".index(c)] for c in m.group(2).upper() if c.isalpha()]
+            key = [i for _, i in sorted((st["position"], i) for i, st in enumerate(q["step"]) if "position" in st)]
+            if given == key:
+                agree += 1
+            else:
+                print(f"\n## {q['id']} ({q['_file']}): gave {given}, key {key} (bank step indices)")
+                for i, st in enumerate(q["step"]):
+                    print(f"  [{i}] pos={st.get('position', '-')} {st['text']}\n        -> {st.get('rationale', '')}")
+            continue
+        if q["kind"] == "matching":
+            porder = shuffled_order(q["id"] + "/prompts", seed, len(q["prompt"]))
+            rorder = shuffled_order(q["id"] + "/responses", seed, len(q["response"]))
+            given = {}
+            for token in re.findall(r"(\d+)\s*([A-Ja-j])", m.group(2)):
+                given[porder[int(token[0]) - 1]] = q["response"][rorder["ABCDEFGHIJ".index(token[1].upper())]]["id"]
+            key = {i: p["match"] for i, p in enumerate(q["prompt"])}
+            if given == key:
+                agree += 1
+            else:
+                print(f"\n## {q['id']} ({q['_file']}): gave {given}, key {key} (bank prompt index -> response id)")
+                for i, p in enumerate(q["prompt"]):
+                    print(f"  [{i}] {p['text']} -> {p['match']}\n        -> {p.get('rationale', '')}")
+            continue
         order = shuffled_order(q["id"], seed, len(q["option"]))
         picked = {order["ABCDEFGHIJ".index(c)] for c in m.group(2).upper() if c.isalpha()}
         key = {i for i, o in enumerate(q["option"]) if o.get("correct")}
