@@ -29,8 +29,20 @@ pub struct Cli {
     #[arg(long, value_name = "START[+STEP]", global = true, hide = true)]
     pub fake_clock: Option<String>,
 
+    /// When to use colours and styles (struck-out options, the status line): auto follows
+    /// the terminal, NO_COLOR and CLICOLOR_FORCE
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,12 +207,21 @@ pub struct ExamArgs {
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub time_limit: Option<u64>,
 
-    /// Mix in the real exam's unscored items: unmarked, and not counted in the score
+    /// Score every question: no unscored items (by default the real exam's unscored
+    /// share is mixed in, unmarked, as on the real exam)
     #[arg(long)]
+    pub all_scored: bool,
+
+    /// Show each question's domain (hidden by default, as on the real exam)
+    #[arg(long)]
+    pub show_domain: bool,
+
+    /// The default now (kept so older scripts work)
+    #[arg(long, hide = true, conflicts_with = "all_scored")]
     pub unscored: bool,
 
-    /// Do not show each question's domain during the exam
-    #[arg(long)]
+    /// The default now (kept so older scripts work)
+    #[arg(long, hide = true, conflicts_with = "show_domain")]
     pub hide_domain: bool,
 
     /// When the attempt ends, print the result as JSON on stdout (the session goes to stderr)

@@ -71,6 +71,12 @@ where
 
 fn dispatch(cli: Cli) -> Result<i32> {
     let config = Config::from_cli(&cli);
+    // One colour policy for every stream: the flag, else NO_COLOR / CLICOLOR_FORCE / the terminal.
+    match cli.color {
+        cli::ColorWhen::Auto => {}
+        cli::ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        cli::ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     // Commands that run an attempt write to the terminal themselves.

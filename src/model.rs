@@ -65,11 +65,17 @@ impl EndReason {
     }
 }
 
-/// Which questions the review screen lists, and which `next` walks to.
+/// Which questions the review screen lists, and which `next` walks to. The states are
+/// the real exam's: Complete (answered in full), Incomplete (seen, not answered in full),
+/// Unseen (never put on screen), and Flagged (for review, whatever the state).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewFilter {
     All,
+    /// Not answered in full: Incomplete and Unseen together (what `next unanswered` walks).
     Unanswered,
+    Complete,
+    Incomplete,
+    Unseen,
     Flagged,
 }
 

@@ -11,7 +11,9 @@ use crate::util::{Run, Test, tiny_bank};
 
 fn exam(test: Test, extra: &[&str], script: &str) -> (Test, Run) {
     let bank = tiny_bank();
-    let mut args = vec!["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--json"];
+    // Every question scored, so the totals below are the paper's (unscored items, the
+    // default, have their own test).
+    let mut args = vec!["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--json", "--all-scored"];
     args.extend_from_slice(extra);
     let test = test.args(&args).stdin(script);
     let run = test.run();
@@ -127,8 +129,11 @@ fn multiple_response_half_right_gets_no_credit() {
 
 #[test]
 fn unscored_items_do_not_count() {
-    let key = key("3");
-    let (_, run) = exam(Test::new(), &["--seed", "3", "--unscored"], &(answers(&key) + "submit\n"));
+    let bank = tiny_bank();
+    let run = Test::new()
+        .args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--json", "--seed", "3", "--unscored"])
+        .stdin("a\na\na\na\nab\nsubmit\n")
+        .run();
     let result = run.json();
     // The tiny exam has 5 questions, 4 scored: one is unscored.
     assert_eq!(result["total"], 4, "{}", run.stdout);
@@ -138,19 +143,25 @@ fn unscored_items_do_not_count() {
 
 #[test]
 fn commands_flag_strike_review_and_navigate() {
-    let script =
-        "fl\nx b\nreview flagged\nnext\nprev\nreview unanswered\ntime\nhelp\nbogus\ngoto 9\nsubmit\n";
+    let script = "fl\nx b\nreview flagged\nnext\nprev\nreview unanswered\ntime\nhelp\nbogus\ngoto 9\nflag 3\n\
+                  review\nreview unseen\nsubmit\n";
     let (_, run) = exam(Test::new(), &["--seed", "1"], script);
     let result = run.json();
     assert_eq!(result["questions"][0]["flagged"], true);
+    assert_eq!(result["questions"][2]["flagged"], true);
     let out = &run.stderr;
     assert!(out.contains("Question 1 flagged for review."), "{out}");
     assert!(out.contains("B. [struck out] "), "{out}");
-    assert!(out.contains("Review (1 flagged): 0 answered, 5 unanswered, 1 flagged."), "{out}");
+    // The real exam's states: question 1 seen (incomplete, flagged), the rest unseen.
+    assert!(out.contains("Review (flagged: 1): 0 complete, 1 incomplete, 4 unseen, 1 flagged."), "{out}");
     assert!(out.contains(">  1 --!"), "{out}");
+    // Flagged from the review screen without moving; the others never shown are unseen.
+    assert!(out.contains("Question 3 flagged for review."), "{out}");
+    assert!(out.contains(">  1 --!     2 --      3 ..!     4 ..      5 .."), "{out}");
+    assert!(out.contains("Review (unseen: 3)"), "{out}");
     assert!(out.contains("`bogus` is not an answer (options are a to d) nor a command"), "{out}");
     assert!(out.contains("there is no question 9; questions are 1 to 5"), "{out}");
-    assert!(out.contains("10:00 left.") || out.contains("9:59 left."), "time left shown: {out}");
+    assert!(out.contains("0:10:00 left.") || out.contains("0:09:59 left."), "time left shown: {out}");
     assert!(out.contains("strike X"), "help shown: {out}");
 }
 
@@ -185,7 +196,15 @@ fn eof_saves_and_resume_continues() {
 fn kill_9_loses_nothing_that_was_confirmed() {
     let key = key("8");
     let bank = tiny_bank();
-    let test = Test::new().args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "8"]);
+    let test = Test::new().args([
+        "--bank-dir",
+        bank.to_str().unwrap(),
+        "exam",
+        "tiny",
+        "--seed",
+        "8",
+        "--all-scored",
+    ]);
     let mut child =
         test.command().stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
@@ -281,7 +300,17 @@ fn resume_after_the_deadline_scores_at_once() {
     let bank = tiny_bank();
     let test = Test::new()
         .env("PROCTOR_FAKE_CLOCK", "1000000")
-        .args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "4", "--time-limit", "1m"])
+        .args([
+            "--bank-dir",
+            bank.to_str().unwrap(),
+            "exam",
+            "tiny",
+            "--seed",
+            "4",
+            "--time-limit",
+            "1m",
+            "--all-scored",
+        ])
         .stdin("b\n");
     test.run();
     let later = test
@@ -382,7 +411,10 @@ fn hide_domain_is_kept_across_resume() {
 #[test]
 fn a_full_shipped_mock_exam_answered_from_the_key_passes() {
     // The real bank, the real exam length: 65 questions answered from the key.
-    let key_run = Test::new().args(["exam", "saa-c03", "--seed", "77", "--json"]).stdin("submit\n").run();
+    let key_run = Test::new()
+        .args(["exam", "saa-c03", "--seed", "77", "--json", "--all-scored"])
+        .stdin("submit\n")
+        .run();
     let key: Vec<String> = key_run.json()["questions"]
         .as_array()
         .unwrap()
@@ -391,7 +423,8 @@ fn a_full_shipped_mock_exam_answered_from_the_key_passes() {
         .collect();
     assert_eq!(key.len(), 65);
     let script: String = key.iter().map(|k| format!("{k}\n")).collect::<String>() + "submit\n";
-    let run = Test::new().args(["exam", "saa-c03", "--seed", "77", "--json"]).stdin(&script).run();
+    let run =
+        Test::new().args(["exam", "saa-c03", "--seed", "77", "--json", "--all-scored"]).stdin(&script).run();
     let result = run.json();
     assert_eq!(
         (result["correct"].as_u64(), result["total"].as_u64()),
@@ -440,4 +473,43 @@ fn a_full_disk_is_not_called_a_damaged_store() {
     assert!(!full.stderr.contains("damaged"), "{}", full.stderr);
     assert_eq!(history.status, 0, "{}", history.stderr);
     assert_eq!(history.json().as_array().unwrap().len(), 1, "the first exam is still there");
+}
+
+#[test]
+fn a_mock_exam_is_like_the_real_one_by_default() {
+    // Unscored items mixed in (tiny: 5 questions, 4 scored) and the domains hidden.
+    let bank = tiny_bank();
+    let run = Test::new()
+        .args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "3", "--json"])
+        .stdin("submit\n")
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let result = run.json();
+    assert_eq!(result["total"], 4, "scored questions");
+    assert_eq!(result["questions"].as_array().unwrap().len(), 5);
+    assert_eq!(result["questions"].as_array().unwrap().iter().filter(|q| q["scored"] == false).count(), 1);
+    assert!(
+        !run.stderr.contains("|  Alpha Domain") && !run.stderr.contains("|  Beta Domain"),
+        "{}",
+        run.stderr
+    );
+    let shown = Test::new()
+        .args([
+            "--bank-dir",
+            bank.to_str().unwrap(),
+            "exam",
+            "tiny",
+            "--seed",
+            "3",
+            "--show-domain",
+            "--all-scored",
+        ])
+        .stdin("submit\n")
+        .run();
+    assert!(
+        shown.stdout.contains("Alpha Domain") || shown.stdout.contains("Beta Domain"),
+        "{}",
+        shown.stdout
+    );
+    assert!(!shown.stdout.contains("unscored"), "{}", shown.stdout);
 }

@@ -52,7 +52,9 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 fn review_presents_the_misses_and_right_answers_empty_the_due_queue() {
     let test = Test::new();
     // An exam answered all "a": some right, most wrong.
-    let exam = run(&test, &["exam", "tiny", "--seed", "3", "--json"], "a\na\na\na\nab\nsubmit\n").json();
+    let exam =
+        run(&test, &["exam", "tiny", "--seed", "3", "--json", "--all-scored"], "a\na\na\na\nab\nsubmit\n")
+            .json();
     let missed: Vec<String> = {
         let mut m: Vec<String> = exam["questions"]
             .as_array()
@@ -101,7 +103,9 @@ fn review_presents_the_misses_and_right_answers_empty_the_due_queue() {
 #[test]
 fn review_of_one_attempt_and_wrong_answers_stay_due() {
     let test = Test::new();
-    let exam = run(&test, &["exam", "tiny", "--seed", "3", "--json"], "a\na\na\na\nab\nsubmit\n").json();
+    let exam =
+        run(&test, &["exam", "tiny", "--seed", "3", "--json", "--all-scored"], "a\na\na\na\nab\nsubmit\n")
+            .json();
     let attempt = exam["attempt"].as_i64().unwrap().to_string();
     let review = run(&test, &["review", "--attempt", &attempt, "--json"], "submit\n").json();
     assert_eq!(review["total"], exam["total"].as_u64().unwrap() - exam["correct"].as_u64().unwrap());
@@ -146,7 +150,7 @@ fn drill_stays_in_its_domain_prefers_unseen_and_gives_feedback() {
 #[test]
 fn history_show_and_stats() {
     let test = Test::new();
-    run(&test, &["exam", "tiny", "--seed", "3"], "a\na\na\na\nab\nsubmit\n");
+    run(&test, &["exam", "tiny", "--seed", "3", "--all-scored"], "a\na\na\na\nab\nsubmit\n");
     run(&test, &["exam", "tiny", "--seed", "4"], "b\nquit\n");
     let history = run(&test, &["history", "--json"], "").json();
     let entries = history.as_array().unwrap();
@@ -227,7 +231,7 @@ fn attempts_finishing_together_each_record_their_review() {
     // Before: the review cards were read before the finishing transaction, so processes
     // finishing at once overwrote each other's reviews (1-3 recorded instead of 4).
     let test = Test::new();
-    let exam = run(&test, &["exam", "tiny", "--seed", "3", "--json"], "submit\n").json();
+    let exam = run(&test, &["exam", "tiny", "--seed", "3", "--json", "--all-scored"], "submit\n").json();
     let attempt = exam["attempt"].as_i64().unwrap().to_string();
     for round in 0..8 {
         let before = total_reviews(&test);

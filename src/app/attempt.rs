@@ -237,6 +237,11 @@ impl Attempt {
         self.items.len()
     }
 
+    /// 0-based position of the question on screen.
+    pub fn position(&self) -> usize {
+        self.session.position
+    }
+
     /// The question at `position` has a complete answer (ordering and matching answers
     /// can be saved part-way).
     pub fn is_complete(&self, position: usize) -> bool {
@@ -337,7 +342,13 @@ impl Attempt {
         if let Change::Ended(_) = change {
             return Ok(Outcome::Finished(Box::new(self.finish(now)?)));
         }
-        self.save(&[before, self.session.position])?;
+        let flagged_elsewhere = match change {
+            Change::Flagged { position, .. } if position != before => Some(position),
+            _ => None,
+        };
+        let mut touched = vec![before, self.session.position];
+        touched.extend(flagged_elsewhere);
+        self.save(&touched)?;
         Ok(match change {
             Change::Answered { position, advanced } => {
                 // Drill and review: feedback once the answer is complete (a partial ordering
@@ -367,7 +378,7 @@ impl Attempt {
             }
             Change::Cleared => Outcome::Cleared { position: before },
             Change::Moved => Outcome::Moved,
-            Change::Flagged(on) => Outcome::Flagged { position: before, on },
+            Change::Flagged { position, on } => Outcome::Flagged { position, on },
             Change::Struck => Outcome::Struck {
                 struck: self.session.items[before]
                     .struck
@@ -509,8 +520,11 @@ mod tests {
         let refused = attempt.apply(Action::Goto(9), 9_600).unwrap();
         assert!(matches!(refused, Outcome::Refused(Refusal::NoSuchQuestion { number: 9, total: 6 })));
         let grid = attempt.review_grid(ReviewFilter::All);
-        assert_eq!(grid.entries.iter().filter(|e| e.seen).count(), 3);
-        assert_eq!(grid.answered, 2);
+        assert_eq!(
+            grid.entries.iter().filter(|e| e.state != crate::app::view::ReviewState::Unseen).count(),
+            3
+        );
+        assert_eq!((grid.complete, grid.incomplete, grid.unseen), (2, 1, 3));
 
         let Outcome::Finished(finished) = attempt.apply(Action::Submit, 10_000).unwrap() else {
             panic!("submit ends the exam")
@@ -618,6 +632,6 @@ mod tests {
         assert_eq!(resumed.remaining(30_000), Some(30_000));
         let grid = resumed.review_grid(ReviewFilter::Flagged);
         assert_eq!(grid.entries.len(), 1);
-        assert!(grid.entries[0].seen);
+        assert_eq!(grid.entries[0].state, crate::app::view::ReviewState::Incomplete);
     }
 }

@@ -56,18 +56,43 @@ pub struct ExamRequest<'a> {
     pub hide_domain: bool,
 }
 
-/// A mock exam, started.
-pub struct ExamStart {
-    pub attempt: Attempt,
+/// A mock exam drawn but not begun: shown on the start screen, and the clock starts only
+/// when it begins.
+pub struct PreparedExam {
+    pub exam: Arc<Exam>,
+    store: Store,
+    plan: Plan,
     pub time_limit_ms: Millis,
-    /// Set when the bank is too small for the real exam.
     pub shortfall: Option<String>,
-    /// An earlier mock exam of this exam left unfinished.
     pub unfinished: Option<i64>,
 }
 
+impl PreparedExam {
+    pub fn questions(&self) -> usize {
+        self.plan.paper.len()
+    }
+
+    pub fn unscored(&self) -> usize {
+        self.plan.paper.iter().filter(|i| !i.scored).count()
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.plan.seed
+    }
+
+    /// Records the attempt: from `now` its clock runs.
+    pub fn begin(self, now: Millis) -> Result<Attempt> {
+        Attempt::begin(self.exam, self.store, self.plan, now)
+    }
+}
+
 /// A mock exam by the blueprint: the real count and time unless told otherwise.
-pub fn start_exam(catalog: &Catalog, store: Store, request: &ExamRequest, now: Millis) -> Result<ExamStart> {
+pub fn prepare_exam(
+    catalog: &Catalog,
+    store: Store,
+    request: &ExamRequest,
+    now: Millis,
+) -> Result<PreparedExam> {
     let exam = Arc::new(load_exam(catalog, request.exam)?);
     let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
     let Paper { items, shortfall } = assemble_exam(&exam, seed, request.unscored);
@@ -80,8 +105,7 @@ pub fn start_exam(catalog: &Catalog, store: Store, request: &ExamRequest, now: M
         time_limit_ms: Some(time_limit_ms),
         hide_domain: request.hide_domain,
     };
-    let attempt = Attempt::begin(exam, store, plan, now)?;
-    Ok(ExamStart { attempt, time_limit_ms, shortfall, unfinished })
+    Ok(PreparedExam { exam, store, plan, time_limit_ms, shortfall, unfinished })
 }
 
 pub struct DrillRequest<'a> {

@@ -128,16 +128,27 @@ pub struct ReviewGrid {
     /// The questions the filter keeps, in order.
     pub entries: Vec<ReviewEntry>,
     pub total: usize,
-    pub answered: usize,
+    pub complete: usize,
+    pub incomplete: usize,
+    pub unseen: usize,
     pub flagged: usize,
+}
+
+/// A question's state on the review screen, as the real exam names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewState {
+    Complete,
+    /// Seen, and not answered in full (no answer, or a partial one).
+    Incomplete,
+    Unseen,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewEntry {
     pub number: usize,
     pub answer: Option<String>,
+    pub state: ReviewState,
     pub flagged: bool,
-    pub seen: bool,
     pub current: bool,
 }
 
@@ -340,28 +351,33 @@ pub fn feedback_view(item: &PaperItem, question: &Question, response: Option<&Re
 }
 
 pub fn review_grid(session: &Session, filter: ReviewFilter) -> ReviewGrid {
-    let entries = session
-        .items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| match filter {
-            ReviewFilter::All => true,
-            ReviewFilter::Unanswered => !item.answered(),
-            ReviewFilter::Flagged => item.flagged,
-        })
-        .map(|(i, item)| ReviewEntry {
+    let state = |i: usize| {
+        if session.is_complete(i) {
+            ReviewState::Complete
+        } else if session.items[i].seen() {
+            ReviewState::Incomplete
+        } else {
+            ReviewState::Unseen
+        }
+    };
+    let entries = (0..session.len())
+        .filter(|&i| session.keeps(filter, i))
+        .map(|i| ReviewEntry {
             number: i + 1,
-            answer: item.response.as_ref().map(Response::letters),
-            flagged: item.flagged,
-            seen: item.seen(),
+            answer: session.items[i].response.as_ref().map(Response::letters),
+            state: state(i),
+            flagged: session.items[i].flagged,
             current: i == session.position,
         })
         .collect();
+    let count = |wanted: ReviewState| (0..session.len()).filter(|&i| state(i) == wanted).count();
     ReviewGrid {
         filter,
         entries,
         total: session.len(),
-        answered: session.answered_count(),
+        complete: count(ReviewState::Complete),
+        incomplete: count(ReviewState::Incomplete),
+        unseen: count(ReviewState::Unseen),
         flagged: session.flagged_count(),
     }
 }

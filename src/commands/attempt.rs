@@ -14,28 +14,65 @@ use crate::ui::runner::{Ended, Runner};
 use crate::ui::terminal::TerminalInput;
 use crate::ui::text_width;
 
-/// Runs `attempt` to its end (or until it is saved), then reports.
-pub fn run_attempt(attempt: &mut Attempt, intro: &str, json: bool, clock: &dyn Clock) -> Result<i32> {
-    let width = text_width();
-    // rustyline cannot edit on a "dumb" terminal (and then the deadline could not
-    // interrupt it): such terminals get the scripted reader, which honours the deadline.
+/// The session runs at the interactive prompt: stdin and the screen (stdout, or stderr
+/// with `--json`) are a terminal that can edit lines. A "dumb" terminal gets the scripted
+/// reader: rustyline cannot edit on it (and then the deadline could not interrupt it).
+pub fn is_interactive(json: bool) -> bool {
     let dumb = std::env::var("TERM").map_or(true, |t| t.is_empty() || t == "dumb");
-    // The screen is stdout, or stderr with --json (stdout then carries only the result).
     let screen_is_terminal =
         if json { std::io::stderr().is_terminal() } else { std::io::stdout().is_terminal() };
-    let interactive = std::io::stdin().is_terminal() && screen_is_terminal && !dumb;
+    std::io::stdin().is_terminal() && screen_is_terminal && !dumb
+}
+
+/// At a terminal: shows `screen` and waits for Enter (`false` on end of input: the user
+/// left before starting).
+pub fn start_screen(screen: &str, json: bool) -> Result<bool> {
+    let width = text_width();
+    let mut out: Box<dyn Write> =
+        if json { Box::new(std::io::stderr()) } else { Box::new(std::io::stdout()) };
+    write!(
+        out,
+        "\u{1b}[2J\u{1b}[H{}\nPress Enter to begin (Ctrl-D to leave) > ",
+        crate::text::wrap_lines(screen, width)
+    )?;
+    out.flush()?;
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line)?;
+    Ok(read > 0)
+}
+
+/// Runs `attempt` to its end (or until it is saved), then reports. At a terminal the intro
+/// is a start screen that waits for Enter, unless `started` says it was shown already.
+pub fn run_attempt(
+    attempt: &mut Attempt,
+    intro: &str,
+    json: bool,
+    clock: &dyn Clock,
+    started: bool,
+) -> Result<i32> {
+    let width = text_width();
+    let interactive = is_interactive(json);
+    if interactive && !started && !start_screen(intro, json)? {
+        // Left at the start screen: the attempt stays as it was (a new drill is forgotten).
+        return match attempt.quit(clock.now())? {
+            crate::app::attempt::Quit::Discarded => Ok(0),
+            crate::app::attempt::Quit::Saved { .. } => Ok(0),
+        };
+    }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut screen: Box<dyn Write> = if json { Box::new(stderr.lock()) } else { Box::new(stdout.lock()) };
-    writeln!(screen, "{}", crate::text::wrap_lines(intro, width))?;
+    if !interactive {
+        writeln!(screen, "{}", crate::text::wrap_lines(intro, width))?;
+    }
+    let styled = interactive && crate::ui::styles_allowed(json);
     let mut input: Box<dyn LineSource> = if interactive {
         let left = attempt.remaining(clock.now()).map(std::time::Duration::from_millis);
-        Box::new(TerminalInput::new(left).map_err(Error::Terminal)?)
+        Box::new(TerminalInput::new(left, styled).map_err(Error::Terminal)?)
     } else {
         Box::new(ScriptedInput::from_stdin())
     };
-    let mut runner =
-        Runner { attempt, clock, out: &mut *screen, styled: interactive, width, warned: Vec::new() };
+    let mut runner = Runner::new(attempt, clock, &mut *screen, styled, width);
     let ended = runner.run(&mut *input)?;
     drop(input);
     let Ended::Finished(finished) = ended else {

@@ -14,44 +14,57 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     let catalog = config.catalog()?;
     let clock = config.clock()?;
     let store = Store::open_for_writing(&config.data_dir()?)?;
+    // As on the real exam: domains hidden and unscored items mixed in, unless asked.
     let request = ExamRequest {
         exam: &args.exam,
         seed: args.seed,
         time_limit_ms: args.time_limit.map(|s| s * 1000),
-        unscored: args.unscored,
-        hide_domain: args.hide_domain,
+        unscored: !args.all_scored,
+        hide_domain: !args.show_domain,
     };
-    let mut started = start::start_exam(&catalog, store, &request, clock.now())?;
-    let attempt = &mut started.attempt;
-    let blueprint = &attempt.exam().blueprint;
+    let now = clock.now();
+    let prepared = start::prepare_exam(&catalog, store, &request, now)?;
+    let blueprint = &prepared.exam.blueprint;
     let mut intro = format!(
-        "{} - {}\nMock exam, seed {}: {} questions, {}.\n",
+        "{} - {}\nMock exam, seed {}: {} questions, {}, pass mark {} (scale 100-1000).\n",
         printable(&blueprint.code),
         printable(&blueprint.title),
-        attempt.seed(),
-        attempt.len(),
-        human_duration(started.time_limit_ms),
+        prepared.seed(),
+        prepared.questions(),
+        human_duration(prepared.time_limit_ms),
+        blueprint.passing_score,
     );
-    if let Some(note) = start::retirement_note(attempt.exam()) {
+    if let Some(note) = start::retirement_note(&prepared.exam) {
         intro.push_str(&format!("Note: {note}\n"));
     }
-    if let Some(note) = &started.shortfall {
+    if let Some(note) = &prepared.shortfall {
         intro.push_str(&format!("Note: {note}\n"));
     }
     // Starting afresh is fine, but an interrupted exam should not be forgotten.
-    if let Some(open) = started.unfinished {
+    if let Some(open) = prepared.unfinished {
         intro.push_str(&format!(
             "Note: exam attempt {open} is unfinished; `proctor resume {open}` continues it.\n"
         ));
     }
-    if args.unscored {
+    if prepared.unscored() > 0 {
         intro.push_str(&format!(
             "{} of them are unscored, as on the real exam; you will not know which.\n",
-            attempt.unscored_count()
+            prepared.unscored()
         ));
     }
-    intro.push_str("Answer with letters (b, or ac); `help` lists the commands; `quit` saves and leaves.\n");
-    run_attempt(attempt, &intro, args.json, &*clock)
+    intro.push_str(
+        "Answer with letters (b, or ac); `flag` marks a question for review, `review` shows them all, \
+         `submit` ends the exam; `help` lists every command; `quit` saves and leaves.\n",
+    );
+    // At a terminal the clock starts when the candidate is ready, as on the real exam.
+    let interactive = super::attempt::is_interactive(args.json);
+    if interactive && !super::attempt::start_screen(&intro, args.json)? {
+        return Ok(0);
+    }
+    // The clock starts now: after the start screen at a terminal, at once for a script.
+    let begin_at = if interactive { clock.now() } else { now };
+    let mut attempt = prepared.begin(begin_at)?;
+    run_attempt(&mut attempt, &intro, args.json, &*clock, true)
 }
 
 pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
@@ -75,5 +88,5 @@ pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
             "Note: {changed} question(s) were edited in the bank since this attempt began.\n"
         ));
     }
-    run_attempt(&mut attempt, &intro, args.json, &*clock)
+    run_attempt(&mut attempt, &intro, args.json, &*clock, false)
 }

@@ -120,7 +120,7 @@ pub fn show(config: &Config, args: &ShowArgs, out: &mut dyn Write) -> Result<()>
         return Ok(());
     }
     let width = text_width();
-    let ctx = ScreenContext { width, styled: false };
+    let ctx = ScreenContext { width, styled: false, header: true };
     writeln!(
         out,
         "Attempt {}: {} {} started {}, {}; {} of {} correct.",

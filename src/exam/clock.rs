@@ -51,11 +51,12 @@ impl Clock for FakeClock {
     }
 }
 
-/// `h:mm:ss` (or `m:ss` under an hour) for a countdown or a time used.
+/// One unambiguous format for every duration proctor shows (clock, report, history,
+/// show): always hours, minutes and seconds, `0:02:17` (2 min 17 s), `2:10:00`.
 pub fn format_duration(millis: Millis) -> String {
     let secs = millis / 1000;
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+    format!("{h}:{m:02}:{s:02}")
 }
 
 /// Milliseconds as seconds, to a tenth: how times appear in reports and JSON.
@@ -110,10 +111,11 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(format_duration(59_999), "0:59");
+        assert_eq!(format_duration(59_999), "0:00:59");
+        assert_eq!(format_duration(137_000), "0:02:17");
         assert_eq!(format_duration(7_800_000), "2:10:00");
-        assert_eq!(format_countdown(500), "0:01");
-        assert_eq!(format_countdown(0), "0:00");
+        assert_eq!(format_countdown(500), "0:00:01");
+        assert_eq!(format_countdown(0), "0:00:00");
         assert_eq!(human_duration(7_800_000), "130 minutes");
         assert_eq!(human_duration(60_000), "1 minute");
         assert_eq!(human_duration(90_000), "1 minute 30 seconds");

@@ -33,10 +33,17 @@ impl ItemState {
 /// A change the session made, so the caller knows what to store and show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Answered { position: usize, advanced: bool },
+    Answered {
+        position: usize,
+        advanced: bool,
+    },
     Cleared,
     Moved,
-    Flagged(bool),
+    /// The flag of question `position` (0-based) is now `on`.
+    Flagged {
+        position: usize,
+        on: bool,
+    },
     Struck,
     Ended(EndReason),
 }
@@ -93,6 +100,8 @@ pub enum Action {
     /// 1-based, as shown.
     Goto(usize),
     Flag,
+    /// Toggle the flag of question N (1-based), from the review screen, without moving.
+    FlagAt(usize),
     /// Toggle crossing out these shown positions.
     Strike(Vec<usize>),
     Submit,
@@ -128,6 +137,20 @@ impl Session {
     /// Every question has a complete answer (a partial ordering or matching one is not).
     pub fn all_answered(&self) -> bool {
         (0..self.items.len()).all(|i| self.is_complete(i))
+    }
+
+    /// The question at `position` is one `filter` keeps.
+    pub fn keeps(&self, filter: ReviewFilter, position: usize) -> bool {
+        let item = &self.items[position];
+        let complete = self.is_complete(position);
+        match filter {
+            ReviewFilter::All => true,
+            ReviewFilter::Unanswered => !complete,
+            ReviewFilter::Complete => complete,
+            ReviewFilter::Incomplete => !complete && item.seen(),
+            ReviewFilter::Unseen => !complete && !item.seen(),
+            ReviewFilter::Flagged => item.flagged,
+        }
     }
 
     /// The question at `position` has a complete answer.
@@ -196,14 +219,9 @@ impl Session {
                 Ok(Change::Moved)
             }
             Action::NextOf(filter) => {
-                let wanted = |item: &ItemState| match filter {
-                    ReviewFilter::Unanswered => !item.answered(),
-                    ReviewFilter::Flagged => item.flagged,
-                    ReviewFilter::All => true,
-                };
                 let len = self.items.len();
                 let found =
-                    (1..=len).map(|step| (self.position + step) % len).find(|&i| wanted(&self.items[i]));
+                    (1..=len).map(|step| (self.position + step) % len).find(|&i| self.keeps(*filter, i));
                 match found {
                     Some(i) => {
                         self.position = i;
@@ -227,9 +245,18 @@ impl Session {
                 Ok(Change::Moved)
             }
             Action::Flag => {
-                let item = &mut self.items[self.position];
+                let position = self.position;
+                let item = &mut self.items[position];
                 item.flagged = !item.flagged;
-                Ok(Change::Flagged(item.flagged))
+                Ok(Change::Flagged { position, on: item.flagged })
+            }
+            Action::FlagAt(n) => {
+                if *n == 0 || *n > self.items.len() {
+                    return Err(Refusal::NoSuchQuestion { number: *n, total: self.items.len() });
+                }
+                let item = &mut self.items[n - 1];
+                item.flagged = !item.flagged;
+                Ok(Change::Flagged { position: n - 1, on: item.flagged })
             }
             Action::Strike(positions) => {
                 let options = shape.strikable();
@@ -353,6 +380,7 @@ mod tests {
             Just(Action::Prev),
             (0usize..8).prop_map(Action::Goto),
             Just(Action::Flag),
+            (0usize..5).prop_map(Action::FlagAt),
             prop::collection::vec(0usize..7, 0..3).prop_map(Action::Strike),
             Just(Action::NextOf(ReviewFilter::Unanswered)),
             Just(Action::NextOf(ReviewFilter::Flagged)),
@@ -442,7 +470,10 @@ mod tests {
     #[test]
     fn flags_strikes_and_navigation() {
         let mut s = session();
-        assert_eq!(s.apply(&Action::Flag, 1_000), Ok(Change::Flagged(true)));
+        assert_eq!(s.apply(&Action::Flag, 1_000), Ok(Change::Flagged { position: 0, on: true }));
+        assert_eq!(s.apply(&Action::FlagAt(2), 1_000), Ok(Change::Flagged { position: 1, on: true }));
+        assert_eq!(s.position, 0, "flagging from the review screen does not move");
+        s.apply(&Action::FlagAt(2), 1_000).unwrap();
         s.apply(&Action::Strike(vec![2, 3]), 1_000).unwrap();
         s.apply(&Action::Strike(vec![2]), 1_000).unwrap();
         assert_eq!(s.items[0].struck, vec![3]);

@@ -21,8 +21,9 @@ pub enum Command {
     Prev,
     /// 1-based position, as shown.
     Goto(usize),
-    /// Toggle the flag on the current question.
+    /// Toggle the flag on the current question, or (from the review screen) on question N.
     Flag,
+    FlagAt(usize),
     /// Toggle crossing out these options of the current question.
     Strike(Vec<usize>),
     Review(ReviewFilter),
@@ -44,9 +45,13 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("flag", "fl", "flag or unflag this question for review"),
     ("strike X", "x X", "cross out option X (again to restore it)"),
     ("clear", "cl", "remove your answer to this question"),
-    ("review", "r", "list every question: answered, unanswered, flagged"),
-    ("review unanswered", "r u", "list the unanswered questions"),
-    ("review flagged", "r f", "list the flagged questions"),
+    ("review", "r", "the review screen: complete, incomplete, unseen, flagged"),
+    ("review incomplete", "r i", "the questions seen but not answered in full"),
+    ("review unseen", "r u", "the questions not seen yet"),
+    ("review flagged", "r f", "the flagged questions"),
+    ("review complete", "r c", "the questions answered in full"),
+    ("flag N", "fl N", "flag or unflag question N (from the review screen)"),
+    ("end review", "", "end the exam from the review screen (asks first)"),
     ("time", "t", "show the time left"),
     ("submit", "sub", "end the exam and score it"),
     ("quit", "q", "save and leave; `proctor resume` continues"),
@@ -170,7 +175,18 @@ pub fn parse(line: &str, shape: Shape) -> Result<Command, String> {
         "nu" => no_args(Command::NextOf(ReviewFilter::Unanswered)),
         "nf" => no_args(Command::NextOf(ReviewFilter::Flagged)),
         "p" | "prev" | "previous" | "back" => no_args(Command::Prev),
-        "fl" | "flag" | "unflag" | "mark" => no_args(Command::Flag),
+        "fl" | "flag" | "unflag" | "mark" => match rest.as_slice() {
+            [] => Ok(Command::Flag),
+            [n] => match n.parse::<usize>() {
+                Ok(n) if n > 0 => Ok(Command::FlagAt(n)),
+                _ => Err(format!("`{n}` is not a question number")),
+            },
+            _ => Err("flag takes nothing (this question) or a question number".into()),
+        },
+        "end" => match rest.as_slice() {
+            ["review" | "exam"] => Ok(Command::Submit),
+            _ => Err("`end review` ends the exam".into()),
+        },
         "cl" | "clear" => no_args(Command::Clear),
         "t" | "time" => no_args(Command::Time),
         "sub" | "submit" => no_args(Command::Submit),
@@ -192,9 +208,12 @@ pub fn parse(line: &str, shape: Shape) -> Result<Command, String> {
         }
         "r" | "review" => match rest.as_slice() {
             [] | ["all" | "a"] => Ok(Command::Review(ReviewFilter::All)),
-            ["unanswered" | "u" | "incomplete"] => Ok(Command::Review(ReviewFilter::Unanswered)),
+            ["unanswered" | "not-complete"] => Ok(Command::Review(ReviewFilter::Unanswered)),
+            ["incomplete" | "i"] => Ok(Command::Review(ReviewFilter::Incomplete)),
+            ["unseen" | "u"] => Ok(Command::Review(ReviewFilter::Unseen)),
+            ["complete" | "c"] => Ok(Command::Review(ReviewFilter::Complete)),
             ["flagged" | "f" | "fl"] => Ok(Command::Review(ReviewFilter::Flagged)),
-            _ => Err("review takes `all`, `unanswered` or `flagged`".into()),
+            _ => Err("review takes `all`, `incomplete`, `unseen`, `flagged` or `complete`".into()),
         },
         _ if word.bytes().all(|b| b.is_ascii_digit()) && rest.is_empty() => position(word),
         _ if word.chars().all(|c| c.is_ascii_alphabetic() || c == ',')
@@ -265,7 +284,10 @@ mod tests {
         assert_eq!(parse("strike b", choice(4)), Ok(Command::Strike(vec![1])));
         assert_eq!(parse("x bd", choice(4)), Ok(Command::Strike(vec![1, 3])));
         assert_eq!(parse("review flagged", choice(4)), Ok(Command::Review(ReviewFilter::Flagged)));
-        assert_eq!(parse("r u", choice(4)), Ok(Command::Review(ReviewFilter::Unanswered)));
+        assert_eq!(parse("r u", choice(4)), Ok(Command::Review(ReviewFilter::Unseen)));
+        assert_eq!(parse("review incomplete", choice(4)), Ok(Command::Review(ReviewFilter::Incomplete)));
+        assert_eq!(parse("flag 12", choice(4)), Ok(Command::FlagAt(12)));
+        assert_eq!(parse("end review", choice(4)), Ok(Command::Submit));
         assert_eq!(parse("", choice(4)), Ok(Command::Show));
         assert_eq!(parse("SUBMIT", choice(4)), Ok(Command::Submit));
     }

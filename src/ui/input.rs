@@ -25,6 +25,14 @@ pub trait LineSource {
     fn is_interactive(&self) -> bool;
     /// The question now on screen, for completing its answer (interactive prompts only).
     fn set_shape(&mut self, _shape: crate::exam::item::Shape) {}
+    /// The status line's text (interactive prompts draw it on the screen's top line).
+    fn set_status(&mut self, _text: &str) {}
+    /// Clears the screen below the status line before a new screen is drawn.
+    fn clear_screen(&mut self) {}
+    /// The terminal's height, when it is one (for paging long questions).
+    fn rows(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Commands from a pipe or file, one per line. A reader thread feeds a channel so a wait

@@ -4,7 +4,7 @@
 //! untrusted.
 
 use crate::app::view::{
-    BodyView, FeedbackBody, FeedbackView, QuestionView, ReportView, ReviewGrid, StatusView,
+    BodyView, FeedbackBody, FeedbackView, QuestionView, ReportView, ReviewGrid, ReviewState, StatusView,
 };
 use crate::exam::clock::{format_countdown, format_duration};
 use crate::exam::item::AnswerError;
@@ -25,6 +25,9 @@ pub fn select_hint(multiple: bool, select: usize) -> Option<String> {
 
 pub struct ScreenContext {
     pub width: usize,
+    /// Draw the "Question N of M" header (scripts, `show`); at an interactive terminal the
+    /// status line carries it instead.
+    pub header: bool,
     /// On a terminal, struck-out options are drawn dim and crossed out (our own escape
     /// codes around text that has been made printable); elsewhere they are marked in words.
     pub styled: bool,
@@ -33,14 +36,19 @@ pub struct ScreenContext {
 /// The screen for one question.
 pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
     let rule = "-".repeat(ctx.width.min(100));
-    let mut out = format!("{rule}\nQuestion {} of {}", view.number, view.total);
-    if let Some(name) = &view.domain {
-        out.push_str(&format!("  |  {}", printable(name)));
+    let mut out = String::new();
+    if ctx.header {
+        out.push_str(&format!("{rule}\nQuestion {} of {}", view.number, view.total));
+        if let Some(name) = &view.domain {
+            out.push_str(&format!("  |  {}", printable(name)));
+        }
+        if view.flagged {
+            out.push_str("  |  [flagged]");
+        }
+        out.push_str(&format!("\n{rule}\n"));
+    } else if let Some(name) = &view.domain {
+        out.push_str(&format!("Domain: {}\n\n", printable(name)));
     }
-    if view.flagged {
-        out.push_str("  |  [flagged]");
-    }
-    out.push_str(&format!("\n{rule}\n"));
     if let Some(scenario) = &view.scenario {
         out.push_str(&format!(
             "Case study: {} (question {} of {})\n",
@@ -129,6 +137,15 @@ pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
         out.push_str(&format!("Your answer: {}\n", spaced(&view.body, answer)));
     }
     out
+}
+
+/// A screen cut into pages of at most `rows` lines, at line ends (never inside a line).
+pub fn pages(screen: &str, rows: usize) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    if lines.len() <= rows + 1 {
+        return vec![screen.to_string()];
+    }
+    lines.chunks(rows.max(1)).map(|chunk| chunk.join("\n") + "\n").collect()
 }
 
 /// "c a b" for three steps, "c a d b" for four...: an example that is not the answer's
@@ -232,9 +249,13 @@ pub fn feedback(view: &FeedbackView, width: usize) -> String {
     out
 }
 
-/// The prompt: position, progress and time left.
-pub fn prompt(status: &StatusView) -> String {
-    let time = status.remaining.map_or_else(String::new, |r| format!(" | {} left", format_countdown(r)));
+/// The prompt: position, progress and (`with_time`, when no status line shows the live
+/// clock) the time left.
+pub fn prompt(status: &StatusView, with_time: bool) -> String {
+    let time = status
+        .remaining
+        .filter(|_| with_time)
+        .map_or_else(String::new, |r| format!(" | {} left", format_countdown(r)));
     format!(
         "[{}/{} | answered {} | flagged {}{}] > ",
         status.number, status.total, status.answered, status.flagged, time
@@ -274,19 +295,26 @@ pub fn refusal(refusal: &Refusal) -> String {
             format!("there is no question {number}; questions are 1 to {total}")
         }
         Refusal::NoneLeft(ReviewFilter::Flagged) => "no flagged question left".into(),
-        Refusal::NoneLeft(_) => "no unanswered question left".into(),
+        Refusal::NoneLeft(_) => "no question left that is not complete".into(),
     }
 }
 
-/// The review screen: every question (or the unanswered or flagged ones) with its state.
+/// The review screen, with the real exam's states: every question (or those of one
+/// state) as a cell of a grid, so a 65-question exam fits on one screen. "12 AC" complete,
+/// "13 --" incomplete (seen; a partial answer shows as "13 1B~"), "14 .." unseen, "!"
+/// flagged, ">" the current question.
 pub fn review(grid: &ReviewGrid, width: usize) -> String {
-    // A grid, so a 65-question exam fits on one screen: "12 AC" answered, "13 --"
-    // unanswered, "!" flagged, ">" the current question.
     const CELL: usize = 10;
     let per_row = (width / CELL).max(1);
     let mut out = String::new();
     for (shown, entry) in grid.entries.iter().enumerate() {
-        let answer = entry.answer.clone().unwrap_or_else(|| "--".into());
+        let answer = match (entry.state, &entry.answer) {
+            (ReviewState::Complete, Some(answer)) => answer.replace(' ', ""),
+            (ReviewState::Incomplete, Some(_)) => "part".to_string(),
+            (ReviewState::Unseen, _) => "..".to_string(),
+            (_, None) => "--".to_string(),
+        };
+        let answer: String = answer.chars().take(5).collect();
         let flag = if entry.flagged { "!" } else { "" };
         let here = if entry.current { ">" } else { " " };
         let cell = format!("{here}{:>3} {answer}{flag}", entry.number);
@@ -301,19 +329,25 @@ pub fn review(grid: &ReviewGrid, width: usize) -> String {
         out.push('\n');
     }
     let what = match grid.filter {
-        ReviewFilter::All => "questions",
-        ReviewFilter::Unanswered => "unanswered",
+        ReviewFilter::All => "all questions",
+        ReviewFilter::Unanswered => "not complete",
+        ReviewFilter::Complete => "complete",
+        ReviewFilter::Incomplete => "incomplete",
+        ReviewFilter::Unseen => "unseen",
         ReviewFilter::Flagged => "flagged",
     };
     let head = format!(
-        "Review ({} {what}): {} answered, {} unanswered, {} flagged.\n\
-         -- unanswered, ! flagged, > current. Move with `goto N`, `nu` or `nf`.\n",
+        "Review ({what}: {}): {} complete, {} incomplete, {} unseen, {} flagged.\n\
+         AC complete, -- incomplete, .. unseen, ! flagged, > current.\n\
+         `N` opens question N, `flag N` flags it, `nu` / `nf` walk the incomplete or flagged ones,\n\
+         `review incomplete` (unseen, flagged, complete) filters, `end review` ends the exam.\n",
         grid.entries.len(),
-        grid.answered,
-        grid.total - grid.answered,
+        grid.complete,
+        grid.incomplete,
+        grid.unseen,
         grid.flagged
     );
-    head + &out
+    crate::text::wrap_lines(&head, width) + "\n" + &out
 }
 
 /// Sorted numbers as compact ranges: 1, 3-5, 9.

@@ -27,19 +27,83 @@ pub struct Runner<'a> {
     pub attempt: &'a mut Attempt,
     pub clock: &'a dyn Clock,
     pub out: &'a mut dyn Write,
-    /// The screen is an interactive terminal (styles allowed).
+    /// Styles allowed on the screen (struck-out options drawn crossed out).
     pub styled: bool,
     pub width: usize,
     /// Warnings (minutes left) already given, for scripted sessions.
     pub warned: Vec<u64>,
+    /// The current question's screen in pages (interactive: one screenful each), and
+    /// the page on screen.
+    pages: Vec<String>,
+    page: usize,
+    /// The review screen is showing (Enter goes back to the question).
+    on_review: bool,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(
+        attempt: &'a mut Attempt,
+        clock: &'a dyn Clock,
+        out: &'a mut dyn Write,
+        styled: bool,
+        width: usize,
+    ) -> Self {
+        Runner {
+            attempt,
+            clock,
+            out,
+            styled,
+            width,
+            warned: Vec::new(),
+            pages: Vec::new(),
+            page: 0,
+            on_review: false,
+        }
+    }
 }
 
 impl Runner<'_> {
-    /// Puts the current question on screen (the attempt records that it was shown).
-    fn show(&mut self) -> Result<()> {
+    /// Puts the current question on screen (the attempt records that it was shown). At a
+    /// terminal the screen is cleared below the status line, which names the question,
+    /// its flag and the time left; a question taller than the terminal is shown a page at
+    /// a time, so its first lines are always what appears first.
+    fn show(&mut self, input: &mut dyn LineSource) -> Result<()> {
         let view = self.attempt.present(self.clock.now())?;
-        let ctx = ScreenContext { width: self.width, styled: self.styled };
-        write!(self.out, "\n{}", render::question_screen(&ctx, &view))?;
+        let interactive = input.is_interactive();
+        // Wrapped to the terminal's width now: a resized terminal gets a fitting screen.
+        let width = if interactive { super::text_width() } else { self.width };
+        self.width = width;
+        let ctx = ScreenContext { width, styled: self.styled, header: !interactive };
+        let screen = render::question_screen(&ctx, &view);
+        if !interactive {
+            write!(self.out, "\n{screen}")?;
+            self.out.flush()?;
+            return Ok(());
+        }
+        let flag = if view.flagged { "   [Flagged]" } else { "" };
+        input.set_status(&format!("Question {} of {}{flag}", view.number, view.total));
+        // Rows for text: all but the status line, the "more" line and the prompt.
+        let rows = input.rows().unwrap_or(24).saturating_sub(4).max(5);
+        self.pages = render::pages(&screen, rows);
+        self.page = 0;
+        self.on_review = false;
+        self.draw_page(input)
+    }
+
+    /// Draws page `self.page` of the current question.
+    fn draw_page(&mut self, input: &mut dyn LineSource) -> Result<()> {
+        input.clear_screen();
+        let total = self.pages.len();
+        let text = self.pages.get(self.page).cloned().unwrap_or_default();
+        write!(self.out, "{text}")?;
+        if total > 1 {
+            let cue = if self.page + 1 < total {
+                format!("-- page {} of {}: Enter for more --", self.page + 1, total)
+            } else {
+                format!("-- page {total} of {total}: Enter for the first page --")
+            };
+            writeln!(self.out, "{cue}")?;
+        }
         self.out.flush()?;
         Ok(())
     }
@@ -102,7 +166,7 @@ impl Runner<'_> {
         }
         // Resumed past the deadline: score at once, without showing a question first.
         if !self.attempt.is_over_time(self.clock.now()) {
-            self.show()?;
+            self.show(input)?;
         }
         loop {
             let now = self.clock.now();
@@ -112,7 +176,8 @@ impl Runner<'_> {
             if !input.is_interactive() {
                 self.scripted_warnings(now)?;
             }
-            let prompt = render::prompt(&self.attempt.status(now));
+            // At a terminal the status line shows the live clock; a script's prompt is not shown.
+            let prompt = render::prompt(&self.attempt.status(now), !input.is_interactive());
             input.set_shape(self.attempt.current_shape());
             match input.read(&prompt, self.real_timeout(now)) {
                 Input::Line(line) => {
@@ -124,7 +189,7 @@ impl Runner<'_> {
                 Input::Deadline => return self.end_at_deadline(),
                 Input::Interrupted => match self.ask_to_quit(input)? {
                     Some(ended) => return Ok(ended),
-                    None => self.show()?,
+                    None => self.show(input)?,
                 },
             }
         }
@@ -176,12 +241,18 @@ impl Runner<'_> {
             Command::Prev => Action::Prev,
             Command::Goto(n) => Action::Goto(n),
             Command::Flag => Action::Flag,
+            Command::FlagAt(n) => Action::FlagAt(n),
             Command::Strike(letters) => Action::Strike(letters),
             Command::Submit => {
                 let unanswered = self.attempt.unanswered_count();
                 let flagged = self.attempt.flagged_count();
-                if input.is_interactive() && (unanswered > 0 || flagged > 0) {
-                    let question = format!("{unanswered} unanswered and {flagged} flagged. Submit now?");
+                // At a terminal, ending always asks, as the real exam does.
+                if input.is_interactive() {
+                    let question = if unanswered > 0 || flagged > 0 {
+                        format!("{unanswered} not complete and {flagged} flagged. End the exam and score it?")
+                    } else {
+                        "Every question is complete. End the exam and score it?".to_string()
+                    };
                     match input.confirm(&question, self.real_timeout(self.clock.now())) {
                         Some(true) => {}
                         Some(false) => {
@@ -194,8 +265,16 @@ impl Runner<'_> {
                 Action::Submit
             }
             Command::Review(filter) => {
+                if input.is_interactive() {
+                    input.clear_screen();
+                    self.width = super::text_width();
+                    self.on_review = true;
+                }
                 let text = render::review(&self.attempt.review_grid(filter), self.width);
                 write!(self.out, "{text}")?;
+                if input.is_interactive() {
+                    writeln!(self.out, "\nEnter goes back to question {}.", self.attempt.position() + 1)?;
+                }
                 return Ok(None);
             }
             Command::Time => {
@@ -211,7 +290,15 @@ impl Runner<'_> {
                 return Ok(None);
             }
             Command::Show => {
-                self.show()?;
+                // Enter: the next page of a long question at a terminal, else the question again.
+                if self.on_review {
+                    self.show(input)?;
+                } else if input.is_interactive() && self.pages.len() > 1 {
+                    self.page = (self.page + 1) % self.pages.len();
+                    self.draw_page(input)?;
+                } else {
+                    self.show(input)?;
+                }
                 return Ok(None);
             }
             Command::Quit => return self.quit().map(Some),
@@ -240,7 +327,7 @@ impl Runner<'_> {
                     return Ok(Some(ended));
                 }
                 if advanced {
-                    self.show()?;
+                    self.show(input)?;
                 } else {
                     let open: Vec<usize> = self
                         .attempt
@@ -257,9 +344,16 @@ impl Runner<'_> {
                 Ok(None)
             }
             Outcome::Answered { position, advanced, answer, feedback: None, .. } => {
-                self.say(&format!("Question {}: answer {answer} saved.", position + 1))?;
+                let saved = format!("Question {}: answer {answer} saved.", position + 1);
+                if advanced && input.is_interactive() {
+                    // The next question clears the screen: say it below the new one.
+                    self.show(input)?;
+                    self.say(&saved)?;
+                    return Ok(None);
+                }
+                self.say(&saved)?;
                 if advanced {
-                    self.show()?;
+                    self.show(input)?;
                 } else if !self.attempt.is_complete(position) {
                     self.say("Not complete yet: add the rest, or `next` to come back to it later.")?;
                 } else {
@@ -273,11 +367,16 @@ impl Runner<'_> {
             }
             Outcome::Flagged { position, on } => {
                 let what = if on { "flagged for review" } else { "unflagged" };
+                if input.is_interactive() && position == self.attempt.position() && !self.on_review {
+                    // The status line shows the flag.
+                    let flag = if on { "   [Flagged]" } else { "" };
+                    input.set_status(&format!("Question {} of {}{flag}", position + 1, self.attempt.len()));
+                }
                 self.say(&format!("Question {} {what}.", position + 1))?;
                 Ok(None)
             }
             Outcome::Struck { struck, .. } => {
-                self.show()?;
+                self.show(input)?;
                 let text = if struck.is_empty() {
                     "No option is struck out.".to_string()
                 } else {
@@ -288,7 +387,7 @@ impl Runner<'_> {
                 Ok(None)
             }
             Outcome::Moved => {
-                self.show()?;
+                self.show(input)?;
                 Ok(None)
             }
         }

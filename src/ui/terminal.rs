@@ -22,7 +22,6 @@ use rustyline::{Config, Context, Editor, ExternalPrinter as _, Helper, Highlight
 use super::WARNING_MINUTES;
 use super::command::COMMANDS;
 use super::input::{Input, LineSource};
-use crate::exam::clock::format_duration;
 use crate::exam::item::Shape;
 
 /// The command words, for completion and hints.
@@ -130,40 +129,111 @@ impl Hinter for SessionHelper {
     }
 }
 
-/// The timer thread: warnings, then the deadline signal.
+/// The top line of the screen, as the real exam's: what question this is, whether it is
+/// flagged, and the time left, redrawn every second by the timer thread. It lives in a
+/// line of its own above a scrolling region, so nothing printed below can push it away,
+/// and the timer writes it with the cursor saved and restored, so the line being edited
+/// is never disturbed.
+#[derive(Clone)]
+pub struct StatusLine {
+    /// The left part ("Question 29 of 65  [Flagged]"), set by the runner.
+    text: Arc<Mutex<String>>,
+    /// Set to redraw at once (the text changed, or the screen was cleared).
+    dirty: Arc<AtomicBool>,
+}
+
+impl StatusLine {
+    fn new() -> StatusLine {
+        StatusLine { text: Arc::new(Mutex::new(String::new())), dirty: Arc::new(AtomicBool::new(true)) }
+    }
+
+    pub fn set(&self, text: &str) {
+        if let Ok(mut current) = self.text.lock() {
+            *current = text.to_string();
+        }
+        self.dirty.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The timer thread: the status line every second, the 30/5/1-minute warnings, then the
+/// deadline signal.
 struct Countdown {
     deadline_hit: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
 }
 
+/// Writes straight to the terminal (not stdout: with --json stdout carries the result).
+fn tty() -> Option<std::fs::File> {
+    std::fs::OpenOptions::new().write(true).open("/dev/tty").ok()
+}
+
+/// The status line: `left` and, on the right, the time left; as wide as the terminal.
+pub fn status_text(left: &str, remaining: Option<Duration>, width: usize) -> String {
+    let right = match remaining {
+        Some(r) => format!("Time left {}", crate::exam::clock::format_countdown(r.as_millis() as u64)),
+        None => "Untimed".to_string(),
+    };
+    let left: String = left.chars().take(width.saturating_sub(right.len() + 2)).collect();
+    let gap = width.saturating_sub(left.chars().count() + right.len()).max(1);
+    format!("{left}{}{right}", " ".repeat(gap))
+}
+
 impl Countdown {
-    fn start(deadline: Instant, mut print: Box<dyn FnMut(String) + Send>) -> Self {
+    fn start(
+        deadline: Option<Instant>,
+        status: StatusLine,
+        styled: bool,
+        mut print: Box<dyn FnMut(String) + Send>,
+    ) -> Self {
         let deadline_hit = Arc::new(AtomicBool::new(false));
         let stop = Arc::new(AtomicBool::new(false));
         let (hit, stopped) = (Arc::clone(&deadline_hit), Arc::clone(&stop));
         thread::spawn(move || {
-            let left = |now: Instant| deadline.saturating_duration_since(now);
+            let left = |now: Instant| deadline.map(|d| d.saturating_duration_since(now));
             let start_left = left(Instant::now());
             // Only warnings still ahead: resuming with 3 minutes left warns at 1 only.
             let mut pending: Vec<u64> = WARNING_MINUTES
                 .iter()
                 .copied()
-                .filter(|m| Duration::from_secs(m * 60) < start_left)
+                .filter(|m| start_left.is_some_and(|l| Duration::from_secs(m * 60) < l))
                 .collect();
+            let mut terminal = tty();
+            let mut drawn = String::new();
+            let mut rows = 0;
             while !stopped.load(Ordering::SeqCst) {
                 let now = Instant::now();
                 let remaining = left(now);
-                if let Some(&minutes) = pending.first()
+                // The status line first, so a warning never shows a stale clock.
+                if let Some(out) = terminal.as_mut() {
+                    let (width, height) = super::terminal_size();
+                    let text = status.text.lock().map(|t| t.clone()).unwrap_or_default();
+                    let line = status_text(&text, remaining, width);
+                    let resized = height != rows;
+                    if resized || line != drawn || status.dirty.swap(false, Ordering::SeqCst) {
+                        use std::io::Write;
+                        // Save the cursor, keep line 1 out of the scrolling region (again
+                        // after a resize), draw it, restore the cursor.
+                        let style = if styled { "\u{1b}[7m" } else { "" };
+                        let reset = if styled { "\u{1b}[0m" } else { "" };
+                        let region = if resized { format!("\u{1b}[2;{height}r") } else { String::new() };
+                        let _ = write!(out, "\u{1b}7{region}\u{1b}[1;1H\u{1b}[2K{style}{line}{reset}\u{1b}8");
+                        let _ = out.flush();
+                        drawn = line;
+                        rows = height;
+                    }
+                }
+                if let (Some(&minutes), Some(remaining)) = (pending.first(), remaining)
                     && remaining <= Duration::from_secs(minutes * 60)
                 {
                     pending.remove(0);
                     let unit = if minutes == 1 { "minute" } else { "minutes" };
+                    // Rounded up like the status line, so both say the same time.
                     print(format!(
                         "*** {minutes} {unit} left ({} remaining) ***",
-                        format_duration(remaining.as_millis() as u64)
+                        crate::exam::clock::format_countdown(remaining.as_millis() as u64)
                     ));
                 }
-                if remaining.is_zero() {
+                if remaining.is_some_and(|r| r.is_zero()) {
                     hit.store(true, Ordering::SeqCst);
                     // Repeat until the session notices: a signal that lands between two
                     // reads is ignored, and the next read must still be interrupted.
@@ -171,7 +241,12 @@ impl Countdown {
                     thread::sleep(Duration::from_millis(250));
                     continue;
                 }
-                thread::sleep(remaining.min(Duration::from_millis(200)));
+                // Wake at the next whole second of the countdown (and often enough to
+                // notice a change of the status text or of the terminal's size).
+                let to_tick = remaining.map_or(Duration::from_millis(200), |r| {
+                    Duration::from_millis(u64::try_from(r.as_millis() % 1000).unwrap_or(0) + 1)
+                });
+                thread::sleep(to_tick.min(Duration::from_millis(200)));
             }
         });
         Countdown { deadline_hit, stop }
@@ -185,6 +260,13 @@ impl Countdown {
 impl Drop for Countdown {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        // Give the whole screen back: no scrolling region, cursor below everything.
+        if let Some(mut out) = tty() {
+            use std::io::Write;
+            let (_, height) = super::terminal_size();
+            let _ = writeln!(out, "\u{1b}[r\u{1b}[{height};1H");
+            let _ = out.flush();
+        }
     }
 }
 
@@ -213,13 +295,15 @@ fn ignore_sigint() {}
 
 pub struct TerminalInput {
     editor: Editor<SessionHelper, DefaultHistory>,
-    countdown: Option<Countdown>,
+    countdown: Countdown,
     shape: Arc<Mutex<Option<Shape>>>,
+    status: StatusLine,
 }
 
 impl TerminalInput {
-    /// A prompt for a session whose deadline is `time_left` from now (none: untimed).
-    pub fn new(time_left: Option<Duration>) -> Result<Self, String> {
+    /// A prompt for a session whose deadline is `time_left` from now (none: untimed), with
+    /// the status line on the screen's first line (`styled`: in reverse video).
+    pub fn new(time_left: Option<Duration>, styled: bool) -> Result<Self, String> {
         // No history file: it would leak answers. In-memory history only.
         // The prompt is drawn on the terminal itself (/dev/tty), so with `--json` stdout
         // carries only the result.
@@ -234,23 +318,27 @@ impl TerminalInput {
         let shape = Arc::new(Mutex::new(None));
         editor.set_helper(Some(SessionHelper { words: words(), shape: shape.clone() }));
         ignore_sigint();
-        let countdown = match time_left {
-            Some(left) => {
-                let print: Box<dyn FnMut(String) + Send> = match editor.create_external_printer() {
-                    Ok(mut printer) => Box::new(move |text| {
-                        let _ = printer.print(text);
-                    }),
-                    Err(_) => Box::new(|text| eprintln!("{text}")),
-                };
-                Some(Countdown::start(Instant::now() + left, print))
-            }
-            None => None,
+        let print: Box<dyn FnMut(String) + Send> = match editor.create_external_printer() {
+            Ok(mut printer) => Box::new(move |text| {
+                let _ = printer.print(text);
+            }),
+            Err(_) => Box::new(|text| eprintln!("{text}")),
         };
-        Ok(TerminalInput { editor, countdown, shape })
+        // Clear the screen and keep line 1 for the status line; output scrolls below it.
+        if let Some(mut out) = tty() {
+            use std::io::Write;
+            let (_, height) = super::terminal_size();
+            let _ = write!(out, "\u{1b}[2J\u{1b}[2;{height}r\u{1b}[2;1H");
+            let _ = out.flush();
+        }
+        let status = StatusLine::new();
+        let countdown =
+            Countdown::start(time_left.map(|l| Instant::now() + l), status.clone(), styled, print);
+        Ok(TerminalInput { editor, countdown, shape, status })
     }
 
     fn deadline_hit(&self) -> bool {
-        self.countdown.as_ref().is_some_and(Countdown::hit)
+        self.countdown.hit()
     }
 }
 
@@ -281,6 +369,24 @@ impl LineSource for TerminalInput {
 
     fn is_interactive(&self) -> bool {
         true
+    }
+
+    fn set_status(&mut self, text: &str) {
+        self.status.set(text);
+    }
+
+    fn clear_screen(&mut self) {
+        // Clear the scrolling region (everything below the status line) and start at its top.
+        if let Some(mut out) = tty() {
+            use std::io::Write;
+            let _ = write!(out, "\u{1b}[2;1H\u{1b}[J");
+            let _ = out.flush();
+        }
+        self.status.dirty.store(true, Ordering::SeqCst);
+    }
+
+    fn rows(&self) -> Option<usize> {
+        Some(super::terminal_size().1)
     }
 
     fn set_shape(&mut self, shape: Shape) {
