@@ -68,6 +68,29 @@ pub enum Command {
     Show(ShowArgs),
     /// Per-domain accuracy and trend, pace, most-missed questions, readiness
     Stats(StatsArgs),
+    /// Delete an abandoned (unfinished) attempt; asks first
+    Discard(DiscardArgs),
+    /// Print a shell completion script: proctor completions bash > ~/.local/share/bash-completion/completions/proctor
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): proctor man > ~/.local/share/man/man1/proctor.1
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscardArgs {
+    /// The attempt id, as `proctor history` shows it
+    pub attempt: i64,
+
+    /// Do not ask (for scripts)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

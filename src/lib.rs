@@ -111,6 +111,17 @@ fn dispatch(cli: Cli) -> Result<i32> {
             commands::stats::run(&config, args, &mut out)?;
             0
         }
+        Command::Discard(args) => commands::history::discard(&config, args, &mut out)?,
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "proctor", &mut out);
+            0
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut out)?;
+            0
+        }
         Command::Exam(_) | Command::Resume(_) | Command::Drill(_) | Command::Review(_) => 0,
     };
     out.flush()?;

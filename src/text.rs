@@ -97,7 +97,8 @@ pub fn printable_line(text: &str) -> String {
     printable(text).replace('\n', "\u{fffd}")
 }
 
-/// Word-wraps `text` to `width` columns (counted in characters), indenting every line by
+/// Word-wraps `text` to `width` columns (by display width: a wide character takes two
+/// columns; a word is never cut in two), indenting every line by
 /// `indent` spaces. As in Markdown, a single line break inside a paragraph is a space and
 /// a blank line separates paragraphs; a line starting with "- " or "* " starts a list
 /// item, so short lists keep their shape.
@@ -137,7 +138,7 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
             out.push_str(&pad);
         }
         for word in paragraph.split_whitespace() {
-            let len = word.chars().count();
+            let len = unicode_width::UnicodeWidthStr::width(word);
             if line_len > 0 && line_len + 1 + len > width {
                 out.push('\n');
                 out.push_str(&pad);
@@ -172,6 +173,16 @@ pub fn wrap_hanging(text: &str, width: usize, first: &str, indent: usize) -> Str
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_count_twice() {
+        // Ten wide characters fill twenty columns: two words of them do not share a line.
+        let wide = "\u{65e5}".repeat(10);
+        let text = format!("{wide} {wide}");
+        assert_eq!(wrap(&text, 25, 0).lines().count(), 2);
+        assert_eq!(wrap("ab cd", 25, 0), "ab cd");
+    }
 
     #[test]
     fn invisible_and_reordering_characters_are_forbidden() {

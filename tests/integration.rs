@@ -3,6 +3,7 @@
 
 mod architecture;
 mod check;
+mod cli;
 mod exam;
 mod hostile;
 mod json;

@@ -27,11 +27,15 @@ pub struct PastAttempt {
     pub edited: usize,
     /// In paper order, one per `score.questions`.
     pub items: Vec<PastItem>,
+    /// The real exam's time per question (its minutes over its questions), in seconds.
+    pub pace_seconds: f64,
 }
 
 pub struct PastItem {
     pub view: QuestionView,
     pub feedback: FeedbackView,
+    /// It was put on screen (an unanswered question never shown was never reached).
+    pub seen: bool,
 }
 
 /// A finished attempt; an unfinished one keeps its key hidden.
@@ -76,6 +80,7 @@ pub fn load(catalog: &Catalog, store: &Store, id: i64) -> Result<PastAttempt> {
                 view::scenario_view(&exam, &ids, i),
             ),
             feedback: view::feedback_view(item, question, state.response.as_ref()),
+            seen: state.seen() || state.answered(),
         })
         .collect();
     Ok(PastAttempt {
@@ -90,5 +95,7 @@ pub fn load(catalog: &Catalog, store: &Store, id: i64) -> Result<PastAttempt> {
         score,
         edited,
         items,
+        pace_seconds: f64::from(exam.blueprint.minutes) * 60.0
+            / f64::from(exam.blueprint.exam_questions.max(1)),
     })
 }

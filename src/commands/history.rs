@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::app::past;
-use crate::cli::{HistoryArgs, Only, ShowArgs};
+use crate::cli::{DiscardArgs, HistoryArgs, Only, ShowArgs};
 use crate::config::Config;
 use crate::error::Result;
 use crate::exam::clock::{format_duration, format_timestamp};
@@ -17,17 +17,19 @@ use crate::ui::render::{self, ScreenContext};
 use crate::ui::text_width;
 
 pub fn history(config: &Config, args: &HistoryArgs, out: &mut dyn Write) -> Result<()> {
-    let store = Store::open(&config.data_dir()?)?;
+    // Reading history creates nothing: no store yet means no attempts yet.
+    let store = Store::open_existing(&config.data_dir()?)?;
     let now = config.clock()?.now();
     let exam = args.exam.as_deref().map(str::to_ascii_lowercase);
     // Pass marks come from the banks; history still lists attempts of exams not loaded.
     let catalog = config.catalog()?;
     let passing = |id: &str| catalog.find(id).ok().map(|e| e.blueprint.passing_score);
-    let entries: Vec<HistoryEntry> = store
-        .attempts(exam.as_deref())?
-        .iter()
-        .map(|a| HistoryEntry::new(a, passing(&a.exam), now))
-        .collect();
+    let attempts = match &store {
+        Some(store) => store.attempts(exam.as_deref())?,
+        None => Vec::new(),
+    };
+    let entries: Vec<HistoryEntry> =
+        attempts.iter().map(|a| HistoryEntry::new(a, passing(&a.exam), now)).collect();
     // An exam neither loaded nor in the history is a typo: say so, as other commands do.
     if let Some(id) = &exam
         && entries.is_empty()
@@ -101,7 +103,8 @@ fn keeps(only: Only, q: &QuestionResult) -> bool {
 }
 
 pub fn show(config: &Config, args: &ShowArgs, out: &mut dyn Write) -> Result<()> {
-    let store = Store::open(&config.data_dir()?)?;
+    let store = Store::open_existing(&config.data_dir()?)?
+        .ok_or(crate::store::StoreError::NoSuchAttempt(args.attempt))?;
     let catalog = config.catalog()?;
     let past = past::load(&catalog, &store, args.attempt)?;
     let keep: Vec<bool> =
@@ -121,9 +124,9 @@ pub fn show(config: &Config, args: &ShowArgs, out: &mut dyn Write) -> Result<()>
     }
     let width = text_width();
     let ctx = ScreenContext { width, styled: false, header: true };
-    writeln!(
-        out,
-        "Attempt {}: {} {} started {}, {}; {} of {} correct.",
+    let mut text = String::new();
+    text.push_str(&format!(
+        "Attempt {}: {} {} started {}, {}; {} of {} correct.\n",
         past.id,
         printable(&past.code),
         past.mode.as_str(),
@@ -131,26 +134,126 @@ pub fn show(config: &Config, args: &ShowArgs, out: &mut dyn Write) -> Result<()>
         if past.reason == EndReason::TimeUp { "ended at the deadline" } else { "submitted" },
         past.score.correct,
         past.score.total
-    )?;
+    ));
     if past.edited > 0 {
-        writeln!(
-            out,
-            "Note: {} question(s) were edited in the bank since this attempt; they are shown and scored as they are now.",
+        text.push_str(&format!(
+            "Note: {} question(s) were edited in the bank since this attempt; they are shown and scored as they are now.\n",
             past.edited
-        )?;
+        ));
+    }
+    // Which went wrong, which were left, which time never reached: the three need
+    // different work (study, pace, both).
+    let verdict = |i: usize| {
+        let (item, result) = (&past.items[i], &past.score.questions[i]);
+        match (result.correct, result.response.is_empty(), item.seen) {
+            (true, _, _) => "correct",
+            (false, false, _) => "wrong",
+            (false, true, true) => "unanswered",
+            (false, true, false) => "never reached",
+        }
+    };
+    for (label, what) in
+        [("wrong", "Wrong"), ("unanswered", "Unanswered"), ("never reached", "Never reached")]
+    {
+        let numbers: Vec<usize> =
+            (0..past.items.len()).filter(|&i| verdict(i) == label).map(|i| i + 1).collect();
+        if !numbers.is_empty() {
+            text.push_str(&crate::text::wrap_lines(
+                &format!("{what} ({}): {}", numbers.len(), render::ranges(&numbers)),
+                width,
+            ));
+            text.push('\n');
+        }
     }
     if !keep.iter().any(|k| *k) {
-        writeln!(out, "No questions match.")?;
+        text.push_str("No questions match.\n");
     }
-    for ((item, result), _) in past.items.iter().zip(&past.score.questions).zip(&keep).filter(|(_, k)| **k) {
-        write!(out, "\n{}", render::question_screen(&ctx, &item.view))?;
-        write!(out, "{}", render::feedback(&item.feedback, width))?;
+    for i in (0..past.items.len()).filter(|&i| keep[i]) {
+        let (item, result) = (&past.items[i], &past.score.questions[i]);
+        text.push_str(&format!(
+            "\n[{}]\n{}",
+            verdict(i).to_uppercase(),
+            render::question_screen(&ctx, &item.view)
+        ));
+        text.push_str(&render::feedback(&item.feedback, width));
         let scored = if result.scored { "" } else { " (unscored)" };
-        writeln!(
-            out,
-            "{}",
-            wrap(&format!("Time on this question: {:.0} s{scored}.", result.seconds), width, 0)
-        )?;
+        let pace = if result.seconds > past.pace_seconds * 1.5 { ", slow" } else { "" };
+        text.push_str(&wrap(
+            &format!(
+                "Time on this question: {:.0} s against the exam's pace of {:.0} s{pace}{scored}.",
+                result.seconds, past.pace_seconds
+            ),
+            width,
+            0,
+        ));
+        text.push('\n');
     }
+    page(&text, out)
+}
+
+/// Shows `text` a screen at a time at a terminal (through `$PAGER`, else `less`), or
+/// writes it out as it is (a pipe, a file, or when no pager can be started).
+fn page(text: &str, out: &mut dyn Write) -> Result<()> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        let pager =
+            std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| "less -R".into());
+        let mut words = pager.split_whitespace();
+        if let Some(program) = words.next() {
+            let mut command = std::process::Command::new(program);
+            command.args(words).stdin(std::process::Stdio::piped());
+            if let Ok(mut child) = command.spawn() {
+                if let Some(mut stdin) = child.stdin.take() {
+                    // A pager closed early (q) is not an error.
+                    let _ = stdin.write_all(text.as_bytes());
+                }
+                let _ = child.wait();
+                return Ok(());
+            }
+        }
+    }
+    write!(out, "{text}")?;
     Ok(())
+}
+
+/// `proctor discard ATTEMPT`: deletes an abandoned attempt, after asking (or with `--yes`).
+/// A finished attempt is history and stays; one open in another session is refused.
+pub fn discard(config: &Config, args: &DiscardArgs, out: &mut dyn Write) -> Result<i32> {
+    use std::io::IsTerminal;
+    let mut store = Store::open_for_writing(&config.data_dir()?)?;
+    let stored = store.load(args.attempt)?;
+    if stored.finished.is_some() {
+        return Err(crate::error::Error::Usage(format!(
+            "attempt {} is finished: it is part of your history and is kept (`proctor show {}`)",
+            args.attempt, args.attempt
+        )));
+    }
+    let answered = stored.items.iter().filter(|i| i.state.answered()).count();
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(crate::error::Error::Usage(
+                "discard asks before deleting; pass --yes to delete without asking".into(),
+            ));
+        }
+        write!(
+            out,
+            "Delete unfinished attempt {} ({} {}, {answered} of {} answered)? This cannot be undone. [y/N] ",
+            args.attempt,
+            printable(&stored.exam),
+            stored.mode.as_str(),
+            stored.items.len()
+        )?;
+        out.flush()?;
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        if !matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            writeln!(out, "Kept attempt {}.", args.attempt)?;
+            return Ok(0);
+        }
+    }
+    let now = config.clock()?.now();
+    store.claim(args.attempt, false, now)?;
+    store.delete_attempt(args.attempt)?;
+    writeln!(out, "Deleted attempt {}.", args.attempt)?;
+    Ok(0)
 }

@@ -293,6 +293,18 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the store for a command that only reads (history, show, stats): `None` when
+    /// there is none yet, and then nothing is created (no folder, no empty database).
+    pub fn open_existing(dir: &Path) -> Result<Option<Store>, StoreError> {
+        if !dir.join(DATABASE_FILE).exists() {
+            if dir.exists() && !dir.is_dir() {
+                return Err(StoreError::NotAFolder { path: dir.to_path_buf() });
+            }
+            return Ok(None);
+        }
+        Store::open(dir).map(Some)
+    }
+
     /// Opens the store for a command that writes (exam, drill, review, resume): as `open`,
     /// and the tables every session writes to (attempts, the review queue, the owner rows)
     /// must pass SQLite's integrity check with their indexes, so a damaged store is refused

@@ -93,7 +93,6 @@ fn letters(text: &str, option_count: usize) -> Option<Vec<usize>> {
         return None;
     }
     picked.sort_unstable();
-    picked.dedup();
     Some(picked)
 }
 
@@ -141,9 +140,17 @@ pub fn parse(line: &str, shape: Shape) -> Result<Command, String> {
         return Ok(Command::Show);
     }
     let option_count = shape.strikable();
+    // No command or answer is this long: a paste, not something to act on.
+    if line.chars().count() > 64 {
+        return Err("that line is too long to be a command or an answer; type `help`".into());
+    }
     match shape {
         Shape::Choice { options, .. } => {
             if let Some(answer) = letters(line, options) {
+                // "aa" is not an answer: a letter typed twice is a slip, never silently one.
+                if answer.windows(2).any(|w| w[0] == w[1]) {
+                    return Err("each letter once: an option cannot be chosen twice".into());
+                }
                 return Ok(Command::Answer(answer));
             }
         }
@@ -269,7 +276,8 @@ mod tests {
         assert_eq!(parse("CA", choice(5)), Ok(Command::Answer(vec![0, 2])));
         assert_eq!(parse("a c", choice(5)), Ok(Command::Answer(vec![0, 2])));
         assert_eq!(parse("a,c", choice(5)), Ok(Command::Answer(vec![0, 2])));
-        assert_eq!(parse("aa", choice(4)), Ok(Command::Answer(vec![0])));
+        assert!(parse("aa", choice(4)).unwrap_err().contains("each letter once"));
+        assert!(parse(&"a".repeat(5000), choice(4)).unwrap_err().contains("too long"));
     }
 
     #[test]

@@ -339,8 +339,8 @@ pub fn review(grid: &ReviewGrid, width: usize) -> String {
     let head = format!(
         "Review ({what}: {}): {} complete, {} incomplete, {} unseen, {} flagged.\n\
          AC complete, -- incomplete, .. unseen, ! flagged, > current.\n\
-         `N` opens question N, `flag N` flags it, `nu` / `nf` walk the incomplete or flagged ones,\n\
-         `review incomplete` (unseen, flagged, complete) filters, `end review` ends the exam.\n",
+         Open: `N`. Flag: `flag N`. Next incomplete / flagged: `nu` / `nf`.\n\
+         Filter: `review incomplete` (or unseen, flagged, complete). End: `end review`.\n",
         grid.entries.len(),
         grid.complete,
         grid.incomplete,
@@ -484,5 +484,128 @@ mod tests {
         assert_eq!(bar(50.0, 10), "#####.....");
         assert_eq!(bar(0.0, 4), "....");
         assert_eq!(bar(140.0, 4), "####");
+    }
+
+    // Snapshots of the screens at 80 columns: a change of layout fails here and shows the
+    // difference (`cargo insta review`, or INSTA_UPDATE=always to accept).
+    use crate::app::view::{OptionView, ReviewEntry};
+    use crate::exam::score::{DomainResult, NEEDS, QuestionResult, Score};
+
+    fn sample_question() -> QuestionView {
+        let options = [
+            "Store the objects in S3 Intelligent-Tiering.",
+            "Add a lifecycle rule to Standard-IA after 30 days.",
+            "Move cold data to Glacier Deep Archive every night, restoring on demand within 48 hours.",
+            "Review Storage Class Analysis monthly.",
+        ];
+        QuestionView {
+            number: 29,
+            total: 65,
+            flagged: true,
+            domain: Some("Design Cost-Optimized Architectures".into()),
+            scenario: None,
+            stem: "A media analytics startup stores 400 TB of customer datasets in Amazon S3 Standard. Objects range from 50 MB to 2 GB. Some datasets are queried daily for a few weeks and then ignored.\n\nWhich storage approach meets these requirements MOST cost-effectively?".into(),
+            body: BodyView::Choice {
+                select: 2,
+                multiple: true,
+                options: options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| OptionView { letter: (b'A' + i as u8) as char, text: (*t).into(), struck: i == 2, chosen: i == 0 })
+                    .collect(),
+            },
+            answer: Some("A".into()),
+        }
+    }
+
+    #[test]
+    fn snapshot_question_screen_at_80_columns() {
+        let ctx = ScreenContext { width: 80, styled: false, header: true };
+        insta::assert_snapshot!(question_screen(&ctx, &sample_question()));
+    }
+
+    #[test]
+    fn snapshot_review_grid_at_80_columns() {
+        let entries = (1..=23)
+            .map(|n| ReviewEntry {
+                number: n,
+                answer: (n % 3 != 0).then(|| if n % 5 == 0 { "AC".to_string() } else { "B".to_string() }),
+                state: if n > 20 {
+                    ReviewState::Unseen
+                } else if n % 3 == 0 {
+                    ReviewState::Incomplete
+                } else {
+                    ReviewState::Complete
+                },
+                flagged: n % 7 == 0,
+                current: n == 12,
+            })
+            .collect();
+        let grid = ReviewGrid {
+            filter: ReviewFilter::All,
+            entries,
+            total: 23,
+            complete: 14,
+            incomplete: 6,
+            unseen: 3,
+            flagged: 3,
+        };
+        insta::assert_snapshot!(review(&grid, 80));
+    }
+
+    #[test]
+    fn snapshot_report_at_80_columns() {
+        let domain = |id: &str, name: &str, correct: u32, total: u32| DomainResult {
+            id: id.into(),
+            name: name.into(),
+            correct,
+            total,
+            percent: f64::from(correct) * 100.0 / f64::from(total),
+            classification: if correct * 100 >= total * 72 { crate::exam::score::MEETS } else { NEEDS },
+        };
+        let domains = vec![
+            domain("secure", "Design Secure Architectures", 12, 15),
+            domain("resilient", "Design Resilient Architectures", 8, 13),
+            domain("performant", "Design High-Performing Architectures", 10, 12),
+            domain("cost", "Design Cost-Optimized Architectures", 6, 10),
+        ];
+        let questions = (1..=50)
+            .map(|n| QuestionResult {
+                position: n,
+                id: format!("q{n}"),
+                domain: "secure".into(),
+                response: "A".into(),
+                correct_response: "A".into(),
+                correct: n % 4 != 0,
+                flagged: false,
+                scored: true,
+                seconds: 60.0,
+            })
+            .collect();
+        let score = Score {
+            total: 50,
+            correct: 36,
+            percent: 72.0,
+            scaled_score: 720,
+            passing_score: 720,
+            passed: true,
+            domains: domains.clone(),
+            questions,
+        };
+        let report_view = ReportView {
+            exam_id: "saa-c03".into(),
+            code: "SAA-C03".into(),
+            mode: Mode::Exam,
+            attempt: 7,
+            seed: 42,
+            used: 137_000,
+            limit: Some(7_800_000),
+            reason: EndReason::Submitted,
+            unscored: 15,
+            score,
+            weakest: Some(domains[3].clone()),
+            all_meet: false,
+        };
+        insta::assert_snapshot!(report(&report_view, 80));
     }
 }
