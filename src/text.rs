@@ -221,8 +221,6 @@ mod tests {
         assert_eq!(printable_line("fake\nTime is up."), "fake\u{fffd}Time is up.");
     }
 
-    use super::*;
-
     #[test]
     fn finds_escape_sequences_and_bidi_overrides() {
         assert_eq!(forbidden_char("plain\ntext\twith tab"), None);
