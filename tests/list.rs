@@ -135,3 +135,37 @@ fn paths_by_role_mark_the_exams_with_banks() {
     let json = Test::new().args(["paths", "--json"]).run().json();
     assert!(json.as_array().unwrap().iter().all(|p| p["exams"].as_array().is_some_and(|e| !e.is_empty())));
 }
+
+/// Largest-remainder quotas (the blueprint's rule), computed here independently.
+fn quotas(weights: &[u64], total: u64) -> Vec<u64> {
+    let sum: u64 = weights.iter().sum();
+    let mut quotas: Vec<u64> = weights.iter().map(|w| w * total / sum).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weights[i] * total % sum));
+    let missing = total - quotas.iter().sum::<u64>();
+    for &i in order.iter().take(missing as usize) {
+        quotas[i] += 1;
+    }
+    quotas
+}
+
+#[test]
+fn a_seeded_mock_exam_of_every_shipped_bank_follows_its_blueprint() {
+    let exams = Test::new().args(["list", "--json"]).run().json();
+    for exam in exams.as_array().unwrap() {
+        let id = exam["id"].as_str().unwrap();
+        let run = Test::new().args(["exam", id, "--seed", "1", "--all-scored", "--json"]).stdin("submit\n").run();
+        assert_eq!(run.status, 0, "{id}: {}", run.stderr);
+        let result = run.json();
+        let total = exam["exam_questions"].as_u64().unwrap();
+        assert_eq!(result["questions"].as_array().unwrap().len() as u64, total, "{id}");
+        let weights: Vec<u64> = exam["domains"].as_array().unwrap().iter().map(|d| d["weight"].as_u64().unwrap()).collect();
+        let drawn: Vec<u64> = result["domains"].as_array().unwrap().iter().map(|d| d["total"].as_u64().unwrap()).collect();
+        assert_eq!(drawn, quotas(&weights, total), "{id}: questions per domain");
+        // And every bank holds at least three full forms in every domain.
+        let have: Vec<u64> = exam["domains"].as_array().unwrap().iter().map(|d| d["questions"].as_u64().unwrap()).collect();
+        for ((h, q), d) in have.iter().zip(quotas(&weights, total)).zip(exam["domains"].as_array().unwrap()) {
+            assert!(*h >= 3 * q, "{id}: domain {} has {h}, three forms need {}", d["id"], 3 * q);
+        }
+    }
+}
