@@ -419,6 +419,101 @@ pub struct ExamStats {
     pub pace: Pace,
     pub readiness: Readiness,
     pub trend: Vec<TrendPoint>,
+    /// The pass probability on a fresh form (docs/readiness.md); null with no evidence.
+    pub pass_probability: Option<PassProbability>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PassProbability {
+    pub probability: f64,
+    /// 10th and 90th percentiles.
+    pub low: f64,
+    pub high: f64,
+    /// The assumed raw cut (fraction correct) and P(pass) at cuts around it.
+    pub assumed_cut: f64,
+    pub at_cuts: Vec<CutProbability>,
+    pub domains: Vec<DomainAbilityEntry>,
+    /// Answers counted, by mode.
+    pub answers: AnswersByMode,
+    /// Attempts that are not evidence: `{attempt, reason}` (`short-time-limit`, `mostly-unanswered`).
+    pub excluded: Vec<ExcludedAttempt>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CutProbability {
+    pub cut: f64,
+    pub probability: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DomainAbilityEntry {
+    pub id: String,
+    pub ability: f64,
+    pub low: f64,
+    pub high: f64,
+    pub evidence: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AnswersByMode {
+    pub exam: u32,
+    pub drill: u32,
+    pub review: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExcludedAttempt {
+    pub attempt: i64,
+    pub reason: &'static str,
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl PassProbability {
+    pub fn of(e: &crate::study::readiness::PassEstimate) -> PassProbability {
+        use crate::study::readiness::Excluded;
+        let count = |m: Mode| e.answers.get(&m).copied().unwrap_or(0);
+        PassProbability {
+            probability: round3(e.probability),
+            low: round3(e.low),
+            high: round3(e.high),
+            assumed_cut: round3(e.cut),
+            at_cuts: e
+                .at_cuts
+                .iter()
+                .map(|&(cut, p)| CutProbability { cut: round3(cut), probability: round3(p) })
+                .collect(),
+            domains: e
+                .domains
+                .iter()
+                .map(|d| DomainAbilityEntry {
+                    id: d.id.clone(),
+                    ability: round3(d.mean),
+                    low: round3(d.low),
+                    high: round3(d.high),
+                    evidence: round3(d.evidence),
+                })
+                .collect(),
+            answers: AnswersByMode {
+                exam: count(Mode::Exam),
+                drill: count(Mode::Drill),
+                review: count(Mode::Review),
+            },
+            excluded: e
+                .excluded
+                .iter()
+                .map(|&(attempt, why)| ExcludedAttempt {
+                    attempt,
+                    reason: match why {
+                        Excluded::ShortTimeLimit => "short-time-limit",
+                        Excluded::MostlyUnanswered => "mostly-unanswered",
+                    },
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -464,6 +559,8 @@ pub struct TrendPoint {
     pub started_at: String,
     pub percent: f64,
     pub scaled_score: u32,
+    /// Counted as readiness evidence (false for a shortened or mostly unanswered exam).
+    pub counted: bool,
 }
 
 impl ExamStats {
@@ -513,8 +610,10 @@ impl ExamStats {
                     started_at: t.started_at.clone(),
                     percent: t.percent,
                     scaled_score: t.scaled_score,
+                    counted: t.counted,
                 })
                 .collect(),
+            pass_probability: None,
         }
     }
 }

@@ -154,16 +154,20 @@ fn a_seeded_mock_exam_of_every_shipped_bank_follows_its_blueprint() {
     let exams = Test::new().args(["list", "--json"]).run().json();
     for exam in exams.as_array().unwrap() {
         let id = exam["id"].as_str().unwrap();
-        let run = Test::new().args(["exam", id, "--seed", "1", "--all-scored", "--json"]).stdin("submit\n").run();
+        let run =
+            Test::new().args(["exam", id, "--seed", "1", "--all-scored", "--json"]).stdin("submit\n").run();
         assert_eq!(run.status, 0, "{id}: {}", run.stderr);
         let result = run.json();
         let total = exam["exam_questions"].as_u64().unwrap();
         assert_eq!(result["questions"].as_array().unwrap().len() as u64, total, "{id}");
-        let weights: Vec<u64> = exam["domains"].as_array().unwrap().iter().map(|d| d["weight"].as_u64().unwrap()).collect();
-        let drawn: Vec<u64> = result["domains"].as_array().unwrap().iter().map(|d| d["total"].as_u64().unwrap()).collect();
+        let weights: Vec<u64> =
+            exam["domains"].as_array().unwrap().iter().map(|d| d["weight"].as_u64().unwrap()).collect();
+        let drawn: Vec<u64> =
+            result["domains"].as_array().unwrap().iter().map(|d| d["total"].as_u64().unwrap()).collect();
         assert_eq!(drawn, quotas(&weights, total), "{id}: questions per domain");
         // And every bank holds at least three full forms in every domain.
-        let have: Vec<u64> = exam["domains"].as_array().unwrap().iter().map(|d| d["questions"].as_u64().unwrap()).collect();
+        let have: Vec<u64> =
+            exam["domains"].as_array().unwrap().iter().map(|d| d["questions"].as_u64().unwrap()).collect();
         for ((h, q), d) in have.iter().zip(quotas(&weights, total)).zip(exam["domains"].as_array().unwrap()) {
             assert!(*h >= 3 * q, "{id}: domain {} has {h}, three forms need {}", d["id"], 3 * q);
         }

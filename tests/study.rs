@@ -279,3 +279,29 @@ fn a_question_moved_past_without_time_is_still_seen() {
     expected.sort();
     assert_eq!(queued, expected, "the three questions put on screen, and only they, are in the queue");
 }
+
+#[test]
+fn a_throwaway_exam_does_not_drag_readiness_down() {
+    // Before: one real exam at a pass, then an idle exam, gave "mean of the last 2 exams:
+    // below the pass mark". The idle one is not evidence now.
+    let test = Test::new();
+    let key = run(&test, &["exam", "tiny", "--seed", "5", "--all-scored", "--json"], "submit\n").json();
+    let answers: String = key["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["correct_response"].as_str().unwrap().to_lowercase() + "\n")
+        .collect();
+    run(&test, &["exam", "tiny", "--seed", "5", "--all-scored"], &(answers + "submit\n"));
+    let before = run(&test, &["stats", "tiny", "--json"], "").json();
+    run(&test, &["exam", "tiny", "--seed", "6", "--all-scored"], "submit\n");
+    let after = run(&test, &["stats", "tiny", "--json"], "").json();
+    assert_eq!(after["readiness"]["latest_scaled"], 1000, "{after:#}");
+    assert_eq!(after["readiness"]["ready"], true);
+    assert_eq!(after["pass_probability"]["probability"], before["pass_probability"]["probability"]);
+    let excluded = after["pass_probability"]["excluded"].as_array().unwrap();
+    assert_eq!(excluded.len(), 2, "the key run and the idle run: {after:#}");
+    assert!(excluded.iter().all(|e| e["reason"] == "mostly-unanswered"));
+    let trend = after["trend"].as_array().unwrap();
+    assert_eq!(trend.iter().filter(|t| t["counted"] == true).count(), 1);
+}

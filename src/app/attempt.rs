@@ -459,6 +459,16 @@ impl Attempt {
         Ok(finished)
     }
 
+    /// The pass probability for this exam from every finished attempt (this one included,
+    /// once finished), as of `now`.
+    pub fn pass_estimate(&self, now: Millis) -> Result<Option<crate::study::readiness::PassEstimate>> {
+        let id = &self.exam.blueprint.id;
+        let items = self.store.finished_items(id)?;
+        let mut attempts = self.store.finished_attempt_headers(id)?;
+        crate::study::stats::count_items(&mut attempts, &items);
+        Ok(crate::study::readiness::estimate(&self.exam.blueprint, &attempts, &items, now))
+    }
+
     /// Saves the position, the clock tick and these items' states durably.
     fn save(&mut self, touched: &[usize]) -> Result<()> {
         let mut touched = touched.to_vec();

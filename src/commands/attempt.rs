@@ -80,6 +80,10 @@ pub fn run_attempt(
         return Ok(0);
     };
     write!(screen, "\n{}", render::report(&finished.report, width))?;
+    if attempt.mode() == crate::model::Mode::Exam {
+        let pass = attempt.pass_estimate(clock.now())?;
+        write!(screen, "\n{}", crate::ui::stats::render_pass(pass.as_ref(), attempt.exam()))?;
+    }
     screen.flush()?;
     drop(screen);
     if json {

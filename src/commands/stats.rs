@@ -6,8 +6,9 @@ use crate::bank::Exam;
 use crate::cli::StatsArgs;
 use crate::config::Config;
 use crate::error::Result;
-use crate::json::{self, ExamStats};
+use crate::json::{self, ExamStats, PassProbability};
 use crate::store::Store;
+use crate::study::readiness::{self, PassEstimate};
 use crate::study::stats::{self, Stats};
 
 pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
@@ -29,7 +30,8 @@ pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()>
             ids
         }
     };
-    let mut all: Vec<(Stats, Exam)> = Vec::new();
+    let now = config.clock()?.now();
+    let mut all: Vec<(Stats, Exam, Option<PassEstimate>)> = Vec::new();
     for id in &ids {
         let exam = catalog.load_by_id(id)?;
         let (items, mut attempts) = match &store {
@@ -37,10 +39,17 @@ pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()>
             None => (Vec::new(), Vec::new()),
         };
         stats::count_items(&mut attempts, &items);
-        all.push((stats::compute(&exam, &attempts, &items), exam));
+        let pass = readiness::estimate(&exam.blueprint, &attempts, &items, now);
+        all.push((stats::compute(&exam, &attempts, &items), exam, pass));
     }
     if args.json {
-        let list: Vec<ExamStats> = all.iter().map(|(s, _)| ExamStats::of(s)).collect();
+        let list: Vec<ExamStats> = all
+            .iter()
+            .map(|(s, _, pass)| ExamStats {
+                pass_probability: pass.as_ref().map(PassProbability::of),
+                ..ExamStats::of(s)
+            })
+            .collect();
         match (&args.exam, list.first()) {
             (Some(_), Some(one)) => json::write(out, one)?,
             _ => json::write(out, &list)?,
@@ -52,11 +61,12 @@ pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()>
         writeln!(out, "No attempts yet. Start with `proctor exam saa-c03` (see `proctor list`).")?;
         return Ok(());
     }
-    for (i, (s, exam)) in all.iter().enumerate() {
+    for (i, (s, exam, pass)) in all.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
         write!(out, "{}", crate::ui::stats::render(s, exam))?;
+        write!(out, "{}", crate::ui::stats::render_pass(pass.as_ref(), exam))?;
     }
     Ok(())
 }

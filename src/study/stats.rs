@@ -54,6 +54,8 @@ pub struct TrendPoint {
     pub started_at: String,
     pub percent: f64,
     pub scaled_score: u32,
+    /// Readiness evidence (see `readiness::exclusion`).
+    pub counted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -192,11 +194,15 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
                 started_at: format_timestamp(a.started_at),
                 percent: percent(a.correct, a.scored).unwrap_or(0.0),
                 scaled_score: scaled_score(fraction, b.passing_score),
+                counted: super::readiness::exclusion(a, b).is_none(),
             }
         })
         .collect();
-    let latest_scaled = trend.last().map(|t| t.scaled_score);
-    let rolling: Vec<u32> = trend.iter().rev().take(ROLLING_EXAMS).map(|t| t.scaled_score).collect();
+    // Throw-away attempts (a shortened time limit, most questions unanswered) are shown in
+    // the trend but are not readiness evidence.
+    let counted: Vec<&TrendPoint> = trend.iter().filter(|t| t.counted).collect();
+    let latest_scaled = counted.last().map(|t| t.scaled_score);
+    let rolling: Vec<u32> = counted.iter().rev().take(ROLLING_EXAMS).map(|t| t.scaled_score).collect();
     let rolling_scaled = (!rolling.is_empty())
         .then(|| (f64::from(rolling.iter().sum::<u32>()) / rolling.len() as f64).round() as u32);
     Stats {
@@ -206,7 +212,7 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
         most_missed,
         pace: Pace { average_seconds, exam_seconds },
         readiness: Readiness {
-            exams_taken: trend.len() as u32,
+            exams_taken: counted.len() as u32,
             latest_scaled,
             rolling_scaled,
             passing_score: b.passing_score,

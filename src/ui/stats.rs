@@ -56,14 +56,18 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
             scores.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
             r.passing_score
         ));
-        let n = scores.len().min(ROLLING_EXAMS);
+        let counted = stats.trend.iter().filter(|t| t.counted).count();
+        let n = counted.min(ROLLING_EXAMS);
         let exams = if n == 1 { "exam".to_string() } else { format!("{n} exams") };
-        out.push_str(&format!(
-            "Readiness: latest {}; mean of the last {exams}: {}, {}\n",
-            r.latest_scaled.unwrap_or(0),
-            r.rolling_scaled.unwrap_or(0),
-            if r.ready == Some(true) { "at or above the pass mark" } else { "below the pass mark" }
-        ));
+        match (r.latest_scaled, r.rolling_scaled) {
+            (Some(latest), Some(rolling)) => out.push_str(&format!(
+                "Scores: latest {latest}; mean of the last {exams}: {rolling}, {}\n",
+                if r.ready == Some(true) { "at or above the pass mark" } else { "below the pass mark" }
+            )),
+            _ => out.push_str(
+                "Scores: no mock exam counts yet (a shortened or mostly unanswered one does not).\n",
+            ),
+        }
     }
     match stats.pace.average_seconds {
         Some(avg) => out.push_str(&format!(
@@ -94,6 +98,62 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
         }
     }
     out
+}
+
+/// The pass probability for people: the estimate with its interval, how it moves with the
+/// unpublished cut, and what it stands on.
+pub fn render_pass(pass: Option<&crate::study::readiness::PassEstimate>, exam: &Exam) -> String {
+    let Some(pass) = pass else {
+        return "Pass probability: not enough evidence yet. Mock exams count with the real time limit \
+                and at least half answered; drills and reviews count too.\n"
+            .to_string();
+    };
+    let pct = |p: f64| format!("{:.0}%", p * 100.0);
+    let mut out = format!(
+        "Pass probability on a fresh form: {} (likely between {} and {}), if the cut is {} correct.\n",
+        pct(pass.probability),
+        pct(pass.low),
+        pct(pass.high),
+        pct(pass.cut)
+    );
+    let around: Vec<String> =
+        pass.at_cuts.iter().map(|(cut, p)| format!("{} at a cut of {}", pct(*p), pct(*cut))).collect();
+    out.push_str(&crate::text::wrap_lines(
+        &format!("AWS does not publish the cut: {}.", around.join(", ")),
+        80,
+    ));
+    out.push('\n');
+    let count = |m| pass.answers.get(&m).copied().unwrap_or(0);
+    use crate::model::Mode;
+    out.push_str(&format!(
+        "From {} answers in mock exams, {} in drills, {} in reviews (repeats and older answers count less).\n",
+        count(Mode::Exam),
+        count(Mode::Drill),
+        count(Mode::Review)
+    ));
+    if !pass.excluded.is_empty() {
+        let ids: Vec<String> = pass.excluded.iter().map(|(id, _)| id.to_string()).collect();
+        out.push_str(&crate::text::wrap_lines(
+            &format!(
+                "Not counted: attempt {} (a shortened time limit or mostly unanswered).",
+                ids.join(", ")
+            ),
+            80,
+        ));
+        out.push('\n');
+    }
+    let weakest =
+        pass.domains.iter().zip(&exam.blueprint.domains).min_by(|a, b| a.0.mean.total_cmp(&b.0.mean));
+    if let Some((ability, domain)) = weakest {
+        out.push_str(&format!(
+            "Weakest by the model: {} ({} right, likely {}-{}). docs/readiness.md explains the model.\n",
+            printable(&domain.name),
+            pct(ability.mean),
+            pct(ability.low),
+            pct(ability.high)
+        ));
+    }
+    crate::text::wrap_lines(&out, super::text_width()) + "\n"
 }
 
 #[cfg(test)]
