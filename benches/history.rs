@@ -44,6 +44,7 @@ fn main() {
                 struck: vec![],
                 millis: 60_000,
                 seen_at: Some(started),
+                confidence: None,
             })
             .collect();
         let items: Vec<(&ItemState, bool)> =
@@ -98,6 +99,7 @@ fn main() {
                 struck: vec![],
                 millis: n as u64,
                 seen_at: Some(0),
+                confidence: None,
             };
             let position = n % paper.items.len();
             let start = Instant::now();

@@ -239,6 +239,7 @@ pub struct QuestionResult {
     pub flagged: bool,
     pub scored: bool,
     pub seconds: f64,
+    pub confidence: Option<&'static str>,
 }
 
 /// What the attempt was, beside its score.
@@ -297,6 +298,7 @@ impl AttemptResult {
                     flagged: q.flagged,
                     scored: q.scored,
                     seconds: q.seconds,
+                    confidence: q.confidence,
                 })
                 .collect(),
         }

@@ -65,6 +65,30 @@ impl EndReason {
     }
 }
 
+/// How sure the candidate was of an answer (`b!` sure, `b?` unsure; none said otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Confidence {
+    Sure,
+    Unsure,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Sure => "sure",
+            Confidence::Unsure => "unsure",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Confidence> {
+        match text {
+            "sure" => Some(Confidence::Sure),
+            "unsure" => Some(Confidence::Unsure),
+            _ => None,
+        }
+    }
+}
+
 /// Which questions the review screen lists, and which `next` walks to. The states are
 /// the real exam's: Complete (answered in full), Incomplete (seen, not answered in full),
 /// Unseen (never put on screen), and Flagged (for review, whatever the state).
@@ -124,6 +148,9 @@ pub struct Card {
     pub reviews: u32,
     pub lapses: u32,
     pub learned: bool,
+    /// The latest answer was wrong although the candidate was sure: a misconception, asked
+    /// first in review.
+    pub confident_error: bool,
 }
 
 impl Card {

@@ -305,3 +305,61 @@ fn a_throwaway_exam_does_not_drag_readiness_down() {
     let trend = after["trend"].as_array().unwrap();
     assert_eq!(trend.iter().filter(|t| t["counted"] == true).count(), 1);
 }
+
+#[test]
+fn confidence_marks_send_lucky_guesses_to_review_and_sure_mistakes_first() {
+    let test = Test::new();
+    // The paper's key, from a copy taken with the same seed.
+    let scratch = Test::new();
+    let probe = run(&scratch, &["exam", "tiny", "--seed", "3", "--json", "--all-scored"], "submit\n").json();
+    let questions = probe["questions"].as_array().unwrap();
+    let key: Vec<String> =
+        questions.iter().map(|q| q["correct_response"].as_str().unwrap().to_lowercase()).collect();
+    let wrong = |k: &str| if k == "a" { "b".to_string() } else { "a".to_string() };
+    // 1 right but unsure, 2 wrong but sure, 3 right and sure, 4 wrong unmarked, 5 right unmarked.
+    let script =
+        format!("{}?\n{} !\n{}!\n{}\n{}\nsubmit\n", key[0], wrong(&key[1]), key[2], wrong(&key[3]), key[4]);
+    let exam = run(&test, &["exam", "tiny", "--seed", "3", "--json", "--all-scored"], &script);
+    let result = exam.json();
+    let marks: Vec<(Value, Value)> = result["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| (q["correct"].clone(), q["confidence"].clone()))
+        .collect();
+    assert_eq!(
+        marks,
+        vec![
+            (Value::Bool(true), Value::from("unsure")),
+            (Value::Bool(false), Value::from("sure")),
+            (Value::Bool(true), Value::from("sure")),
+            (Value::Bool(false), Value::Null),
+            (Value::Bool(true), Value::Null),
+        ],
+        "{}",
+        exam.stderr
+    );
+    assert!(
+        exam.stderr.contains("Right but unsure 1: questions 1 (they go to review too)."),
+        "{}",
+        exam.stderr
+    );
+    assert!(
+        exam.stderr.contains("Wrong but sure 1: questions 2 (asked first in review)."),
+        "{}",
+        exam.stderr
+    );
+
+    // The queue holds the two misses and the lucky guess; the sure mistake comes first,
+    // whatever the review's seed.
+    let id = |i: usize| questions[i]["id"].as_str().unwrap().to_string();
+    let mut expected = vec![id(0), id(1), id(3)];
+    expected.sort();
+    for seed in ["1", "2", "3", "4"] {
+        let scratch = Test::new();
+        copy_dir(&test.data_dir(), &scratch.data_dir());
+        let review = run(&scratch, &["review", "--all", "--seed", seed, "--json"], "submit\n").json();
+        assert_eq!(ids(&review), expected);
+        assert_eq!(review["questions"][0]["id"].as_str().unwrap(), id(1), "seed {seed}: {review}");
+    }
+}

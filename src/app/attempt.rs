@@ -433,6 +433,7 @@ impl Attempt {
                 question_id: &result.id,
                 correct: result.correct,
                 seen: state.seen() || state.answered(),
+                confidence: state.confidence,
             })
             .collect();
         let exam_id = self.exam.blueprint.id.clone();

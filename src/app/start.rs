@@ -202,6 +202,8 @@ pub fn start_review(
     request: &ReviewRequest,
     now: Millis,
 ) -> Result<ReviewStart> {
+    // Questions answered wrong although the candidate was sure: misconceptions, asked first.
+    let mut confident_errors: Vec<String> = Vec::new();
     let (exam_id, ids, scope) = if let Some(attempt) = request.attempt {
         let stored = store.load(attempt)?;
         if stored.finished.is_none() {
@@ -231,6 +233,11 @@ pub fn start_review(
             return Ok(ReviewStart::NothingDue { cards, exam: exam_filter });
         };
         let ids = wanted.iter().filter(|c| c.exam == exam_id).map(|c| c.question_id.clone()).collect();
+        confident_errors = wanted
+            .iter()
+            .filter(|c| c.exam == exam_id && c.confident_error)
+            .map(|c| c.question_id.clone())
+            .collect();
         let others = per_exam.into_iter().skip(1).collect();
         (exam_id, ids, ReviewScope::Queue { all: request.all, others })
     };
@@ -241,7 +248,9 @@ pub fn start_review(
     }
     let exam = Arc::new(catalog.load_by_id(&exam_id)?);
     let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
-    let paper = assemble_set(&exam, &ids, seed);
+    let mut paper = assemble_set(&exam, &ids, seed);
+    // A stable sort: the shuffled order holds within each group.
+    paper.items.sort_by_key(|item| !confident_errors.contains(&item.question_id));
     let gone = ids.len() - paper.items.len();
     if paper.items.is_empty() {
         return Ok(ReviewStart::NothingDue { cards: Vec::new(), exam: Some(exam_id) });

@@ -4,7 +4,7 @@
 
 use super::clock::Millis;
 use super::item::{AnswerError, Response, Shape};
-use crate::model::{EndReason, ReviewFilter};
+use crate::model::{Confidence, EndReason, ReviewFilter};
 
 /// The candidate's state on one question.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub struct ItemState {
     pub millis: Millis,
     /// When the question was first put on screen; `None` while never shown.
     pub seen_at: Option<Millis>,
+    /// How sure the candidate said they were of the answer, if they said.
+    pub confidence: Option<Confidence>,
 }
 
 impl ItemState {
@@ -92,6 +94,8 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Answer(Response),
+    /// An answer with how sure the candidate is (`b!`, `b?`).
+    RatedAnswer(Response, Confidence),
     Clear,
     Next,
     /// The next unanswered (or flagged) question after the current one, wrapping round.
@@ -192,13 +196,19 @@ impl Session {
         let shape = self.shapes[self.position];
         match action {
             // Feedback was given on a complete answer: it stands. A partial one can go on.
-            Action::Answer(_) | Action::Clear if self.lock_answers && self.is_complete(self.position) => {
+            Action::Answer(_) | Action::RatedAnswer(..) | Action::Clear
+                if self.lock_answers && self.is_complete(self.position) =>
+            {
                 Err(Refusal::Locked)
             }
-            Action::Answer(response) => {
+            Action::Answer(response) | Action::RatedAnswer(response, _) => {
                 shape.check(response).map_err(Refusal::Answer)?;
                 let position = self.position;
                 self.items[position].response = Some(response.clone());
+                self.items[position].confidence = match action {
+                    Action::RatedAnswer(_, confidence) => Some(*confidence),
+                    _ => None,
+                };
                 // A partial ordering or matching answer is saved, but the question stays
                 // on screen to be finished.
                 let advanced = position < last && response.is_complete(&shape);
@@ -209,6 +219,7 @@ impl Session {
             }
             Action::Clear => {
                 self.items[self.position].response = None;
+                self.items[self.position].confidence = None;
                 Ok(Change::Cleared)
             }
             Action::Next => {

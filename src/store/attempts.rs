@@ -113,7 +113,8 @@ impl Store {
         {
             let mut update = tx
                 .prepare(
-                    "UPDATE attempt_items SET answer = ?3, flagged = ?4, struck = ?5, millis = ?6, seen_at = ?7
+                    "UPDATE attempt_items SET answer = ?3, flagged = ?4, struck = ?5, millis = ?6, seen_at = ?7,
+                            confidence = ?8
                      WHERE attempt_id = ?1 AND position = ?2",
                 )
                 .map_err(sql)?;
@@ -126,7 +127,8 @@ impl Store {
                         state.flagged,
                         join(&state.struck),
                         state.millis as i64,
-                        state.seen_at.map(|t| t as i64)
+                        state.seen_at.map(|t| t as i64),
+                        state.confidence.map(|c| c.as_str())
                     ])
                     .map_err(sql)?;
             }
@@ -157,7 +159,8 @@ impl Store {
         {
             let mut update = tx
                 .prepare(
-                    "UPDATE attempt_items SET answer = ?3, flagged = ?4, struck = ?5, millis = ?6, seen_at = ?7, correct = ?8
+                    "UPDATE attempt_items SET answer = ?3, flagged = ?4, struck = ?5, millis = ?6, seen_at = ?7, correct = ?8,
+                            confidence = ?9
                      WHERE attempt_id = ?1 AND position = ?2",
                 )
                 .map_err(sql)?;
@@ -171,7 +174,8 @@ impl Store {
                         join(&state.struck),
                         state.millis as i64,
                         state.seen_at.map(|t| t as i64),
-                        correct
+                        correct,
+                        state.confidence.map(|c| c.as_str())
                     ])
                     .map_err(sql)?;
             }
@@ -187,8 +191,9 @@ impl Store {
             let mut upsert = tx
                 .prepare(
                     "INSERT OR REPLACE INTO review_cards
-                     (exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     (exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned,
+                      confident_error)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 .map_err(sql)?;
             for c in &cards {
@@ -202,7 +207,8 @@ impl Store {
                         c.last_review_at as i64,
                         c.reviews,
                         c.lapses,
-                        c.learned
+                        c.learned,
+                        c.confident_error
                     ])
                     .map_err(sql)?;
             }
@@ -319,7 +325,8 @@ impl Store {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT question_id, domain, content_hash, layout, scored, answer, flagged, struck, millis, seen_at
+                "SELECT question_id, domain, content_hash, layout, scored, answer, flagged, struck, millis, seen_at,
+                        confidence
                  FROM attempt_items WHERE attempt_id = ?1 ORDER BY position",
             )
             .map_err(self.sql())?;
@@ -336,13 +343,25 @@ impl Store {
                     r.get::<_, String>(7)?,
                     r.get::<_, i64>(8)?,
                     r.get::<_, Option<i64>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
                 ))
             })
             .map_err(self.sql())?;
         let mut items = Vec::new();
         for row in rows {
-            let (question_id, domain, content_hash, layout, scored, answer, flagged, struck, millis, seen_at) =
-                row.map_err(self.sql())?;
+            let (
+                question_id,
+                domain,
+                content_hash,
+                layout,
+                scored,
+                answer,
+                flagged,
+                struck,
+                millis,
+                seen_at,
+                confidence,
+            ) = row.map_err(self.sql())?;
             let layout: Layout = serde_json::from_str(&layout).map_err(|_| bad("unreadable layout"))?;
             let response: Option<Response> = match answer {
                 Some(text) => Some(serde_json::from_str(&text).map_err(|_| bad("unreadable answer"))?),
@@ -358,6 +377,7 @@ impl Store {
                     struck,
                     millis: millis.max(0) as u64,
                     seen_at: seen_at.map(|t| t.max(0) as u64),
+                    confidence: confidence.as_deref().and_then(crate::model::Confidence::parse),
                 },
             });
         }

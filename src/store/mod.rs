@@ -95,6 +95,9 @@ const MIGRATIONS: &[&str] = &[
         host TEXT NOT NULL,
         since INTEGER NOT NULL
     );",
+    // 6: how sure the candidate was of each answer, and misconceptions in the queue.
+    "ALTER TABLE attempt_items ADD COLUMN confidence TEXT;
+    ALTER TABLE review_cards ADD COLUMN confident_error INTEGER NOT NULL DEFAULT 0;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -430,10 +433,10 @@ impl Store {
             "SELECT id, exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, position, \
              last_tick, finished_at, end_reason, hide_domain FROM attempts",
             "SELECT attempt_id, position, question_id, domain, content_hash, layout, scored, answer, flagged, \
-             struck, millis, correct, seen_at FROM attempt_items",
+             struck, millis, correct, seen_at, confidence FROM attempt_items",
             "SELECT attempt_id, token, pid, host, since FROM attempt_owners",
-            "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned \
-             FROM review_cards",
+            "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned, \
+             confident_error FROM review_cards",
         ];
         for query in SHAPE {
             if let Err(e) = self.conn.prepare(query) {
@@ -526,6 +529,7 @@ mod tests {
             struck: vec![1],
             millis: 42,
             seen_at: Some(7),
+            confidence: Some(crate::model::Confidence::Unsure),
         };
         store.save_progress(id, 2, 50, &[(1, &state)]).unwrap();
         assert_eq!(store.latest_unfinished(None, None).unwrap(), Some(id));

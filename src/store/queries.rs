@@ -9,7 +9,8 @@ use crate::model::{AttemptSummary, Card, ItemRow, Seen};
 /// The review-queue cards, of one exam or of all; `conn` may be a transaction.
 pub(super) fn cards_in(conn: &Connection, exam: Option<&str>) -> rusqlite::Result<Vec<Card>> {
     let mut statement = conn.prepare(
-        "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned
+        "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned,
+                confident_error
          FROM review_cards WHERE ?1 IS NULL OR exam = ?1 ORDER BY due_at, exam, question_id",
     )?;
     let rows = statement.query_map([exam], |r| {
@@ -23,6 +24,7 @@ pub(super) fn cards_in(conn: &Connection, exam: Option<&str>) -> rusqlite::Resul
             reviews: r.get(6)?,
             lapses: r.get(7)?,
             learned: r.get(8)?,
+            confident_error: r.get(9)?,
         })
     })?;
     rows.collect()

@@ -9,6 +9,7 @@ use fsrs::{FSRS, MemoryState};
 
 use crate::exam::clock::Millis;
 pub use crate::model::Card;
+use crate::model::Confidence;
 
 pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 /// The recall probability FSRS aims for at each review (its usual default).
@@ -17,15 +18,19 @@ pub const DESIRED_RETENTION: f32 = 0.9;
 pub const LEARNED_AFTER_DAYS: f32 = 21.0;
 
 /// The card after answering its question at `now`; `None` when a question that was never
-/// missed is answered right (it does not enter the queue).
+/// missed is answered right and sure or unrated (it does not enter the queue). A right
+/// answer given unsure (a lucky guess) enters the queue like a miss, rated "hard" rather
+/// than "good"; a wrong answer given sure is marked a confident error, asked first.
 pub fn after_answer(
     card: Option<&Card>,
     exam: &str,
     question_id: &str,
     correct: bool,
+    confidence: Option<Confidence>,
     now: Millis,
 ) -> Option<Card> {
-    if card.is_none() && correct {
+    let lucky = correct && confidence == Some(Confidence::Unsure);
+    if card.is_none() && correct && !lucky {
         return None;
     }
     let memory = card.map(|c| MemoryState { stability: c.stability, difficulty: c.difficulty });
@@ -34,7 +39,11 @@ pub fn after_answer(
     let next = FSRS::new(&[]).and_then(|fsrs| fsrs.next_states(memory, DESIRED_RETENTION, days));
     let (state, interval_days) = match next {
         Ok(states) => {
-            let chosen = if correct { states.good } else { states.again };
+            let chosen = match (correct, lucky) {
+                (true, false) => states.good,
+                (true, true) => states.hard,
+                (false, _) => states.again,
+            };
             (chosen.memory, chosen.interval)
         }
         // FSRS rejects only invalid inputs (a damaged stored state): start the card again.
@@ -58,6 +67,7 @@ pub fn after_answer(
         reviews,
         lapses,
         learned,
+        confident_error: !correct && confidence == Some(Confidence::Sure),
     })
 }
 
@@ -68,6 +78,7 @@ pub struct Outcome<'a> {
     /// Put on screen (or answered). A question never shown, because time ran out first,
     /// is not a miss to review.
     pub seen: bool,
+    pub confidence: Option<Confidence>,
 }
 
 /// The cards an attempt's answers change: every miss, and every answer to a question
@@ -81,7 +92,9 @@ pub fn updates_after_attempt(exam: &str, outcomes: &[Outcome], existing: &[Card]
         // A question twice on one paper (never today) counts as two reviews, in order.
         let card = updates.iter().rev().find(|c| c.question_id == outcome.question_id).cloned();
         let before = card.as_ref().or_else(|| current.get(outcome.question_id).copied());
-        if let Some(card) = after_answer(before, exam, outcome.question_id, outcome.correct, now) {
+        if let Some(card) =
+            after_answer(before, exam, outcome.question_id, outcome.correct, outcome.confidence, now)
+        {
             updates.push(card);
         }
     }
@@ -96,19 +109,30 @@ mod tests {
 
     #[test]
     fn a_miss_enters_the_queue_due_now_and_a_right_answer_does_not() {
-        assert!(after_answer(None, "e", "q", true, NOW).is_none());
-        let card = after_answer(None, "e", "q", false, NOW).unwrap();
+        assert!(after_answer(None, "e", "q", true, None, NOW).is_none());
+        let card = after_answer(None, "e", "q", false, None, NOW).unwrap();
         assert!(card.is_due(NOW));
         assert_eq!((card.reviews, card.lapses, card.learned), (1, 1, false));
     }
 
     #[test]
+    fn a_lucky_guess_is_reviewed_and_a_confident_error_marked() {
+        let lucky =
+            after_answer(None, "e", "q", true, Some(Confidence::Unsure), NOW).expect("enters the queue");
+        assert!(!lucky.is_due(NOW) && !lucky.confident_error);
+        let sure_right = after_answer(None, "e", "q", true, Some(Confidence::Sure), NOW);
+        assert!(sure_right.is_none());
+        let confident = after_answer(None, "e", "q", false, Some(Confidence::Sure), NOW).unwrap();
+        assert!(confident.confident_error && confident.is_due(NOW));
+    }
+
+    #[test]
     fn right_answers_push_the_review_out_until_learned() {
-        let mut card = after_answer(None, "e", "q", false, NOW).unwrap();
+        let mut card = after_answer(None, "e", "q", false, None, NOW).unwrap();
         let mut now = NOW;
         let mut intervals = Vec::new();
         for _ in 0..12 {
-            card = after_answer(Some(&card), "e", "q", true, now).unwrap();
+            card = after_answer(Some(&card), "e", "q", true, None, now).unwrap();
             assert!(!card.is_due(now), "a right answer is not due again at once");
             intervals.push(card.due_at - now);
             if card.learned {
@@ -119,7 +143,7 @@ mod tests {
         assert!(card.learned, "learned after enough right answers: {intervals:?}");
         assert!(intervals.windows(2).all(|w| w[1] >= w[0]), "intervals grow: {intervals:?}");
         // A miss brings a learned question back.
-        let missed = after_answer(Some(&card), "e", "q", false, now).unwrap();
+        let missed = after_answer(Some(&card), "e", "q", false, None, now).unwrap();
         assert!(missed.is_due(now) && !missed.learned);
         assert_eq!(missed.lapses, 2);
     }

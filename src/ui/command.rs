@@ -2,6 +2,7 @@
 //! script. It only parses: the runner turns commands into application actions.
 
 use crate::exam::item::Shape;
+use crate::model::Confidence;
 pub use crate::model::ReviewFilter;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +13,8 @@ pub enum Command {
     Order(Vec<usize>),
     /// Matching: (prompt number, 1-based; response letter index) pairs, as typed.
     Match(Vec<(usize, usize)>),
+    /// An answer (one of the three above) ended with `!` (sure) or `?` (unsure).
+    Rated(Box<Command>, Confidence),
     /// Remove the answer to the current question.
     Clear,
     Next,
@@ -63,7 +66,9 @@ pub fn help_text() -> String {
     let mut text = String::from(
         "Answer with the option letters: b, or ac / a c for multiple response.\n\
          Ordering: the step letters in order, e.g. c a d b. Matching: prompt-letter pairs,\n\
-         e.g. 1b 2d 3a (pairs you leave out keep their match; `clear` removes them all).\nCommands:\n",
+         e.g. 1b 2d 3a (pairs you leave out keep their match; `clear` removes them all).\n\
+         End an answer with ! if you are sure or ? if you are guessing (b! or ac?): right\n\
+         guesses are reviewed like misses, and sure mistakes come first in review.\nCommands:\n",
     );
     for (long, short, what) in COMMANDS {
         text.push_str(&format!("  {long:<18} {short:<5} {what}\n"));
@@ -144,27 +149,57 @@ pub fn parse(line: &str, shape: Shape) -> Result<Command, String> {
     if line.chars().count() > 64 {
         return Err("that line is too long to be a command or an answer; type `help`".into());
     }
+    // `b!` is a sure answer, `b?` an unsure one; a bare `?` stays help.
+    if let Some((rest, confidence)) = rated(line)
+        && let Some(answer) = answer(rest, shape)
+    {
+        return answer.map(|answer| Command::Rated(Box::new(answer), confidence));
+    }
+    if let Some(answer) = answer(line, shape) {
+        return answer;
+    }
+    command(line, option_count)
+}
+
+/// Splits a trailing confidence mark off a line.
+fn rated(line: &str) -> Option<(&str, Confidence)> {
+    let confidence = match line.chars().last()? {
+        '!' => Confidence::Sure,
+        '?' => Confidence::Unsure,
+        _ => return None,
+    };
+    let rest = line[..line.len() - 1].trim_end();
+    (!rest.is_empty()).then_some((rest, confidence))
+}
+
+/// The line as an answer to a question of `shape`; `None` when it is not one (a command).
+fn answer(line: &str, shape: Shape) -> Option<Result<Command, String>> {
     match shape {
         Shape::Choice { options, .. } => {
             if let Some(answer) = letters(line, options) {
                 // "aa" is not an answer: a letter typed twice is a slip, never silently one.
                 if answer.windows(2).any(|w| w[0] == w[1]) {
-                    return Err("each letter once: an option cannot be chosen twice".into());
+                    return Some(Err("each letter once: an option cannot be chosen twice".into()));
                 }
-                return Ok(Command::Answer(answer));
+                return Some(Ok(Command::Answer(answer)));
             }
         }
         Shape::Ordering { steps, .. } => {
             if let Some(order) = sequence(line, steps) {
-                return Ok(Command::Order(order));
+                return Some(Ok(Command::Order(order)));
             }
         }
         Shape::Matching { .. } => {
             if let Some(pairs) = pairs(line) {
-                return Ok(Command::Match(pairs));
+                return Some(Ok(Command::Match(pairs)));
             }
         }
     }
+    None
+}
+
+/// The line as a command word (and its arguments).
+fn command(line: &str, option_count: usize) -> Result<Command, String> {
     let lower = line.to_ascii_lowercase();
     let mut words = lower.split_whitespace();
     let word = words.next().unwrap_or_default();
@@ -268,6 +303,23 @@ mod tests {
         assert_eq!(parse("1-b,2:D", matching), Ok(Command::Match(vec![(1, 1), (2, 3)])));
         assert_eq!(parse("2", matching), Ok(Command::Goto(2)), "a bare number still moves");
         assert!(parse("1bb", matching).is_err());
+    }
+
+    #[test]
+    fn a_trailing_mark_says_how_sure_and_a_bare_question_mark_is_help() {
+        let rated = |answer: Command, confidence| Ok(Command::Rated(Box::new(answer), confidence));
+        assert_eq!(parse("b!", choice(4)), rated(Command::Answer(vec![1]), Confidence::Sure));
+        assert_eq!(parse("a c ?", choice(5)), rated(Command::Answer(vec![0, 2]), Confidence::Unsure));
+        let ordering = Shape::Ordering { steps: 3, need: 3 };
+        assert_eq!(parse("c a b!", ordering), rated(Command::Order(vec![2, 0, 1]), Confidence::Sure));
+        let matching = Shape::Matching { prompts: 2, responses: 3 };
+        assert_eq!(
+            parse("1b 2c?", matching),
+            rated(Command::Match(vec![(1, 1), (2, 2)]), Confidence::Unsure)
+        );
+        assert_eq!(parse("?", choice(4)), Ok(Command::Help));
+        assert_eq!(parse("bb?", choice(4)), Err("each letter once: an option cannot be chosen twice".into()));
+        assert!(parse("next!", choice(4)).is_err(), "a mark belongs to an answer only");
     }
 
     #[test]

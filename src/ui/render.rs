@@ -457,8 +457,48 @@ pub fn report(report: &ReportView, width: usize) -> String {
             printable(&report.exam_id)
         ));
     }
+    out.push_str(&confidence_lines(score, width));
     if exam_mode {
         out.push_str(&format!("`--seed {}` reproduces this exam.\n", report.seed));
+    }
+    out
+}
+
+/// What the candidate's `!` and `?` marks say: right answers they were unsure of (lucky
+/// guesses, reviewed like misses) and wrong answers they were sure of (misconceptions,
+/// asked first in review). Nothing when no answer was marked.
+fn confidence_lines(score: &crate::exam::score::Score, width: usize) -> String {
+    let positions = |keep: &dyn Fn(&crate::exam::score::QuestionResult) -> bool| -> Vec<usize> {
+        score.questions.iter().filter(|q| q.scored && keep(q)).map(|q| q.position).collect()
+    };
+    let rated = positions(&|q| q.confidence.is_some());
+    if rated.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    let lucky = positions(&|q| q.correct && q.confidence == Some("unsure"));
+    let confident = positions(&|q| !q.correct && q.confidence == Some("sure"));
+    let sure = positions(&|q| q.confidence == Some("sure"));
+    let sure_right = sure.len() - confident.len();
+    out.push_str(&format!("Marked sure: {} ({sure_right} right).", sure.len()));
+    out.push_str(&format!(" Marked unsure: {} ({} right).\n", rated.len() - sure.len(), lucky.len()));
+    if !lucky.is_empty() {
+        let line = format!(
+            "Right but unsure {}: questions {} (they go to review too).",
+            lucky.len(),
+            ranges(&lucky)
+        );
+        out.push_str(&crate::text::wrap_lines(&line, width));
+        out.push('\n');
+    }
+    if !confident.is_empty() {
+        let line = format!(
+            "Wrong but sure {}: questions {} (asked first in review).",
+            confident.len(),
+            ranges(&confident)
+        );
+        out.push_str(&crate::text::wrap_lines(&line, width));
+        out.push('\n');
     }
     out
 }
@@ -580,6 +620,12 @@ mod tests {
                 flagged: false,
                 scored: true,
                 seconds: 60.0,
+                // 3 and 5 are lucky guesses, 4 and 8 sure mistakes, 9 sure and right.
+                confidence: match n {
+                    3 | 5 => Some("unsure"),
+                    4 | 8 | 9 => Some("sure"),
+                    _ => None,
+                },
             })
             .collect();
         let score = Score {

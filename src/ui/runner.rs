@@ -212,7 +212,13 @@ impl Runner<'_> {
                 return Ok(None);
             }
         };
+        // `b!` / `b?`: the answer, with how sure the candidate is.
+        let (command, confidence) = match command {
+            Command::Rated(answer, confidence) => (*answer, Some(confidence)),
+            command => (command, None),
+        };
         let action = match command {
+            Command::Rated(..) => unreachable!("the parser never nests a rated answer"),
             Command::Answer(letters) => Action::Answer(Response::Choice(letters)),
             Command::Order(steps) => Action::Answer(Response::Ordering(steps)),
             Command::Match(typed) => {
@@ -302,6 +308,10 @@ impl Runner<'_> {
                 return Ok(None);
             }
             Command::Quit => return self.quit().map(Some),
+        };
+        let action = match (action, confidence) {
+            (Action::Answer(response), Some(confidence)) => Action::RatedAnswer(response, confidence),
+            (action, _) => action,
         };
         match self.attempt.apply(action, self.clock.now())? {
             Outcome::Finished(finished) => {
