@@ -41,8 +41,8 @@ fn answer_flag_review_and_countdown_at_the_real_prompt() {
     // (The two are drawn by different threads, so their order in the output varies.)
     p.exp_regex(r"\[1/5 \| answered 0 \| flagged 0\] > ").unwrap();
     p.exp_regex(r"Question 1 of 5 +Time left 0:(10:00|09:5\d)").unwrap();
-    p.send_line("b").unwrap();
-    p.exp_string("Question 1: answer B saved.").unwrap();
+    p.send_line("b?").unwrap();
+    p.exp_string("Question 1: answer B (guessing) saved.").unwrap();
     p.exp_regex(r"\[2/5 \| answered 1 \| flagged 0\] > ").unwrap();
     p.send_line("flag").unwrap();
     p.exp_string("Question 2 flagged for review.").unwrap();

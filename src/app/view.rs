@@ -25,6 +25,8 @@ pub struct QuestionView {
     pub body: BodyView,
     /// The answer given so far, as shown ("AC").
     pub answer: Option<String>,
+    /// How sure the candidate said they were of it (`b!` / `b?`).
+    pub confidence: Option<crate::model::Confidence>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -265,6 +267,7 @@ pub fn question_view(
         stem: question.stem.clone(),
         body,
         answer: state.response.as_ref().map(Response::letters),
+        confidence: state.confidence,
     }
 }
 

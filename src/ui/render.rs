@@ -134,7 +134,12 @@ pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
     }
     out.push('\n');
     if let Some(answer) = &view.answer {
-        out.push_str(&format!("Your answer: {}\n", spaced(&view.body, answer)));
+        let mark = match view.confidence {
+            Some(crate::model::Confidence::Sure) => " (sure)",
+            Some(crate::model::Confidence::Unsure) => " (guessing)",
+            None => "",
+        };
+        out.push_str(&format!("Your answer: {}{mark}\n", spaced(&view.body, answer)));
     }
     out
 }
@@ -555,6 +560,7 @@ mod tests {
                     .collect(),
             },
             answer: Some("A".into()),
+            confidence: Some(crate::model::Confidence::Unsure),
         }
     }
 
