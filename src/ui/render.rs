@@ -420,7 +420,8 @@ pub fn report(report: &ReportView, width: usize) -> String {
     out.push('\n');
     // Two lines a domain, so long domain names never push the line past 80 columns.
     for d in score.domains.iter().filter(|d| exam_mode || d.total > 0) {
-        out.push_str(&format!("  {}\n", printable(&d.name)));
+        let pace = domain_pace(score, &d.id).map_or_else(String::new, |p| format!("  ({p} a question)"));
+        out.push_str(&format!("  {}{pace}\n", printable(&d.name)));
         out.push_str(&format!(
             "    {}  {:>3}/{:<3} {:>5.1}%  {}\n",
             bar(d.percent, 30),
@@ -431,6 +432,7 @@ pub fn report(report: &ReportView, width: usize) -> String {
         ));
     }
     out.push('\n');
+    out.push_str(&pace_lines(report, width));
     if let Some(weak) = &report.weakest {
         if report.all_meet {
             out.push_str(&format!(
@@ -466,6 +468,45 @@ pub fn report(report: &ReportView, width: usize) -> String {
     if exam_mode {
         out.push_str(&format!("`--seed {}` reproduces this exam.\n", report.seed));
     }
+    out
+}
+
+/// Seconds as M:SS (or H:MM:SS past an hour): a time per question.
+fn short_time(seconds: f64) -> String {
+    let secs = seconds.round() as u64;
+    if secs >= 3600 { format_duration(secs * 1000) } else { format!("{}:{:02}", secs / 60, secs % 60) }
+}
+
+/// The average time on the domain's questions that took any time; `None` when none did.
+fn domain_pace(score: &crate::exam::score::Score, domain: &str) -> Option<String> {
+    let times: Vec<f64> =
+        score.questions.iter().filter(|q| q.domain == domain && q.seconds > 0.0).map(|q| q.seconds).collect();
+    (!times.is_empty()).then(|| short_time(times.iter().sum::<f64>() / times.len() as f64))
+}
+
+/// The pace: the average time per question against the exam's (its limit over its
+/// questions), and the three slowest questions. Nothing when no time was spent.
+fn pace_lines(report: &ReportView, width: usize) -> String {
+    let timed: Vec<&crate::exam::score::QuestionResult> =
+        report.score.questions.iter().filter(|q| q.seconds > 0.0).collect();
+    if timed.is_empty() {
+        return String::new();
+    }
+    let average = timed.iter().map(|q| q.seconds).sum::<f64>() / timed.len() as f64;
+    let mut line = format!("Pace: {} a question", short_time(average));
+    let count = report.score.questions.len();
+    if let Some(limit) = report.limit.filter(|_| count > 0) {
+        let allowed = limit as f64 / 1000.0 / count as f64;
+        let verdict = if average > allowed { "behind" } else { "within" };
+        line.push_str(&format!(", {verdict} the {} this paper allows", short_time(allowed)));
+    }
+    let mut slowest = timed.clone();
+    slowest.sort_by(|a, b| b.seconds.total_cmp(&a.seconds).then(a.position.cmp(&b.position)));
+    let named: Vec<String> =
+        slowest.iter().take(3).map(|q| format!("{} ({})", q.position, short_time(q.seconds))).collect();
+    line.push_str(&format!(". Slowest: {}.", named.join(", ")));
+    let mut out = crate::text::wrap_lines(&line, width);
+    out.push_str("\n\n");
     out
 }
 
@@ -619,13 +660,13 @@ mod tests {
             .map(|n| QuestionResult {
                 position: n,
                 id: format!("q{n}"),
-                domain: "secure".into(),
+                domain: ["secure", "resilient", "performant", "cost"][n % 4].into(),
                 response: "A".into(),
                 correct_response: "A".into(),
                 correct: n % 4 != 0,
                 flagged: false,
                 scored: true,
-                seconds: 60.0,
+                seconds: (n * 7 % 50) as f64 * 3.0 + 20.0,
                 // 3 and 5 are lucky guesses, 4 and 8 sure mistakes, 9 sure and right.
                 confidence: match n {
                     3 | 5 => Some("unsure"),
