@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::model::MissedFrom;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "proctor",
@@ -239,6 +241,12 @@ pub struct ExamArgs {
     #[arg(long)]
     pub show_domain: bool,
 
+    /// Retake the scored questions missed in an exam, timed at the real exam's pace per
+    /// question [default: the latest finished mock exam]
+    #[arg(long, value_name = "ATTEMPT", num_args = 0..=1, default_missing_value = "latest",
+          value_parser = parse_missed)]
+    pub missed: Option<MissedFrom>,
+
     /// The default now (kept so older scripts work)
     #[arg(long, hide = true, conflicts_with = "all_scored")]
     pub unscored: bool,
@@ -273,6 +281,20 @@ pub struct ResumeArgs {
 }
 
 /// Parses `90s`, `130m`, `2h10m`, `1h` or a bare number of minutes into seconds.
+/// `--missed` alone is the latest exam; `--missed 12` attempt 12.
+fn parse_missed(text: &str) -> Result<MissedFrom, String> {
+    if text == "latest" {
+        return Ok(MissedFrom::Latest);
+    }
+    match text.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(MissedFrom::Attempt(id)),
+        _ => Err(format!(
+            "{text:?} is not an attempt id (a number, as `proctor history` shows); \
+             name the exam first: proctor exam EXAM --missed [ATTEMPT]"
+        )),
+    }
+}
+
 pub fn parse_duration(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let invalid = || format!("{text:?} is not a duration: write e.g. 90s, 130m or 2h10m");

@@ -65,6 +65,14 @@ impl EndReason {
     }
 }
 
+/// Which exam's misses `exam --missed` retakes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissedFrom {
+    /// The latest finished mock exam of that exam.
+    Latest,
+    Attempt(i64),
+}
+
 /// How sure the candidate was of an answer (`b!` sure, `b?` unsure; none said otherwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Confidence {

@@ -509,3 +509,49 @@ fn a_mock_exam_is_like_the_real_one_by_default() {
     );
     assert!(!shown.stdout.contains("unscored"), "{}", shown.stdout);
 }
+
+fn missed_ids(result: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = result["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["correct"] == false)
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn missed_retakes_an_exams_misses_as_a_timed_set_at_the_exams_pace() {
+    let (test, run) = exam(Test::new(), &["--seed", "3"], "a\na\na\na\nab\nsubmit\n");
+    let missed = missed_ids(&run.json());
+    assert!(!missed.is_empty() && missed.len() < 5, "a mix: {}", run.stdout);
+
+    // Nothing answered: every question of the retake is missed, so its ids are the set's.
+    let (test, run) = exam(test, &["--missed", "--seed", "8"], "submit\n");
+    let retake = run.json();
+    assert_eq!(retake["mode"], "exam");
+    assert_eq!(missed_ids(&retake), missed, "{}", run.stderr);
+    // The tiny exam allows 10 minutes for 5 questions: 2 minutes each.
+    let intro = format!("Mock exam, seed 8: {} questions, {} minutes,", missed.len(), 2 * missed.len());
+    assert!(run.stderr.contains(&intro), "{}", run.stderr);
+    assert!(run.stderr.contains("A retake of the questions missed in attempt 1, at the real exam's pace."));
+
+    // Naming the attempt; and the retake (attempt 2) is now the latest exam.
+    let (test, run) = exam(test, &["--missed", "1", "--seed", "9"], "submit\n");
+    assert_eq!(missed_ids(&run.json()), missed);
+    let (test, run) = exam(test, &["--missed", "--seed", "9"], "submit\n");
+    assert!(run.stderr.contains("missed in attempt 3,"), "{}", run.stderr);
+
+    let (_, run) = exam(test, &["--missed", "99"], "");
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("no attempt 99"), "{}", run.stderr);
+    let (_, run) = exam(Test::new(), &["--missed"], "");
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains("no finished mock exam of tiny yet: `proctor exam tiny` first"),
+        "{}",
+        run.stderr
+    );
+}

@@ -54,7 +54,11 @@ pub struct ExamRequest<'a> {
     pub time_limit_ms: Option<Millis>,
     pub unscored: bool,
     pub hide_domain: bool,
+    /// Retake the scored questions missed in an exam as a timed set, instead of a fresh paper.
+    pub missed: Option<MissedFrom>,
 }
+
+pub use crate::model::MissedFrom;
 
 /// A mock exam drawn but not begun: shown on the start screen, and the clock starts only
 /// when it begins.
@@ -65,6 +69,8 @@ pub struct PreparedExam {
     pub time_limit_ms: Millis,
     pub shortfall: Option<String>,
     pub unfinished: Option<i64>,
+    /// The attempt whose misses this paper retakes (`--missed`).
+    pub retaken: Option<i64>,
 }
 
 impl PreparedExam {
@@ -95,8 +101,26 @@ pub fn prepare_exam(
 ) -> Result<PreparedExam> {
     let exam = Arc::new(load_exam(catalog, request.exam)?);
     let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
-    let Paper { items, shortfall } = assemble_exam(&exam, seed, request.unscored);
-    let time_limit_ms = request.time_limit_ms.unwrap_or(u64::from(exam.blueprint.minutes) * 60_000);
+    let exam_ms = u64::from(exam.blueprint.minutes) * 60_000;
+    let (Paper { items, shortfall }, retaken) = match request.missed {
+        None => (assemble_exam(&exam, seed, request.unscored), None),
+        Some(from) => {
+            let source = missed_source(&store, &exam.blueprint.id, from)?;
+            let paper = assemble_set(&exam, &store.attempt_missed(source)?, seed);
+            if paper.items.is_empty() {
+                return Err(Error::Usage(format!(
+                    "attempt {source} missed no scored question that the bank still has: nothing to retake"
+                )));
+            }
+            (paper, Some(source))
+        }
+    };
+    // A retake gets the real exam's pace: its time per question times the set's size.
+    let default_limit = match retaken {
+        None => exam_ms,
+        Some(_) => exam_ms / u64::from(exam.blueprint.exam_questions.max(1)) * items.len() as u64,
+    };
+    let time_limit_ms = request.time_limit_ms.unwrap_or(default_limit);
     let unfinished = store.latest_unfinished(Some(&exam.blueprint.id), Some(Mode::Exam))?;
     let plan = Plan {
         mode: Mode::Exam,
@@ -105,7 +129,37 @@ pub fn prepare_exam(
         time_limit_ms: Some(time_limit_ms),
         hide_domain: request.hide_domain,
     };
-    Ok(PreparedExam { exam, store, plan, time_limit_ms, shortfall, unfinished })
+    Ok(PreparedExam { exam, store, plan, time_limit_ms, shortfall, unfinished, retaken })
+}
+
+/// The finished mock exam whose misses `--missed` retakes.
+fn missed_source(store: &Store, exam: &str, from: MissedFrom) -> Result<i64> {
+    match from {
+        MissedFrom::Attempt(id) => {
+            let stored = store.load(id)?;
+            if stored.exam != exam {
+                return Err(Error::Usage(format!(
+                    "attempt {id} is an attempt at {}, not {exam}",
+                    stored.exam
+                )));
+            }
+            if stored.finished.is_none() {
+                return Err(Error::Usage(format!(
+                    "attempt {id} is not finished: `proctor resume {id}` first"
+                )));
+            }
+            Ok(id)
+        }
+        MissedFrom::Latest => store
+            .finished_attempt_headers(exam)?
+            .into_iter()
+            .filter(|a| a.mode == Mode::Exam)
+            .max_by_key(|a| (a.finished_at, a.id))
+            .map(|a| a.id)
+            .ok_or_else(|| {
+                Error::Usage(format!("no finished mock exam of {exam} yet: `proctor exam {exam}` first"))
+            }),
+    }
 }
 
 pub struct DrillRequest<'a> {

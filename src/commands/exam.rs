@@ -21,6 +21,7 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
         time_limit_ms: args.time_limit.map(|s| s * 1000),
         unscored: !args.all_scored,
         hide_domain: !args.show_domain,
+        missed: args.missed,
     };
     let now = clock.now();
     let prepared = start::prepare_exam(&catalog, store, &request, now)?;
@@ -34,6 +35,11 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
         human_duration(prepared.time_limit_ms),
         blueprint.passing_score,
     );
+    if let Some(source) = prepared.retaken {
+        intro.push_str(&format!(
+            "A retake of the questions missed in attempt {source}, at the real exam's pace.\n"
+        ));
+    }
     if let Some(note) = start::retirement_note(&prepared.exam) {
         intro.push_str(&format!("Note: {note}\n"));
     }
