@@ -35,6 +35,7 @@ fn main() {
                 items: &paper.items,
                 content_hashes: &hashes,
                 hide_domain: false,
+                seen_before: None,
             })
             .unwrap();
         let states: Vec<ItemState> = (0..paper.items.len())
@@ -89,6 +90,7 @@ fn main() {
             items: &paper.items,
             content_hashes: &hashes,
             hide_domain: false,
+            seen_before: None,
         })
         .unwrap();
     let mut saves: Vec<Duration> = (0..ANSWERS)

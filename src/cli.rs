@@ -241,6 +241,11 @@ pub struct ExamArgs {
     #[arg(long)]
     pub show_domain: bool,
 
+    /// Draw by the seed alone, as on a machine with no history (by default questions you
+    /// have not seen come first)
+    #[arg(long)]
+    pub include_seen: bool,
+
     /// Retake the scored questions missed in an exam, timed at the real exam's pace per
     /// question [default: the latest finished mock exam]
     #[arg(long, value_name = "ATTEMPT", num_args = 0..=1, default_missing_value = "latest",

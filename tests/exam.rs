@@ -555,3 +555,33 @@ fn missed_retakes_an_exams_misses_as_a_timed_set_at_the_exams_pace() {
         run.stderr
     );
 }
+
+#[test]
+fn a_mock_exam_draws_unseen_questions_first_and_says_when_it_cannot() {
+    // The tiny bank has 6 questions for a 5-question exam: the second paper holds the one
+    // question the first left out, and says 4 are repeats.
+    // Every question of the first paper put on screen.
+    let (test, run) = exam(Test::new(), &["--seed", "3"], "n\nn\nn\nn\nsubmit\n");
+    let first_ids = ids_of(&run.json());
+    assert!(run.stderr.contains("`--seed 3` reproduces this exam."), "{}", run.stderr);
+    let (test, run) = exam(test, &["--seed", "4"], "n\nn\nn\nn\nsubmit\n");
+    let second = ids_of(&run.json());
+    let new: Vec<&String> = second.iter().filter(|id| !first_ids.contains(id)).collect();
+    assert_eq!(new.len(), 1, "the unseen question is on the paper: {second:?}");
+    assert!(
+        run.stderr.contains("Note: 4 of these questions you have seen before: the bank has too few unseen"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Seed 4, drawn with the"), "{}", run.stderr);
+    // --include-seen draws by the seed alone: the same paper as on a machine with no history.
+    let (_, run) = exam(test, &["--seed", "4", "--include-seen"], "submit\n");
+    let (_, fresh_machine) = exam(Test::new(), &["--seed", "4"], "submit\n");
+    assert_eq!(ids_of(&run.json()), ids_of(&fresh_machine.json()));
+    assert!(run.stderr.contains("`--seed 4` reproduces this exam."), "{}", run.stderr);
+}
+
+/// The paper's question ids, in paper order.
+fn ids_of(result: &Value) -> Vec<String> {
+    result["questions"].as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap().to_string()).collect()
+}

@@ -292,7 +292,8 @@ fn a_throwaway_exam_does_not_drag_readiness_down() {
         .iter()
         .map(|q| q["correct_response"].as_str().unwrap().to_lowercase() + "\n")
         .collect();
-    run(&test, &["exam", "tiny", "--seed", "5", "--all-scored"], &(answers + "submit\n"));
+    // The same paper again: by the seed alone, not unseen-first.
+    run(&test, &["exam", "tiny", "--seed", "5", "--all-scored", "--include-seen"], &(answers + "submit\n"));
     let before = run(&test, &["stats", "tiny", "--json"], "").json();
     run(&test, &["exam", "tiny", "--seed", "6", "--all-scored"], "submit\n");
     let after = run(&test, &["stats", "tiny", "--json"], "").json();

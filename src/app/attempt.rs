@@ -35,6 +35,8 @@ pub struct Plan {
     pub paper: Vec<PaperItem>,
     pub time_limit_ms: Option<Millis>,
     pub hide_domain: bool,
+    /// A mock exam drawn unseen-first: how many of the bank's questions had been seen then.
+    pub seen_before: Option<u32>,
 }
 
 /// What an action did.
@@ -97,6 +99,7 @@ pub struct Attempt {
     started_at: Millis,
     time_limit_ms: Option<Millis>,
     hide_domain: bool,
+    seen_before: Option<u32>,
     items: Vec<AttemptItem>,
     session: Session,
     finished: Option<Finished>,
@@ -149,6 +152,7 @@ impl Attempt {
             items: &paper,
             content_hashes: &hashes,
             hide_domain: plan.hide_domain,
+            seen_before: plan.seen_before,
         })?;
         let shapes = items.iter().map(|i| Shape::of(&exam.questions[i.question])).collect();
         let mut session = Session::new(shapes, now, deadline);
@@ -162,6 +166,7 @@ impl Attempt {
             started_at: now,
             time_limit_ms: plan.time_limit_ms,
             hide_domain: plan.hide_domain,
+            seen_before: plan.seen_before,
             items,
             session,
             finished: None,
@@ -203,6 +208,7 @@ impl Attempt {
             started_at: stored.started_at,
             time_limit_ms: stored.time_limit_ms,
             hide_domain: stored.hide_domain,
+            seen_before: stored.seen_before,
             items,
             session,
             finished: None,
@@ -451,6 +457,7 @@ impl Attempt {
             limit: self.time_limit_ms,
             reason,
             unscored: self.unscored_count(),
+            seen_before: self.seen_before,
             score: score.clone(),
             weakest,
             all_meet,
@@ -507,8 +514,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let exam = exam();
         let paper = assemble_exam(&exam, 11, false).items;
-        let plan =
-            Plan { mode: Mode::Exam, seed: 11, paper, time_limit_ms: Some(600_000), hide_domain: true };
+        let plan = Plan {
+            mode: Mode::Exam,
+            seed: 11,
+            paper,
+            time_limit_ms: Some(600_000),
+            hide_domain: true,
+            seen_before: None,
+        };
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 1_000).unwrap();
         assert_eq!(attempt.len(), 6);
 
@@ -564,7 +577,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let exam = exam();
         let paper = assemble_exam(&exam, 2, false).items;
-        let plan = Plan { mode: Mode::Exam, seed: 2, paper, time_limit_ms: Some(60_000), hide_domain: false };
+        let plan = Plan {
+            mode: Mode::Exam,
+            seed: 2,
+            paper,
+            time_limit_ms: Some(60_000),
+            hide_domain: false,
+            seen_before: None,
+        };
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         attempt.present(0).unwrap();
         let (right, _) = answers(&attempt, 0);
@@ -582,7 +602,14 @@ mod tests {
         let exam = exam();
         let ids: Vec<String> = exam.questions.iter().take(2).map(|q| q.id.clone()).collect();
         let paper = assemble_set(&exam, &ids, 4).items;
-        let plan = Plan { mode: Mode::Drill, seed: 4, paper, time_limit_ms: None, hide_domain: false };
+        let plan = Plan {
+            mode: Mode::Drill,
+            seed: 4,
+            paper,
+            time_limit_ms: None,
+            hide_domain: false,
+            seen_before: None,
+        };
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         attempt.present(0).unwrap();
         let (right, _) = answers(&attempt, 0);
@@ -620,6 +647,7 @@ mod tests {
             paper: assemble_set(&exam, &ids, 4).items,
             time_limit_ms: None,
             hide_domain: false,
+            seen_before: None,
         };
         let mut drill = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         assert_eq!(drill.quit(10).unwrap(), Quit::Discarded);
@@ -631,6 +659,7 @@ mod tests {
             paper: assemble_exam(&exam, 4, false).items,
             time_limit_ms: Some(60_000),
             hide_domain: false,
+            seen_before: None,
         };
         let mut mock = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         mock.present(0).unwrap();

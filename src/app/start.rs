@@ -7,7 +7,7 @@ use super::attempt::{Attempt, Plan};
 use crate::bank::Exam;
 use crate::bank::source::Catalog;
 use crate::error::{Error, Result};
-use crate::exam::assemble::{Paper, assemble_exam, assemble_set};
+use crate::exam::assemble::{Paper, assemble_exam, assemble_exam_unseen_first, assemble_set};
 use crate::exam::clock::Millis;
 use crate::model::{Card, Mode};
 use crate::store::{Store, StoreError};
@@ -54,6 +54,8 @@ pub struct ExamRequest<'a> {
     pub time_limit_ms: Option<Millis>,
     pub unscored: bool,
     pub hide_domain: bool,
+    /// Draw by the seed alone, ignoring which questions were seen before.
+    pub include_seen: bool,
     /// Retake the scored questions missed in an exam as a timed set, instead of a fresh paper.
     pub missed: Option<MissedFrom>,
 }
@@ -71,6 +73,8 @@ pub struct PreparedExam {
     pub unfinished: Option<i64>,
     /// The attempt whose misses this paper retakes (`--missed`).
     pub retaken: Option<i64>,
+    /// Questions on this paper seen before: the bank had too few unseen ones for a fresh form.
+    pub repeated: usize,
 }
 
 impl PreparedExam {
@@ -102,8 +106,22 @@ pub fn prepare_exam(
     let exam = Arc::new(load_exam(catalog, request.exam)?);
     let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
     let exam_ms = u64::from(exam.blueprint.minutes) * 60_000;
+    let mut seen_before = None;
+    let mut repeated = 0;
     let (Paper { items, shortfall }, retaken) = match request.missed {
-        None => (assemble_exam(&exam, seed, request.unscored), None),
+        None if request.include_seen => (assemble_exam(&exam, seed, request.unscored), None),
+        None => {
+            // Fresh papers: the questions never put on screen in any finished attempt first.
+            let history = store.question_history(&exam.blueprint.id)?;
+            let seen = |id: &str| history.contains_key(id);
+            let paper = assemble_exam_unseen_first(&exam, seed, request.unscored, &seen);
+            let seen_in_bank = exam.questions.iter().filter(|q| seen(&q.id)).count();
+            if seen_in_bank > 0 {
+                seen_before = Some(u32::try_from(seen_in_bank).unwrap_or(u32::MAX));
+                repeated = paper.items.iter().filter(|i| seen(&i.question_id)).count();
+            }
+            (paper, None)
+        }
         Some(from) => {
             let source = missed_source(&store, &exam.blueprint.id, from)?;
             let paper = assemble_set(&exam, &store.attempt_missed(source)?, seed);
@@ -128,8 +146,9 @@ pub fn prepare_exam(
         paper: items,
         time_limit_ms: Some(time_limit_ms),
         hide_domain: request.hide_domain,
+        seen_before,
     };
-    Ok(PreparedExam { exam, store, plan, time_limit_ms, shortfall, unfinished, retaken })
+    Ok(PreparedExam { exam, store, plan, time_limit_ms, shortfall, unfinished, retaken, repeated })
 }
 
 /// The finished mock exam whose misses `--missed` retakes.
@@ -213,6 +232,7 @@ pub fn start_drill(
         paper: paper.items,
         time_limit_ms: request.time_limit_ms,
         hide_domain: false,
+        seen_before: None,
     };
     let attempt = Attempt::begin(exam, store, plan, now)?;
     Ok(DrillStart { attempt, domains, unseen })
@@ -309,7 +329,14 @@ pub fn start_review(
     if paper.items.is_empty() {
         return Ok(ReviewStart::NothingDue { cards: Vec::new(), exam: Some(exam_id) });
     }
-    let plan = Plan { mode: Mode::Review, seed, paper: paper.items, time_limit_ms: None, hide_domain: false };
+    let plan = Plan {
+        mode: Mode::Review,
+        seed,
+        paper: paper.items,
+        time_limit_ms: None,
+        hide_domain: false,
+        seen_before: None,
+    };
     let attempt = Attempt::begin(exam, store, plan, now)?;
     Ok(ReviewStart::Started { attempt: Box::new(attempt), scope, gone })
 }

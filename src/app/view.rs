@@ -177,6 +177,8 @@ pub struct ReportView {
     pub limit: Option<Millis>,
     pub reason: EndReason,
     pub unscored: usize,
+    /// Drawn unseen-first: how many of the bank's questions had been seen then.
+    pub seen_before: Option<u32>,
     pub score: Score,
     /// The domain to drill next (the lowest percent among those with questions).
     pub weakest: Option<DomainResult>,

@@ -22,6 +22,7 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
         unscored: !args.all_scored,
         hide_domain: !args.show_domain,
         missed: args.missed,
+        include_seen: args.include_seen,
     };
     let now = clock.now();
     let prepared = start::prepare_exam(&catalog, store, &request, now)?;
@@ -38,6 +39,13 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     if let Some(source) = prepared.retaken {
         intro.push_str(&format!(
             "A retake of the questions missed in attempt {source}, at the real exam's pace.\n"
+        ));
+    }
+    if prepared.repeated > 0 {
+        intro.push_str(&format!(
+            "Note: {} of these questions you have seen before: the bank has too few unseen ones \
+             left for a fresh form.\n",
+            prepared.repeated
         ));
     }
     if let Some(note) = start::retirement_note(&prepared.exam) {

@@ -61,6 +61,18 @@ pub fn shuffle<T>(rng: &mut ChaCha8Rng, items: &mut [T]) {
 /// The mock exam: the real exam's question count drawn by domain weights, shuffled.
 /// With `with_unscored`, the real exam's unscored share is drawn too and marked unscored.
 pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
+    assemble_exam_unseen_first(exam, seed, with_unscored, &|_| false)
+}
+
+/// A mock exam that takes, within each domain's quota, the questions for which `seen` is
+/// false first. Each domain's pool is shuffled by the seed as in `assemble_exam` and then
+/// stably split into unseen and seen, so with nothing seen the paper is the seed's own.
+pub fn assemble_exam_unseen_first(
+    exam: &Exam,
+    seed: u64,
+    with_unscored: bool,
+    seen: &dyn Fn(&str) -> bool,
+) -> Paper {
     let blueprint = &exam.blueprint;
     let available = exam.questions.len() as u32;
     let wanted = blueprint.exam_questions;
@@ -124,6 +136,8 @@ pub fn assemble_exam(exam: &Exam, seed: u64, with_unscored: bool) -> Paper {
     for (d, pool) in pools.iter().enumerate() {
         let mut pool = pool.clone();
         shuffle(&mut rng, &mut pool);
+        // A case study counts as seen when any of its questions was.
+        pool.sort_by_key(|unit| unit.iter().any(|&i| seen(&exam.questions[i].id)));
         let mut mine: Vec<usize> = Vec::new();
         let mut rest = Vec::new();
         for unit in pool {
@@ -297,6 +311,35 @@ mod tests {
         let count = |d: &str| paper.items.iter().filter(|i| i.domain == d).count();
         assert_eq!([count("d0"), count("d1"), count("d2"), count("d3")], [19, 17, 16, 13]);
         assert!(paper.items.iter().all(|i| i.scored));
+    }
+
+    #[test]
+    fn unseen_questions_fill_each_quota_first() {
+        let exam = sample_exam(&[(30, 40), (26, 40), (24, 40), (20, 40)], 65);
+        // With nothing seen, the seed's own paper.
+        assert_eq!(assemble_exam_unseen_first(&exam, 7, true, &|_| false), assemble_exam(&exam, 7, true));
+        let first = assemble_exam(&exam, 7, false);
+        let seen: std::collections::HashSet<String> =
+            first.items.iter().map(|i| i.question_id.clone()).collect();
+        let second = assemble_exam_unseen_first(&exam, 7, false, &|id| seen.contains(id));
+        let count = |d: &str| second.items.iter().filter(|i| i.domain == d).count();
+        assert_eq!([count("d0"), count("d1"), count("d2"), count("d3")], [19, 17, 16, 13], "the quotas hold");
+        assert!(
+            second.items.iter().all(|i| !seen.contains(&i.question_id)),
+            "40 a domain: room for a fresh form"
+        );
+        // A domain with too few unseen questions is topped up with seen ones.
+        let small = sample_exam(&[(50, 12), (50, 12)], 20);
+        let once = assemble_exam(&small, 3, false);
+        let seen: std::collections::HashSet<String> =
+            once.items.iter().map(|i| i.question_id.clone()).collect();
+        let again = assemble_exam_unseen_first(&small, 3, false, &|id| seen.contains(id));
+        assert_eq!(again.items.len(), 20);
+        assert_eq!(
+            again.items.iter().filter(|i| !seen.contains(&i.question_id)).count(),
+            4,
+            "every unseen one"
+        );
     }
 
     #[test]

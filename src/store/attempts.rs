@@ -48,8 +48,9 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         tx.execute(
             "INSERT INTO attempts
-             (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick, hide_domain)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8)",
+             (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick, hide_domain,
+              seen_before)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8, ?9)",
             params![
                 new.exam,
                 new.mode.as_str(),
@@ -59,6 +60,7 @@ impl Store {
                 new.deadline.map(|d| d as i64),
                 new.time_limit_ms.map(|d| d as i64),
                 new.hide_domain,
+                new.seen_before,
             ],
         )
         .map_err(sql)?;
@@ -302,7 +304,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT id, exam, mode, seed, started_at, finished_at, end_reason, time_limit_ms,
-                        deadline, position, last_tick, hide_domain
+                        deadline, position, last_tick, hide_domain, seen_before
                  FROM attempts WHERE id = ?1",
                 [id],
                 |r| {
@@ -313,12 +315,13 @@ impl Store {
                         r.get::<_, i64>(9)?,
                         millis(r.get(10)?),
                         r.get::<_, bool>(11)?,
+                        r.get::<_, Option<u32>>(12)?,
                     ))
                 },
             )
             .optional()
             .map_err(self.sql())?;
-        let Some((header, deadline, position, last_tick, hide_domain)) = row else {
+        let Some((header, deadline, position, last_tick, hide_domain, seen_before)) = row else {
             return Err(StoreError::NoSuchAttempt(id));
         };
         let bad = |detail: &str| StoreError::BadAttempt { id, detail: detail.to_string() };
@@ -400,6 +403,7 @@ impl Store {
             last_tick,
             finished,
             hide_domain,
+            seen_before,
             items,
         })
     }

@@ -98,6 +98,8 @@ const MIGRATIONS: &[&str] = &[
     // 6: how sure the candidate was of each answer, and misconceptions in the queue.
     "ALTER TABLE attempt_items ADD COLUMN confidence TEXT;
     ALTER TABLE review_cards ADD COLUMN confident_error INTEGER NOT NULL DEFAULT 0;",
+    // 7: a mock exam drawn unseen-first records how much had been seen (NULL: seed alone).
+    "ALTER TABLE attempts ADD COLUMN seen_before INTEGER;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +157,7 @@ pub struct StoredAttempt {
     pub last_tick: Millis,
     pub finished: Option<(Millis, EndReason)>,
     pub hide_domain: bool,
+    pub seen_before: Option<u32>,
     pub items: Vec<StoredItem>,
 }
 
@@ -176,6 +179,8 @@ pub struct NewAttempt<'a> {
     pub items: &'a [PaperItem],
     pub content_hashes: &'a [String],
     pub hide_domain: bool,
+    /// How many questions had been seen when a mock exam was drawn unseen-first.
+    pub seen_before: Option<u32>,
 }
 
 pub struct Store {
@@ -521,6 +526,7 @@ mod tests {
                 items: &items,
                 content_hashes: &hashes,
                 hide_domain: false,
+                seen_before: Some(3),
             })
             .unwrap();
         let state = ItemState {
@@ -538,6 +544,7 @@ mod tests {
         let loaded = Store::open(dir.path()).unwrap().load(id).unwrap();
         assert_eq!(loaded.seed, u64::MAX);
         assert_eq!(loaded.position, 2);
+        assert_eq!(loaded.seen_before, Some(3));
         assert_eq!(loaded.items[1].state, state);
         assert_eq!(loaded.items[0].paper, items[0]);
         assert!(!loaded.items[1].paper.scored);

@@ -465,8 +465,19 @@ pub fn report(report: &ReportView, width: usize) -> String {
         ));
     }
     out.push_str(&confidence_lines(score, width));
-    if exam_mode {
-        out.push_str(&format!("`--seed {}` reproduces this exam.\n", report.seed));
+    match (exam_mode, report.seen_before) {
+        (true, None) => out.push_str(&format!("`--seed {}` reproduces this exam.\n", report.seed)),
+        // The paper also depended on the history: say how to get the seed's own.
+        (true, Some(seen)) => {
+            let line = format!(
+                "Seed {}, drawn with the {seen} questions you had seen put last; `--seed {} \
+                 --include-seen` draws by the seed alone.",
+                report.seed, report.seed
+            );
+            out.push_str(&crate::text::wrap_lines(&line, width));
+            out.push('\n');
+        }
+        (false, _) => {}
     }
     out
 }
@@ -695,6 +706,7 @@ mod tests {
             limit: Some(7_800_000),
             reason: EndReason::Submitted,
             unscored: 15,
+            seen_before: Some(130),
             score,
             weakest: Some(domains[3].clone()),
             all_meet: false,
