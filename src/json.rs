@@ -530,6 +530,15 @@ pub struct DomainStats {
     pub questions: u32,
     pub seen: u32,
     pub never_seen: u32,
+    pub by_attempt: Vec<DomainPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DomainPoint {
+    pub attempt: i64,
+    pub started_at: String,
+    pub answered: u32,
+    pub percent: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -584,6 +593,16 @@ impl ExamStats {
                     questions: d.questions,
                     seen: d.seen,
                     never_seen: d.never_seen,
+                    by_attempt: d
+                        .by_attempt
+                        .iter()
+                        .map(|p| DomainPoint {
+                            attempt: p.attempt,
+                            started_at: p.started_at.clone(),
+                            answered: p.answered,
+                            percent: p.percent,
+                        })
+                        .collect(),
                 })
                 .collect(),
             most_missed: s

@@ -364,3 +364,29 @@ fn confidence_marks_send_lucky_guesses_to_review_and_sure_mistakes_first() {
         assert_eq!(review["questions"][0]["id"].as_str().unwrap(), id(1), "seed {seed}: {review}");
     }
 }
+
+#[test]
+fn stats_show_each_domains_accuracy_attempt_by_attempt() {
+    let test = Test::new();
+    // The same paper twice: all wrong, then all right.
+    let key = run(&test, &["exam", "tiny", "--seed", "5", "--all-scored", "--json"], "submit\n").json();
+    let questions = key["questions"].as_array().unwrap();
+    let right: String =
+        questions.iter().map(|q| q["correct_response"].as_str().unwrap().to_lowercase() + "\n").collect();
+    let wrong: String = questions
+        .iter()
+        .map(|q| if q["correct_response"] == "A" { "b\n".to_string() } else { "a\n".to_string() })
+        .collect();
+    let args = ["exam", "tiny", "--seed", "5", "--all-scored", "--include-seen"];
+    run(&test, &args, &(wrong + "submit\n"));
+    run(&test, &args, &(right + "submit\n"));
+    let stats = run(&test, &["stats", "tiny", "--json"], "").json();
+    for domain in stats["domains"].as_array().unwrap() {
+        let percents: Vec<f64> =
+            domain["by_attempt"].as_array().unwrap().iter().map(|p| p["percent"].as_f64().unwrap()).collect();
+        assert_eq!(percents, [0.0, 100.0], "the key run answered nothing, so it is not a point: {domain}");
+    }
+    let text = run(&test, &["stats", "tiny"], "");
+    assert_eq!(text.stdout.matches("    by attempt ").count(), 2, "{}", text.stdout);
+    assert!(text.stdout.contains("  0% 100%\n"), "{}", text.stdout);
+}

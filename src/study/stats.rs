@@ -30,6 +30,16 @@ pub struct DomainStats {
     pub questions: u32,
     pub seen: u32,
     pub never_seen: u32,
+    /// Accuracy attempt by attempt (exams and drills with this domain answered), oldest first.
+    pub by_attempt: Vec<DomainPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DomainPoint {
+    pub attempt: i64,
+    pub started_at: String,
+    pub answered: u32,
+    pub percent: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,6 +143,21 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
                 .map(|a| a.id)
                 .collect();
             let recent: Vec<&&ItemRow> = mine.iter().filter(|i| recent_ids.contains(&i.attempt)).collect();
+            let by_attempt: Vec<DomainPoint> = by_recency
+                .iter()
+                .rev()
+                .filter(|a| with_domain.contains(&a.id))
+                .map(|a| {
+                    let answers: Vec<&&ItemRow> = mine.iter().filter(|i| i.attempt == a.id).collect();
+                    let right = answers.iter().filter(|i| i.correct).count() as u32;
+                    DomainPoint {
+                        attempt: a.id,
+                        started_at: format_timestamp(a.started_at),
+                        answered: answers.len() as u32,
+                        percent: percent(right, answers.len() as u32).unwrap_or(0.0),
+                    }
+                })
+                .collect();
             let bank: Vec<&str> =
                 exam.questions.iter().filter(|q| q.domain == d.id).map(|q| q.id.as_str()).collect();
             let seen_here = bank.iter().filter(|id| seen.contains(*id)).count() as u32;
@@ -150,6 +175,7 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
                 questions: bank.len() as u32,
                 seen: seen_here,
                 never_seen: bank.len() as u32 - seen_here,
+                by_attempt,
             }
         })
         .collect();
@@ -279,8 +305,16 @@ mod tests {
         let d0 = &stats.domains[0];
         assert_eq!((d0.answered, d0.correct, d0.percent), (3, 1, Some(33.3)));
         assert_eq!((d0.questions, d0.seen, d0.never_seen), (4, 1, 3));
+        let trend: Vec<(i64, u32, f64)> =
+            d0.by_attempt.iter().map(|p| (p.attempt, p.answered, p.percent)).collect();
+        assert_eq!(trend, [(1, 1, 0.0), (2, 1, 100.0), (3, 1, 0.0)], "oldest first, drills included");
         let d1 = &stats.domains[1];
         assert_eq!((d1.seen, d1.percent), (2, Some(50.0)));
+        assert_eq!(
+            d1.by_attempt.iter().map(|p| p.attempt).collect::<Vec<_>>(),
+            [1, 2],
+            "only attempts with it"
+        );
         assert_eq!(
             stats.most_missed[0],
             MissedQuestion { id: "d0-000".into(), domain: "d0".into(), missed: 2, answered: 3 }

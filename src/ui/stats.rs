@@ -6,6 +6,9 @@ use crate::bank::Exam;
 use crate::study::stats::{ROLLING_EXAMS, Stats};
 use crate::text::printable;
 
+/// How many attempts a domain's trend line shows (the latest).
+const TREND_POINTS: usize = 8;
+
 /// A one-line chart of values between `low` and `high`.
 pub fn sparkline(values: &[u32], low: u32, high: u32) -> String {
     const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -43,6 +46,13 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
             d.seen,
             d.questions
         ));
+        // The trend over time: the latest few attempts with the domain, oldest first.
+        if d.by_attempt.len() >= 2 {
+            let latest = &d.by_attempt[d.by_attempt.len().saturating_sub(TREND_POINTS)..];
+            let values: Vec<u32> = latest.iter().map(|p| p.percent.round() as u32).collect();
+            let figures: Vec<String> = values.iter().map(|v| format!("{v}%")).collect();
+            out.push_str(&format!("    by attempt {}  {}\n", sparkline(&values, 0, 100), figures.join(" ")));
+        }
     }
     let r = &stats.readiness;
     out.push('\n');
