@@ -241,6 +241,11 @@ pub struct ExamArgs {
     #[arg(long)]
     pub show_domain: bool,
 
+    /// Show "Behind pace" beside the clock when the time left would not cover the questions
+    /// left at the paper's pace (off by default: the real exam has no such cue)
+    #[arg(long)]
+    pub pace: bool,
+
     /// Draw by the seed alone, as on a machine with no history (by default questions you
     /// have not seen come first)
     #[arg(long)]
@@ -283,6 +288,10 @@ pub struct ResumeArgs {
     /// process has ended.
     #[arg(long)]
     pub take_over: bool,
+
+    /// Show "Behind pace" beside the clock (see `proctor exam --pace`)
+    #[arg(long)]
+    pub pace: bool,
 }
 
 /// Parses `90s`, `130m`, `2h10m`, `1h` or a bare number of minutes into seconds.

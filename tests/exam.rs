@@ -585,3 +585,21 @@ fn a_mock_exam_draws_unseen_questions_first_and_says_when_it_cannot() {
 fn ids_of(result: &Value) -> Vec<String> {
     result["questions"].as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap().to_string()).collect()
 }
+
+#[test]
+fn pace_says_when_the_time_left_no_longer_covers_the_questions_left() {
+    let bank = tiny_bank();
+    let bank = bank.to_str().unwrap();
+    // Every read of the fake clock is 10 s on; the tiny exam in 10 minutes is 2 minutes a
+    // question.
+    let base = ["--bank-dir", bank, "--fake-clock", "1800000000000+10000", "exam", "tiny", "--all-scored"];
+    let script = "time\n".repeat(8) + "quit\n";
+    let with_pace = Test::new().args(base.iter().copied().chain(["--pace"])).stdin(&script).run();
+    let answers: Vec<&str> = with_pace.stdout.lines().filter(|l| l.ends_with(" pace.")).collect();
+    assert_eq!(answers.len(), 8, "{}", with_pace.stdout);
+    assert!(answers[0].ends_with("left; on pace."), "{answers:?}");
+    assert!(answers[7].ends_with("left; behind pace."), "{answers:?}");
+    let quiet = Test::new().args(base).stdin(&script).run();
+    assert!(!quiet.stdout.contains("pace"), "off by default: {}", quiet.stdout);
+    assert_eq!(quiet.stdout.matches(" left.\n").count(), 8, "{}", quiet.stdout);
+}

@@ -183,6 +183,23 @@ fn the_clock_ticks_while_the_candidate_is_idle() {
 }
 
 #[test]
+fn with_pace_the_status_line_says_when_the_candidate_falls_behind() {
+    // 5 questions in 25 s: 5 s each, and "behind" once more than one question's time is
+    // used without an answer (the time left falls below 20 s).
+    let test = Test::new();
+    let mut p = start(&test, &["--time-limit", "25s", "--pace"]);
+    p.exp_regex(r"Question 1 of 5 +Time left 0:00:2[45]").unwrap();
+    p.exp_string("Behind pace   Time left 0:00:19").unwrap();
+    // Answering catches up: the cue goes again.
+    p.send_line("a").unwrap();
+    p.exp_string("Question 1: answer A saved.").unwrap();
+    p.exp_regex(r"Question 2 of 5 +Time left 0:00:1\d").unwrap();
+    p.send_line("quit").unwrap();
+    p.exp_string("Saved attempt 1").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
 fn the_start_screen_waits_and_ending_always_asks() {
     let test = Test::new();
     let bank = tiny_bank();

@@ -266,6 +266,13 @@ impl Attempt {
         self.session.is_over_time(now)
     }
 
+    /// For the pace cue: the questions not complete and the time the paper allows each
+    /// (its limit over its questions); `None` when untimed.
+    pub fn pace_budget(&self) -> Option<(usize, Millis)> {
+        let per_question = self.time_limit_ms? / (self.len().max(1) as u64);
+        Some((self.unanswered_count(), per_question))
+    }
+
     pub fn unanswered_count(&self) -> usize {
         self.session.len() - self.session.answered_count()
     }

@@ -49,6 +49,7 @@ pub fn run_attempt(
     json: bool,
     clock: &dyn Clock,
     started: bool,
+    pace_cue: bool,
 ) -> Result<i32> {
     let width = text_width();
     let interactive = is_interactive(json);
@@ -73,6 +74,7 @@ pub fn run_attempt(
         Box::new(ScriptedInput::from_stdin())
     };
     let mut runner = Runner::new(attempt, clock, &mut *screen, styled, width);
+    runner.pace_cue = pace_cue;
     let ended = runner.run(&mut *input)?;
     drop(input);
     let Ended::Finished(finished) = ended else {

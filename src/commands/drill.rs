@@ -38,5 +38,5 @@ pub fn run(config: &Config, args: &DrillArgs) -> Result<i32> {
     if let Some(note) = start::retirement_note(attempt.exam()) {
         intro.push_str(&format!("Note: {note}\n"));
     }
-    run_attempt(attempt, &intro, args.json, &*clock, false)
+    run_attempt(attempt, &intro, args.json, &*clock, false, false)
 }

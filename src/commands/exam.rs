@@ -78,7 +78,7 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     // The clock starts now: after the start screen at a terminal, at once for a script.
     let begin_at = if interactive { clock.now() } else { now };
     let mut attempt = prepared.begin(begin_at)?;
-    run_attempt(&mut attempt, &intro, args.json, &*clock, true)
+    run_attempt(&mut attempt, &intro, args.json, &*clock, true, args.pace)
 }
 
 pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
@@ -102,5 +102,5 @@ pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
             "Note: {changed} question(s) were edited in the bank since this attempt began.\n"
         ));
     }
-    run_attempt(&mut attempt, &intro, args.json, &*clock, false)
+    run_attempt(&mut attempt, &intro, args.json, &*clock, false, args.pace)
 }

@@ -52,7 +52,7 @@ pub fn run(config: &Config, args: &ReviewArgs) -> Result<i32> {
         intro.push_str(&format!("{gone} question(s) are no longer in the bank and are skipped.\n"));
     }
     intro.push_str("Answer with letters; feedback follows each answer.\n");
-    run_attempt(&mut attempt, &intro, args.json, &*clock, false)
+    run_attempt(&mut attempt, &intro, args.json, &*clock, false, false)
 }
 
 /// "in 5 hours", "in 3 days": how far away a due date is.

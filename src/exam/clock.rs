@@ -59,6 +59,13 @@ pub fn format_duration(millis: Millis) -> String {
     format!("{h}:{m:02}:{s:02}")
 }
 
+/// Behind the exam's pace: the time left would not cover the questions not yet complete at
+/// the paper's time per question, with one question's time to spare (so a single slow
+/// question is not yet "behind").
+pub fn behind_pace(remaining: Millis, incomplete: usize, per_question: Millis) -> bool {
+    remaining.saturating_add(per_question) < per_question.saturating_mul(incomplete as u64)
+}
+
 /// Milliseconds as seconds, to a tenth: how times appear in reports and JSON.
 pub fn seconds(millis: f64) -> f64 {
     (millis / 100.0).round() / 10.0
@@ -101,6 +108,17 @@ pub fn format_timestamp(millis: Millis) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn behind_pace_only_past_one_questions_grace() {
+        // 65 questions in 130 minutes: two minutes each.
+        let per = 120_000;
+        assert!(!behind_pace(130 * 60_000, 65, per), "at the start");
+        assert!(!behind_pace(130 * 60_000 - 100_000, 65, per), "a slow first question");
+        assert!(behind_pace(130 * 60_000 - 121_000, 65, per), "more than a question behind");
+        assert!(!behind_pace(10 * 60_000, 5, per), "caught up");
+        assert!(!behind_pace(0, 0, per), "nothing left to do");
+    }
 
     #[test]
     fn fake_clock_steps() {

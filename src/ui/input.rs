@@ -27,6 +27,9 @@ pub trait LineSource {
     fn set_shape(&mut self, _shape: crate::exam::item::Shape) {}
     /// The status line's text (interactive prompts draw it on the screen's top line).
     fn set_status(&mut self, _text: &str) {}
+    /// With `--pace`: the questions not complete and the time the paper allows each, for
+    /// the status line's "behind pace" cue.
+    fn set_pace(&mut self, _pace: Option<(usize, u64)>) {}
     /// Clears the screen below the status line before a new screen is drawn.
     fn clear_screen(&mut self) {}
     /// The terminal's height, when it is one (for paging long questions).

@@ -38,6 +38,8 @@ pub struct Runner<'a> {
     page: usize,
     /// The review screen is showing (Enter goes back to the question).
     on_review: bool,
+    /// `--pace`: a "behind pace" cue on the status line and in `time`.
+    pub pace_cue: bool,
 }
 
 impl<'a> Runner<'a> {
@@ -58,6 +60,7 @@ impl<'a> Runner<'a> {
             pages: Vec::new(),
             page: 0,
             on_review: false,
+            pace_cue: false,
         }
     }
 }
@@ -179,6 +182,9 @@ impl Runner<'_> {
             // At a terminal the status line shows the live clock; a script's prompt is not shown.
             let prompt = render::prompt(&self.attempt.status(now), !input.is_interactive());
             input.set_shape(self.attempt.current_shape());
+            if self.pace_cue {
+                input.set_pace(self.attempt.pace_budget());
+            }
             match input.read(&prompt, self.real_timeout(now)) {
                 Input::Line(line) => {
                     if let Some(ended) = self.handle(&line, input)? {
@@ -285,6 +291,13 @@ impl Runner<'_> {
             }
             Command::Time => {
                 let text = match self.attempt.remaining(self.clock.now()) {
+                    Some(left) if self.pace_cue => {
+                        let behind = self.attempt.pace_budget().is_some_and(|(incomplete, per)| {
+                            crate::exam::clock::behind_pace(left, incomplete, per)
+                        });
+                        let pace = if behind { "behind pace" } else { "on pace" };
+                        format!("{} left; {pace}.", format_countdown(left))
+                    }
                     Some(left) => format!("{} left.", format_countdown(left)),
                     None => "Untimed.".to_string(),
                 };

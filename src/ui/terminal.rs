@@ -140,11 +140,34 @@ pub struct StatusLine {
     text: Arc<Mutex<String>>,
     /// Set to redraw at once (the text changed, or the screen was cleared).
     dirty: Arc<AtomicBool>,
+    /// With `--pace`: the questions not complete and the time the paper allows each.
+    pace: Arc<Mutex<Option<(usize, u64)>>>,
 }
 
 impl StatusLine {
     fn new() -> StatusLine {
-        StatusLine { text: Arc::new(Mutex::new(String::new())), dirty: Arc::new(AtomicBool::new(true)) }
+        StatusLine {
+            text: Arc::new(Mutex::new(String::new())),
+            dirty: Arc::new(AtomicBool::new(true)),
+            pace: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    pub fn set_pace(&self, pace: Option<(usize, u64)>) {
+        if let Ok(mut current) = self.pace.lock() {
+            *current = pace;
+        }
+    }
+
+    /// Whether the candidate is behind the paper's pace with `remaining` left.
+    fn behind(&self, remaining: Option<Duration>) -> bool {
+        let pace = self.pace.lock().map(|p| *p).unwrap_or_default();
+        match (pace, remaining) {
+            (Some((incomplete, per_question)), Some(left)) => {
+                crate::exam::clock::behind_pace(left.as_millis() as u64, incomplete, per_question)
+            }
+            _ => false,
+        }
     }
 
     pub fn set(&self, text: &str) {
@@ -167,10 +190,12 @@ fn tty() -> Option<std::fs::File> {
     std::fs::OpenOptions::new().write(true).open("/dev/tty").ok()
 }
 
-/// The status line: `left` and, on the right, the time left; as wide as the terminal.
-pub fn status_text(left: &str, remaining: Option<Duration>, width: usize) -> String {
+/// The status line: `left` and, on the right, the time left (after "Behind pace" when
+/// `behind`); as wide as the terminal.
+pub fn status_text(left: &str, remaining: Option<Duration>, behind: bool, width: usize) -> String {
+    let cue = if behind { "Behind pace   " } else { "" };
     let right = match remaining {
-        Some(r) => format!("Time left {}", crate::exam::clock::format_countdown(r.as_millis() as u64)),
+        Some(r) => format!("{cue}Time left {}", crate::exam::clock::format_countdown(r.as_millis() as u64)),
         None => "Untimed".to_string(),
     };
     let left: String = left.chars().take(width.saturating_sub(right.len() + 2)).collect();
@@ -207,7 +232,7 @@ impl Countdown {
                 if let Some(out) = terminal.as_mut() {
                     let (width, height) = super::terminal_size();
                     let text = status.text.lock().map(|t| t.clone()).unwrap_or_default();
-                    let line = status_text(&text, remaining, width);
+                    let line = status_text(&text, remaining, status.behind(remaining), width);
                     let resized = height != rows;
                     if resized || line != drawn || status.dirty.swap(false, Ordering::SeqCst) {
                         use std::io::Write;
@@ -373,6 +398,10 @@ impl LineSource for TerminalInput {
 
     fn set_status(&mut self, text: &str) {
         self.status.set(text);
+    }
+
+    fn set_pace(&mut self, pace: Option<(usize, u64)>) {
+        self.status.set_pace(pace);
     }
 
     fn clear_screen(&mut self) {
