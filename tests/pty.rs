@@ -200,6 +200,42 @@ fn with_pace_the_status_line_says_when_the_candidate_falls_behind() {
 }
 
 #[test]
+fn a_resized_terminal_gets_its_status_line_and_screen_at_the_new_size() {
+    let test = Test::new();
+    let bank = tiny_bank();
+    let mut command = std::process::Command::new("sh");
+    // As `spawn`, and the pty's name written down so the test can resize it.
+    command.arg("-c").arg(format!(
+        "stty rows 24 cols 80 && tty > pty-name && exec '{}' --bank-dir '{}' exam tiny --seed 4 --all-scored",
+        crate::util::BIN,
+        bank.display()
+    ));
+    command.current_dir(test.dir.path()).env("PROCTOR_DATA_DIR", test.data_dir()).env("TERM", "xterm");
+    command.env_remove("PROCTOR_FAKE_CLOCK").env_remove("COLUMNS").env_remove("LINES");
+    let mut p = spawn_command(command, Some(20_000)).expect("spawn proctor in a pty");
+    p.exp_string("Press Enter to begin").unwrap();
+    p.send_line("").unwrap();
+    p.exp_regex(r"\[1/5 \| answered 0 \| flagged 0\] > ").unwrap();
+    let name = std::fs::read_to_string(test.dir.path().join("pty-name")).unwrap();
+    // What a terminal emulator does when its window is resized (the kernel then signals
+    // the program, SIGWINCH).
+    let resized = std::process::Command::new("stty")
+        .args(["-F", name.trim(), "rows", "30", "cols", "100"])
+        .status()
+        .unwrap();
+    assert!(resized.success());
+    // The scrolling region is set again for 30 rows, and the status line spans 100 columns.
+    p.exp_string("\u{1b}[2;30r").unwrap();
+    p.exp_regex(r"Question 1 of 5 {60,}Time left").unwrap();
+    // Enter draws the question again below the status line.
+    p.send_line("").unwrap();
+    p.exp_string("\u{1b}[2;1H\u{1b}[JScenario").unwrap();
+    p.send_line("quit").unwrap();
+    p.exp_string("Saved attempt 1").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
 fn the_start_screen_waits_and_ending_always_asks() {
     let test = Test::new();
     let bank = tiny_bank();
