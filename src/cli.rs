@@ -72,10 +72,24 @@ pub enum Command {
     Stats(StatsArgs),
     /// Delete an abandoned (unfinished) attempt; asks first
     Discard(DiscardArgs),
+    /// The exam room in a local browser: mock exams, drills, history, on the same store
+    /// (this computer only, with a secret address)
+    Serve(ServeArgs),
     /// Print a shell completion script: proctor completions bash > ~/.local/share/bash-completion/completions/proctor
     Completions(CompletionsArgs),
     /// Print the manual page (roff): proctor man > ~/.local/share/man/man1/proctor.1
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1 [default: any free port]
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Print the address without opening a browser
+    #[arg(long)]
+    pub no_open: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ pub(crate) mod store;
 pub(crate) mod study;
 pub(crate) mod text;
 pub(crate) mod ui;
+pub(crate) mod web;
 
 /// What the benchmarks (benches/) drive directly. Everything else is crate-private, so the
 /// compiler reports dead code.
@@ -112,6 +113,10 @@ fn dispatch(cli: Cli) -> Result<i32> {
             0
         }
         Command::Discard(args) => commands::history::discard(&config, args, &mut out)?,
+        Command::Serve(args) => {
+            commands::serve::run(&config, args, &mut out)?;
+            0
+        }
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "proctor", &mut out);

@@ -71,6 +71,9 @@ fn the_layers_depend_only_downwards() {
     let deps = |m: &str| graph.get(m).cloned().unwrap_or_default();
     assert!(deps("model").is_empty(), "model is a leaf: {:?}", deps("model"));
     assert!(!deps("ui").contains("store"), "the terminal front end must go through app, not the store");
+    for edge in ["store", "study", "ui", "commands"] {
+        assert!(!deps("web").contains(edge), "the browser front end must go through app, not {edge}");
+    }
     for core in ["bank", "exam", "study", "model"] {
         for edge in ["app", "ui", "commands", "store", "cli", "config"] {
             assert!(!deps(core).contains(edge), "the core module {core} uses {edge}");

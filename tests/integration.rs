@@ -11,5 +11,6 @@ mod kinds;
 mod list;
 #[cfg(unix)]
 mod pty;
+mod serve;
 mod study;
 mod util;

@@ -235,6 +235,31 @@ impl Attempt {
         self.started_at
     }
 
+    /// A complete answer keeps the question on screen (the browser room: Next moves on).
+    pub fn set_stay_on_answer(&mut self, stay: bool) {
+        self.session.stay_on_answer = stay;
+    }
+
+    /// The attempt has ended (submitted, time up, or every drill question answered).
+    pub fn finished(&self) -> Option<&Finished> {
+        self.finished.as_ref()
+    }
+
+    /// Drill and review: the feedback on the question at `position` once it is answered in
+    /// full (never for a mock exam, whose key stays hidden until the report).
+    pub fn feedback(&self, position: usize) -> Option<FeedbackView> {
+        if !self.mode.gives_feedback() || position >= self.items.len() || !self.session.is_complete(position)
+        {
+            return None;
+        }
+        let item = &self.items[position];
+        Some(view::feedback_view(
+            &item.paper,
+            self.question(item),
+            self.session.items[position].response.as_ref(),
+        ))
+    }
+
     pub fn set_hide_domain(&mut self, hide: bool) {
         self.hide_domain = hide;
     }

@@ -1,9 +1,11 @@
 //! The application layer: the attempt workflow every front end drives. `start` decides
 //! which paper an exam, drill or review gets; `attempt` runs one attempt (apply, save,
 //! score, schedule, finish); `view` describes what to show as plain data; `past` reads
-//! finished attempts back for `show`.
+//! finished attempts back for `show`; `room` is what a
+//! long-running front end (the browser) needs: exams, starting, resuming, history.
 
 pub mod attempt;
 pub mod past;
+pub mod room;
 pub mod start;
 pub mod view;

@@ -8,4 +8,5 @@ pub mod exam;
 pub mod history;
 pub mod list;
 pub mod review;
+pub mod serve;
 pub mod stats;

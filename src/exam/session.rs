@@ -88,6 +88,9 @@ pub struct Session {
     pub ended: Option<(Millis, EndReason)>,
     /// Drill and review give feedback after each answer, so an answer cannot be changed.
     pub lock_answers: bool,
+    /// A complete answer leaves the question on screen (the browser room, where the
+    /// candidate clicks Next as on the real exam) instead of moving on (the prompt).
+    pub stay_on_answer: bool,
 }
 
 /// A state-changing action (the command language's other commands only look).
@@ -123,6 +126,7 @@ impl Session {
             last_tick: started_at,
             ended: None,
             lock_answers: false,
+            stay_on_answer: false,
         }
     }
 
@@ -211,7 +215,7 @@ impl Session {
                 };
                 // A partial ordering or matching answer is saved, but the question stays
                 // on screen to be finished.
-                let advanced = position < last && response.is_complete(&shape);
+                let advanced = !self.stay_on_answer && position < last && response.is_complete(&shape);
                 if advanced {
                     self.position += 1;
                 }

@@ -1,0 +1,68 @@
+//! What a long-running front end (the browser room) needs from the application layer: the
+//! exams it can offer, starting and resuming attempts on the same store and rules as the
+//! terminal, and reading history back. Each call opens the store it needs, as the terminal
+//! commands do, so the front end never touches the store itself.
+
+use std::path::PathBuf;
+
+use super::attempt::Attempt;
+use super::past::{self, PastAttempt};
+use super::start::{self, DrillRequest, DrillStart, ExamRequest, PreparedExam};
+use crate::bank::Blueprint;
+use crate::bank::source::Catalog;
+use crate::error::Result;
+use crate::exam::clock::Millis;
+use crate::model::AttemptSummary;
+use crate::store::Store;
+
+pub struct Room {
+    catalog: Catalog,
+    data_dir: PathBuf,
+}
+
+impl Room {
+    pub fn new(catalog: Catalog, data_dir: PathBuf) -> Room {
+        Room { catalog, data_dir }
+    }
+
+    /// The exams that can be started, as `proctor list` shows them.
+    pub fn exams(&self) -> Vec<&Blueprint> {
+        self.catalog.entries.iter().map(|e| &e.blueprint).collect()
+    }
+
+    pub fn blueprint(&self, id: &str) -> Result<&Blueprint> {
+        Ok(&self.catalog.find(id)?.blueprint)
+    }
+
+    /// A mock exam drawn by the blueprint (not begun: `PreparedExam::begin` starts its clock).
+    pub fn prepare_exam(&self, request: &ExamRequest, now: Millis) -> Result<PreparedExam> {
+        let store = Store::open_for_writing(&self.data_dir)?;
+        start::prepare_exam(&self.catalog, store, request, now)
+    }
+
+    pub fn start_drill(&self, request: &DrillRequest, now: Millis) -> Result<DrillStart> {
+        let store = Store::open_for_writing(&self.data_dir)?;
+        start::start_drill(&self.catalog, store, request, now)
+    }
+
+    /// Reopens an unfinished attempt for this process; refused while another live
+    /// session (a terminal) holds it.
+    pub fn resume(&self, id: i64, now: Millis) -> Result<Attempt> {
+        let store = Store::open_for_writing(&self.data_dir)?;
+        start::resume(&self.catalog, store, Some(id), false, now)
+    }
+
+    /// Every attempt, newest first (reading creates no store).
+    pub fn history(&self) -> Result<Vec<AttemptSummary>> {
+        match Store::open_existing(&self.data_dir)? {
+            Some(store) => Ok(store.attempts(None)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// A finished attempt walked through (the answer key of an unfinished one stays hidden).
+    pub fn past(&self, id: i64) -> Result<PastAttempt> {
+        let store = Store::open(&self.data_dir)?;
+        past::load(&self.catalog, &store, id)
+    }
+}

@@ -1,0 +1,598 @@
+//! The pages, as maud templates: every text from a bank or the store is inserted as an
+//! escaped string (maud escapes `&<>"` in text and attributes), so a stem holding
+//! `<script>` shows as text. No inline script or style: the Content-Security-Policy
+//! forbids both, so bars are SVG rectangles whose width is an attribute.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::app::past::PastAttempt;
+use crate::app::view::{
+    BodyView, FeedbackBody, FeedbackView, QuestionView, ReportView, ReviewGrid, ReviewState, StatusView,
+};
+use crate::bank::Blueprint;
+use crate::exam::clock::{format_duration, format_timestamp, human_duration};
+use crate::exam::item::AnswerError;
+use crate::exam::session::Refusal;
+use crate::model::{AttemptSummary, EndReason, Mode, ReviewFilter};
+
+pub struct Ctx {
+    /// `/TOKEN`: every link starts with it.
+    pub prefix: String,
+}
+
+fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " - proctor" }
+                link rel="stylesheet" href={ (ctx.prefix) "/static/style.css" };
+                script src={ (ctx.prefix) "/static/app.js" } defer {}
+            }
+            body { (body) }
+        }
+    }
+}
+
+fn plain(ctx: &Ctx, title: &str, content: Markup) -> Markup {
+    layout(
+        ctx,
+        title,
+        html! {
+            header.bar {
+                a.brand href={ (ctx.prefix) "/" } { "proctor" }
+                nav { a href={ (ctx.prefix) "/" } { "Exams" } " " a href={ (ctx.prefix) "/history" } { "History" } }
+            }
+            main.page { (content) }
+        },
+    )
+}
+
+pub fn message(ctx: &Ctx, title: &str, text: &str) -> Markup {
+    plain(
+        ctx,
+        title,
+        html! { h1 { (title) } p.message role="alert" { (text) } p { a href={ (ctx.prefix) "/" } { "Back to the exams" } } },
+    )
+}
+
+/// Words for a refusal, for the browser (the terminal's mention typed commands).
+pub fn refusal(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::TimeUp => "Time is up.".into(),
+        Refusal::Finished => "This attempt is finished.".into(),
+        Refusal::NoQuestions => "This attempt has no questions.".into(),
+        Refusal::Answer(AnswerError::WrongCount { need, gave }) => {
+            format!(
+                "Select {} (you selected {gave}): your answer is not saved until you do.",
+                count_word(*need)
+            )
+        }
+        Refusal::Answer(AnswerError::RepeatedStep { letter }) => {
+            format!("Step {letter} is in your order twice; use each step once.")
+        }
+        Refusal::Answer(_) | Refusal::NoSuchOption { .. } => "That answer does not fit this question.".into(),
+        Refusal::Locked => "This question is answered and its feedback shown.".into(),
+        Refusal::AtLastQuestion => "This is the last question: Review or End when you are done.".into(),
+        Refusal::AtFirstQuestion => "This is the first question.".into(),
+        Refusal::NoSuchQuestion { number, total } => format!("There is no question {number} of {total}."),
+        Refusal::NoneLeft(_) => "No such question left.".into(),
+    }
+}
+
+fn count_word(n: usize) -> String {
+    match n {
+        1 => "ONE".into(),
+        2 => "TWO".into(),
+        3 => "THREE".into(),
+        4 => "FOUR".into(),
+        5 => "FIVE".into(),
+        n => n.to_string(),
+    }
+}
+
+pub fn home(ctx: &Ctx, exams: &[&Blueprint], unfinished: &[AttemptSummary]) -> Markup {
+    plain(
+        ctx,
+        "Exams",
+        html! {
+            h1 { "Practice exams" }
+            @if !unfinished.is_empty() {
+                section.unfinished {
+                    h2 { "Unfinished" }
+                    ul {
+                        @for a in unfinished {
+                            li {
+                                form method="post" action={ (ctx.prefix) "/resume/" (a.id) } {
+                                    "Attempt " (a.id) ": " (a.exam) " " (a.mode.as_str()) ", " (a.answered) " of " (a.questions) " answered "
+                                    button type="submit" { "Resume" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            table.exams {
+                thead { tr { th { "Exam" } th { "Title" } th { "Questions" } th { "Minutes" } th { "Pass" } th {} } }
+                tbody {
+                    @for b in exams {
+                        tr {
+                            td { (b.code) }
+                            td { (b.title) }
+                            td.num { (b.exam_questions) }
+                            td.num { (b.minutes) }
+                            td.num { (b.passing_score) }
+                            td { a.button href={ (ctx.prefix) "/exam/" (b.id) } { "Start" } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn start(ctx: &Ctx, b: &Blueprint) -> Markup {
+    plain(
+        ctx,
+        &b.code,
+        html! {
+            h1 { (b.code) " - " (b.title) }
+            section.card {
+                h2 { "Mock exam" }
+                p { (b.exam_questions) " questions, " (b.minutes) " minutes, pass mark " (b.passing_score) " on a scale of 100-1000. "
+                    "As on the real exam, some questions are unscored and domains are not shown. The clock starts when you begin and keeps running if you close the tab." }
+                form method="post" action={ (ctx.prefix) "/exam/" (b.id) } {
+                    button.primary type="submit" id="begin-exam" { "Begin the exam" }
+                }
+            }
+            section.card {
+                h2 { "Drill" }
+                p { "Untimed practice with feedback after each answer: never-seen questions first, then recent misses." }
+                form method="post" action={ (ctx.prefix) "/drill/" (b.id) } {
+                    fieldset {
+                        legend { "Domains (none chosen: all)" }
+                        @for d in &b.domains {
+                            label.line { input type="checkbox" name="domain" value=(d.id); " " (d.name) " (" (d.weight) "%)" }
+                        }
+                    }
+                    label.line { "Questions " input type="number" name="count" value="10" min="1" max="1000"; }
+                    button type="submit" id="begin-drill" { "Begin the drill" }
+                }
+            }
+        },
+    )
+}
+
+fn time_left(status: &StatusView) -> Markup {
+    html! {
+        @if let Some(left) = status.remaining {
+            span #timer data-remaining-ms=(left) role="timer" aria-label="Time remaining" {
+                "Time remaining " span #clock { (format_duration(left)) }
+            }
+        }
+    }
+}
+
+fn exam_bar(code: &str, status: &StatusView, mode: Mode) -> Markup {
+    html! {
+        header.bar.exam {
+            span.brand { (code) " " (mode_name(mode)) }
+            span #position { "Question " (status.number) " of " (status.total) }
+            (time_left(status))
+        }
+        p #warning.warning aria-live="assertive" {}
+    }
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Exam => "mock exam",
+        Mode::Drill => "drill",
+        Mode::Review => "review",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn question(
+    ctx: &Ctx,
+    base: &str,
+    code: &str,
+    mode: Mode,
+    view: &QuestionView,
+    status: &StatusView,
+    feedback: Option<&FeedbackView>,
+    note: Option<&str>,
+) -> Markup {
+    let locked = feedback.is_some();
+    layout(
+        ctx,
+        &format!("Question {} of {}", view.number, view.total),
+        html! {
+            (exam_bar(code, status, mode))
+            main.question {
+                form #question method="post" action=(base) {
+                    @if !locked { input type="hidden" name="answering" value="1"; }
+                    button.hidden type="submit" name="do" value="save" #save tabindex="-1" aria-hidden="true" { "Save" }
+                    div.tools {
+                        button type="submit" name="do" value="flag" #flag aria-pressed=(view.flagged) {
+                            @if view.flagged { "Flagged for review" } @else { "Flag for review" }
+                        }
+                    }
+                    @if let Some(note) = note { p.note role="alert" { (note) } }
+                    @if let Some(domain) = &view.domain { p.domain { (domain) } }
+                    @if let Some(s) = &view.scenario {
+                        section.scenario {
+                            h2 { (s.title) " (question " (s.part) " of " (s.of) ")" }
+                            p.text { (s.text) }
+                        }
+                    }
+                    p.stem #stem { (view.stem) }
+                    (body(&view.body, locked))
+                    @if let Some(f) = feedback { (feedback_panel(f)) }
+                    nav.actions {
+                        button type="submit" name="do" value="prev" #prev disabled[view.number == 1] { "Previous" }
+                        button type="submit" name="do" value="next" #next disabled[view.number == view.total] { "Next" }
+                        button type="submit" name="do" value="review" #review { "Review" }
+                        @if mode == Mode::Exam {
+                            button.end type="submit" name="do" value="end" #end { "End Exam" }
+                        } @else {
+                            button.end type="submit" name="do" value="end" #end { "End" }
+                        }
+                        button.quiet type="submit" name="do" value="quit" #quit { "Save and leave" }
+                    }
+                }
+                p.keys { "Keys: a letter chooses its option, Left and Right move, Shift+F flags." }
+            }
+        },
+    )
+}
+
+fn body(body: &BodyView, locked: bool) -> Markup {
+    match body {
+        BodyView::Choice { select, multiple, options } => html! {
+            fieldset.options data-select=(select) {
+                legend.select {
+                    @if *multiple { "(Select " (count_word(*select)) ".)" } @else { "Choose one answer." }
+                }
+                @for o in options {
+                    div.option.struck[o.struck] {
+                        label #{ "option-" (o.letter) } {
+                            @if *multiple {
+                                input type="checkbox" name="choice" value=(o.letter) checked[o.chosen] disabled[locked];
+                            } @else {
+                                input type="radio" name="choice" value=(o.letter) checked[o.chosen] disabled[locked];
+                            }
+                            span.letter { (o.letter) "." }
+                            span.text { (o.text) }
+                        }
+                        @if !locked {
+                            button.strike type="submit" name="do" value={ "strike:" (o.letter) } #{ "strike-" (o.letter) }
+                                aria-label={ @if o.struck { "Restore option " } @else { "Strike out option " } (o.letter) } {
+                                @if o.struck { "Restore" } @else { "Strike" }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        BodyView::Ordering { need, steps, chosen } => html! {
+            fieldset.options {
+                legend.select { "Put " (need) " of these steps in order." }
+                ul.steps { @for s in steps { li { span.letter { (s.letter) "." } " " (s.text) } } }
+                @for n in 1..=*need {
+                    label.line {
+                        "Step " (n) " "
+                        select name={ "step" (n) } disabled[locked] {
+                            option value="" { "-" }
+                            @for s in steps {
+                                option value=(s.letter) selected[chosen.get(n - 1) == Some(&s.letter)] { (s.letter) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        BodyView::Matching { prompts, responses } => html! {
+            fieldset.options {
+                legend.select { "Match each item to one response." }
+                ul.steps { @for r in responses { li { span.letter { (r.letter) "." } " " (r.text) } } }
+                @for p in prompts {
+                    label.line {
+                        (p.number) ". " (p.text) " "
+                        select name={ "match" (p.number) } disabled[locked] {
+                            option value="" { "-" }
+                            @for r in responses {
+                                option value=(r.letter) selected[p.matched == Some(r.letter)] { (r.letter) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    }
+}
+
+fn feedback_panel(f: &FeedbackView) -> Markup {
+    html! {
+        section.feedback.right[f.correct].wrong[!f.correct] #feedback aria-live="polite" {
+            h2 { @if f.correct { "Correct" } @else { "Not correct" } }
+            p { "Your answer: " (f.answer.as_deref().unwrap_or("none")) ". The key: " (f.key) "." }
+            @match &f.body {
+                FeedbackBody::Choice { options } => {
+                    ul.rationales {
+                        @for o in options {
+                            li.right[o.correct] {
+                                strong { (o.letter) @if o.correct { " (correct)" } @if o.chosen { " (your choice)" } ": " }
+                                (o.rationale)
+                            }
+                        }
+                    }
+                }
+                FeedbackBody::Ordering { steps } => {
+                    ul.rationales {
+                        @for s in steps {
+                            li {
+                                strong { (s.letter) @if let Some(p) = s.position { " (step " (p) ")" } @else { " (not a step)" } ": " }
+                                (s.rationale)
+                            }
+                        }
+                    }
+                }
+                FeedbackBody::Matching { pairs } => {
+                    ul.rationales {
+                        @for p in pairs {
+                            li { strong { (p.number) " -> " (p.key) ": " } (p.prompt) " - " (p.key_text) ". " (p.rationale) }
+                        }
+                    }
+                }
+            }
+            p.explanation { (f.explanation) }
+            @if !f.references.is_empty() {
+                p { "Read more: "
+                    @for r in &f.references {
+                        @if r.starts_with("https://") || r.starts_with("http://") {
+                            a href=(r) rel="noreferrer noopener" target="_blank" { (r) } " "
+                        } @else { (r) " " }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn filter_name(f: ReviewFilter) -> &'static str {
+    match f {
+        ReviewFilter::All | ReviewFilter::Unanswered => "all",
+        ReviewFilter::Complete => "complete",
+        ReviewFilter::Incomplete => "incomplete",
+        ReviewFilter::Unseen => "unseen",
+        ReviewFilter::Flagged => "flagged",
+    }
+}
+
+pub fn review(ctx: &Ctx, base: &str, code: &str, grid: &ReviewGrid, status: &StatusView) -> Markup {
+    let filters = [
+        (ReviewFilter::All, "All", grid.total),
+        (ReviewFilter::Complete, "Complete", grid.complete),
+        (ReviewFilter::Incomplete, "Incomplete", grid.incomplete),
+        (ReviewFilter::Unseen, "Unseen", grid.unseen),
+        (ReviewFilter::Flagged, "Flagged", grid.flagged),
+    ];
+    layout(
+        ctx,
+        "Review",
+        html! {
+            header.bar.exam {
+                span.brand { (code) }
+                span { "Review" }
+                (time_left(status))
+            }
+            p #warning.warning aria-live="assertive" {}
+            main.review {
+                h1 { "Review" }
+                nav.filters aria-label="Show" {
+                    @for (f, name, n) in filters {
+                        a.current[f == grid.filter] href={ (base) "?review=" (filter_name(f)) } #{ "filter-" (filter_name(f)) }
+                            aria-current=[(f == grid.filter).then_some("page")] { (name) " (" (n) ")" }
+                    }
+                }
+                form method="post" action=(base) {
+                    input type="hidden" name="filter" value=(filter_name(grid.filter));
+                    @if grid.entries.is_empty() { p #no-entries { "No questions in this list." } }
+                    table.grid {
+                        thead { tr { th { "Question" } th { "State" } th { "Answer" } th { "Flag" } } }
+                        tbody {
+                            @for e in &grid.entries {
+                                tr.current[e.current] {
+                                    td { button type="submit" name="do" value={ "goto:" (e.number) } { "Question " (e.number) } }
+                                    td.state { (state_name(e.state)) }
+                                    td { (e.answer.as_deref().unwrap_or("")) }
+                                    td { button type="submit" name="do" value={ "flagat:" (e.number) } aria-pressed=(e.flagged) {
+                                        @if e.flagged { "Flagged" } @else { "Flag" } } }
+                                }
+                            }
+                        }
+                    }
+                    nav.actions {
+                        button type="submit" name="do" value={ "goto:" (status.number) } #back { "Return to question " (status.number) }
+                        button.end type="submit" name="do" value="end" #end { "End Exam" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn state_name(state: ReviewState) -> &'static str {
+    match state {
+        ReviewState::Complete => "Complete",
+        ReviewState::Incomplete => "Incomplete",
+        ReviewState::Unseen => "Unseen",
+    }
+}
+
+pub fn confirm_end(
+    ctx: &Ctx,
+    base: &str,
+    code: &str,
+    status: &StatusView,
+    unanswered: usize,
+    mode: Mode,
+) -> Markup {
+    layout(
+        ctx,
+        "End exam?",
+        html! {
+            header.bar.exam { span.brand { (code) } span { "End " (mode_name(mode)) "?" } (time_left(status)) }
+            p #warning.warning aria-live="assertive" {}
+            main.page {
+                h1 { "End the " (mode_name(mode)) "?" }
+                p { (status.answered) " of " (status.total) " answered, " (unanswered) " not answered, " (status.flagged) " flagged." }
+                @if unanswered > 0 { p.note { "Unanswered questions count as wrong." } }
+                p { "Once you end, you cannot change your answers." }
+                form method="post" action=(base) {
+                    button.end type="submit" name="do" value="submit" #confirm-end { "Yes, end now" }
+                    " "
+                    button type="submit" name="do" value="review" #cancel-end { "No, go back to the review" }
+                }
+            }
+        },
+    )
+}
+
+/// A horizontal bar of `percent` (0-100), drawn as SVG.
+fn bar(percent: f64, label: &str) -> Markup {
+    let width = (percent.clamp(0.0, 100.0) * 3.0).round();
+    html! {
+        svg.bar width="300" height="18" viewBox="0 0 300 18" role="img" aria-label=(label) {
+            rect.track x="0" y="0" width="300" height="18" {}
+            rect.fill x="0" y="0" width=(width) height="18" {}
+            line.cut x1="0" y1="0" x2="0" y2="18" {}
+        }
+    }
+}
+
+pub fn report(ctx: &Ctx, b: &Blueprint, r: &ReportView, last: Option<&FeedbackView>) -> Markup {
+    let s = &r.score;
+    plain(
+        ctx,
+        "Report",
+        html! {
+            @if let Some(f) = last { (feedback_panel(f)) }
+            h1 #result { (r.code) " " (mode_name(r.mode)) ": "
+                @if r.mode == Mode::Exam { @if s.passed { "PASS" } @else { "FAIL" } } @else { (s.correct) " of " (s.total) " correct" } }
+            @if r.reason == EndReason::TimeUp { p.note { "Time ran out: the exam was submitted at the deadline." } }
+            p.score {
+                "Estimated scaled score " strong #scaled { (s.scaled_score) } " (pass mark " (s.passing_score) ", scale 100-1000). "
+                (s.correct) " of " (s.total) " scored questions correct (" (format!("{:.0}", s.percent)) "%). "
+                @if r.unscored > 0 { (r.unscored) " unscored questions are not counted. " }
+                "Time used " (human_duration(r.used)) @if let Some(l) = r.limit { " of " (human_duration(l)) } "."
+            }
+            p.small { "The scaled score is proctor's estimate; AWS does not publish how raw scores map to the scale." }
+            table.domains #domains {
+                thead { tr { th { "Domain" } th { "Correct" } th { "" } th { "Result" } } }
+                tbody {
+                    @for d in &s.domains {
+                        @if d.total > 0 {
+                            tr {
+                                td { (d.name) }
+                                td.num { (d.correct) "/" (d.total) " (" (format!("{:.0}", d.percent)) "%)" }
+                                td { (bar(d.percent, &format!("{}: {:.0}%", d.name, d.percent))) }
+                                td { (d.classification) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(w) = &r.weakest {
+                @if !r.all_meet {
+                    p { "Weakest: " (w.name) ". " }
+                    form method="post" action={ (ctx.prefix) "/drill/" (b.id) } {
+                        input type="hidden" name="domain" value=(w.id);
+                        button type="submit" { "Drill " (w.name) }
+                    }
+                }
+            }
+            p { a.button href={ (ctx.prefix) "/show/" (r.attempt) } #show { "Walk through the answers" } " "
+                a href={ (ctx.prefix) "/" } { "Back to the exams" } }
+        },
+    )
+}
+
+pub fn history(ctx: &Ctx, attempts: &[AttemptSummary]) -> Markup {
+    plain(
+        ctx,
+        "History",
+        html! {
+            h1 { "History" }
+            @if attempts.is_empty() { p { "No attempts yet." } }
+            table.history {
+                thead { tr { th { "Attempt" } th { "Started (UTC)" } th { "Exam" } th { "Mode" } th { "Score" } th {} } }
+                tbody {
+                    @for a in attempts {
+                        tr {
+                            td.num { (a.id) }
+                            td { (format_timestamp(a.started_at)) }
+                            td { (a.exam) }
+                            td { (a.mode.as_str()) }
+                            td { @if a.finished_at.is_some() { (a.correct) "/" (a.scored) } @else { (a.answered) "/" (a.questions) " answered" } }
+                            td {
+                                @if a.finished_at.is_some() {
+                                    a href={ (ctx.prefix) "/show/" (a.id) } { "Show" }
+                                } @else {
+                                    form method="post" action={ (ctx.prefix) "/resume/" (a.id) } { button type="submit" { "Resume" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn show(ctx: &Ctx, past: &PastAttempt) -> Markup {
+    plain(
+        ctx,
+        &format!("Attempt {}", past.id),
+        html! {
+            h1 { "Attempt " (past.id) ": " (past.code) " " (mode_name(past.mode)) }
+            p { (past.score.correct) " of " (past.score.total) " scored questions correct; estimated scaled score " (past.score.scaled_score) "." }
+            @for item in &past.items {
+                section.past {
+                    h2 { "Question " (item.view.number) @if !item.seen { " (never reached)" } }
+                    p.stem { (item.view.stem) }
+                    (body(&item.view.body, true))
+                    (feedback_panel(&item.feedback))
+                }
+            }
+        },
+    )
+}
+
+pub fn other_tab(ctx: &Ctx, id: i64) -> Markup {
+    plain(
+        ctx,
+        "Open in another tab",
+        html! {
+            h1 { "This attempt is open in another tab" }
+            p.message role="alert" #other-tab { "Attempt " (id) " is open in another browser tab or window. Carry on there, or move it to this tab (the other tab will then stop)." }
+            form method="post" action={ (ctx.prefix) "/resume/" (id) } { button type="submit" { "Move it to this tab" } }
+        },
+    )
+}
+
+pub fn not_open(ctx: &Ctx, id: i64) -> Markup {
+    plain(
+        ctx,
+        "Not open",
+        html! {
+            h1 { "Attempt " (id) " is not open here" }
+            p.message #not-open { "It was saved and left, finished, or the server was restarted. If it is unfinished you can resume it." }
+            form method="post" action={ (ctx.prefix) "/resume/" (id) } { button type="submit" { "Resume attempt " (id) } }
+            p { a href={ (ctx.prefix) "/history" } { "History" } }
+        },
+    )
+}

@@ -1,0 +1,525 @@
+//! The HTTP side: one tokio thread, one handler that checks the host and the token and
+//! routes by path. Requests are handled one at a time under one lock (one candidate, one
+//! local browser), which is also what keeps an attempt's writes in order.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use maud::Markup;
+
+use super::pages::{self, Ctx};
+use super::{random_hex, same};
+use crate::app::attempt::{Attempt, Outcome};
+use crate::app::room::Room;
+use crate::app::start::{DrillRequest, ExamRequest};
+use crate::error::{Error, Result};
+use crate::exam::clock::{Clock, Millis, SystemClock};
+use crate::exam::item::{Response as Answer, Shape};
+use crate::exam::session::Action;
+use crate::model::ReviewFilter;
+
+const STYLE: &str = include_str!("assets/style.css");
+const SCRIPT: &str = include_str!("assets/app.js");
+
+/// Nothing but our own files, no inline script or style, no frames, forms only to us.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                   connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+pub struct ServeOptions {
+    /// 0: any free port.
+    pub port: u16,
+    pub open: bool,
+}
+
+/// One open attempt and the tab that holds it.
+struct Seat {
+    seat: String,
+    attempt: Attempt,
+    /// A message for the next page (a refused answer, ...).
+    note: Option<String>,
+}
+
+struct Shared {
+    room: Room,
+    token: String,
+    port: u16,
+    seats: HashMap<i64, Seat>,
+}
+
+type AppState = Arc<Mutex<Shared>>;
+
+fn now() -> Millis {
+    SystemClock.now()
+}
+
+/// Runs the server until the process is stopped; prints the address first.
+pub fn serve(room: Room, options: ServeOptions, out: &mut dyn Write) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, options.port))
+            .await
+            .map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
+        let port = listener.local_addr()?.port();
+        let token = random_hex(2)?;
+        let url = format!("http://127.0.0.1:{port}/{token}/");
+        writeln!(
+            out,
+            "The proctor exam room is open at\n  {url}\n\
+             Only this computer can reach it, and only with this address. \
+             Every answer is saved as you go; press Ctrl-C here to stop the server."
+        )?;
+        out.flush()?;
+        if options.open {
+            open_browser(&url);
+        }
+        let state: AppState = Arc::new(Mutex::new(Shared { room, token, port, seats: HashMap::new() }));
+        tokio::spawn(end_at_deadlines(state.clone()));
+        let app = axum::Router::new().fallback(handle).with_state(state);
+        axum::serve(listener, app).await?;
+        Ok(())
+    })
+}
+
+/// Opens the default browser; if that fails the printed address is still there.
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(program)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+/// Ends every open timed attempt once its deadline passes, whether or not its tab asks.
+async fn end_at_deadlines(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let mut shared = state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = now();
+        for seat in shared.seats.values_mut() {
+            let attempt = &mut seat.attempt;
+            if attempt.finished().is_none()
+                && attempt.is_over_time(now)
+                && let Err(e) = attempt.end_at_deadline(now)
+            {
+                eprintln!("error: attempt {}: {}", attempt.id(), crate::text::printable(&e.to_string()));
+            }
+        }
+    }
+}
+
+enum Reply {
+    Page(StatusCode, Markup),
+    Redirect(String),
+    Asset(&'static str, &'static str),
+    Refused(StatusCode, &'static str),
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut response = match self {
+            Reply::Page(status, markup) => {
+                (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup.into_string())
+                    .into_response()
+            }
+            Reply::Redirect(to) => (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
+            Reply::Asset(kind, body) => {
+                (StatusCode::OK, [(header::CONTENT_TYPE, kind)], body).into_response()
+            }
+            Reply::Refused(status, why) => {
+                (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], why).into_response()
+            }
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        // The token is in every URL: never send it to a documentation site.
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        response
+    }
+}
+
+async fn handle(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut shared = state.lock().unwrap_or_else(|p| p.into_inner());
+    shared.route(&method, &uri, &headers, &body).into_response()
+}
+
+fn query(uri: &Uri) -> Vec<(String, String)> {
+    form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect()
+}
+
+fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+fn letter_index(text: &str) -> Option<usize> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_alphabetic() => Some(usize::from(c.to_ascii_uppercase() as u8 - b'A')),
+        _ => None,
+    }
+}
+
+/// The answer the form shows, in the question's shape; `None` when nothing is chosen.
+fn read_answer(form: &[(String, String)], shape: Shape) -> Option<Answer> {
+    match shape {
+        Shape::Choice { .. } => {
+            let mut chosen: Vec<usize> =
+                form.iter().filter(|(k, _)| k == "choice").filter_map(|(_, v)| letter_index(v)).collect();
+            chosen.sort_unstable();
+            chosen.dedup();
+            (!chosen.is_empty()).then_some(Answer::Choice(chosen))
+        }
+        Shape::Ordering { need, .. } => {
+            let steps: Vec<usize> =
+                (1..=need).filter_map(|n| field(form, &format!("step{n}")).and_then(letter_index)).collect();
+            (!steps.is_empty()).then_some(Answer::Ordering(steps))
+        }
+        Shape::Matching { prompts, .. } => {
+            let pairs: Vec<Option<usize>> =
+                (1..=prompts).map(|n| field(form, &format!("match{n}")).and_then(letter_index)).collect();
+            pairs.iter().any(Option::is_some).then_some(Answer::Matching(pairs))
+        }
+    }
+}
+
+fn parse_filter(text: &str) -> Option<ReviewFilter> {
+    Some(match text {
+        "all" => ReviewFilter::All,
+        "complete" => ReviewFilter::Complete,
+        "incomplete" => ReviewFilter::Incomplete,
+        "unseen" => ReviewFilter::Unseen,
+        "flagged" => ReviewFilter::Flagged,
+        _ => return None,
+    })
+}
+
+impl Shared {
+    fn ctx(&self) -> Ctx {
+        Ctx { prefix: format!("/{}", self.token) }
+    }
+
+    fn route(&mut self, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Reply {
+        // Only our own address: a page elsewhere that rebinds a name to 127.0.0.1 is refused.
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+        if host != format!("127.0.0.1:{}", self.port) && host != format!("localhost:{}", self.port) {
+            return Reply::Refused(
+                StatusCode::FORBIDDEN,
+                "Forbidden: proctor answers only its own address.\n",
+            );
+        }
+        let mut segments = uri.path().split('/').filter(|s| !s.is_empty());
+        if !segments.next().is_some_and(|t| same(t, &self.token)) {
+            return Reply::Refused(
+                StatusCode::FORBIDDEN,
+                "Forbidden: open the address `proctor serve` printed (it carries this session's key).\n",
+            );
+        }
+        if method == Method::POST
+            && let Some(origin) = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok())
+            && origin != format!("http://127.0.0.1:{}", self.port)
+            && origin != format!("http://localhost:{}", self.port)
+        {
+            return Reply::Refused(StatusCode::FORBIDDEN, "Forbidden: a form from another site.\n");
+        }
+        let rest: Vec<&str> = segments.collect();
+        let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+        let result = match (method, rest.as_slice()) {
+            (&Method::GET, []) => self.home(),
+            (&Method::GET, ["static", "style.css"]) => Ok(Reply::Asset("text/css; charset=utf-8", STYLE)),
+            (&Method::GET, ["static", "app.js"]) => {
+                Ok(Reply::Asset("text/javascript; charset=utf-8", SCRIPT))
+            }
+            (&Method::GET, ["exam", id]) => self.start_screen(id),
+            (&Method::POST, ["exam", id]) => self.begin_exam(id),
+            (&Method::POST, ["drill", id]) => self.begin_drill(id, &form),
+            (&Method::POST, ["resume", id]) => self.resume(id),
+            (&Method::GET, ["a", id, seat]) => self.attempt_page(id, seat, &query(uri)),
+            (&Method::POST, ["a", id, seat]) => self.attempt_action(id, seat, &form),
+            (&Method::GET, ["history"]) => self.history(),
+            (&Method::GET, ["show", id]) => self.show(id),
+            _ => Ok(Reply::Page(
+                StatusCode::NOT_FOUND,
+                pages::message(&self.ctx(), "Not found", "There is no such page."),
+            )),
+        };
+        result.unwrap_or_else(|e| {
+            let status = match e {
+                Error::Usage(_) | Error::Bank(_) => StatusCode::BAD_REQUEST,
+                Error::Store(_) => StatusCode::CONFLICT,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            Reply::Page(status, pages::message(&self.ctx(), "That did not work", &e.to_string()))
+        })
+    }
+
+    fn home(&self) -> Result<Reply> {
+        let history = self.room.history()?;
+        let unfinished: Vec<_> = history.iter().filter(|a| a.finished_at.is_none()).cloned().collect();
+        Ok(Reply::Page(StatusCode::OK, pages::home(&self.ctx(), &self.room.exams(), &unfinished)))
+    }
+
+    fn start_screen(&self, id: &str) -> Result<Reply> {
+        let blueprint = self.room.blueprint(id)?;
+        Ok(Reply::Page(StatusCode::OK, pages::start(&self.ctx(), blueprint)))
+    }
+
+    /// Seats `attempt` for a new tab and sends the browser to it.
+    fn seat(&mut self, mut attempt: Attempt) -> Result<Reply> {
+        attempt.set_stay_on_answer(true);
+        let id = attempt.id();
+        let seat = random_hex(1)?;
+        let to = format!("{}/a/{id}/{seat}", self.ctx().prefix);
+        self.seats.insert(id, Seat { seat, attempt, note: None });
+        Ok(Reply::Redirect(to))
+    }
+
+    fn begin_exam(&mut self, id: &str) -> Result<Reply> {
+        // As on the real exam: domains hidden and unscored items mixed in.
+        let request = ExamRequest {
+            exam: id,
+            seed: None,
+            time_limit_ms: None,
+            unscored: true,
+            hide_domain: true,
+            missed: None,
+        };
+        let prepared = self.room.prepare_exam(&request, now())?;
+        let attempt = prepared.begin(now())?;
+        self.seat(attempt)
+    }
+
+    fn begin_drill(&mut self, id: &str, form: &[(String, String)]) -> Result<Reply> {
+        let domains: Vec<String> =
+            form.iter().filter(|(k, _)| k == "domain").map(|(_, v)| v.clone()).collect();
+        let count = match field(form, "count").unwrap_or("10").trim().parse::<usize>() {
+            Ok(n) if (1..=1000).contains(&n) => n,
+            _ => {
+                return Err(Error::Usage(
+                    "the number of questions must be a whole number from 1 to 1000".into(),
+                ));
+            }
+        };
+        let request =
+            DrillRequest { exam: id, domains: &domains, tags: &[], count, seed: None, time_limit_ms: None };
+        let started = self.room.start_drill(&request, now())?;
+        self.seat(started.attempt)
+    }
+
+    fn resume(&mut self, id: &str) -> Result<Reply> {
+        let id = parse_id(id)?;
+        // Open here already (another tab, or this one after a restart of the browser): move it.
+        if let Some(seat) = self.seats.remove(&id) {
+            return self.seat(seat.attempt);
+        }
+        let attempt = self.room.resume(id, now())?;
+        self.seat(attempt)
+    }
+
+    fn history(&self) -> Result<Reply> {
+        let history = self.room.history()?;
+        Ok(Reply::Page(StatusCode::OK, pages::history(&self.ctx(), &history)))
+    }
+
+    fn show(&self, id: &str) -> Result<Reply> {
+        let past = self.room.past(parse_id(id)?)?;
+        Ok(Reply::Page(StatusCode::OK, pages::show(&self.ctx(), &past)))
+    }
+
+    /// The seat of attempt `id` if `seat` holds it, else the page that says why not.
+    fn seated(&mut self, id: i64, seat: &str) -> std::result::Result<&mut Seat, Reply> {
+        let ctx = self.ctx();
+        match self.seats.get_mut(&id) {
+            Some(held) if same(&held.seat, seat) => Ok(held),
+            Some(_) => Err(Reply::Page(StatusCode::CONFLICT, pages::other_tab(&ctx, id))),
+            None => Err(Reply::Page(StatusCode::CONFLICT, pages::not_open(&ctx, id))),
+        }
+    }
+
+    fn attempt_page(&mut self, id: &str, seat: &str, query: &[(String, String)]) -> Result<Reply> {
+        let id = parse_id(id)?;
+        let ctx = self.ctx();
+        let held = match self.seated(id, seat) {
+            Ok(held) => held,
+            Err(reply) => return Ok(reply),
+        };
+        let base = format!("{}/a/{id}/{seat}", ctx.prefix);
+        let now = now();
+        let attempt = &mut held.attempt;
+        if attempt.finished().is_none() && attempt.is_over_time(now) {
+            attempt.end_at_deadline(now)?;
+        }
+        if let Some(finished) = attempt.finished() {
+            let last = attempt.feedback(attempt.position());
+            let blueprint = attempt.exam().blueprint.clone();
+            return Ok(Reply::Page(
+                StatusCode::OK,
+                pages::report(&ctx, &blueprint, &finished.report, last.as_ref()),
+            ));
+        }
+        let note = held.note.take();
+        let attempt = &mut held.attempt;
+        let code = attempt.exam().blueprint.code.clone();
+        if field(query, "confirm") == Some("end") {
+            let status = attempt.status(now);
+            let unanswered = attempt.unanswered_count();
+            return Ok(Reply::Page(
+                StatusCode::OK,
+                pages::confirm_end(&ctx, &base, &code, &status, unanswered, attempt.mode()),
+            ));
+        }
+        if let Some(filter) = field(query, "review").and_then(parse_filter) {
+            let grid = attempt.review_grid(filter);
+            let status = attempt.status(now);
+            return Ok(Reply::Page(StatusCode::OK, pages::review(&ctx, &base, &code, &grid, &status)));
+        }
+        let view = attempt.present(now)?;
+        let status = attempt.status(now);
+        let feedback = attempt.feedback(attempt.position());
+        Ok(Reply::Page(
+            StatusCode::OK,
+            pages::question(
+                &ctx,
+                &base,
+                &code,
+                attempt.mode(),
+                &view,
+                &status,
+                feedback.as_ref(),
+                note.as_deref(),
+            ),
+        ))
+    }
+
+    fn attempt_action(&mut self, id: &str, seat: &str, form: &[(String, String)]) -> Result<Reply> {
+        let id = parse_id(id)?;
+        let ctx = self.ctx();
+        let base = format!("{}/a/{id}/{seat}", ctx.prefix);
+        let held = match self.seated(id, seat) {
+            Ok(held) => held,
+            Err(reply) => return Ok(reply),
+        };
+        let now = now();
+        let back = Reply::Redirect(base.clone());
+        if held.attempt.finished().is_some() {
+            return Ok(back);
+        }
+        // First the answer on screen, so Next, Flag or Review never lose a click.
+        if field(form, "answering").is_some() {
+            let shown = read_answer(form, held.attempt.current_shape());
+            let action = match (&shown, held.attempt.current_response()) {
+                (Some(answer), current) if current != Some(answer) => Some(Action::Answer(answer.clone())),
+                (None, Some(_)) => Some(Action::Clear),
+                _ => None,
+            };
+            if let Some(action) = action {
+                let number = held.attempt.position() + 1;
+                match held.attempt.apply(action, now)? {
+                    // Not saved (two of three checkboxes, say): said on the next page; moving
+                    // on is still allowed, as on the real exam.
+                    Outcome::Refused(refusal) => {
+                        held.note = Some(format!("Question {number}: {}", pages::refusal(&refusal)));
+                    }
+                    Outcome::Finished(_) | Outcome::Answered { finished: Some(_), .. } => return Ok(back),
+                    _ => {}
+                }
+            }
+        }
+        let what = field(form, "do").unwrap_or("save");
+        let action = match what {
+            "save" => None,
+            "next" => Some(Action::Next),
+            "prev" => Some(Action::Prev),
+            "flag" => Some(Action::Flag),
+            "submit" => Some(Action::Submit),
+            "review" => return Ok(Reply::Redirect(format!("{base}?review=all"))),
+            "end" => return Ok(Reply::Redirect(format!("{base}?confirm=end"))),
+            "quit" => {
+                held.attempt.quit(now)?;
+                self.seats.remove(&id);
+                return Ok(Reply::Redirect(format!("{}/", ctx.prefix)));
+            }
+            other => {
+                if let Some(letter) = other.strip_prefix("strike:").and_then(letter_index) {
+                    Some(Action::Strike(vec![letter]))
+                } else if let Some(n) = other.strip_prefix("goto:").and_then(|n| n.parse().ok()) {
+                    Some(Action::Goto(n))
+                } else if let Some(n) = other.strip_prefix("flagat:").and_then(|n| n.parse().ok()) {
+                    held.attempt.apply(Action::FlagAt(n), now)?;
+                    let filter = field(form, "filter").filter(|f| parse_filter(f).is_some()).unwrap_or("all");
+                    return Ok(Reply::Redirect(format!("{base}?review={filter}")));
+                } else {
+                    return Err(Error::Usage(format!("unknown action {other:?}")));
+                }
+            }
+        };
+        if let Some(action) = action
+            && let Outcome::Refused(refusal) = held.attempt.apply(action, now)?
+        {
+            let note = pages::refusal(&refusal);
+            held.note = Some(match held.note.take() {
+                Some(first) => format!("{first} {note}"),
+                None => note,
+            });
+        }
+        Ok(back)
+    }
+}
+
+fn parse_id(text: &str) -> Result<i64> {
+    text.parse().map_err(|_| Error::Usage("that is not an attempt number".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn the_form_becomes_an_answer_of_the_question_shape() {
+        let choice = Shape::Choice { options: 5, select: 2 };
+        assert_eq!(
+            read_answer(&form(&[("choice", "C"), ("choice", "A"), ("choice", "C")]), choice),
+            Some(Answer::Choice(vec![0, 2]))
+        );
+        assert_eq!(read_answer(&form(&[("do", "next")]), choice), None);
+        assert_eq!(read_answer(&form(&[("choice", "<b>")]), choice), None);
+        let ordering = Shape::Ordering { steps: 4, need: 3 };
+        assert_eq!(
+            read_answer(&form(&[("step1", "D"), ("step2", ""), ("step3", "a")]), ordering),
+            Some(Answer::Ordering(vec![3, 0]))
+        );
+        let matching = Shape::Matching { prompts: 2, responses: 3 };
+        assert_eq!(
+            read_answer(&form(&[("match2", "B")]), matching),
+            Some(Answer::Matching(vec![None, Some(1)]))
+        );
+        assert_eq!(read_answer(&form(&[("match1", "")]), matching), None);
+    }
+}

@@ -1,0 +1,247 @@
+//! `proctor serve` over plain HTTP: the token, the headers, escaping, the exam flow
+//! through its forms, ownership between tabs and with the terminal. (tests/browser.rs
+//! drives the same pages in a real headless Chromium.)
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+
+use crate::util::{Test, tiny_bank};
+
+/// A running `proctor serve`, stopped (SIGKILL) when dropped.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT/TOKEN` (no trailing slash).
+    pub base: String,
+    pub origin: String,
+}
+
+impl Server {
+    pub fn start(test: &Test, bank_dir: &Path) -> Server {
+        let mut child = test
+            .command()
+            .args(["--bank-dir", bank_dir.to_str().unwrap(), "serve", "--no-open"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start proctor serve");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = loop {
+            let line = lines.next().expect("serve printed its address").unwrap();
+            if let Some(at) = line.find("http://") {
+                break line[at..].trim().to_string();
+            }
+        };
+        let base = url.trim_end_matches('/').to_string();
+        let origin = base.rsplit_once('/').unwrap().0.to_string();
+        Server { child, base, origin }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub csp: Option<String>,
+    pub body: String,
+}
+
+fn page(mut response: ureq::http::Response<ureq::Body>) -> Page {
+    let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+    let (location, csp) = (header("location"), header("content-security-policy"));
+    Page {
+        status: response.status().as_u16(),
+        location,
+        csp,
+        body: response.body_mut().read_to_string().unwrap(),
+    }
+}
+
+pub fn get(url: &str) -> Page {
+    page(agent().get(url).call().unwrap())
+}
+
+pub fn post(server: &Server, path: &str, form: &[(&str, &str)]) -> Page {
+    let url = if path.starts_with('/') {
+        format!("{}{path}", server.origin)
+    } else {
+        format!("{}/{path}", server.base)
+    };
+    page(agent().post(&url).send_form(form.iter().copied()).unwrap())
+}
+
+/// The form fields that answer the question on `page` with its first option(s) and do `what`.
+fn answer<'a>(page: &Page, letters: &'a str, what: &'a str) -> Vec<(&'static str, &'a str)> {
+    let take = if page.body.contains("(Select TWO.)") { 2 } else { 1 };
+    let mut form = vec![("answering", "1"), ("do", what)];
+    form.extend((0..take).map(|i| ("choice", &letters[i..=i])));
+    form
+}
+
+/// Starts a mock exam of the tiny bank and returns the attempt's path.
+fn begin(server: &Server) -> String {
+    let started = post(server, "exam/tiny", &[]);
+    assert_eq!(started.status, 303, "{}", started.body);
+    started.location.unwrap()
+}
+
+#[test]
+fn requests_without_the_token_are_refused() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let wrong = get(&format!("{}/0123456789abcdef0123456789abcdef/", server.origin));
+    assert_eq!(wrong.status, 403);
+    assert!(wrong.body.contains("Forbidden"), "{}", wrong.body);
+    assert_eq!(get(&format!("{}/", server.origin)).status, 403);
+    assert_eq!(get(&format!("{}/static/style.css", server.origin)).status, 403);
+    let home = get(&format!("{}/", server.base));
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Tiny Test Exam"), "{}", home.body);
+    let csp = home.csp.expect("a Content-Security-Policy");
+    assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    // A form posted from another site is refused even with the token.
+    let cross = agent()
+        .post(&format!("{}/exam/tiny", server.base))
+        .header("Origin", "http://evil.example")
+        .send_form([("a", "b")])
+        .unwrap();
+    assert_eq!(cross.status().as_u16(), 403);
+    // And a name rebound to 127.0.0.1 is not our host.
+    let rebound = agent().get(&format!("{}/", server.base)).header("Host", "evil.example").call().unwrap();
+    assert_eq!(rebound.status().as_u16(), 403);
+}
+
+#[test]
+fn bank_text_is_escaped() {
+    let test = Test::new();
+    let original = std::fs::read_to_string(tiny_bank().join("questions.toml")).unwrap();
+    let hostile = original.replace("Scenario ", "<script>document.title='pwned'</script><b>Scenario ");
+    test.write("banks/tiny/exam.toml", std::fs::read(tiny_bank().join("exam.toml")).unwrap());
+    test.write("banks/tiny/questions.toml", hostile);
+    let server = Server::start(&test, &test.dir.path().join("banks"));
+    let attempt = begin(&server);
+    let question = get(&format!("{}{attempt}", server.origin));
+    assert_eq!(question.status, 200);
+    assert!(question.body.contains("&lt;script&gt;document.title="), "{}", question.body);
+    assert!(!question.body.contains("<script>document"), "{}", question.body);
+    assert!(!question.body.contains("<b>Scenario"), "{}", question.body);
+}
+
+#[test]
+fn an_exam_through_the_forms_to_its_report() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let attempt = begin(&server);
+    let path = attempt.as_str();
+    let first = get(&format!("{}{path}", server.origin));
+    assert!(first.body.contains("Question 1 of 5"), "{}", first.body);
+    assert!(first.body.contains("Time remaining"), "{}", first.body);
+    // Answer, strike and flag question 1; Next carries the answer on screen with it.
+    let multiple = first.body.contains("(Select TWO.)");
+    let key = if multiple { "AB" } else { "A" };
+    post(&server, path, &answer(&first, "AB", "strike:C"));
+    post(&server, path, &answer(&first, "AB", "flag"));
+    let after = get(&format!("{}{path}", server.origin));
+    assert!(after.body.contains("Flagged for review"), "{}", after.body);
+    assert!(after.body.contains("option struck"), "{}", after.body);
+    assert!(after.body.contains(r#"value="A" checked"#), "{}", after.body);
+    assert!(!after.body.contains(r#"class="note""#), "{}", after.body);
+    post(&server, path, &answer(&first, "AB", "next"));
+    let second = get(&format!("{}{path}", server.origin));
+    assert!(second.body.contains("Question 2 of 5"), "{}", second.body);
+    // The review screen's filters.
+    let flagged = get(&format!("{}{path}?review=flagged", server.origin));
+    assert!(flagged.body.contains("Question 1</button>"), "{}", flagged.body);
+    assert!(!flagged.body.contains("Question 2</button>"), "{}", flagged.body);
+    let unseen = get(&format!("{}{path}?review=unseen", server.origin));
+    assert_eq!(unseen.body.matches(">Unseen<").count(), 3, "{}", unseen.body);
+    let incomplete = get(&format!("{}{path}?review=incomplete", server.origin));
+    assert!(incomplete.body.contains("Question 2</button>"), "{}", incomplete.body);
+    // End Exam asks first, then the report.
+    let end = post(&server, path, &[("do", "end")]);
+    let confirm = get(&format!("{}{}", server.origin, end.location.unwrap()));
+    assert!(confirm.body.contains("Yes, end now"), "{}", confirm.body);
+    post(&server, path, &[("do", "submit")]);
+    let report = get(&format!("{}{path}", server.origin));
+    assert!(report.body.contains("Estimated scaled score"), "{}", report.body);
+    assert!(report.body.contains("<svg class=\"bar\""), "{}", report.body);
+    // The same attempt, as the terminal sees it.
+    let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "show", "1", "--json"]);
+    let run = test.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let shown = run.json();
+    assert_eq!(shown["questions"][0]["response"], key, "{shown}");
+    assert_eq!(shown["questions"][0]["flagged"], true, "{shown}");
+}
+
+#[test]
+fn a_second_tab_is_told_and_can_take_the_attempt_over() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let attempt = begin(&server);
+    let (prefix, _seat) = attempt.rsplit_once('/').unwrap();
+    let other = get(&format!("{}{prefix}/0000000000000000", server.origin));
+    assert_eq!(other.status, 409);
+    assert!(other.body.contains("open in another browser tab"), "{}", other.body);
+    let moved = post(&server, "resume/1", &[]);
+    let new_seat = moved.location.unwrap();
+    assert_ne!(new_seat, attempt);
+    assert_eq!(get(&format!("{}{attempt}", server.origin)).status, 409);
+    assert_eq!(get(&format!("{}{new_seat}", server.origin)).status, 200);
+}
+
+#[test]
+fn an_attempt_moves_between_the_browser_and_the_terminal() {
+    let test = Test::new();
+    let bank = tiny_bank();
+    let mut server = Server::start(&test, &bank);
+    let attempt = begin(&server);
+    let first = get(&format!("{}{attempt}", server.origin));
+    post(&server, &attempt, &answer(&first, "CD", "next"));
+    let key = if first.body.contains("(Select TWO.)") { "CD" } else { "C" };
+    // While the server holds it, the terminal is refused.
+    let test = test.args(["--bank-dir", bank.to_str().unwrap(), "resume", "1"]).stdin("submit\n");
+    let held = test.run();
+    assert_eq!(held.status, 2, "{}", held.stderr);
+    assert!(held.stderr.contains("attempt 1 is open"), "{}", held.stderr);
+    // Killed: nothing is lost, and the terminal finishes it.
+    server.kill();
+    let test = test.args(["--bank-dir", bank.to_str().unwrap(), "resume", "1", "--json"]).stdin("submit\n");
+    let run = test.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.json()["questions"][0]["response"], key);
+    // The other way: an exam left in the terminal is resumed in the browser.
+    let test =
+        test.args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "3"]).stdin("b\nquit\n");
+    let left = test.run();
+    assert_eq!(left.status, 0, "{}", left.stderr);
+    let test = test.args(Vec::<&str>::new());
+    let server = Server::start(&test, &bank);
+    let home = get(&format!("{}/", server.base));
+    assert!(home.body.contains("Attempt 2"), "{}", home.body);
+    let resumed = post(&server, "resume/2", &[]);
+    assert_eq!(resumed.status, 303, "{}", resumed.body);
+    let page = get(&format!("{}{}", server.origin, resumed.location.unwrap()));
+    assert!(page.body.contains("Question 2 of 5"), "{}", page.body);
+    let review = get(&format!(
+        "{}{}?review=complete",
+        server.origin,
+        post(&server, "resume/2", &[]).location.unwrap()
+    ));
+    assert!(review.body.contains("<td>B</td>"), "{}", review.body);
+}
