@@ -179,7 +179,7 @@ fn an_exam_through_the_forms_to_its_report() {
     post(&server, path, &[("do", "submit")]);
     let report = get(&format!("{}{path}", server.origin));
     assert!(report.body.contains("Estimated scaled score"), "{}", report.body);
-    assert!(report.body.contains("<svg class=\"bar\""), "{}", report.body);
+    assert!(report.body.contains("<svg class=\"meter\""), "{}", report.body);
     // The same attempt, as the terminal sees it.
     let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "show", "1", "--json"]);
     let run = test.run();

@@ -466,10 +466,9 @@ pub fn confirm_end(
 fn bar(percent: f64, label: &str) -> Markup {
     let width = (percent.clamp(0.0, 100.0) * 3.0).round();
     html! {
-        svg.bar width="300" height="18" viewBox="0 0 300 18" role="img" aria-label=(label) {
+        svg.meter width="300" height="18" viewBox="0 0 300 18" role="img" aria-label=(label) {
             rect.track x="0" y="0" width="300" height="18" {}
             rect.fill x="0" y="0" width=(width) height="18" {}
-            line.cut x1="0" y1="0" x2="0" y2="18" {}
         }
     }
 }

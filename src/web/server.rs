@@ -148,8 +148,9 @@ impl IntoResponse for Reply {
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        // The token is in every URL: never send it to a documentation site.
-        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        // The token is in every URL: never send it to a documentation site. (`no-referrer`
+        // would also make the browser send `Origin: null` on our own forms.)
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         response
