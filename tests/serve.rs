@@ -245,3 +245,62 @@ fn an_attempt_moves_between_the_browser_and_the_terminal() {
     ));
     assert!(review.body.contains("<td>B</td>"), "{}", review.body);
 }
+
+/// Leaves a mock exam of the tiny bank in the terminal (seed 2: question 1 is the
+/// multiple-response one), with `env` on the terminal's command.
+fn leave_in_terminal(test: &Test, env: &[(&str, &str)]) {
+    let mut command = test.command();
+    command.args(["--bank-dir", tiny_bank().to_str().unwrap(), "exam", "tiny", "--seed", "2"]);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"quit\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn a_partial_multiple_response_choice_stays_ticked_and_is_not_saved() {
+    let test = Test::new();
+    leave_in_terminal(&test, &[]);
+    let server = Server::start(&test, &tiny_bank());
+    let attempt = post(&server, "resume/1", &[]).location.unwrap();
+    let page = get(&format!("{}{attempt}", server.origin));
+    assert!(page.body.contains("(Select TWO.)"), "{}", page.body);
+    // One box ticked, then Strike: the strike is saved, the one box stays ticked on screen
+    // and the page says the answer is not saved yet.
+    post(&server, &attempt, &[("answering", "1"), ("choice", "B"), ("do", "strike:C")]);
+    let page = get(&format!("{}{attempt}", server.origin));
+    assert!(page.body.contains("Question 1: select TWO options (you selected 1)"), "{}", page.body);
+    assert!(page.body.contains(r#"value="B" checked"#), "{}", page.body);
+    assert!(page.body.contains("option struck"), "{}", page.body);
+    // Drawn again (a reload), the page shows what is saved: nothing.
+    let page = get(&format!("{}{attempt}", server.origin));
+    assert!(!page.body.contains(" checked"), "{}", page.body);
+    post(&server, &attempt, &[("answering", "1"), ("choice", "B"), ("choice", "D"), ("do", "save")]);
+    let page = get(&format!("{}{attempt}", server.origin));
+    assert!(
+        page.body.contains(r#"value="B" checked"#) && page.body.contains(r#"value="D" checked"#),
+        "{}",
+        page.body
+    );
+}
+
+#[test]
+fn an_attempt_past_its_deadline_is_scored_at_the_next_request() {
+    let test = Test::new();
+    // Begun in 1970 by the test clock: its 10 minutes are long over.
+    leave_in_terminal(&test, &[("PROCTOR_FAKE_CLOCK", "1000000")]);
+    let server = Server::start(&test, &tiny_bank());
+    let resumed = post(&server, "resume/1", &[]);
+    let report = get(&format!("{}{}", server.origin, resumed.location.unwrap()));
+    assert!(report.body.contains("Time ran out"), "{}", report.body);
+    assert!(report.body.contains("Estimated scaled score"), "{}", report.body);
+    // Answers after the deadline do not count: the attempt is finished.
+    let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "show", "1", "--json"]);
+    let shown = test.run().json();
+    assert_eq!(shown["end_reason"], "time-up", "{shown}");
+}

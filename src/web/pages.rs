@@ -66,7 +66,7 @@ pub fn refusal(refusal: &Refusal) -> String {
         Refusal::NoQuestions => "This attempt has no questions.".into(),
         Refusal::Answer(AnswerError::WrongCount { need, gave }) => {
             format!(
-                "Select {} (you selected {gave}): your answer is not saved until you do.",
+                "select {} options (you selected {gave}); the answer is not saved until you do.",
                 count_word(*need)
             )
         }
@@ -594,4 +594,40 @@ pub fn not_open(ctx: &Ctx, id: i64) -> Markup {
             p { a href={ (ctx.prefix) "/history" } { "History" } }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::view::OptionView;
+
+    #[test]
+    fn every_bank_text_is_escaped_and_nothing_is_inline() {
+        let hostile = "<script>alert(1)</script>\"'&";
+        let view = QuestionView {
+            number: 1,
+            total: 2,
+            flagged: false,
+            domain: Some(hostile.into()),
+            scenario: None,
+            stem: hostile.into(),
+            body: BodyView::Choice {
+                select: 1,
+                multiple: false,
+                options: vec![OptionView { letter: 'A', text: hostile.into(), struck: false, chosen: false }],
+            },
+            answer: None,
+        };
+        let status = StatusView { number: 1, total: 2, answered: 0, flagged: 0, remaining: Some(60_000) };
+        let ctx = Ctx { prefix: "/t".into() };
+        let page = question(&ctx, "/t/a/1/s", hostile, Mode::Exam, &view, &status, None, Some(hostile))
+            .into_string();
+        assert!(!page.contains("<script>alert"), "{page}");
+        assert_eq!(page.matches("&lt;script&gt;alert(1)&lt;/script&gt;&quot;").count(), 5, "{page}");
+        // The CSP forbids inline code: no style attribute, no inline script, no handler.
+        assert!(!page.contains("style="), "{page}");
+        assert!(!["onclick=", "onload=", "onerror=", "onchange="].iter().any(|h| page.contains(h)), "{page}");
+        assert_eq!(page.matches("<script").count(), 1, "{page}");
+        assert!(page.contains(r#"<script src="/t/static/app.js" defer></script>"#), "{page}");
+    }
 }

@@ -22,7 +22,7 @@ use crate::app::start::{DrillRequest, ExamRequest};
 use crate::error::{Error, Result};
 use crate::exam::clock::{Clock, Millis, SystemClock};
 use crate::exam::item::{Response as Answer, Shape};
-use crate::exam::session::Action;
+use crate::exam::session::{Action, Refusal};
 use crate::model::ReviewFilter;
 
 const STYLE: &str = include_str!("assets/style.css");
@@ -44,6 +44,9 @@ struct Seat {
     attempt: Attempt,
     /// A message for the next page (a refused answer, ...).
     note: Option<String>,
+    /// A multiple-response choice not saved yet (one of two boxes ticked, then Strike):
+    /// the question's position and the ticked letters, shown ticked on the next page.
+    pending: Option<(usize, Vec<usize>)>,
 }
 
 struct Shared {
@@ -294,7 +297,7 @@ impl Shared {
         let id = attempt.id();
         let seat = random_hex(1)?;
         let to = format!("{}/a/{id}/{seat}", self.ctx().prefix);
-        self.seats.insert(id, Seat { seat, attempt, note: None });
+        self.seats.insert(id, Seat { seat, attempt, note: None, pending: None });
         Ok(Reply::Redirect(to))
     }
 
@@ -397,7 +400,17 @@ impl Shared {
             let status = attempt.status(now);
             return Ok(Reply::Page(StatusCode::OK, pages::review(&ctx, &base, &code, &grid, &status)));
         }
-        let view = attempt.present(now)?;
+        let mut view = attempt.present(now)?;
+        // A choice the engine could not take yet stays ticked on screen, as it was.
+        if let Some((position, letters)) = held.pending.take()
+            && position + 1 == view.number
+            && let crate::app::view::BodyView::Choice { options, .. } = &mut view.body
+        {
+            for (i, option) in options.iter_mut().enumerate() {
+                option.chosen = letters.contains(&i);
+            }
+        }
+        let attempt = &mut held.attempt;
         let status = attempt.status(now);
         let feedback = attempt.feedback(attempt.position());
         Ok(Reply::Page(
@@ -437,8 +450,16 @@ impl Shared {
                 _ => None,
             };
             if let Some(action) = action {
-                let number = held.attempt.position() + 1;
-                match held.attempt.apply(action, now)? {
+                let position = held.attempt.position();
+                let number = position + 1;
+                if let Some(Answer::Choice(letters)) = &shown {
+                    held.pending = Some((position, letters.clone()));
+                }
+                let outcome = held.attempt.apply(action, now)?;
+                if !matches!(outcome, Outcome::Refused(Refusal::Answer(_))) {
+                    held.pending = None;
+                }
+                match outcome {
                     // Not saved (two of three checkboxes, say): said on the next page; moving
                     // on is still allowed, as on the real exam.
                     Outcome::Refused(refusal) => {
