@@ -146,6 +146,8 @@ fn bank_text_is_escaped() {
 fn an_exam_through_the_forms_to_its_report() {
     let test = Test::new();
     let server = Server::start(&test, &tiny_bank());
+    let nothing = post(&server, "review", &[]);
+    assert!(nothing.body.contains("Nothing is due for review"), "{}", nothing.body);
     let attempt = begin(&server);
     let path = attempt.as_str();
     let first = get(&format!("{}{path}", server.origin));
@@ -180,6 +182,11 @@ fn an_exam_through_the_forms_to_its_report() {
     let report = get(&format!("{}{path}", server.origin));
     assert!(report.body.contains("Estimated scaled score"), "{}", report.body);
     assert!(report.body.contains("<svg class=\"meter\""), "{}", report.body);
+    // Nothing was missed before this exam; now its misses can be re-taken, with feedback.
+    let review = post(&server, "review", &[("attempt", "1")]);
+    assert_eq!(review.status, 303, "{}", review.body);
+    let retake = get(&format!("{}{}", server.origin, review.location.unwrap()));
+    assert!(retake.body.contains("TINY-01 review"), "{}", retake.body);
     // The same attempt, as the terminal sees it.
     let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "show", "1", "--json"]);
     let run = test.run();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use super::attempt::Attempt;
 use super::past::{self, PastAttempt};
-use super::start::{self, DrillRequest, DrillStart, ExamRequest, PreparedExam};
+use super::start::{self, DrillRequest, DrillStart, ExamRequest, PreparedExam, ReviewRequest, ReviewStart};
 use crate::bank::Blueprint;
 use crate::bank::source::Catalog;
 use crate::error::Result;
@@ -43,6 +43,12 @@ impl Room {
     pub fn start_drill(&self, request: &DrillRequest, now: Millis) -> Result<DrillStart> {
         let store = Store::open_for_writing(&self.data_dir)?;
         start::start_drill(&self.catalog, store, request, now)
+    }
+
+    /// Missed questions: the due ones of the review queue, or one attempt's misses.
+    pub fn start_review(&self, request: &ReviewRequest, now: Millis) -> Result<ReviewStart> {
+        let store = Store::open_for_writing(&self.data_dir)?;
+        start::start_review(&self.catalog, store, request, now)
     }
 
     /// Reopens an unfinished attempt for this process; refused while another live

@@ -114,6 +114,9 @@ pub fn home(ctx: &Ctx, exams: &[&Blueprint], unfinished: &[AttemptSummary]) -> M
                     }
                 }
             }
+            form.review method="post" action={ (ctx.prefix) "/review" } {
+                button type="submit" #begin-review { "Review missed questions that are due" }
+            }
             table.exams {
                 thead { tr { th { "Exam" } th { "Title" } th { "Questions" } th { "Minutes" } th { "Pass" } th {} } }
                 tbody {
@@ -159,6 +162,14 @@ pub fn start(ctx: &Ctx, b: &Blueprint) -> Markup {
                     }
                     label.line { "Questions " input type="number" name="count" value="10" min="1" max="1000"; }
                     button type="submit" id="begin-drill" { "Begin the drill" }
+                }
+            }
+            section.card {
+                h2 { "Review" }
+                p { "The questions of this exam you missed that are due again (spaced repetition)." }
+                form method="post" action={ (ctx.prefix) "/review" } {
+                    input type="hidden" name="exam" value=(b.id);
+                    button type="submit" #begin-exam-review { "Review " (b.code) }
                 }
             }
         },
@@ -514,6 +525,12 @@ pub fn report(ctx: &Ctx, b: &Blueprint, r: &ReportView, last: Option<&FeedbackVi
                     }
                 }
             }
+            @if s.correct < s.total {
+                form method="post" action={ (ctx.prefix) "/review" } {
+                    input type="hidden" name="attempt" value=(r.attempt);
+                    button type="submit" #review-missed { "Re-take what I missed" }
+                }
+            }
             p { a.button href={ (ctx.prefix) "/show/" (r.attempt) } #show { "Walk through the answers" } " "
                 a href={ (ctx.prefix) "/" } { "Back to the exams" } }
         },
@@ -567,6 +584,21 @@ pub fn show(ctx: &Ctx, past: &PastAttempt) -> Markup {
                     (feedback_panel(&item.feedback))
                 }
             }
+        },
+    )
+}
+
+pub fn nothing_due(ctx: &Ctx, learning: usize, next: Option<crate::exam::clock::Millis>) -> Markup {
+    plain(
+        ctx,
+        "Nothing due",
+        html! {
+            h1 { "Nothing is due for review" }
+            p #nothing-due {
+                @if learning == 0 { "No missed question is waiting: take a mock exam or a drill first." }
+                @else { (learning) " questions are being learned; the next is due " (next.map(format_timestamp).unwrap_or_default()) " (UTC)." }
+            }
+            p { a href={ (ctx.prefix) "/" } { "Back to the exams" } }
         },
     )
 }

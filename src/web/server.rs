@@ -18,7 +18,7 @@ use super::pages::{self, Ctx};
 use super::{random_hex, same};
 use crate::app::attempt::{Attempt, Outcome};
 use crate::app::room::Room;
-use crate::app::start::{DrillRequest, ExamRequest};
+use crate::app::start::{DrillRequest, ExamRequest, ReviewRequest, ReviewStart};
 use crate::error::{Error, Result};
 use crate::exam::clock::{Clock, Millis, SystemClock};
 use crate::exam::item::{Response as Answer, Shape};
@@ -261,6 +261,7 @@ impl Shared {
             (&Method::POST, ["exam", id]) => self.begin_exam(id),
             (&Method::POST, ["drill", id]) => self.begin_drill(id, &form),
             (&Method::POST, ["resume", id]) => self.resume(id),
+            (&Method::POST, ["review"]) => self.begin_review(&form),
             (&Method::GET, ["a", id, seat]) => self.attempt_page(id, seat, &query(uri)),
             (&Method::POST, ["a", id, seat]) => self.attempt_action(id, seat, &form),
             (&Method::GET, ["history"]) => self.history(),
@@ -331,6 +332,22 @@ impl Shared {
             DrillRequest { exam: id, domains: &domains, tags: &[], count, seed: None, time_limit_ms: None };
         let started = self.room.start_drill(&request, now())?;
         self.seat(started.attempt)
+    }
+
+    /// The review queue's due questions (of one exam, or the one with most waiting), or the
+    /// misses of one finished attempt.
+    fn begin_review(&mut self, form: &[(String, String)]) -> Result<Reply> {
+        let attempt = field(form, "attempt").map(parse_id).transpose()?;
+        let exam = field(form, "exam").filter(|e| !e.is_empty());
+        let request = ReviewRequest { exam, all: false, attempt, seed: None };
+        match self.room.start_review(&request, now())? {
+            ReviewStart::Started { attempt, .. } => self.seat(*attempt),
+            ReviewStart::NothingDue { cards, .. } => {
+                let learning = cards.iter().filter(|c| !c.learned).count();
+                let next = cards.iter().filter(|c| !c.learned).map(|c| c.due_at).min();
+                Ok(Reply::Page(StatusCode::OK, pages::nothing_due(&self.ctx(), learning, next)))
+            }
+        }
     }
 
     fn resume(&mut self, id: &str) -> Result<Reply> {
