@@ -311,3 +311,24 @@ fn an_attempt_past_its_deadline_is_scored_at_the_next_request() {
     let shown = test.run().json();
     assert_eq!(shown["end_reason"], "time-up", "{shown}");
 }
+
+#[test]
+fn stats_are_drawn_by_the_server() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let empty = get(&format!("{}/stats/tiny", server.base));
+    assert!(empty.body.contains("No finished attempts of this exam yet."), "{}", empty.body);
+    let attempt = begin(&server);
+    post(&server, &attempt, &[("do", "submit")]);
+    let stats = get(&format!("{}/stats/tiny", server.base));
+    assert_eq!(stats.status, 200);
+    assert!(stats.body.contains("1 finished attempt."), "{}", stats.body);
+    assert!(stats.body.contains("Alpha Domain"), "{}", stats.body);
+    assert!(stats.body.contains(r#"<svg class="trend""#), "{}", stats.body);
+    assert!(
+        stats.body.contains("Estimated scaled scores of 1 mock exams, oldest first: 100"),
+        "{}",
+        stats.body
+    );
+    assert_eq!(get(&format!("{}/stats/nosuch", server.base)).status, 400);
+}

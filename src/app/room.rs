@@ -8,12 +8,35 @@ use std::path::PathBuf;
 use super::attempt::Attempt;
 use super::past::{self, PastAttempt};
 use super::start::{self, DrillRequest, DrillStart, ExamRequest, PreparedExam, ReviewRequest, ReviewStart};
-use crate::bank::Blueprint;
 use crate::bank::source::Catalog;
+use crate::bank::{Blueprint, Exam};
 use crate::error::Result;
 use crate::exam::clock::Millis;
 use crate::model::AttemptSummary;
 use crate::store::Store;
+/// What statistics a front end shows (computed by `study::stats` and `study::readiness`).
+pub use crate::study::readiness::PassEstimate;
+pub use crate::study::stats::{Stats, TrendPoint};
+use crate::study::{readiness, stats};
+
+/// The statistics of exam `id` from its finished attempts (`store` is `None` before the
+/// first attempt), with the readiness estimate at `now`: what `proctor stats` prints and
+/// the browser draws.
+pub fn exam_stats(
+    catalog: &Catalog,
+    store: Option<&Store>,
+    id: &str,
+    now: Millis,
+) -> Result<(Stats, Exam, Option<PassEstimate>)> {
+    let exam = catalog.load_by_id(id)?;
+    let (items, mut attempts) = match store {
+        Some(store) => (store.finished_items(id)?, store.finished_attempt_headers(id)?),
+        None => (Vec::new(), Vec::new()),
+    };
+    stats::count_items(&mut attempts, &items);
+    let pass = readiness::estimate(&exam.blueprint, &attempts, &items, now);
+    Ok((stats::compute(&exam, &attempts, &items), exam, pass))
+}
 
 pub struct Room {
     catalog: Catalog,
@@ -64,6 +87,13 @@ impl Room {
             Some(store) => Ok(store.attempts(None)?),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// Statistics of one exam (its per-domain accuracy, trend, readiness).
+    pub fn stats(&self, id: &str, now: Millis) -> Result<(Stats, Exam, Option<PassEstimate>)> {
+        let id = self.catalog.find(id)?.blueprint.id.clone();
+        let store = Store::open_existing(&self.data_dir)?;
+        exam_stats(&self.catalog, store.as_ref(), &id, now)
     }
 
     /// A finished attempt walked through (the answer key of an unfinished one stays hidden).

@@ -8,8 +8,8 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::json::{self, ExamStats, PassProbability};
 use crate::store::Store;
-use crate::study::readiness::{self, PassEstimate};
-use crate::study::stats::{self, Stats};
+use crate::study::readiness::PassEstimate;
+use crate::study::stats::Stats;
 
 pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()> {
     // Reading statistics creates nothing.
@@ -33,14 +33,7 @@ pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()>
     let now = config.clock()?.now();
     let mut all: Vec<(Stats, Exam, Option<PassEstimate>)> = Vec::new();
     for id in &ids {
-        let exam = catalog.load_by_id(id)?;
-        let (items, mut attempts) = match &store {
-            Some(store) => (store.finished_items(id)?, store.finished_attempt_headers(id)?),
-            None => (Vec::new(), Vec::new()),
-        };
-        stats::count_items(&mut attempts, &items);
-        let pass = readiness::estimate(&exam.blueprint, &attempts, &items, now);
-        all.push((stats::compute(&exam, &attempts, &items), exam, pass));
+        all.push(crate::app::room::exam_stats(&catalog, store.as_ref(), id, now)?);
     }
     if args.json {
         let list: Vec<ExamStats> = all

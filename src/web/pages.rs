@@ -6,6 +6,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::app::past::PastAttempt;
+use crate::app::room::{PassEstimate, Stats, TrendPoint};
 use crate::app::view::{
     BodyView, FeedbackBody, FeedbackView, QuestionView, ReportView, ReviewGrid, ReviewState, StatusView,
 };
@@ -142,6 +143,7 @@ pub fn start(ctx: &Ctx, b: &Blueprint) -> Markup {
         &b.code,
         html! {
             h1 { (b.code) " - " (b.title) }
+            p { a href={ (ctx.prefix) "/stats/" (b.id) } #stats-link { "Your statistics for " (b.code) } }
             section.card {
                 h2 { "Mock exam" }
                 p { (b.exam_questions) " questions, " (b.minutes) " minutes, pass mark " (b.passing_score) " on a scale of 100-1000. "
@@ -584,6 +586,89 @@ pub fn show(ctx: &Ctx, past: &PastAttempt) -> Markup {
                     (feedback_panel(&item.feedback))
                 }
             }
+        },
+    )
+}
+
+/// The trend of mock-exam scaled scores (100-1000) with the pass mark, as SVG.
+fn trend_chart(points: &[TrendPoint], passing: u32) -> Markup {
+    const W: f64 = 600.0;
+    const H: f64 = 200.0;
+    let y = |scaled: u32| H - 10.0 - (f64::from(scaled.clamp(100, 1000)) - 100.0) / 900.0 * (H - 20.0);
+    let x = |i: usize| {
+        if points.len() < 2 { W / 2.0 } else { 40.0 + i as f64 * (W - 60.0) / (points.len() - 1) as f64 }
+    };
+    let line: Vec<String> =
+        points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.scaled_score))).collect();
+    let label = format!(
+        "Estimated scaled scores of {} mock exams, oldest first: {}",
+        points.len(),
+        points.iter().map(|p| p.scaled_score.to_string()).collect::<Vec<_>>().join(", ")
+    );
+    html! {
+        svg.trend width=(W) height=(H) viewBox={ "0 0 " (W) " " (H) } role="img" aria-label=(label) {
+            rect.track x="0" y="0" width=(W) height=(H) {}
+            line.pass x1="30" x2=(W - 10.0) y1=(format!("{:.1}", y(passing))) y2=(format!("{:.1}", y(passing))) {}
+            text.axis x="2" y=(format!("{:.1}", y(passing) - 4.0)) { (passing) }
+            text.axis x="2" y=(format!("{:.1}", y(1000) + 10.0)) { "1000" }
+            text.axis x="2" y=(format!("{:.1}", y(100))) { "100" }
+            polyline.score points=(line.join(" ")) {}
+            @for (i, p) in points.iter().enumerate() {
+                circle.score cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(p.scaled_score))) r="4" {
+                    title { "Attempt " (p.attempt) ", " (p.started_at) ": " (p.scaled_score) }
+                }
+            }
+        }
+    }
+}
+
+pub fn stats(ctx: &Ctx, s: &Stats, b: &Blueprint, pass: Option<&PassEstimate>) -> Markup {
+    let pct = |p: Option<f64>| p.map_or_else(|| "-".to_string(), |p| format!("{p:.0}%"));
+    plain(
+        ctx,
+        &format!("{} statistics", b.code),
+        html! {
+            h1 { (b.code) " statistics" }
+            @if s.attempts == 0 { p #no-stats { "No finished attempts of this exam yet." } }
+            @else {
+                p { (s.attempts) @if s.attempts == 1 { " finished attempt. " } @else { " finished attempts. " }
+                    @if let Some(rolling) = s.readiness.rolling_scaled {
+                        "Recent mock exams average an estimated " strong #rolling { (rolling) } " (pass mark " (s.readiness.passing_score) ")."
+                    } @else { "No mock exam yet: take one for a readiness estimate." }
+                }
+                @if let Some(p) = pass {
+                    p #pass-probability {
+                        "Estimated chance of passing a fresh form now: " strong { (format!("{:.0}%", p.probability * 100.0)) }
+                        " (likely between " (format!("{:.0}%", p.low * 100.0)) " and " (format!("{:.0}%", p.high * 100.0)) "; see docs/readiness.md)."
+                    }
+                }
+                h2 { "Domains" }
+                table.domains #stats-domains {
+                    thead { tr { th { "Domain" } th { "Weight" } th { "Answered" } th { "Correct" } th { "" } th { "Recent" } th { "Never seen" } } }
+                    tbody {
+                        @for d in &s.domains {
+                            tr {
+                                td { (d.name) }
+                                td.num { (d.weight) "%" }
+                                td.num { (d.answered) }
+                                td.num { (pct(d.percent)) }
+                                td { (bar(d.percent.unwrap_or(0.0), &format!("{}: {}", d.name, pct(d.percent)))) }
+                                td.num { (pct(d.recent_percent)) }
+                                td.num { (d.never_seen) " of " (d.questions) }
+                            }
+                        }
+                    }
+                }
+                @if !s.trend.is_empty() {
+                    h2 { "Mock exams" }
+                    (trend_chart(&s.trend, s.readiness.passing_score))
+                }
+                @if !s.most_missed.is_empty() {
+                    h2 { "Most missed" }
+                    ul { @for m in &s.most_missed { li { (m.id) " (" (m.domain) "): missed " (m.missed) " of " (m.answered) } } }
+                }
+            }
+            p { a href={ (ctx.prefix) "/exam/" (b.id) } { "Back to " (b.code) } }
         },
     )
 }

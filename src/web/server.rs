@@ -266,6 +266,7 @@ impl Shared {
             (&Method::POST, ["a", id, seat]) => self.attempt_action(id, seat, &form),
             (&Method::GET, ["history"]) => self.history(),
             (&Method::GET, ["show", id]) => self.show(id),
+            (&Method::GET, ["stats", id]) => self.stats(id),
             _ => Ok(Reply::Page(
                 StatusCode::NOT_FOUND,
                 pages::message(&self.ctx(), "Not found", "There is no such page."),
@@ -363,6 +364,11 @@ impl Shared {
     fn history(&self) -> Result<Reply> {
         let history = self.room.history()?;
         Ok(Reply::Page(StatusCode::OK, pages::history(&self.ctx(), &history)))
+    }
+
+    fn stats(&self, id: &str) -> Result<Reply> {
+        let (stats, exam, pass) = self.room.stats(id, now())?;
+        Ok(Reply::Page(StatusCode::OK, pages::stats(&self.ctx(), &stats, &exam.blueprint, pass.as_ref())))
     }
 
     fn show(&self, id: &str) -> Result<Reply> {
