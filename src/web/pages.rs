@@ -65,6 +65,7 @@ pub fn refusal(refusal: &Refusal) -> String {
         Refusal::TimeUp => "Time is up.".into(),
         Refusal::Finished => "This attempt is finished.".into(),
         Refusal::NoQuestions => "This attempt has no questions.".into(),
+        Refusal::Answer(AnswerError::WrongCount { need: 1, .. }) => "choose one option.".into(),
         Refusal::Answer(AnswerError::WrongCount { need, gave }) => {
             format!(
                 "select {} options (you selected {gave}); the answer is not saved until you do.",
@@ -385,7 +386,14 @@ fn filter_name(f: ReviewFilter) -> &'static str {
     }
 }
 
-pub fn review(ctx: &Ctx, base: &str, code: &str, grid: &ReviewGrid, status: &StatusView) -> Markup {
+pub fn review(
+    ctx: &Ctx,
+    base: &str,
+    code: &str,
+    mode: Mode,
+    grid: &ReviewGrid,
+    status: &StatusView,
+) -> Markup {
     let filters = [
         (ReviewFilter::All, "All", grid.total),
         (ReviewFilter::Complete, "Complete", grid.complete),
@@ -430,7 +438,9 @@ pub fn review(ctx: &Ctx, base: &str, code: &str, grid: &ReviewGrid, status: &Sta
                     }
                     nav.actions {
                         button type="submit" name="do" value={ "goto:" (status.number) } #back { "Return to question " (status.number) }
-                        button.end type="submit" name="do" value="end" #end { "End Exam" }
+                        button.end type="submit" name="do" value="end" #end {
+                            @if mode == Mode::Exam { "End Exam" } @else { "End" }
+                        }
                     }
                 }
             }

@@ -421,7 +421,10 @@ impl Shared {
         if let Some(filter) = field(query, "review").and_then(parse_filter) {
             let grid = attempt.review_grid(filter);
             let status = attempt.status(now);
-            return Ok(Reply::Page(StatusCode::OK, pages::review(&ctx, &base, &code, &grid, &status)));
+            return Ok(Reply::Page(
+                StatusCode::OK,
+                pages::review(&ctx, &base, &code, attempt.mode(), &grid, &status),
+            ));
         }
         let mut view = attempt.present(now)?;
         // A choice the engine could not take yet stays ticked on screen, as it was.
