@@ -744,6 +744,7 @@ mod tests {
                 options: vec![OptionView { letter: 'A', text: hostile.into(), struck: false, chosen: false }],
             },
             answer: None,
+            confidence: None,
         };
         let status = StatusView { number: 1, total: 2, answered: 0, flagged: 0, remaining: Some(60_000) };
         let ctx = Ctx { prefix: "/t".into() };
