@@ -114,14 +114,21 @@ async fn end_at_deadlines(state: AppState) {
         tick.tick().await;
         let mut shared = state.lock().unwrap_or_else(|p| p.into_inner());
         let now = now();
-        for seat in shared.seats.values_mut() {
+        let mut failed = Vec::new();
+        for (id, seat) in shared.seats.iter_mut() {
             let attempt = &mut seat.attempt;
             if attempt.finished().is_none()
                 && attempt.is_over_time(now)
                 && let Err(e) = attempt.end_at_deadline(now)
             {
-                eprintln!("error: attempt {}: {}", attempt.id(), crate::text::printable(&e.to_string()));
+                eprintln!("error: attempt {id}: {}", crate::text::printable(&e.to_string()));
+                failed.push(*id);
             }
+        }
+        // Said once: the attempt leaves this server (its tab is told it is not open here,
+        // and resuming it reports the error again).
+        for id in failed {
+            shared.seats.remove(&id);
         }
     }
 }
