@@ -318,6 +318,8 @@ impl Shared {
             time_limit_ms: None,
             unscored: true,
             hide_domain: true,
+            // Fresh papers, as `proctor exam` draws them: unseen questions first.
+            include_seen: false,
             missed: None,
         };
         let prepared = self.room.prepare_exam(&request, now())?;
