@@ -286,7 +286,7 @@ fn a_partial_multiple_response_choice_stays_ticked_and_is_not_saved() {
     assert!(page.body.contains("option struck"), "{}", page.body);
     // Drawn again (a reload), the page shows what is saved: nothing.
     let page = get(&format!("{}{attempt}", server.origin));
-    assert!(!page.body.contains(" checked"), "{}", page.body);
+    assert!(!page.body.contains(r#"name="choice" value="B" checked"#), "{}", page.body);
     post(&server, &attempt, &[("answering", "1"), ("choice", "B"), ("choice", "D"), ("do", "save")]);
     let page = get(&format!("{}{attempt}", server.origin));
     assert!(
@@ -331,4 +331,32 @@ fn stats_are_drawn_by_the_server() {
         stats.body
     );
     assert_eq!(get(&format!("{}/stats/nosuch", server.base)).status, 400);
+}
+
+#[test]
+fn an_answer_can_say_how_sure_the_candidate_is() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let attempt = begin(&server);
+    let path = attempt.as_str();
+    let first = get(&format!("{}{path}", server.origin));
+    assert!(first.body.contains("How sure are you?"), "{}", first.body);
+    assert!(first.body.contains(r#"name="sure" value="" checked"#), "none said yet: {}", first.body);
+    // Guessing on question 1, then changing only the mark to sure.
+    let mut form = answer(&first, "AB", "save");
+    form.push(("sure", "unsure"));
+    post(&server, path, &form);
+    let after = get(&format!("{}{path}", server.origin));
+    assert!(after.body.contains(r#"name="sure" value="unsure" checked"#), "{}", after.body);
+    let mut form = answer(&first, "AB", "next");
+    form.push(("sure", "sure"));
+    post(&server, path, &form);
+    // Question 2 answered without a mark.
+    let second = get(&format!("{}{path}", server.origin));
+    post(&server, path, &answer(&second, "AB", "save"));
+    post(&server, path, &[("do", "submit")]);
+    let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "show", "1", "--json"]);
+    let shown = test.run().json();
+    assert_eq!(shown["questions"][0]["confidence"], "sure", "{shown}");
+    assert_eq!(shown["questions"][1]["confidence"], serde_json::Value::Null, "{shown}");
 }

@@ -358,6 +358,11 @@ impl Attempt {
         self.session.items[self.session.position].response.as_ref()
     }
 
+    /// How sure the candidate said they were of the current answer.
+    pub fn current_confidence(&self) -> Option<crate::model::Confidence> {
+        self.session.items[self.session.position].confidence
+    }
+
     /// The shape of the current question's answer (for parsing what was typed).
     pub fn current_shape(&self) -> Shape {
         self.session.shapes[self.session.position]

@@ -14,7 +14,7 @@ use crate::bank::Blueprint;
 use crate::exam::clock::{format_duration, format_timestamp, human_duration};
 use crate::exam::item::AnswerError;
 use crate::exam::session::Refusal;
-use crate::model::{AttemptSummary, EndReason, Mode, ReviewFilter};
+use crate::model::{AttemptSummary, Confidence, EndReason, Mode, ReviewFilter};
 
 pub struct Ctx {
     /// `/TOKEN`: every link starts with it.
@@ -244,6 +244,16 @@ pub fn question(
                     }
                     p.stem #stem { (view.stem) }
                     (body(&view.body, locked))
+                    @if !locked {
+                        fieldset.confidence {
+                            legend { "How sure are you? (optional)" }
+                            label { input type="radio" name="sure" value="" checked[view.confidence.is_none()]; " Not saying" }
+                            label { input type="radio" name="sure" value="sure" checked[view.confidence == Some(Confidence::Sure)]; " Sure" }
+                            label { input type="radio" name="sure" value="unsure" checked[view.confidence == Some(Confidence::Unsure)]; " Guessing" }
+                        }
+                    } @else if let Some(c) = view.confidence {
+                        p.confidence { @if c == Confidence::Sure { "You were sure." } @else { "You were guessing." } }
+                    }
                     @if let Some(f) = feedback { (feedback_panel(f)) }
                     nav.actions {
                         button type="submit" name="do" value="prev" #prev disabled[view.number == 1] { "Previous" }

@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::exam::clock::{Clock, Millis, SystemClock};
 use crate::exam::item::{Response as Answer, Shape};
 use crate::exam::session::{Action, Refusal};
-use crate::model::ReviewFilter;
+use crate::model::{Confidence, ReviewFilter};
 
 const STYLE: &str = include_str!("assets/style.css");
 const SCRIPT: &str = include_str!("assets/app.js");
@@ -479,8 +479,20 @@ impl Shared {
         // First the answer on screen, so Next, Flag or Review never lose a click.
         if field(form, "answering").is_some() {
             let shown = read_answer(form, held.attempt.current_shape());
+            // The optional "How sure are you?" mark, sent with the answer.
+            let sure = match field(form, "sure") {
+                Some("sure") => Some(Confidence::Sure),
+                Some("unsure") => Some(Confidence::Unsure),
+                _ => None,
+            };
+            let changed = |current: Option<&Answer>| {
+                current != shown.as_ref() || held.attempt.current_confidence() != sure
+            };
             let action = match (&shown, held.attempt.current_response()) {
-                (Some(answer), current) if current != Some(answer) => Some(Action::Answer(answer.clone())),
+                (Some(answer), current) if changed(current) => Some(match sure {
+                    Some(confidence) => Action::RatedAnswer(answer.clone(), confidence),
+                    None => Action::Answer(answer.clone()),
+                }),
                 (None, Some(_)) => Some(Action::Clear),
                 _ => None,
             };

@@ -8,6 +8,8 @@
   // Every choice is saved at once (the server answers with the page as it now stands).
   if (form && save) {
     form.addEventListener("change", (event) => {
+      // The "how sure" mark goes with the answer, on its next save.
+      if (event.target.name === "sure") return;
       if (event.target.matches("input, select")) {
         // Multiple response: saved once the stem's number of options is chosen (or none).
         const group = event.target.closest("fieldset[data-select]");
