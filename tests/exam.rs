@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{Run, Test, tiny_bank};
+use crate::util::{Run, Test, missed_ids, tiny_bank};
 
 fn exam(test: Test, extra: &[&str], script: &str) -> (Test, Run) {
     let bank = tiny_bank();
@@ -508,18 +508,6 @@ fn a_mock_exam_is_like_the_real_one_by_default() {
         shown.stdout
     );
     assert!(!shown.stdout.contains("unscored"), "{}", shown.stdout);
-}
-
-fn missed_ids(result: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = result["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|q| q["correct"] == false)
-        .map(|q| q["id"].as_str().unwrap().to_string())
-        .collect();
-    ids.sort();
-    ids
 }
 
 #[test]

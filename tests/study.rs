@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::util::{Run, Test, tiny_bank};
+use crate::util::{Run, Test, missed_ids, tiny_bank};
 
 fn bank_args(rest: &[&str]) -> Vec<String> {
     let bank = tiny_bank();
@@ -55,17 +55,7 @@ fn review_presents_the_misses_and_right_answers_empty_the_due_queue() {
     let exam =
         run(&test, &["exam", "tiny", "--seed", "3", "--json", "--all-scored"], "a\na\na\na\nab\nsubmit\n")
             .json();
-    let missed: Vec<String> = {
-        let mut m: Vec<String> = exam["questions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|q| q["correct"] == false)
-            .map(|q| q["id"].as_str().unwrap().to_string())
-            .collect();
-        m.sort();
-        m
-    };
+    let missed = missed_ids(&exam);
     assert!(!missed.is_empty() && missed.len() < 5, "a mix of right and wrong: {exam}");
 
     // The key of the review paper, learned on a copy of the store (the same seed and the

@@ -11,6 +11,19 @@ pub fn tiny_bank() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/banks/tiny")
 }
 
+/// The ids of the questions an attempt result (JSON) has wrong or unanswered, sorted.
+pub fn missed_ids(result: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = result["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["correct"] == false)
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
 pub struct Test {
     pub dir: tempfile::TempDir,
     args: Vec<String>,
