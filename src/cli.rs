@@ -75,6 +75,11 @@ pub enum Command {
     /// The exam room in a local browser: mock exams, drills, history, on the same store
     /// (this computer only, with a secret address)
     Serve(ServeArgs),
+    /// Import questions from GIFT, Aiken, Moodle XML or QTI into a new exam folder, reporting
+    /// every item that cannot be carried or whose scoring changes
+    Import(ImportArgs),
+    /// Write an exam's bank as GIFT, QTI 2.1, Anki text, CSV or Markdown
+    Export(ExportArgs),
     /// Print a shell completion script: proctor completions bash > ~/.local/share/bash-completion/completions/proctor
     Completions(CompletionsArgs),
     /// Print the manual page (roff): proctor man > ~/.local/share/man/man1/proctor.1
@@ -100,6 +105,70 @@ pub struct DiscardArgs {
     /// Do not ask (for scripts)
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The source format
+    #[arg(value_enum)]
+    pub format: ImportFormat,
+
+    /// Source files (for qti also package folders: every *.xml in them but the manifest)
+    #[arg(value_name = "SRC", required = true)]
+    pub sources: Vec<PathBuf>,
+
+    /// The new exam's id (lower-case letters, digits and '-') [default: the blueprint's]
+    #[arg(long, value_name = "ID", required_unless_present = "blueprint")]
+    pub exam: Option<String>,
+
+    /// The exam folder to write; it must not exist or be empty
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Use this exam.toml (its domains) instead of writing a scaffold; categories are
+    /// matched with its domain ids or names
+    #[arg(long, value_name = "FILE")]
+    pub blueprint: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// Moodle GIFT text
+    Gift,
+    /// Aiken text (Moodle)
+    Aiken,
+    /// Moodle XML (<quiz>)
+    MoodleXml,
+    /// IMS QTI 1.2 (<questestinterop>) or 2.1 (<assessmentItem>)
+    Qti,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The target format
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+
+    /// The exam id, as `proctor list` shows it
+    pub exam: String,
+
+    /// Write here instead of stdout (for qti: the package folder to create; required)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Moodle GIFT text
+    Gift,
+    /// An IMS QTI 2.1 content package, as a folder (imsmanifest.xml and items/)
+    Qti,
+    /// Anki's text import format (tab-separated, with #headers)
+    Anki,
+    /// CSV, one row per question
+    Csv,
+    /// Markdown with mkdocs-quiz <quiz> blocks
+    Markdown,
 }
 
 #[derive(Debug, Args)]

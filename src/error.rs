@@ -11,6 +11,10 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    ImportRead(#[from] crate::interop::ReadError),
+    #[error(transparent)]
+    ImportBuild(#[from] crate::interop::draft::BuildError),
     #[error("terminal: {0}")]
     Terminal(String),
     #[error("output: {0}")]

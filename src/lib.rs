@@ -13,6 +13,7 @@ pub(crate) mod commands;
 pub(crate) mod config;
 pub(crate) mod error;
 pub(crate) mod exam;
+pub(crate) mod interop;
 pub(crate) mod json;
 pub(crate) mod model;
 pub(crate) mod program;
@@ -117,6 +118,8 @@ fn dispatch(cli: Cli) -> Result<i32> {
             commands::serve::run(&config, args, &mut out)?;
             0
         }
+        Command::Import(args) => commands::import::run(&config, args, &mut out)?,
+        Command::Export(args) => commands::export::run(&config, args, &mut out)?,
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "proctor", &mut out);

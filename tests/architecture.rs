@@ -74,7 +74,7 @@ fn the_layers_depend_only_downwards() {
     for edge in ["store", "study", "ui", "commands"] {
         assert!(!deps("web").contains(edge), "the browser front end must go through app, not {edge}");
     }
-    for core in ["bank", "exam", "study", "model"] {
+    for core in ["bank", "exam", "study", "model", "interop"] {
         for edge in ["app", "ui", "commands", "store", "cli", "config"] {
             assert!(!deps(core).contains(edge), "the core module {core} uses {edge}");
         }

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod exam;
 mod hostile;
+mod interop;
 mod json;
 mod kinds;
 mod list;

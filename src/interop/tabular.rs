@@ -1,0 +1,202 @@
+//! Exports for people and other tools: CSV (one row per question), Anki's text import
+//! format (one note per question) and Markdown (mkdocs-quiz `<quiz>` blocks).
+
+use super::html;
+use crate::bank::{Body, Exam, Question};
+
+fn letter(i: usize) -> char {
+    char::from(b'A' + u8::try_from(i).unwrap_or(25))
+}
+
+/// What can be chosen or placed, in bank order: options, steps or responses.
+fn choices(q: &Question) -> Vec<&str> {
+    match &q.body {
+        Body::Choice(c) => c.options.iter().map(|o| o.text.as_str()).collect(),
+        Body::Ordering(o) => o.steps.iter().map(|s| s.text.as_str()).collect(),
+        Body::Matching(m) => m.responses.iter().map(|r| r.text.as_str()).collect(),
+    }
+}
+
+/// The key in proctor's answer language: `B`, `A C`, `C A D B` (in order), `1b 2d 3a`.
+pub fn answer(q: &Question) -> String {
+    match &q.body {
+        Body::Choice(c) => {
+            c.correct_indices().into_iter().map(|i| letter(i).to_string()).collect::<Vec<_>>().join(" ")
+        }
+        Body::Ordering(o) => {
+            o.sequence().into_iter().map(|i| letter(i).to_string()).collect::<Vec<_>>().join(" ")
+        }
+        Body::Matching(m) => m
+            .prompts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{}{}", i + 1, letter(p.answer).to_ascii_lowercase()))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// The stem, with a matching question's prompts numbered after it.
+fn full_stem(q: &Question) -> String {
+    let mut stem = q.stem.trim().to_string();
+    if let Body::Matching(m) = &q.body {
+        stem.push('\n');
+        for (i, p) in m.prompts.iter().enumerate() {
+            stem.push_str(&format!("\n{}. {}", i + 1, p.text));
+        }
+    }
+    stem
+}
+
+/// (letter, rationale) of every option, step or prompt that has one.
+fn rationales(q: &Question) -> Vec<(String, &str)> {
+    let list: Vec<(String, &str)> = match &q.body {
+        Body::Choice(c) => {
+            c.options.iter().enumerate().map(|(i, o)| (letter(i).to_string(), o.rationale.as_str())).collect()
+        }
+        Body::Ordering(o) => {
+            o.steps.iter().enumerate().map(|(i, s)| (letter(i).to_string(), s.rationale.as_str())).collect()
+        }
+        Body::Matching(m) => {
+            m.prompts.iter().enumerate().map(|(i, p)| ((i + 1).to_string(), p.rationale.as_str())).collect()
+        }
+    };
+    list.into_iter().filter(|(_, r)| !r.is_empty()).collect()
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// RFC 4180 CSV: a header, then one row per question; options in columns A to J.
+pub fn csv(exam: &Exam) -> String {
+    let mut out = String::new();
+    let mut header: Vec<String> = ["id", "domain", "kind", "stem"].iter().map(|s| s.to_string()).collect();
+    header.extend((0..10).map(|i| letter(i).to_string()));
+    header.extend(
+        ["answer", "explanation", "rationales", "references", "tags", "difficulty"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for q in &exam.questions {
+        let mut row = vec![q.id.clone(), q.domain.clone(), q.kind().as_str().to_string(), full_stem(q)];
+        let options = choices(q);
+        row.extend((0..10).map(|i| options.get(i).map_or(String::new(), |s| s.to_string())));
+        row.push(answer(q));
+        row.push(q.explanation.trim().to_string());
+        row.push(rationales(q).iter().map(|(l, r)| format!("{l}: {r}")).collect::<Vec<_>>().join("\n"));
+        row.push(q.references.join(" "));
+        row.push(q.tags.join(" "));
+        row.push(q.difficulty.map_or(String::new(), |d| format!("{d:?}").to_lowercase()));
+        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// A field of Anki's text import with `#html:true`: escaped, line breaks as `<br>`, no tabs.
+fn anki_field(text: &str) -> String {
+    html::escape(text.trim(), false).replace('\t', " ").replace('\n', "<br>")
+}
+
+/// An Anki tag: no spaces (they separate tags).
+fn anki_tag(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join("_")
+}
+
+/// Anki's text import format: headers, then one Basic note per question (front: the stem
+/// and the lettered choices; back: the key, the explanation, the rationales and the
+/// references), tags from the domain and the question's tags.
+pub fn anki(exam: &Exam) -> String {
+    let mut out = String::new();
+    out.push_str("#separator:tab\n#html:true\n#notetype:Basic\n");
+    out.push_str(&format!("#deck:proctor::{}\n", anki_tag(&exam.blueprint.id)));
+    out.push_str("#columns:Front\tBack\tTags\n#tags column:3\n");
+    for q in &exam.questions {
+        let mut front = anki_field(&full_stem(q));
+        for (i, choice) in choices(q).iter().enumerate() {
+            front.push_str(&format!("<br>{}. {}", letter(i), anki_field(choice)));
+        }
+        let mut back = format!("<b>{}</b>", anki_field(&answer(q)));
+        if !q.explanation.trim().is_empty() {
+            back.push_str(&format!("<br><br>{}", anki_field(&q.explanation)));
+        }
+        for (l, r) in rationales(q) {
+            back.push_str(&format!("<br>{l}: {}", anki_field(r)));
+        }
+        for r in &q.references {
+            back.push_str(&format!("<br>{}", anki_field(r)));
+        }
+        let mut tags = vec![format!("{}::{}", anki_tag(&exam.blueprint.id), anki_tag(&q.domain))];
+        tags.extend(q.tags.iter().map(|t| anki_tag(t)));
+        out.push_str(&format!("{front}\t{back}\t{}\n", tags.join(" ")));
+    }
+    out
+}
+
+/// Markdown: a title, a section per domain, and each question as an mkdocs-quiz `<quiz>`
+/// block (choice questions) or as a list with its answer (ordering, matching).
+pub fn markdown(exam: &Exam) -> String {
+    let mut out = format!("# {}\n", exam.blueprint.title.trim());
+    for domain in &exam.blueprint.domains {
+        let questions: Vec<&Question> = exam.questions.iter().filter(|q| q.domain == domain.id).collect();
+        if questions.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n## {} ({}%)\n", domain.name.trim(), domain.weight));
+        for q in questions {
+            out.push_str(&format!("\n### {}\n\n", q.id));
+            match &q.body {
+                Body::Choice(c) => {
+                    out.push_str("<quiz>\n");
+                    out.push_str(q.stem.trim());
+                    out.push_str("\n\n");
+                    for o in &c.options {
+                        out.push_str(&format!(
+                            "- [{}] {}\n",
+                            if o.correct { "x" } else { " " },
+                            o.text.replace('\n', " ")
+                        ));
+                    }
+                    push_explanation(&mut out, q);
+                    out.push_str("</quiz>\n");
+                }
+                Body::Ordering(_) | Body::Matching(_) => {
+                    out.push_str(full_stem(q).trim());
+                    out.push_str("\n\n");
+                    for (i, choice) in choices(q).iter().enumerate() {
+                        out.push_str(&format!("- {}. {}\n", letter(i), choice.replace('\n', " ")));
+                    }
+                    out.push_str(&format!("\n**Answer:** {}\n", answer(q)));
+                    push_explanation(&mut out, q);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn push_explanation(out: &mut String, q: &Question) {
+    if !q.explanation.trim().is_empty() {
+        out.push_str(&format!("\n{}\n", q.explanation.trim()));
+    }
+    let rationales = rationales(q);
+    if !rationales.is_empty() {
+        out.push('\n');
+        for (l, r) in rationales {
+            out.push_str(&format!("- **{l}.** {}\n", r.replace('\n', " ")));
+        }
+    }
+    if !q.references.is_empty() {
+        out.push('\n');
+        for r in &q.references {
+            out.push_str(&format!("- <{r}>\n"));
+        }
+    }
+}
