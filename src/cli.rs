@@ -16,7 +16,8 @@ use crate::model::MissedFrom;
     max_term_width = 80
 )]
 pub struct Cli {
-    /// Also load the exam banks in PATH (an exam folder or a folder of them); repeatable
+    /// Also load the exam banks in PATH (an exam folder or a folder of them); repeatable.
+    /// PROCTOR_BANK_DIR (folders separated by ':') adds more
     #[arg(long = "bank-dir", value_name = "PATH", global = true)]
     pub bank_dirs: Vec<PathBuf>,
 

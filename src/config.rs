@@ -15,7 +15,8 @@ pub struct Config {
 
 impl Config {
     /// The flags, else the environment (`PROCTOR_DATA_DIR`, and in debug builds
-    /// `PROCTOR_FAKE_CLOCK`); an empty variable counts as unset.
+    /// `PROCTOR_FAKE_CLOCK`); an empty variable counts as unset. Bank folders add up:
+    /// `PROCTOR_BANK_DIR`'s, then every `--bank-dir`.
     pub fn from_cli(cli: &Cli) -> Config {
         let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         // The test clock exists only in debug builds (what `cargo test` runs): a release
@@ -25,8 +26,14 @@ impl Config {
             cli.fake_clock.clone().or_else(|| env("PROCTOR_FAKE_CLOCK").and_then(|v| v.into_string().ok()));
         #[cfg(not(debug_assertions))]
         let fake_clock = None;
+        // PROCTOR_BANK_DIR: folders separated by ':' (';' on Windows), as PATH; empty
+        // entries are skipped. They come before the --bank-dir folders.
+        let mut bank_dirs: Vec<PathBuf> = env("PROCTOR_BANK_DIR")
+            .map(|v| std::env::split_paths(&v).filter(|p| !p.as_os_str().is_empty()).collect())
+            .unwrap_or_default();
+        bank_dirs.extend(cli.bank_dirs.iter().cloned());
         Config {
-            bank_dirs: cli.bank_dirs.clone(),
+            bank_dirs,
             data_dir: cli.data_dir.clone().or_else(|| env("PROCTOR_DATA_DIR").map(PathBuf::from)),
             fake_clock,
         }

@@ -31,6 +31,27 @@ fn lists_for_people_and_adds_bank_dirs() {
 }
 
 #[test]
+fn proctor_bank_dir_adds_folders_like_bank_dir() {
+    let kinds = tiny_bank().parent().unwrap().join("kinds");
+    // Two folders and an empty entry, separated as in PATH.
+    let value = format!("{}::{}", tiny_bank().display(), kinds.display());
+    let run = Test::new().args(["list", "--json"]).env("PROCTOR_BANK_DIR", &value).run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let ids: Vec<String> =
+        run.json().as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+    assert!(ids.contains(&"tiny".to_string()) && ids.contains(&"kinds".to_string()), "{ids:?}");
+    // With --bank-dir too, both are used.
+    let both = Test::new()
+        .args(["--bank-dir", kinds.to_str().unwrap(), "drill", "tiny", "--count", "1", "--seed", "1"])
+        .env("PROCTOR_BANK_DIR", tiny_bank().to_str().unwrap())
+        .stdin("quit\n")
+        .run();
+    assert_eq!(both.status, 0, "{}", both.stderr);
+    let without = Test::new().args(["drill", "tiny", "--count", "1"]).stdin("quit\n").run();
+    assert_eq!(without.status, 2, "without the variable there is no tiny exam");
+}
+
+#[test]
 fn works_from_any_folder_because_banks_are_embedded() {
     // The test runs in an empty temporary folder: nothing to read from disk.
     let run = Test::new().args(["list"]).run();

@@ -83,6 +83,7 @@ impl Test {
             .current_dir(self.dir.path())
             .env("PROCTOR_DATA_DIR", self.data_dir())
             .env_remove("PROCTOR_FAKE_CLOCK")
+            .env_remove("PROCTOR_BANK_DIR")
             .env("COLUMNS", "80");
         for (k, v) in &self.env {
             command.env(k, v);
