@@ -81,6 +81,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write an exam's bank as GIFT, QTI 2.1, Anki text, CSV or Markdown
     Export(ExportArgs),
+    /// Print the JSON Schema of bank files, for editors (see docs/bank-format.md)
+    Schema(SchemaArgs),
     /// Print a shell completion script: proctor completions bash > ~/.local/share/bash-completion/completions/proctor
     Completions(CompletionsArgs),
     /// Print the manual page (roff): proctor man > ~/.local/share/man/man1/proctor.1
@@ -170,6 +172,19 @@ pub enum ExportFormat {
     Csv,
     /// Markdown with mkdocs-quiz <quiz> blocks
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema
+    #[arg(value_enum)]
+    pub which: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    /// Bank files: exam.toml and question files
+    Bank,
 }
 
 #[derive(Debug, Args)]

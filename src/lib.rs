@@ -120,6 +120,12 @@ fn dispatch(cli: Cli) -> Result<i32> {
         }
         Command::Import(args) => commands::import::run(&config, args, &mut out)?,
         Command::Export(args) => commands::export::run(&config, args, &mut out)?,
+        Command::Schema(args) => match args.which {
+            cli::SchemaKind::Bank => {
+                out.write_all(bank::schema::bank_schema().map_err(std::io::Error::other)?.as_bytes())?;
+                0
+            }
+        },
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "proctor", &mut out);

@@ -13,6 +13,7 @@ mod kinds;
 mod list;
 #[cfg(unix)]
 mod pty;
+mod schema;
 mod serve;
 mod study;
 mod util;
