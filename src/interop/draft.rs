@@ -52,12 +52,21 @@ pub enum DraftBody {
         /// (Moodle `single`, QTI cardinality), `Some(true)` multiple, `None` unknown (GIFT).
         multiple: Option<bool>,
     },
-    /// The steps in their correct order.
-    Ordering { steps: Vec<String> },
+    /// The steps as listed; those with a position make up the answer, the others are
+    /// distractors.
+    Ordering { steps: Vec<DraftStep> },
     /// (prompt, response) pairs; a pair with an empty prompt is a distractor response.
     Matching { pairs: Vec<(String, String)> },
     /// Something proctor cannot ask (essay, numeric, short answer...): `kind` names it.
     Unsupported { kind: String, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftStep {
+    pub text: String,
+    /// 1-based place in the answer; `None` for a step that does not belong.
+    pub position: Option<u32>,
+    pub feedback: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +157,7 @@ struct Ready {
 
 enum ReadyBody {
     Choice { options: Vec<(String, bool, Option<String>)>, multiple: bool },
-    Ordering(Vec<String>),
+    Ordering(Vec<(String, Option<u32>, Option<String>)>),
     Matching { prompts: Vec<(String, usize)>, responses: Vec<String> },
 }
 
@@ -305,7 +314,7 @@ pub fn build(drafts: Vec<Draft>, target: &Target) -> Result<Built, BuildError> {
             comment,
             tags,
             stem: draft.stem.trim().to_string(),
-            explanation: draft.explanation.filter(|e| !e.trim().is_empty()),
+            explanation: draft.explanation.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()),
             kind,
         });
     }
@@ -333,7 +342,12 @@ fn forbidden_in(draft: &Draft, kind: &ReadyBody) -> Option<char> {
                 texts.extend(rationale.as_deref());
             }
         }
-        ReadyBody::Ordering(steps) => texts.extend(steps.iter().map(String::as_str)),
+        ReadyBody::Ordering(steps) => {
+            for (text, _, rationale) in steps {
+                texts.push(text);
+                texts.extend(rationale.as_deref());
+            }
+        }
         ReadyBody::Matching { prompts, responses } => {
             texts.extend(prompts.iter().map(|(p, _)| p.as_str()));
             texts.extend(responses.iter().map(String::as_str));
@@ -380,10 +394,24 @@ fn convert_body(body: &DraftBody, changes: &mut Vec<String>) -> Result<ReadyBody
                     ORDERING_STEPS.end()
                 ));
             }
-            if steps.iter().any(|s| s.trim().is_empty()) {
+            if steps.iter().any(|s| s.text.trim().is_empty()) {
                 return Err("ordering with an empty step".into());
             }
-            Ok(ReadyBody::Ordering(steps.iter().map(|s| s.trim().to_string()).collect()))
+            let mut positions: Vec<u32> = steps.iter().filter_map(|s| s.position).collect();
+            positions.sort_unstable();
+            if positions.len() < 2 || positions.iter().enumerate().any(|(i, &p)| p as usize != i + 1) {
+                return Err("ordering whose answer is not 2 or more steps numbered 1 to N".into());
+            }
+            Ok(ReadyBody::Ordering(
+                steps
+                    .iter()
+                    .map(|s| {
+                        let feedback =
+                            s.feedback.as_ref().map(|f| f.trim().to_string()).filter(|f| !f.is_empty());
+                        (s.text.trim().to_string(), s.position, feedback)
+                    })
+                    .collect(),
+            ))
         }
         DraftBody::Matching { pairs } => {
             let mut responses: Vec<String> = Vec::new();
@@ -652,10 +680,15 @@ fn write_question(out: &mut String, q: &Ready) {
             }
         }
         ReadyBody::Ordering(steps) => {
-            for (i, step) in steps.iter().enumerate() {
+            for (text, position, rationale) in steps {
                 out.push_str("\n[[question.step]]\n");
-                out.push_str(&format!("text = {}\n", toml_string(step)));
-                out.push_str(&format!("position = {}\n", i + 1));
+                out.push_str(&format!("text = {}\n", toml_string(text)));
+                if let Some(position) = position {
+                    out.push_str(&format!("position = {position}\n"));
+                }
+                if let Some(rationale) = rationale {
+                    out.push_str(&format!("rationale = {}\n", toml_string(rationale)));
+                }
             }
         }
         ReadyBody::Matching { prompts, responses } => {

@@ -175,12 +175,13 @@ fn split_unescaped(text: &str, sep: u8) -> Vec<&str> {
 /// The text a GIFT fragment means: escapes resolved, whitespace tidied, HTML made plain.
 fn clean(raw: &str, format: Format, notes: &mut Vec<String>) -> String {
     let (format, raw) = take_format(raw, format);
-    // Line wrapping in the file is not meaningful (except in Markdown): runs of whitespace
-    // become one space before escapes are resolved, so an escaped `\n` survives.
+    // Line wrapping in the file is not meaningful (except in Markdown): a line break and the
+    // whitespace around it become one space, before escapes are resolved, so an escaped `\n`
+    // and the spacing within a line (indented code after a `\n`) survive.
     let collapsed = if format == Format::Markdown {
         raw.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
     } else {
-        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+        raw.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
     };
     let mut out = String::with_capacity(collapsed.len());
     let mut chars = collapsed.trim().chars().peekable();
@@ -533,7 +534,7 @@ mod tests {
 
     #[test]
     fn escape_then_clean_is_identity() {
-        let text = "a ~ b = c # d { e } f : g \\ h\nnext line";
+        let text = "a ~ b = c # d { e } f : g \\ h\nnext line\n    indented  twice";
         assert_eq!(clean(&escape(text), Format::Moodle, &mut Vec::new()), text);
     }
 }

@@ -114,7 +114,9 @@ fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
         return;
     }
     for c in text.chars() {
-        if c.is_whitespace() {
+        // A no-break space is kept (it is how HTML writes indentation and runs of spaces);
+        // `tidy` makes it a plain space.
+        if c.is_whitespace() && c != '\u{a0}' {
             if !(out.is_empty() || out.ends_with(' ') || out.ends_with('\n')) {
                 out.push(' ');
             }
@@ -126,6 +128,7 @@ fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
 
 /// Trailing spaces off every line, no more than one blank line in a row, trimmed.
 fn tidy(text: &str) -> String {
+    let text = text.replace('\u{a0}', " ");
     let mut out = String::new();
     let mut blank = 0;
     for line in text.lines() {
@@ -140,7 +143,7 @@ fn tidy(text: &str) -> String {
         blank = 0;
         out.push_str(line);
     }
-    out.trim().to_string()
+    out.trim_end().to_string()
 }
 
 /// Decodes `&amp;`, `&#233;`, `&#xE9;` and the common named entities; anything else is
@@ -185,7 +188,7 @@ fn entity(name: &str) -> Option<char> {
         "gt" => '>',
         "quot" => '"',
         "apos" => '\'',
-        "nbsp" => ' ',
+        "nbsp" => '\u{a0}',
         "ndash" => '–',
         "mdash" => '—',
         "lsquo" => '‘',
@@ -220,11 +223,17 @@ fn entity(name: &str) -> Option<char> {
     })
 }
 
-/// Text escaped for HTML and XML, line breaks as `<br/>` when `breaks`.
+/// Text escaped for HTML and XML. With `breaks`, for text shown as HTML: line breaks as
+/// `<br/>`, and a space at the start of a line or after another space as `&#160;`, so
+/// indentation and runs of spaces survive HTML's collapsing of whitespace.
 pub fn escape(text: &str, breaks: bool) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut previous = '\n';
     for c in text.chars() {
+        let before = previous;
+        previous = c;
         match c {
+            ' ' if breaks && (before == ' ' || before == '\n') => out.push_str("&#160;"),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -260,5 +269,7 @@ mod tests {
     fn escaping_round_trips() {
         let text = "a < b & \"c\" > 'd'";
         assert_eq!(decode_entities(&escape(text, false)), text);
+        let code = "see:\n  {\"a\":  1}\nend";
+        assert_eq!(to_text(&escape(code, true)).0, code);
     }
 }

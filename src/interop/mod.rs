@@ -89,14 +89,16 @@ name = "Domain {Two}: #2"
 weight = 40
 "#;
 
-    /// Text with GIFT's and XML's special characters, words single-spaced, some lines.
+    /// Text with GIFT's and XML's special characters, words spaced once or twice, some
+    /// lines, some of them indented (as code in a stem is).
     fn text() -> impl Strategy<Value = String> {
         let word = prop::string::string_regex("[a-zA-Z0-9~=#{}:\\\\<>&\"'%éü?.-]{1,8}").unwrap();
-        prop::collection::vec((word, prop::bool::weighted(0.1)), 1..8).prop_map(|words| {
+        let gap = prop::sample::select(vec![" ", " ", " ", " ", "  ", "\n", "\n  "]);
+        prop::collection::vec((word, gap), 1..8).prop_map(|words| {
             let mut out = String::new();
-            for (i, (w, newline)) in words.into_iter().enumerate() {
+            for (i, (w, gap)) in words.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(if newline { '\n' } else { ' ' });
+                    out.push_str(gap);
                 }
                 out.push_str(&w);
             }

@@ -4,7 +4,7 @@
 
 use roxmltree::Node;
 
-use super::draft::{Draft, DraftBody, DraftOption, SourceLoc};
+use super::draft::{Draft, DraftBody, DraftOption, DraftStep, SourceLoc};
 use super::{ReadError, html, parse_xml};
 
 pub fn read(name: &str, source: &str) -> Result<Vec<Draft>, ReadError> {
@@ -167,7 +167,12 @@ fn ordering(question: Node, notes: &mut Vec<String>) -> DraftBody {
             "partial credit for a partly right order (Moodle grading type {grading}) becomes all-or-nothing"
         ));
     }
-    DraftBody::Ordering { steps: items.into_iter().map(|(_, _, text)| text).collect() }
+    let steps = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, _, text))| DraftStep { text, position: u32::try_from(i + 1).ok(), feedback: None })
+        .collect();
+    DraftBody::Ordering { steps }
 }
 
 #[cfg(test)]

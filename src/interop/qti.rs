@@ -5,7 +5,7 @@
 
 use roxmltree::{Document, Node};
 
-use super::draft::{Draft, DraftBody, DraftOption, SourceLoc};
+use super::draft::{Draft, DraftBody, DraftOption, DraftStep, SourceLoc};
 use super::{ReadError, html, parse_xml};
 use crate::bank::{Body, Exam, Question};
 
@@ -183,25 +183,24 @@ fn read_item_21(doc: &Document, name: &str, item: Node) -> Draft {
             DraftBody::Choice { options, multiple }
         }
         "orderInteraction" => {
-            let mut steps = Vec::new();
-            for key in &correct {
-                match choices.iter().find(|c| c.attribute("identifier") == Some(key.as_str())) {
-                    Some(&c) => steps.push(choice_text(c, &mut notes).0),
-                    None => {
-                        draft.body = DraftBody::Unsupported {
-                            kind: "ordering".into(),
-                            reason: format!("the correct order names {key:?}, which is no choice"),
-                        };
-                        return draft;
-                    }
-                }
+            if let Some(key) = correct.iter().find(|k| !ids.contains(&k.as_str())) {
+                draft.body = DraftBody::Unsupported {
+                    kind: "ordering".into(),
+                    reason: format!("the correct order names {key:?}, which is no choice"),
+                };
+                return draft;
             }
-            if steps.len() < choices.len() {
-                notes.push(format!(
-                    "{} choices outside the correct order are left out",
-                    choices.len() - steps.len()
-                ));
-            }
+            // Choices outside the correct order are steps that do not belong.
+            let steps = choices
+                .iter()
+                .map(|&c| {
+                    let (text, feedback) = choice_text(c, &mut notes);
+                    let id = c.attribute("identifier").unwrap_or("");
+                    let position =
+                        correct.iter().position(|k| k == id).and_then(|p| u32::try_from(p + 1).ok());
+                    DraftStep { text, position, feedback }
+                })
+                .collect();
             DraftBody::Ordering { steps }
         }
         other => DraftBody::Unsupported {
@@ -429,10 +428,18 @@ fn item_xml(q: &Question, domain: &str) -> Option<String> {
                 String::from("    <orderInteraction responseIdentifier=\"RESPONSE\" shuffle=\"true\">\n");
             for (i, step) in ordering.steps.iter().enumerate() {
                 inter.push_str(&format!(
-                    "      <simpleChoice identifier=\"{}\">{}</simpleChoice>\n",
+                    "      <simpleChoice identifier=\"{}\">{}",
                     letters(i),
                     x(&step.text)
                 ));
+                if !step.rationale.is_empty() {
+                    inter.push_str(&format!(
+                        "<feedbackInline outcomeIdentifier=\"FEEDBACK\" identifier=\"{}\" showHide=\"show\">{}</feedbackInline>",
+                        letters(i),
+                        x(&step.rationale)
+                    ));
+                }
+                inter.push_str("</simpleChoice>\n");
             }
             inter.push_str("    </orderInteraction>\n");
             ("ordered", keys, inter)
