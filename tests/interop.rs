@@ -395,6 +395,9 @@ fn every_shipped_bank_survives_gift_and_qti() {
         for (format, source, stderr) in [("gift", gift_file, gift.stderr), ("qti", qti_dir, qti.stderr)] {
             let left_out: Vec<&str> =
                 stderr.lines().filter_map(|l| l.strip_prefix("skipped ")?.split(':').next()).collect();
+            if format == "qti" {
+                assert!(left_out.is_empty(), "QTI holds every kind: {stderr}");
+            }
             let out = test.dir.path().join(format!("{id}-from-{format}"));
             let run = Test::new()
                 .args([

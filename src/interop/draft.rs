@@ -55,8 +55,10 @@ pub enum DraftBody {
     /// The steps as listed; those with a position make up the answer, the others are
     /// distractors.
     Ordering { steps: Vec<DraftStep> },
-    /// (prompt, response) pairs; a pair with an empty prompt is a distractor response.
-    Matching { pairs: Vec<(String, String)> },
+    /// (prompt, response, feedback) triples; a pair with an empty prompt is a distractor
+    /// response. `responses` gives the order of the responses where the source has one
+    /// (QTI), and may list distractors; responses named only in `pairs` follow.
+    Matching { pairs: Vec<(String, String, Option<String>)>, responses: Vec<String> },
     /// Something proctor cannot ask (essay, numeric, short answer...): `kind` names it.
     Unsupported { kind: String, reason: String },
 }
@@ -158,7 +160,7 @@ struct Ready {
 enum ReadyBody {
     Choice { options: Vec<(String, bool, Option<String>)>, multiple: bool },
     Ordering(Vec<(String, Option<u32>, Option<String>)>),
-    Matching { prompts: Vec<(String, usize)>, responses: Vec<String> },
+    Matching { prompts: Vec<(String, usize, Option<String>)>, responses: Vec<String> },
 }
 
 impl ReadyBody {
@@ -349,7 +351,10 @@ fn forbidden_in(draft: &Draft, kind: &ReadyBody) -> Option<char> {
             }
         }
         ReadyBody::Matching { prompts, responses } => {
-            texts.extend(prompts.iter().map(|(p, _)| p.as_str()));
+            for (text, _, rationale) in prompts {
+                texts.push(text);
+                texts.extend(rationale.as_deref());
+            }
             texts.extend(responses.iter().map(String::as_str));
         }
     }
@@ -413,10 +418,18 @@ fn convert_body(body: &DraftBody, changes: &mut Vec<String>) -> Result<ReadyBody
                     .collect(),
             ))
         }
-        DraftBody::Matching { pairs } => {
+        DraftBody::Matching { pairs, responses: order } => {
             let mut responses: Vec<String> = Vec::new();
+            for response in order.iter().map(|r| r.trim().to_string()) {
+                if response.is_empty() {
+                    return Err("matching with an empty answer".into());
+                }
+                if !responses.contains(&response) {
+                    responses.push(response);
+                }
+            }
             let mut prompts = Vec::new();
-            for (prompt, response) in pairs {
+            for (prompt, response, feedback) in pairs {
                 let response = response.trim().to_string();
                 if response.is_empty() {
                     return Err("matching with an empty answer".into());
@@ -429,7 +442,8 @@ fn convert_body(body: &DraftBody, changes: &mut Vec<String>) -> Result<ReadyBody
                     }
                 };
                 if !prompt.trim().is_empty() {
-                    prompts.push((prompt.trim().to_string(), index));
+                    let feedback = feedback.as_ref().map(|f| f.trim().to_string()).filter(|f| !f.is_empty());
+                    prompts.push((prompt.trim().to_string(), index, feedback));
                 }
             }
             if !MATCHING_PROMPTS.contains(&prompts.len()) {
@@ -692,10 +706,13 @@ fn write_question(out: &mut String, q: &Ready) {
             }
         }
         ReadyBody::Matching { prompts, responses } => {
-            for (text, answer) in prompts {
+            for (text, answer, rationale) in prompts {
                 out.push_str("\n[[question.prompt]]\n");
                 out.push_str(&format!("text = {}\n", toml_string(text)));
                 out.push_str(&format!("match = \"r{}\"\n", answer + 1));
+                if let Some(rationale) = rationale {
+                    out.push_str(&format!("rationale = {}\n", toml_string(rationale)));
+                }
             }
             for (i, text) in responses.iter().enumerate() {
                 out.push_str("\n[[question.response]]\n");

@@ -344,9 +344,13 @@ fn parse_answers(block: &str, format: Format, notes: &mut Vec<String>) -> DraftB
                     reason: "a matching answer without ->".into(),
                 };
             };
-            pairs.push((clean(&answer[..arrow], format, notes), clean(&answer[arrow + 2..], format, notes)));
+            pairs.push((
+                clean(&answer[..arrow], format, notes),
+                clean(&answer[arrow + 2..], format, notes),
+                None,
+            ));
         }
-        return DraftBody::Matching { pairs };
+        return DraftBody::Matching { pairs, responses: Vec::new() };
     }
     if raw_answers.iter().all(|(right, _)| *right) {
         return DraftBody::Unsupported {

@@ -74,10 +74,10 @@ pub fn read(name: &str, source: &str) -> Result<Vec<Draft>, ReadError> {
                     .map(|sub| {
                         let prompt = text_of(sub, &mut notes);
                         let answer = child(sub, "answer").map(|a| text_of(a, &mut notes)).unwrap_or_default();
-                        (prompt, answer)
+                        (prompt, answer, None)
                     })
                     .collect();
-                DraftBody::Matching { pairs }
+                DraftBody::Matching { pairs, responses: Vec::new() }
             }
             "ordering" => ordering(question, &mut notes),
             "" => DraftBody::Unsupported { kind: "question".into(), reason: "no type attribute".into() },

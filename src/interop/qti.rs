@@ -182,6 +182,54 @@ fn read_item_21(doc: &Document, name: &str, item: Node) -> Draft {
                 .collect();
             DraftBody::Choice { options, multiple }
         }
+        "matchInteraction" => {
+            let sets: Vec<Node> =
+                interaction.children().filter(|n| n.has_tag_name("simpleMatchSet")).collect();
+            let [sources, targets] = sets.as_slice() else {
+                draft.body = DraftBody::Unsupported {
+                    kind: "matching".into(),
+                    reason: format!("{} match sets; a matching item has two", sets.len()),
+                };
+                return draft;
+            };
+            let mut responses = Vec::new();
+            let mut target_ids = Vec::new();
+            for t in associable(*targets) {
+                target_ids.push(t.attribute("identifier").unwrap_or("").to_string());
+                responses.push(choice_text(t, &mut notes).0);
+            }
+            let mut pairs = Vec::new();
+            for source in associable(*sources) {
+                let id = source.attribute("identifier").unwrap_or("");
+                let (text, feedback) = choice_text(source, &mut notes);
+                let matched: Vec<&str> = correct
+                    .iter()
+                    .filter_map(|pair| {
+                        let mut parts = pair.split_whitespace();
+                        (parts.next() == Some(id)).then(|| parts.next()).flatten()
+                    })
+                    .collect();
+                let [target] = matched.as_slice() else {
+                    draft.body = DraftBody::Unsupported {
+                        kind: "matching".into(),
+                        reason: format!(
+                            "prompt {id:?} has {} correct matches; proctor takes one",
+                            matched.len()
+                        ),
+                    };
+                    return draft;
+                };
+                let Some(t) = target_ids.iter().position(|t| t == target) else {
+                    draft.body = DraftBody::Unsupported {
+                        kind: "matching".into(),
+                        reason: format!("the key names {target:?}, which is no answer"),
+                    };
+                    return draft;
+                };
+                pairs.push((text, responses[t].clone(), feedback));
+            }
+            DraftBody::Matching { pairs, responses }
+        }
         "orderInteraction" => {
             if let Some(key) = correct.iter().find(|k| !ids.contains(&k.as_str())) {
                 draft.body = DraftBody::Unsupported {
@@ -210,6 +258,10 @@ fn read_item_21(doc: &Document, name: &str, item: Node) -> Draft {
     };
     draft.notes = notes;
     draft
+}
+
+fn associable<'a, 'i>(set: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+    set.children().filter(|n| n.has_tag_name("simpleAssociableChoice")).collect()
 }
 
 fn read_item_12(doc: &Document, name: &str, item: Node) -> Draft {
@@ -358,17 +410,14 @@ fn ident(id: &str) -> String {
 /// (relative path, XML) files of a package, and (question id, reason) of those left out.
 pub type Package = (Vec<(String, String)>, Vec<(String, String)>);
 
-/// One QTI 2.1 item per question that QTI can hold (choice and ordering; matching is
-/// left out and named), and the manifest: (relative path, XML) pairs.
+/// One QTI 2.1 item per question, and the manifest: (relative path, XML) pairs. (Nothing
+/// is left out today; the list is there for kinds QTI could not hold.)
 pub fn write(exam: &Exam) -> Package {
     let mut files = Vec::new();
-    let mut skipped = Vec::new();
+    let skipped = Vec::new();
     for q in &exam.questions {
         let domain = exam.blueprint.domain(&q.domain).map_or(q.domain.as_str(), |d| d.name.as_str());
-        match item_xml(q, domain) {
-            Some(xml) => files.push((format!("items/{}.xml", ident(&q.id)), xml)),
-            None => skipped.push((q.id.clone(), "matching is not written to QTI yet".to_string())),
-        }
+        files.push((format!("items/{}.xml", ident(&q.id)), item_xml(q, domain)));
     }
     let mut manifest = String::new();
     manifest.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -387,7 +436,7 @@ pub fn write(exam: &Exam) -> Package {
     (files, skipped)
 }
 
-fn item_xml(q: &Question, domain: &str) -> Option<String> {
+fn item_xml(q: &Question, domain: &str) -> String {
     let letters = |i: usize| format!("C{}", i + 1);
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -444,9 +493,48 @@ fn item_xml(q: &Question, domain: &str) -> Option<String> {
             inter.push_str("    </orderInteraction>\n");
             ("ordered", keys, inter)
         }
-        Body::Matching(_) => return None,
+        Body::Matching(matching) => {
+            // Prompts P1.. match responses R1..: directed pairs "P1 R2".
+            let keys: Vec<String> = matching
+                .prompts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| format!("P{} R{}", i + 1, p.answer + 1))
+                .collect();
+            let mut inter = format!(
+                "    <matchInteraction responseIdentifier=\"RESPONSE\" shuffle=\"true\" maxAssociations=\"{}\">\n      <simpleMatchSet>\n",
+                matching.prompts.len()
+            );
+            for (i, prompt) in matching.prompts.iter().enumerate() {
+                inter.push_str(&format!(
+                    "        <simpleAssociableChoice identifier=\"P{}\" matchMax=\"1\">{}",
+                    i + 1,
+                    x(&prompt.text)
+                ));
+                if !prompt.rationale.is_empty() {
+                    inter.push_str(&format!(
+                        "<feedbackInline outcomeIdentifier=\"FEEDBACK\" identifier=\"P{}\" showHide=\"show\">{}</feedbackInline>",
+                        i + 1,
+                        x(&prompt.rationale)
+                    ));
+                }
+                inter.push_str("</simpleAssociableChoice>\n");
+            }
+            inter.push_str("      </simpleMatchSet>\n      <simpleMatchSet>\n");
+            for (i, response) in matching.responses.iter().enumerate() {
+                inter.push_str(&format!(
+                    "        <simpleAssociableChoice identifier=\"R{}\" matchMax=\"{}\">{}</simpleAssociableChoice>\n",
+                    i + 1,
+                    matching.prompts.len(),
+                    x(&response.text)
+                ));
+            }
+            inter.push_str("      </simpleMatchSet>\n    </matchInteraction>\n");
+            ("multiple", keys, inter)
+        }
     };
-    out.push_str(&format!("  <responseDeclaration identifier=\"RESPONSE\" cardinality=\"{cardinality}\" baseType=\"identifier\">\n    <correctResponse>\n"));
+    let base = if matches!(q.body, Body::Matching(_)) { "directedPair" } else { "identifier" };
+    out.push_str(&format!("  <responseDeclaration identifier=\"RESPONSE\" cardinality=\"{cardinality}\" baseType=\"{base}\">\n    <correctResponse>\n"));
     for key in &keys {
         out.push_str(&format!("      <value>{key}</value>\n"));
     }
@@ -466,7 +554,7 @@ fn item_xml(q: &Question, domain: &str) -> Option<String> {
         ));
     }
     out.push_str("</assessmentItem>\n");
-    Some(out)
+    out
 }
 
 #[cfg(test)]
