@@ -257,8 +257,8 @@ fn parse_question(text: &str, loc: SourceLoc) -> Draft {
         head_text
     } else {
         // Missing word: the answer block sits inside the sentence.
-        let gap = if tail_text.starts_with(|c: char| c.is_ascii_punctuation()) { "" } else { " " };
-        format!("{head_text} _____{gap}{tail_text}").trim().to_string()
+        // As Moodle joins them (and the GIFT-grammar oracle): " _____ " even before a full stop.
+        format!("{head_text} _____ {tail_text}").trim().to_string()
     };
     let (answers, general) = match find_unescaped(answers, "####") {
         Some(i) => (&answers[..i], Some(&answers[i + 4..])),
@@ -534,6 +534,87 @@ mod tests {
             let DraftBody::Unsupported { kind: found, .. } = one(source).body else { panic!("{source}") };
             assert_eq!(found, kind);
         }
+    }
+
+    /// The GIFT-grammar parser's JSON for each sample in ../shared/interop/gift is an oracle
+    /// for what each question means: kind, stem, option texts, credits, feedback (compared
+    /// where the oracle keeps plain text; HTML it keeps as written, which we make plain).
+    #[test]
+    fn the_samples_read_as_their_oracle_says() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/interop/gift");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "gift") {
+                continue;
+            }
+            let name = path.display().to_string();
+            let drafts = read(&name, &std::fs::read_to_string(&path).unwrap());
+            let oracle: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path.with_extension("json")).unwrap()).unwrap();
+            let items: Vec<&serde_json::Value> =
+                oracle.as_array().unwrap().iter().filter(|q| q["type"] != "Category").collect();
+            assert_eq!(drafts.len(), items.len(), "{name}");
+            for (draft, item) in drafts.iter().zip(items) {
+                let plain = |v: &serde_json::Value| {
+                    (v["format"] == "moodle").then(|| v["text"].as_str().unwrap().trim().to_string())
+                };
+                if let Some(stem) = plain(&item["stem"]) {
+                    assert_eq!(draft.stem, stem, "{name}:{}", draft.loc.line);
+                }
+                let kind = item["type"].as_str().unwrap();
+                match (&draft.body, kind) {
+                    (DraftBody::Choice { options, .. }, "MC") => {
+                        let choices = item["choices"].as_array().unwrap();
+                        assert_eq!(options.len(), choices.len(), "{name}:{}", draft.loc.line);
+                        for (option, choice) in options.iter().zip(choices) {
+                            if let Some(text) = plain(&choice["text"]) {
+                                assert_eq!(option.text, text, "{name}:{}", draft.loc.line);
+                            }
+                            let weight = choice["weight"]
+                                .as_f64()
+                                .unwrap_or(if choice["isCorrect"] == true { 100.0 } else { 0.0 });
+                            assert_eq!(option.weight, weight, "{name}:{}", draft.loc.line);
+                            if let Some(feedback) =
+                                choice.get("feedback").filter(|f| !f.is_null()).and_then(plain)
+                            {
+                                assert_eq!(
+                                    option.feedback.as_deref(),
+                                    Some(feedback.as_str()).filter(|f| !f.is_empty())
+                                );
+                            }
+                        }
+                    }
+                    (DraftBody::Choice { options, .. }, "TF") => {
+                        let truth = item["isTrue"] == true;
+                        assert_eq!(options[0].weight == 100.0, truth, "{name}:{}", draft.loc.line);
+                    }
+                    (DraftBody::Matching { pairs, .. }, "Matching") => {
+                        let expected = item["matchPairs"].as_array().unwrap();
+                        assert_eq!(pairs.len(), expected.len());
+                        for ((prompt, answer, _), pair) in pairs.iter().zip(expected) {
+                            if let Some(sub) = plain(&pair["subquestion"]) {
+                                assert_eq!(*prompt, sub);
+                            }
+                            assert_eq!(answer, pair["subanswer"].as_str().unwrap().trim());
+                        }
+                    }
+                    (DraftBody::Unsupported { kind: found, .. }, _) => {
+                        let expected = match kind {
+                            "Essay" => "essay",
+                            "Numerical" => "numerical",
+                            "Short" => "short answer",
+                            "Description" => "description",
+                            other => panic!("{name}:{}: oracle {other} read as {found}", draft.loc.line),
+                        };
+                        assert_eq!(found, expected, "{name}:{}", draft.loc.line);
+                    }
+                    (body, kind) => panic!("{name}:{}: oracle {kind}, read as {body:?}", draft.loc.line),
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 40, "{checked}");
     }
 
     #[test]
