@@ -438,3 +438,23 @@ fn every_shipped_bank_survives_gift_and_qti() {
         }
     }
 }
+
+#[test]
+fn hostile_text_skips_its_item_and_the_report_stays_printable() {
+    let test = Test::new();
+    let source = test.write(
+        "evil.gift",
+        "::bad\u{1b}]0;pwned\u{7}::Pick \u{1b}[31mred{=a ~b ~c ~d}\n\n::title \u{1b}[2J only::Fine question?{=yes ~no ~maybe ~later}\n",
+    );
+    let run = import(&test, "gift", &[&source.display().to_string()], "out");
+    assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'), "{:?}", run.stdout);
+    let skipped = lines(&run, "skipped");
+    assert_eq!(skipped.len(), 1, "{}", run.stdout);
+    assert!(skipped[0].contains("evil.gift:1") && skipped[0].contains("U+001B"), "{}", skipped[0]);
+    assert_eq!(counts(&run), (1, 2));
+    // The title went into a comment: shown with U+FFFD there, and the folder checks clean.
+    let bank = std::fs::read_to_string(test.dir.path().join("out/evil.toml")).unwrap();
+    assert!(!bank.contains('\u{1b}') && bank.contains('\u{fffd}'), "{bank}");
+    assert_eq!(check(&test, "out").status, 0);
+}

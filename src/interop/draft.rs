@@ -139,6 +139,10 @@ pub struct Built {
 pub enum BuildError {
     #[error("{}", if *total == 0 { "nothing to import: the sources hold no questions".to_string() } else { format!("nothing to import: none of the {total} item(s) could be carried (see the report)") })]
     Nothing { total: usize, report: Vec<ReportLine> },
+    #[error(
+        "the sources have {0} categories, and a blueprint has at most 100 domains (whole percents): give --blueprint FILE with fewer domains"
+    )]
+    TooManyDomains(usize),
     /// The generated bank does not pass `proctor check`: a bug in the validator.
     #[error("internal error: the imported bank does not pass check: {0}")]
     Check(String),
@@ -322,6 +326,10 @@ pub fn build(drafts: Vec<Draft>, target: &Target) -> Result<Built, BuildError> {
     }
     if ready.is_empty() {
         return Err(BuildError::Nothing { total, report });
+    }
+    let domains: HashSet<&str> = ready.iter().map(|q| q.domain.as_str()).collect();
+    if target.blueprint.is_none() && domains.len() > 100 {
+        return Err(BuildError::TooManyDomains(domains.len()));
     }
     let blueprint = match target.blueprint {
         Some((text, _)) => text.to_string(),
@@ -665,7 +673,8 @@ fn question_files(ready: &[Ready]) -> Vec<(String, String)> {
 }
 
 fn write_question(out: &mut String, q: &Ready) {
-    out.push_str(&format!("\n# {}\n", q.comment.replace('\n', " ")));
+    // A title may hold anything: in the comment, forbidden characters show as U+FFFD.
+    out.push_str(&format!("\n# {}\n", text::printable_line(&q.comment)));
     out.push_str("[[question]]\n");
     out.push_str(&format!("id = {}\n", toml_string(&q.id)));
     out.push_str(&format!("domain = {}\n", toml_string(&q.domain)));
