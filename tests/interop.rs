@@ -246,6 +246,19 @@ fn import_refuses_a_used_folder_and_broken_xml() {
     let run = import(&test, "gift", &[&sample("gift/mc5.gift")], "used");
     assert_eq!(run.status, 2);
     assert!(run.stderr.contains("not an empty folder"), "{}", run.stderr);
+    let shipped = Test::new()
+        .args([
+            "import",
+            "gift",
+            &sample("gift/mc5.gift"),
+            "--exam",
+            "saa-c03",
+            "--out",
+            &test.dir.path().join("x").display().to_string(),
+        ])
+        .run();
+    assert_eq!(shipped.status, 2);
+    assert!(shipped.stderr.contains("shipped exam"), "{}", shipped.stderr);
     let broken = test.write("broken.xml", "<quiz>\n<question type=\"multichoice\">\n</quiz>\n");
     let run = import(&test, "moodle-xml", &[&broken.display().to_string()], "out");
     assert_eq!(run.status, 2);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::bank::diagnostic::Severity;
 use crate::bank::parse;
-use crate::bank::source::{self, MAX_FILE_BYTES};
+use crate::bank::source::{self, Catalog, MAX_FILE_BYTES};
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -95,7 +95,6 @@ fn print_report(report: &[ReportLine], out: &mut dyn Write) -> Result<()> {
 }
 
 pub fn run(config: &Config, args: &ImportArgs, out: &mut dyn Write) -> Result<i32> {
-    let _ = config;
     let format = match args.format {
         ImportFormat::Gift => interop::ImportFormat::Gift,
         ImportFormat::Aiken => interop::ImportFormat::Aiken,
@@ -132,6 +131,14 @@ pub fn run(config: &Config, args: &ImportArgs, out: &mut dyn Write) -> Result<i3
     if !parse::is_slug(&exam_id) {
         return Err(Error::Usage(format!(
             "exam id {} must be lower-case letters, digits and '-'",
+            printable_line(&exam_id)
+        )));
+    }
+    // The shipped exams always load: a bank with one of their ids would be refused by
+    // `list` and `exam` once it is added with --bank-dir.
+    if Catalog::open(&[])?.find(&exam_id).is_ok() {
+        return Err(Error::Usage(format!(
+            "exam id {} is a shipped exam's: choose another --exam",
             printable_line(&exam_id)
         )));
     }
