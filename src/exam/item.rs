@@ -68,6 +68,8 @@ pub enum AnswerError {
     Empty,
     /// Ordering: the same step twice.
     RepeatedStep { letter: char },
+    /// Ordering: more steps than the order has (the real exam's screen has only N places).
+    TooManySteps { need: usize, gave: usize },
     /// Matching: a prompt number the question does not have.
     NoSuchPrompt { number: usize, prompts: usize },
     /// The answer is for another kind of question (e.g. pairs for an ordering question).
@@ -195,12 +197,15 @@ impl Shape {
                 }
                 Ok(())
             }
-            (Shape::Ordering { steps, .. }, Response::Ordering(sequence)) => {
+            (Shape::Ordering { steps, need }, Response::Ordering(sequence)) => {
                 if let Some(&bad) = sequence.iter().find(|&&l| l >= *steps) {
                     return Err(AnswerError::NoSuchOption { letter: letter(bad), options: *steps });
                 }
                 if sequence.is_empty() {
                     return Err(AnswerError::Empty);
+                }
+                if sequence.len() > *need {
+                    return Err(AnswerError::TooManySteps { need: *need, gave: sequence.len() });
                 }
                 if let Some((_, &repeated)) =
                     sequence.iter().enumerate().find(|(i, s)| sequence[..*i].contains(s))
@@ -283,6 +288,13 @@ mod tests {
 
     #[test]
     fn shapes_refuse_what_does_not_fit() {
+        // Four steps of five belong: a fifth has no place, partial orders may be saved.
+        let ordering = Shape::Ordering { steps: 5, need: 4 };
+        assert_eq!(
+            ordering.check(&Response::Ordering(vec![2, 0, 4, 3, 1])),
+            Err(AnswerError::TooManySteps { need: 4, gave: 5 })
+        );
+        assert_eq!(ordering.check(&Response::Ordering(vec![2, 0])), Ok(()));
         let shape = Shape::Choice { options: 5, select: 2 };
         assert_eq!(shape.check(&Response::Choice(vec![0, 2])), Ok(()));
         assert_eq!(

@@ -92,7 +92,7 @@ pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
             let some =
                 if *need < steps.len() { format!("{need} of these steps") } else { "these steps".into() };
             out.push_str(&wrap(
-                &format!("(Put {some} in order: type their letters, e.g. `{}`.)", example_order(steps.len())),
+                &format!("(Put {some} in order: type their letters, e.g. `{}`.)", example_order(*need)),
                 ctx.width,
                 0,
             ));
@@ -288,6 +288,9 @@ pub fn refusal(refusal: &Refusal) -> String {
         }
         Refusal::Answer(AnswerError::NoSuchPrompt { number, prompts }) => {
             format!("there is no prompt {number}; this question has {prompts}")
+        }
+        Refusal::Answer(AnswerError::TooManySteps { need, gave }) => {
+            format!("the order has {need} steps; you gave {gave} (some of the listed steps do not belong)")
         }
         Refusal::Answer(AnswerError::WrongKind) => {
             "that answer does not fit this kind of question; `help` shows how to answer".into()

@@ -75,6 +75,9 @@ pub fn refusal(refusal: &Refusal) -> String {
         Refusal::Answer(AnswerError::RepeatedStep { letter }) => {
             format!("Step {letter} is in your order twice; use each step once.")
         }
+        Refusal::Answer(AnswerError::TooManySteps { need, .. }) => {
+            format!("The order has {need} steps; some of the listed steps do not belong.")
+        }
         Refusal::Answer(_) | Refusal::NoSuchOption { .. } => "That answer does not fit this question.".into(),
         Refusal::Locked => "This question is answered and its feedback shown.".into(),
         Refusal::AtLastQuestion => "This is the last question: Review or End when you are done.".into(),
