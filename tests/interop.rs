@@ -7,8 +7,30 @@ use serde_json::Value;
 
 use crate::util::{Run, Test};
 
+/// The third-party samples: `PROCTOR_INTEROP_DIR`, else ../shared/interop beside the
+/// checkout (they are not ours to copy in).
 fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/interop")
+    std::env::var_os("PROCTOR_INTEROP_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/interop"))
+}
+
+/// Whether the samples are there; without them a test is skipped, loudly (and fails when
+/// `PROCTOR_REQUIRE_SAMPLES` is set, as CI sets it where the samples are).
+fn have_samples() -> bool {
+    if samples().join("gift").is_dir() {
+        return true;
+    }
+    let message = format!("interop sample tests SKIPPED: no samples at {}", samples().display());
+    if std::env::var_os("PROCTOR_REQUIRE_SAMPLES").is_some() {
+        panic!("{message}, and PROCTOR_REQUIRE_SAMPLES is set");
+    }
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "\nwarning: {message}");
+    });
+    false
 }
 
 fn sample(relative: &str) -> String {
@@ -56,6 +78,9 @@ fn check(test: &Test, dir: &str) -> Run {
 
 #[test]
 fn every_gift_sample_imports_or_is_reported_item_by_item() {
+    if !have_samples() {
+        return;
+    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(samples().join("gift"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -88,6 +113,9 @@ fn every_gift_sample_imports_or_is_reported_item_by_item() {
 
 #[test]
 fn gift_scoring_changes_are_reported() {
+    if !have_samples() {
+        return;
+    }
     let test = Test::new();
     let run = import(
         &test,
@@ -131,6 +159,9 @@ fn gift_scoring_changes_are_reported() {
 
 #[test]
 fn crlf_and_bom_read_the_same_as_lf() {
+    if !have_samples() {
+        return;
+    }
     let test = Test::new();
     let original = std::fs::read_to_string(samples().join("gift/multiLineFeedback1.gift")).unwrap();
     let crlf = format!("\u{feff}{}", original.replace('\n', "\r\n"));
@@ -151,6 +182,9 @@ fn crlf_and_bom_read_the_same_as_lf() {
 
 #[test]
 fn moodle_xml_multiple_choice_and_ordering() {
+    if !have_samples() {
+        return;
+    }
     let test = Test::new();
     let run = import(
         &test,
@@ -241,6 +275,9 @@ fn aiken_and_a_blueprint_with_domains() {
 
 #[test]
 fn import_refuses_a_used_folder_and_broken_xml() {
+    if !have_samples() {
+        return;
+    }
     let test = Test::new();
     test.write("used/keep.txt", "mine");
     let run = import(&test, "gift", &[&sample("gift/mc5.gift")], "used");

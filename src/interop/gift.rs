@@ -541,7 +541,15 @@ mod tests {
     /// where the oracle keeps plain text; HTML it keeps as written, which we make plain).
     #[test]
     fn the_samples_read_as_their_oracle_says() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/interop/gift");
+        let dir = std::env::var_os("PROCTOR_INTEROP_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/interop"))
+            .join("gift");
+        // The samples are not ours to copy in; tests/interop.rs says loudly when they are missing.
+        if !dir.is_dir() {
+            assert!(std::env::var_os("PROCTOR_REQUIRE_SAMPLES").is_none(), "no samples at {}", dir.display());
+            return;
+        }
         let mut checked = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
