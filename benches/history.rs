@@ -36,6 +36,7 @@ fn main() {
                 content_hashes: &hashes,
                 hide_domain: false,
                 seen_before: None,
+                retake_of: None,
             })
             .unwrap();
         let states: Vec<ItemState> = (0..paper.items.len())
@@ -91,6 +92,7 @@ fn main() {
             content_hashes: &hashes,
             hide_domain: false,
             seen_before: None,
+            retake_of: None,
         })
         .unwrap();
     let mut saves: Vec<Duration> = (0..ANSWERS)

@@ -525,6 +525,9 @@ fn missed_retakes_an_exams_misses_as_a_timed_set_at_the_exams_pace() {
     let intro = format!("Mock exam, seed 8: {} questions, {} minutes,", missed.len(), 2 * missed.len());
     assert!(run.stderr.contains(&intro), "{}", run.stderr);
     assert!(run.stderr.contains("A retake of the questions missed in attempt 1, at the real exam's pace."));
+    // Its report says what it was, not a seed that would draw a full paper.
+    assert!(run.stderr.contains("A retake of the questions missed in attempt 1.\n"), "{}", run.stderr);
+    assert!(!run.stderr.contains("reproduces this exam"), "{}", run.stderr);
 
     // Naming the attempt; and the retake (attempt 2) is now the latest exam.
     let (test, run) = exam(test, &["--missed", "1", "--seed", "9"], "submit\n");

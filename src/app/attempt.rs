@@ -37,6 +37,8 @@ pub struct Plan {
     pub hide_domain: bool,
     /// A mock exam drawn unseen-first: how many of the bank's questions had been seen then.
     pub seen_before: Option<u32>,
+    /// `exam --missed`: the attempt whose misses this paper retakes.
+    pub retake_of: Option<i64>,
 }
 
 /// What an action did.
@@ -100,6 +102,7 @@ pub struct Attempt {
     time_limit_ms: Option<Millis>,
     hide_domain: bool,
     seen_before: Option<u32>,
+    retake_of: Option<i64>,
     items: Vec<AttemptItem>,
     session: Session,
     finished: Option<Finished>,
@@ -153,6 +156,7 @@ impl Attempt {
             content_hashes: &hashes,
             hide_domain: plan.hide_domain,
             seen_before: plan.seen_before,
+            retake_of: plan.retake_of,
         })?;
         let shapes = items.iter().map(|i| Shape::of(&exam.questions[i.question])).collect();
         let mut session = Session::new(shapes, now, deadline);
@@ -167,6 +171,7 @@ impl Attempt {
             time_limit_ms: plan.time_limit_ms,
             hide_domain: plan.hide_domain,
             seen_before: plan.seen_before,
+            retake_of: plan.retake_of,
             items,
             session,
             finished: None,
@@ -209,6 +214,7 @@ impl Attempt {
             time_limit_ms: stored.time_limit_ms,
             hide_domain: stored.hide_domain,
             seen_before: stored.seen_before,
+            retake_of: stored.retake_of,
             items,
             session,
             finished: None,
@@ -495,6 +501,7 @@ impl Attempt {
             reason,
             unscored: self.unscored_count(),
             seen_before: self.seen_before,
+            retake_of: self.retake_of,
             score: score.clone(),
             weakest,
             all_meet,
@@ -558,6 +565,7 @@ mod tests {
             time_limit_ms: Some(600_000),
             hide_domain: true,
             seen_before: None,
+            retake_of: None,
         };
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 1_000).unwrap();
         assert_eq!(attempt.len(), 6);
@@ -621,6 +629,7 @@ mod tests {
             time_limit_ms: Some(60_000),
             hide_domain: false,
             seen_before: None,
+            retake_of: None,
         };
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         attempt.present(0).unwrap();
@@ -646,6 +655,7 @@ mod tests {
             time_limit_ms: None,
             hide_domain: false,
             seen_before: None,
+            retake_of: None,
         };
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         attempt.present(0).unwrap();
@@ -685,6 +695,7 @@ mod tests {
             time_limit_ms: None,
             hide_domain: false,
             seen_before: None,
+            retake_of: None,
         };
         let mut drill = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         assert_eq!(drill.quit(10).unwrap(), Quit::Discarded);
@@ -697,6 +708,7 @@ mod tests {
             time_limit_ms: Some(60_000),
             hide_domain: false,
             seen_before: None,
+            retake_of: None,
         };
         let mut mock = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         mock.present(0).unwrap();

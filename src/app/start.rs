@@ -147,6 +147,7 @@ pub fn prepare_exam(
         time_limit_ms: Some(time_limit_ms),
         hide_domain: request.hide_domain,
         seen_before,
+        retake_of: retaken,
     };
     Ok(PreparedExam { exam, store, plan, time_limit_ms, shortfall, unfinished, retaken, repeated })
 }
@@ -233,6 +234,7 @@ pub fn start_drill(
         time_limit_ms: request.time_limit_ms,
         hide_domain: false,
         seen_before: None,
+        retake_of: None,
     };
     let attempt = Attempt::begin(exam, store, plan, now)?;
     Ok(DrillStart { attempt, domains, unseen })
@@ -336,6 +338,7 @@ pub fn start_review(
         time_limit_ms: None,
         hide_domain: false,
         seen_before: None,
+        retake_of: None,
     };
     let attempt = Attempt::begin(exam, store, plan, now)?;
     Ok(ReviewStart::Started { attempt: Box::new(attempt), scope, gone })

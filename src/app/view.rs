@@ -179,6 +179,8 @@ pub struct ReportView {
     pub unscored: usize,
     /// Drawn unseen-first: how many of the bank's questions had been seen then.
     pub seen_before: Option<u32>,
+    /// `exam --missed`: the attempt whose misses this paper retook.
+    pub retake_of: Option<i64>,
     pub score: Score,
     /// The domain to drill next (the lowest percent among those with questions).
     pub weakest: Option<DomainResult>,

@@ -49,8 +49,8 @@ impl Store {
         tx.execute(
             "INSERT INTO attempts
              (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick, hide_domain,
-              seen_before)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8, ?9)",
+              seen_before, retake_of)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8, ?9, ?10)",
             params![
                 new.exam,
                 new.mode.as_str(),
@@ -61,6 +61,7 @@ impl Store {
                 new.time_limit_ms.map(|d| d as i64),
                 new.hide_domain,
                 new.seen_before,
+                new.retake_of,
             ],
         )
         .map_err(sql)?;
@@ -304,7 +305,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT id, exam, mode, seed, started_at, finished_at, end_reason, time_limit_ms,
-                        deadline, position, last_tick, hide_domain, seen_before
+                        deadline, position, last_tick, hide_domain, seen_before, retake_of
                  FROM attempts WHERE id = ?1",
                 [id],
                 |r| {
@@ -316,12 +317,13 @@ impl Store {
                         millis(r.get(10)?),
                         r.get::<_, bool>(11)?,
                         r.get::<_, Option<u32>>(12)?,
+                        r.get::<_, Option<i64>>(13)?,
                     ))
                 },
             )
             .optional()
             .map_err(self.sql())?;
-        let Some((header, deadline, position, last_tick, hide_domain, seen_before)) = row else {
+        let Some((header, deadline, position, last_tick, hide_domain, seen_before, retake_of)) = row else {
             return Err(StoreError::NoSuchAttempt(id));
         };
         let bad = |detail: &str| StoreError::BadAttempt { id, detail: detail.to_string() };
@@ -404,6 +406,7 @@ impl Store {
             finished,
             hide_domain,
             seen_before,
+            retake_of,
             items,
         })
     }

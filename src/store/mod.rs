@@ -100,6 +100,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE review_cards ADD COLUMN confident_error INTEGER NOT NULL DEFAULT 0;",
     // 7: a mock exam drawn unseen-first records how much had been seen (NULL: seed alone).
     "ALTER TABLE attempts ADD COLUMN seen_before INTEGER;",
+    // 8: an `exam --missed` paper names the attempt it retakes (its seed alone does not
+    // give it again).
+    "ALTER TABLE attempts ADD COLUMN retake_of INTEGER;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +161,7 @@ pub struct StoredAttempt {
     pub finished: Option<(Millis, EndReason)>,
     pub hide_domain: bool,
     pub seen_before: Option<u32>,
+    pub retake_of: Option<i64>,
     pub items: Vec<StoredItem>,
 }
 
@@ -181,6 +185,8 @@ pub struct NewAttempt<'a> {
     pub hide_domain: bool,
     /// How many questions had been seen when a mock exam was drawn unseen-first.
     pub seen_before: Option<u32>,
+    /// `exam --missed`: the attempt whose misses this paper retakes.
+    pub retake_of: Option<i64>,
 }
 
 pub struct Store {
@@ -527,6 +533,7 @@ mod tests {
                 content_hashes: &hashes,
                 hide_domain: false,
                 seen_before: Some(3),
+                retake_of: Some(1),
             })
             .unwrap();
         let state = ItemState {
@@ -544,7 +551,7 @@ mod tests {
         let loaded = Store::open(dir.path()).unwrap().load(id).unwrap();
         assert_eq!(loaded.seed, u64::MAX);
         assert_eq!(loaded.position, 2);
-        assert_eq!(loaded.seen_before, Some(3));
+        assert_eq!((loaded.seen_before, loaded.retake_of), (Some(3), Some(1)));
         assert_eq!(loaded.items[1].state, state);
         assert_eq!(loaded.items[0].paper, items[0]);
         assert!(!loaded.items[1].paper.scored);

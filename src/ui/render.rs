@@ -469,6 +469,11 @@ pub fn report(report: &ReportView, width: usize) -> String {
     }
     out.push_str(&confidence_lines(score, width));
     match (exam_mode, report.seen_before) {
+        // A retake's paper is the misses of another attempt, not the seed's.
+        (true, _) if report.retake_of.is_some() => {
+            let source = report.retake_of.unwrap_or_default();
+            out.push_str(&format!("A retake of the questions missed in attempt {source}.\n"));
+        }
         (true, None) => out.push_str(&format!("`--seed {}` reproduces this exam.\n", report.seed)),
         // The paper also depended on the history: say how to get the seed's own.
         (true, Some(seen)) => {
@@ -710,6 +715,7 @@ mod tests {
             reason: EndReason::Submitted,
             unscored: 15,
             seen_before: Some(130),
+            retake_of: None,
             score,
             weakest: Some(domains[3].clone()),
             all_meet: false,
