@@ -298,7 +298,7 @@ impl AttemptResult {
                     flagged: q.flagged,
                     scored: q.scored,
                     seconds: q.seconds,
-                    confidence: q.confidence,
+                    confidence: q.confidence.map(crate::model::Confidence::as_str),
                 })
                 .collect(),
         }

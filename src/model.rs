@@ -74,7 +74,8 @@ pub enum MissedFrom {
 }
 
 /// How sure the candidate was of an answer (`b!` sure, `b?` unsure; none said otherwise).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Sure,
     Unsure,

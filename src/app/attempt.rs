@@ -553,20 +553,17 @@ mod tests {
         (key, Response::Choice(wrong))
     }
 
+    /// A plan with the domain shown, drawn by the seed alone.
+    fn plain_plan(mode: Mode, seed: u64, paper: Vec<PaperItem>, time_limit_ms: Option<Millis>) -> Plan {
+        Plan { mode, seed, paper, time_limit_ms, hide_domain: false, seen_before: None, retake_of: None }
+    }
+
     #[test]
     fn a_whole_mock_exam_through_the_application_layer() {
         let dir = tempfile::tempdir().unwrap();
         let exam = exam();
         let paper = assemble_exam(&exam, 11, false).items;
-        let plan = Plan {
-            mode: Mode::Exam,
-            seed: 11,
-            paper,
-            time_limit_ms: Some(600_000),
-            hide_domain: true,
-            seen_before: None,
-            retake_of: None,
-        };
+        let plan = Plan { hide_domain: true, ..plain_plan(Mode::Exam, 11, paper, Some(600_000)) };
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 1_000).unwrap();
         assert_eq!(attempt.len(), 6);
 
@@ -622,15 +619,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let exam = exam();
         let paper = assemble_exam(&exam, 2, false).items;
-        let plan = Plan {
-            mode: Mode::Exam,
-            seed: 2,
-            paper,
-            time_limit_ms: Some(60_000),
-            hide_domain: false,
-            seen_before: None,
-            retake_of: None,
-        };
+        let plan = plain_plan(Mode::Exam, 2, paper, Some(60_000));
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         attempt.present(0).unwrap();
         let (right, _) = answers(&attempt, 0);
@@ -648,15 +637,7 @@ mod tests {
         let exam = exam();
         let ids: Vec<String> = exam.questions.iter().take(2).map(|q| q.id.clone()).collect();
         let paper = assemble_set(&exam, &ids, 4).items;
-        let plan = Plan {
-            mode: Mode::Drill,
-            seed: 4,
-            paper,
-            time_limit_ms: None,
-            hide_domain: false,
-            seen_before: None,
-            retake_of: None,
-        };
+        let plan = plain_plan(Mode::Drill, 4, paper, None);
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         attempt.present(0).unwrap();
         let (right, _) = answers(&attempt, 0);
@@ -688,28 +669,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let exam = exam();
         let ids: Vec<String> = exam.questions.iter().take(2).map(|q| q.id.clone()).collect();
-        let plan = Plan {
-            mode: Mode::Drill,
-            seed: 4,
-            paper: assemble_set(&exam, &ids, 4).items,
-            time_limit_ms: None,
-            hide_domain: false,
-            seen_before: None,
-            retake_of: None,
-        };
+        let plan = plain_plan(Mode::Drill, 4, assemble_set(&exam, &ids, 4).items, None);
         let mut drill = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         assert_eq!(drill.quit(10).unwrap(), Quit::Discarded);
         let gone = Store::open(dir.path()).unwrap().load(drill.id());
         assert!(matches!(gone, Err(crate::store::StoreError::NoSuchAttempt(_))));
-        let plan = Plan {
-            mode: Mode::Exam,
-            seed: 4,
-            paper: assemble_exam(&exam, 4, false).items,
-            time_limit_ms: Some(60_000),
-            hide_domain: false,
-            seen_before: None,
-            retake_of: None,
-        };
+        let plan = plain_plan(Mode::Exam, 4, assemble_exam(&exam, 4, false).items, Some(60_000));
         let mut mock = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         mock.present(0).unwrap();
         mock.apply(Action::Flag, 1_000).unwrap();

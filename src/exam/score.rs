@@ -27,8 +27,8 @@ pub struct QuestionResult {
     pub flagged: bool,
     pub scored: bool,
     pub seconds: f64,
-    /// "sure", "unsure", or `None` when the candidate did not say.
-    pub confidence: Option<&'static str>,
+    /// `None` when the candidate did not say.
+    pub confidence: Option<crate::model::Confidence>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,7 +104,7 @@ pub fn score(
                 flagged: state.flagged,
                 scored: item.scored,
                 seconds: seconds(state.millis as f64),
-                confidence: state.confidence.map(|c| c.as_str()),
+                confidence: state.confidence,
             }
         })
         .collect();

@@ -9,7 +9,7 @@ use crate::app::view::{
 use crate::exam::clock::{format_countdown, format_duration};
 use crate::exam::item::AnswerError;
 use crate::exam::session::Refusal;
-use crate::model::{EndReason, Mode, ReviewFilter};
+use crate::model::{Confidence, EndReason, Mode, ReviewFilter};
 use crate::text::{printable, wrap, wrap_hanging};
 
 const NUMBERS: [&str; 9] = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"];
@@ -134,11 +134,7 @@ pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
     }
     out.push('\n');
     if let Some(answer) = &view.answer {
-        let mark = match view.confidence {
-            Some(crate::model::Confidence::Sure) => " (sure)",
-            Some(crate::model::Confidence::Unsure) => " (guessing)",
-            None => "",
-        };
+        let mark = confidence_mark(view.confidence);
         out.push_str(&format!("Your answer: {}{mark}\n", spaced(&view.body, answer)));
     }
     out
@@ -160,6 +156,15 @@ fn example_order(steps: usize) -> &'static str {
         0..=3 => "c a b",
         4 => "c a d b",
         _ => "c a e d b",
+    }
+}
+
+/// " (sure)" or " (guessing)" after an answer the candidate marked; "" otherwise.
+pub fn confidence_mark(confidence: Option<Confidence>) -> &'static str {
+    match confidence {
+        Some(Confidence::Sure) => " (sure)",
+        Some(Confidence::Unsure) => " (guessing)",
+        None => "",
     }
 }
 
@@ -541,9 +546,9 @@ fn confidence_lines(score: &crate::exam::score::Score, width: usize) -> String {
         return String::new();
     }
     let mut out = String::new();
-    let lucky = positions(&|q| q.correct && q.confidence == Some("unsure"));
-    let confident = positions(&|q| !q.correct && q.confidence == Some("sure"));
-    let sure = positions(&|q| q.confidence == Some("sure"));
+    let lucky = positions(&|q| q.correct && q.confidence == Some(Confidence::Unsure));
+    let confident = positions(&|q| !q.correct && q.confidence == Some(Confidence::Sure));
+    let sure = positions(&|q| q.confidence == Some(Confidence::Sure));
     let sure_right = sure.len() - confident.len();
     out.push_str(&format!("Marked sure: {} ({sure_right} right).", sure.len()));
     out.push_str(&format!(" Marked unsure: {} ({} right).\n", rated.len() - sure.len(), lucky.len()));
@@ -688,8 +693,8 @@ mod tests {
                 seconds: (n * 7 % 50) as f64 * 3.0 + 20.0,
                 // 3 and 5 are lucky guesses, 4 and 8 sure mistakes, 9 sure and right.
                 confidence: match n {
-                    3 | 5 => Some("unsure"),
-                    4 | 8 | 9 => Some("sure"),
+                    3 | 5 => Some(Confidence::Unsure),
+                    4 | 8 | 9 => Some(Confidence::Sure),
                     _ => None,
                 },
             })

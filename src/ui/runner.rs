@@ -367,11 +367,7 @@ impl Runner<'_> {
                 Ok(None)
             }
             Outcome::Answered { position, advanced, answer, feedback: None, .. } => {
-                let mark = match confidence {
-                    Some(crate::model::Confidence::Sure) => " (sure)",
-                    Some(crate::model::Confidence::Unsure) => " (guessing)",
-                    None => "",
-                };
+                let mark = render::confidence_mark(confidence);
                 let saved = format!("Question {}: answer {answer}{mark} saved.", position + 1);
                 if advanced && input.is_interactive() {
                     // The next question clears the screen: say it below the new one.

@@ -480,11 +480,7 @@ impl Shared {
         if field(form, "answering").is_some() {
             let shown = read_answer(form, held.attempt.current_shape());
             // The optional "How sure are you?" mark, sent with the answer.
-            let sure = match field(form, "sure") {
-                Some("sure") => Some(Confidence::Sure),
-                Some("unsure") => Some(Confidence::Unsure),
-                _ => None,
-            };
+            let sure = field(form, "sure").and_then(Confidence::parse);
             let changed = |current: Option<&Answer>| {
                 current != shown.as_ref() || held.attempt.current_confidence() != sure
             };
