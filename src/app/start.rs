@@ -71,8 +71,6 @@ pub struct PreparedExam {
     pub time_limit_ms: Millis,
     pub shortfall: Option<String>,
     pub unfinished: Option<i64>,
-    /// The attempt whose misses this paper retakes (`--missed`).
-    pub retaken: Option<i64>,
     /// Questions on this paper seen before: the bank had too few unseen ones for a fresh form.
     pub repeated: usize,
 }
@@ -88,6 +86,11 @@ impl PreparedExam {
 
     pub fn seed(&self) -> u64 {
         self.plan.seed
+    }
+
+    /// The attempt whose misses this paper retakes (`--missed`).
+    pub fn retaken(&self) -> Option<i64> {
+        self.plan.retake_of
     }
 
     /// Records the attempt: from `now` its clock runs.
@@ -149,7 +152,7 @@ pub fn prepare_exam(
         seen_before,
         retake_of: retaken,
     };
-    Ok(PreparedExam { exam, store, plan, time_limit_ms, shortfall, unfinished, retaken, repeated })
+    Ok(PreparedExam { exam, store, plan, time_limit_ms, shortfall, unfinished, repeated })
 }
 
 /// The finished mock exam whose misses `--missed` retakes.

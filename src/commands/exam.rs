@@ -36,7 +36,7 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
         human_duration(prepared.time_limit_ms),
         blueprint.passing_score,
     );
-    if let Some(source) = prepared.retaken {
+    if let Some(source) = prepared.retaken() {
         intro.push_str(&format!(
             "A retake of the questions missed in attempt {source}, at the real exam's pace.\n"
         ));
