@@ -1,28 +1,99 @@
 //! Embeds every file under `question-banks/` into the binary, so `cargo install proctor`
-//! gives a `proctor list` that works from any folder. Writes `$OUT_DIR/embedded_banks.rs`:
-//! a sorted slice of (path relative to question-banks/, bytes).
+//! gives a `proctor list` that works from any folder, and checks each shipped exam with the
+//! bank loader itself (compiled into this script from src/bank and src/text.rs): an exam
+//! that passes is also embedded encoded (see src/bank/prebuilt.rs), so starting it decodes
+//! bytes instead of parsing TOML. An exam with errors is embedded as TOML only and a
+//! warning says so; at run time it fails as any broken bank does, and `proctor check`
+//! (and CI) list its problems. Writes `$OUT_DIR/embedded_banks.rs`.
+
+// The loader's run-time-only parts (catalog, diagnostics output) are unused here.
+#![allow(dead_code)]
+
+#[path = "src/text.rs"]
+mod text;
+
+#[path = "src/bank/mod.rs"]
+mod bank;
+
+/// What `bank::source` reads at run time from the generated file; empty while the script
+/// itself is compiled (it embeds the files it finds instead).
+mod shipped {
+    pub static EMBEDDED_FILES: crate::bank::source::EmbeddedFiles = &[];
+    pub static PREBUILT_EXAMS: crate::bank::source::PrebuiltExams = &[];
+}
 
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use bank::source::{self, SHIPPED_ROOT};
+
 fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo")).join("question-banks");
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let root = manifest.join("question-banks");
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
     println!("cargo:rerun-if-changed={}", root.display());
+    // The loader is part of what is built into the prebuilt exams.
+    println!("cargo:rerun-if-changed={}", manifest.join("src/bank").display());
+    println!("cargo:rerun-if-changed={}", manifest.join("src/text.rs").display());
     let mut files = Vec::new();
     if root.is_dir() {
         collect(&root, &mut files);
     }
     files.sort();
-    let mut out = String::from("pub static EMBEDDED_FILES: &[(&str, &[u8])] = &[\n");
+
+    // The files as the binary will hold them, so the folders are found exactly as at run time.
+    let mut embedded: Vec<(&'static str, &'static [u8])> = Vec::new();
     for path in &files {
-        let relative = path.strip_prefix(&root).expect("under root");
-        let relative = relative.to_string_lossy().replace('\\', "/");
+        let relative = path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
+        let bytes = fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        embedded.push((Box::leak(relative.into_boxed_str()), Box::leak(bytes.into_boxed_slice())));
+    }
+    let embedded: source::EmbeddedFiles = Box::leak(embedded.into_boxed_slice());
+
+    let prebuilt_dir = out_dir.join("prebuilt");
+    fs::create_dir_all(&prebuilt_dir).expect("create OUT_DIR/prebuilt");
+    let mut prebuilt = Vec::new();
+    for (n, folder) in source::embedded_folders(embedded, &[]).iter().enumerate() {
+        let name =
+            folder.label.strip_prefix(&format!("{SHIPPED_ROOT}/")).unwrap_or(&folder.label).to_string();
+        match source::load_from_toml(folder) {
+            Ok(exam) => {
+                let (summary, contents) = bank::prebuilt::encode(&exam).expect("encode a checked exam");
+                let summary_path = prebuilt_dir.join(format!("{n}.summary"));
+                let contents_path = prebuilt_dir.join(format!("{n}.contents"));
+                fs::write(&summary_path, summary).expect("write a prebuilt summary");
+                fs::write(&contents_path, contents).expect("write prebuilt contents");
+                prebuilt.push((name, summary_path, contents_path));
+            }
+            Err(error) => {
+                for line in error.to_string().lines() {
+                    println!("cargo:warning={}: {line}", folder.label);
+                }
+                println!(
+                    "cargo:warning={} is embedded unchecked: `proctor check {}` lists its problems",
+                    folder.label, folder.label
+                );
+            }
+        }
+    }
+
+    let mut out = String::from("pub static EMBEDDED_FILES: crate::bank::source::EmbeddedFiles = &[\n");
+    for path in &files {
+        let relative = path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
         out.push_str(&format!("    ({relative:?}, include_bytes!({:?})),\n", path.display().to_string()));
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("embedded_banks.rs");
-    fs::write(dest, out).expect("write embedded_banks.rs");
+    out.push_str("pub static PREBUILT_EXAMS: crate::bank::source::PrebuiltExams = &[\n");
+    for (name, summary, contents) in &prebuilt {
+        out.push_str(&format!(
+            "    ({name:?}, include_bytes!({:?}), include_bytes!({:?})),\n",
+            summary.display().to_string(),
+            contents.display().to_string()
+        ));
+    }
+    out.push_str("];\n");
+    fs::write(out_dir.join("embedded_banks.rs"), out).expect("write embedded_banks.rs");
 }
 
 /// Every `.toml` file below `dir`; each folder is also watched for new files.

@@ -37,6 +37,7 @@ fn main() {
                 hide_domain: false,
                 seen_before: None,
                 retake_of: None,
+                first_on_screen: false,
             })
             .unwrap();
         let states: Vec<ItemState> = (0..paper.items.len())
@@ -93,6 +94,7 @@ fn main() {
             hide_domain: false,
             seen_before: None,
             retake_of: None,
+            first_on_screen: false,
         })
         .unwrap();
     let mut saves: Vec<Duration> = (0..ANSWERS)

@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-use crate::bank::Exam;
+use crate::bank::prebuilt::QuestionCounts;
+use crate::bank::{Blueprint, Exam};
 use crate::exam::clock::{Millis, format_timestamp, seconds};
 use crate::exam::score::{Score, percent, scaled_score};
 use crate::model::{AttemptSummary, Card, Mode};
@@ -44,7 +45,11 @@ pub struct DomainEntry {
 
 impl ExamEntry {
     pub fn of(exam: &Exam) -> ExamEntry {
-        let b = &exam.blueprint;
+        ExamEntry::summarise(&exam.blueprint, &QuestionCounts::of(exam))
+    }
+
+    /// From what the catalog knows without loading the questions.
+    pub fn summarise(b: &Blueprint, counts: &QuestionCounts) -> ExamEntry {
         ExamEntry {
             id: b.id.clone(),
             code: b.code.clone(),
@@ -53,7 +58,7 @@ impl ExamEntry {
             level: b.level.as_str(),
             status: b.status.state.as_str(),
             status_date: b.status.date.clone(),
-            questions: exam.questions.len(),
+            questions: counts.total,
             exam_questions: b.exam_questions,
             scored_questions: b.scored_questions,
             minutes: b.minutes,
@@ -61,11 +66,12 @@ impl ExamEntry {
             domains: b
                 .domains
                 .iter()
-                .map(|d| DomainEntry {
+                .zip(&counts.per_domain)
+                .map(|(d, &questions)| DomainEntry {
                     id: d.id.clone(),
                     name: d.name.clone(),
                     weight: d.weight,
-                    questions: exam.count_in_domain(&d.id),
+                    questions,
                 })
                 .collect(),
         }

@@ -17,6 +17,7 @@ pub(crate) mod interop;
 pub(crate) mod json;
 pub(crate) mod model;
 pub(crate) mod program;
+pub(crate) mod shipped;
 pub(crate) mod store;
 pub(crate) mod study;
 pub(crate) mod text;

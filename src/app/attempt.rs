@@ -137,7 +137,23 @@ fn locate(exam: &Exam, paper: Vec<PaperItem>, hashes: Option<Vec<String>>) -> Re
 
 impl Attempt {
     /// Records a new attempt (its paper first, before any question is shown).
-    pub fn begin(exam: Arc<Exam>, mut store: Store, plan: Plan, now: Millis) -> Result<Attempt> {
+    pub fn begin(exam: Arc<Exam>, store: Store, plan: Plan, now: Millis) -> Result<Attempt> {
+        Attempt::begin_with(exam, store, plan, now, false)
+    }
+
+    /// `begin` for a front end that puts the first question on screen at once: its showing
+    /// is recorded with the attempt, in the same transaction.
+    pub fn begin_on_screen(exam: Arc<Exam>, store: Store, plan: Plan, now: Millis) -> Result<Attempt> {
+        Attempt::begin_with(exam, store, plan, now, true)
+    }
+
+    fn begin_with(
+        exam: Arc<Exam>,
+        mut store: Store,
+        plan: Plan,
+        now: Millis,
+        on_screen: bool,
+    ) -> Result<Attempt> {
         if plan.paper.is_empty() {
             return Err(Error::Usage(format!("the {} bank has no questions for this", exam.blueprint.id)));
         }
@@ -157,10 +173,15 @@ impl Attempt {
             hide_domain: plan.hide_domain,
             seen_before: plan.seen_before,
             retake_of: plan.retake_of,
+            first_on_screen: on_screen,
         })?;
         let shapes = items.iter().map(|i| Shape::of(&exam.questions[i.question])).collect();
         let mut session = Session::new(shapes, now, deadline);
         session.lock_answers = plan.mode.gives_feedback();
+        if on_screen {
+            // Stored as seen with the attempt above; `present` has nothing more to save.
+            session.mark_seen(now);
+        }
         Ok(Attempt {
             exam,
             store,
@@ -447,9 +468,9 @@ impl Attempt {
         }
         let position = self.session.position;
         self.session.pause(now);
-        self.save(&[position])?;
-        // Saved and left: it can be resumed anywhere now.
-        self.store.release(self.id)?;
+        // Saved and left in one transaction: it can be resumed anywhere now.
+        let state = &self.session.items[position];
+        self.store.save_and_release(self.id, position, self.session.last_tick, &[(position, state)])?;
         Ok(Quit::Saved { answered: self.session.answered_count(), total: self.session.len() })
     }
 

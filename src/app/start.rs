@@ -97,6 +97,11 @@ impl PreparedExam {
     pub fn begin(self, now: Millis) -> Result<Attempt> {
         Attempt::begin(self.exam, self.store, self.plan, now)
     }
+
+    /// `begin` for a front end that shows the first question at once (the terminal).
+    pub fn begin_on_screen(self, now: Millis) -> Result<Attempt> {
+        Attempt::begin_on_screen(self.exam, self.store, self.plan, now)
+    }
 }
 
 /// A mock exam by the blueprint: the real count and time unless told otherwise.

@@ -4,6 +4,7 @@
 
 pub mod diagnostic;
 pub mod parse;
+pub mod prebuilt;
 pub mod raw;
 pub mod schema;
 pub mod source;
@@ -50,7 +51,7 @@ impl Exam {
 }
 
 /// The exam's shape: what the real exam looks like and how it is weighted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Blueprint {
     pub id: String,
     pub code: String,
@@ -137,7 +138,7 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Status {
     pub state: StatusState,
     /// `YYYY-MM-DD`; what it means depends on the state (see docs/bank-format.md).
@@ -165,7 +166,7 @@ impl StatusState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Domain {
     pub id: String,
     pub name: String,
@@ -173,7 +174,7 @@ pub struct Domain {
     pub weight: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     pub id: String,
     pub domain: String,
@@ -189,7 +190,7 @@ pub struct Question {
 }
 
 /// A case study's shared scenario, shown above each of its questions.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
     pub id: String,
     pub title: String,
@@ -199,7 +200,7 @@ pub struct Scenario {
 /// The part of a question that depends on its kind. Every kind-specific rule (layout,
 /// answering, scoring, rendering, storing) matches on this, so a new kind makes the
 /// compiler list every place that must handle it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Body {
     /// Multiple choice (one correct option) or multiple response (two or more, all-or-nothing).
     Choice(ChoiceBody),
@@ -209,13 +210,13 @@ pub enum Body {
     Matching(MatchingBody),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderingBody {
     /// Every listed step; those with a `position` make up the answer.
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub text: String,
     /// 1-based place in the correct sequence; `None` for a step that does not belong.
@@ -233,13 +234,13 @@ impl OrderingBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchingBody {
     pub prompts: Vec<Prompt>,
     pub responses: Vec<MatchResponse>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prompt {
     pub text: String,
     /// Index into `responses` of the response that matches.
@@ -247,13 +248,13 @@ pub struct Prompt {
     pub rationale: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchResponse {
     pub id: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChoiceBody {
     pub options: Vec<Choice>,
     /// Multiple response: the answer must be exactly the set of correct options.
@@ -359,7 +360,7 @@ pub enum Difficulty {
 }
 
 /// One answer option. (Named `Choice` so it never shadows `std::option::Option`.)
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     pub text: String,
     pub correct: bool,

@@ -9,11 +9,8 @@ use std::path::{Path, PathBuf};
 
 use super::diagnostic::{self, Diagnostic, Location};
 use super::parse::{self, ParsedBlueprint};
+use super::prebuilt::{self, QuestionCounts};
 use super::{Blueprint, Exam, validate};
-
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded_banks.rs"));
-}
 
 /// The blueprint file of every exam folder.
 pub const BLUEPRINT_FILE: &str = "exam.toml";
@@ -119,7 +116,22 @@ pub struct ExamFolder {
     pub label: String,
     pub blueprint_file: BankFile,
     pub question_files: Vec<BankFile>,
+    /// A shipped exam that passed the build-time check, encoded (see `bank::prebuilt`).
+    pub prebuilt: Option<Prebuilt>,
 }
+
+/// The encoded blobs of one shipped exam.
+#[derive(Debug, Clone, Copy)]
+pub struct Prebuilt {
+    pub summary: &'static [u8],
+    pub contents: &'static [u8],
+}
+
+/// Embedded files as build.rs lists them: (path relative to question-banks/, bytes).
+pub type EmbeddedFiles = &'static [(&'static str, &'static [u8])];
+/// Prebuilt exams as build.rs lists them: (exam folder relative to question-banks/,
+/// summary, contents).
+pub type PrebuiltExams = &'static [(&'static str, &'static [u8], &'static [u8])];
 
 impl fmt::Display for ExamFolder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -129,7 +141,11 @@ impl fmt::Display for ExamFolder {
 
 /// The exam folders compiled into the binary.
 pub fn shipped_folders() -> Vec<ExamFolder> {
-    let files = embedded::EMBEDDED_FILES;
+    embedded_folders(crate::shipped::EMBEDDED_FILES, crate::shipped::PREBUILT_EXAMS)
+}
+
+/// The exam folders among embedded files (build.rs calls this on the files it embeds).
+pub fn embedded_folders(files: EmbeddedFiles, prebuilt: PrebuiltExams) -> Vec<ExamFolder> {
     let mut folders = Vec::new();
     for (path, bytes) in files {
         let Some(folder) = path.strip_suffix(BLUEPRINT_FILE) else { continue };
@@ -141,13 +157,19 @@ pub fn shipped_folders() -> Vec<ExamFolder> {
             .filter(|(p, _)| p.starts_with(folder) && *p != *path)
             .map(|(p, b)| BankFile { label: format!("{SHIPPED_ROOT}/{p}"), data: FileData::Embedded(b) })
             .collect();
+        let folder = folder.trim_end_matches('/');
+        let prebuilt = prebuilt
+            .iter()
+            .find(|(name, _, _)| *name == folder)
+            .map(|&(_, summary, contents)| Prebuilt { summary, contents });
         folders.push(ExamFolder {
-            label: format!("{SHIPPED_ROOT}/{}", folder.trim_end_matches('/')),
+            label: format!("{SHIPPED_ROOT}/{folder}"),
             blueprint_file: BankFile {
                 label: format!("{SHIPPED_ROOT}/{path}"),
                 data: FileData::Embedded(bytes),
             },
             question_files,
+            prebuilt,
         });
     }
     // A shipped exam folder nested inside another would also be listed by the outer one;
@@ -205,6 +227,7 @@ fn find_exam_folders(dir: &Path, depth: usize, out: &mut Vec<ExamFolder>) -> Res
             label: label_of(dir),
             blueprint_file: BankFile { label: label_of(&blueprint), data: FileData::Disk(blueprint) },
             question_files,
+            prebuilt: None,
         });
         return Ok(());
     }
@@ -237,6 +260,7 @@ fn unreadable_folder(dir: &Path, error: &BankError) -> ExamFolder {
         label: label.clone(),
         blueprint_file: BankFile { label, data: FileData::Problem(problem) },
         question_files: Vec::new(),
+        prebuilt: None,
     }
 }
 
@@ -386,11 +410,24 @@ fn parse_files_in_parallel(files: &[BankFile], blueprint: Option<&Blueprint>) ->
     results.into_iter().flatten().collect()
 }
 
-/// One loadable exam: its folder and its parsed blueprint.
+/// Parses and checks one exam folder's TOML; any error stops it (warnings do not).
+pub fn load_from_toml(folder: &ExamFolder) -> Result<Exam, BankError> {
+    let (loaded, diagnostics) = load_folder(folder);
+    match loaded {
+        Some((blueprint, questions, scenarios)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok(validate::into_exam(blueprint, questions, scenarios))
+        }
+        _ => Err(BankError::Invalid { diagnostics }),
+    }
+}
+
+/// One loadable exam: its folder, its blueprint, and (when known without loading the
+/// questions: a prebuilt exam) how many questions it has.
 #[derive(Debug, Clone)]
 pub struct CatalogEntry {
     pub folder: ExamFolder,
     pub blueprint: Blueprint,
+    pub counts: Option<QuestionCounts>,
 }
 
 /// Every exam proctor can see: the shipped ones and those from `--bank-dir`. Only
@@ -412,6 +449,15 @@ impl Catalog {
         let mut entries: Vec<CatalogEntry> = Vec::new();
         let mut diagnostics = Vec::new();
         for folder in folders {
+            // A shipped exam was checked at build time: its blueprint is decoded, not parsed.
+            if let Some(summary) = folder.prebuilt.and_then(|p| prebuilt::decode_summary(p.summary).ok()) {
+                entries.push(CatalogEntry {
+                    folder,
+                    blueprint: summary.blueprint,
+                    counts: Some(summary.counts),
+                });
+                continue;
+            }
             let bytes = match folder.blueprint_file.read() {
                 Ok(bytes) => bytes,
                 Err(d) => {
@@ -435,7 +481,7 @@ impl Catalog {
                 ));
                 continue;
             }
-            entries.push(CatalogEntry { folder, blueprint: parsed.blueprint });
+            entries.push(CatalogEntry { folder, blueprint: parsed.blueprint, counts: None });
         }
         Ok(Catalog { entries, broken: diagnostics })
     }
@@ -459,15 +505,16 @@ impl Catalog {
         })
     }
 
-    /// Parses one exam's questions; any error stops it (warnings do not).
+    /// One exam's questions: decoded when prebuilt, else parsed and checked (any error
+    /// stops it; warnings do not).
     pub fn load(&self, entry: &CatalogEntry) -> Result<Exam, BankError> {
-        let (loaded, diagnostics) = load_folder(&entry.folder);
-        match loaded {
-            Some((blueprint, questions, scenarios)) if !diagnostics.iter().any(Diagnostic::is_error) => {
-                Ok(validate::into_exam(blueprint, questions, scenarios))
+        if let Some(prebuilt) = entry.folder.prebuilt {
+            // Undecodable bytes cannot come from build.rs; if they ever do, the TOML decides.
+            if let Ok(exam) = prebuilt::decode_exam(entry.blueprint.clone(), prebuilt.contents) {
+                return Ok(exam);
             }
-            _ => Err(BankError::Invalid { diagnostics }),
         }
+        load_from_toml(&entry.folder)
     }
 
     pub fn load_by_id(&self, id: &str) -> Result<Exam, BankError> {

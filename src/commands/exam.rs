@@ -77,7 +77,7 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     }
     // The clock starts now: after the start screen at a terminal, at once for a script.
     let begin_at = if interactive { clock.now() } else { now };
-    let mut attempt = prepared.begin(begin_at)?;
+    let mut attempt = prepared.begin_on_screen(begin_at)?;
     run_attempt(&mut attempt, &intro, args.json, &*clock, true, args.pace)
 }
 

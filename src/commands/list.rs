@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use crate::bank::Exam;
 use crate::bank::source::{BankError, Catalog};
 use crate::cli::ListArgs;
 use crate::error::{Error, Result};
@@ -17,15 +16,19 @@ const WIDTH: usize = 80;
 pub fn run(catalog: &Catalog, args: &ListArgs, out: &mut dyn Write) -> Result<()> {
     let json = args.json;
     let mut broken = catalog.broken.clone();
-    let mut exams: Vec<Exam> = Vec::new();
+    let mut summaries: Vec<ExamEntry> = Vec::new();
     for entry in &catalog.entries {
+        // Counts known without the questions (a prebuilt exam): nothing to load.
+        if let Some(counts) = &entry.counts {
+            summaries.push(ExamEntry::summarise(&entry.blueprint, counts));
+            continue;
+        }
         match catalog.load(entry) {
-            Ok(exam) => exams.push(exam),
+            Ok(exam) => summaries.push(ExamEntry::of(&exam)),
             Err(BankError::Invalid { diagnostics }) => broken.extend(diagnostics),
             Err(other) => return Err(other.into()),
         }
     }
-    let summaries: Vec<ExamEntry> = exams.iter().map(ExamEntry::of).collect();
     let program = Program::shipped().map_err(Error::Usage)?;
     let has_bank = |id: &str| catalog.find(id).is_ok();
     if json && args.all {

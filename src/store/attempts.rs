@@ -92,6 +92,13 @@ impl Store {
                     .map_err(sql)?;
             }
         }
+        if new.first_on_screen {
+            tx.execute(
+                "UPDATE attempt_items SET seen_at = ?2 WHERE attempt_id = ?1 AND position = 0",
+                params![id, new.started_at as i64],
+            )
+            .map_err(sql)?;
+        }
         tx.commit().map_err(sql)?;
         Ok(id)
     }
@@ -103,6 +110,29 @@ impl Store {
         position: usize,
         last_tick: Millis,
         items: &[(usize, &ItemState)],
+    ) -> Result<(), StoreError> {
+        self.write_progress(id, position, last_tick, items, false)
+    }
+
+    /// `save_progress`, and lets go of the attempt in the same transaction (after `quit`),
+    /// so it can be resumed anywhere.
+    pub fn save_and_release(
+        &mut self,
+        id: i64,
+        position: usize,
+        last_tick: Millis,
+        items: &[(usize, &ItemState)],
+    ) -> Result<(), StoreError> {
+        self.write_progress(id, position, last_tick, items, true)
+    }
+
+    fn write_progress(
+        &mut self,
+        id: i64,
+        position: usize,
+        last_tick: Millis,
+        items: &[(usize, &ItemState)],
+        release: bool,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |source| classify(&path, source);
@@ -135,6 +165,13 @@ impl Store {
                     ])
                     .map_err(sql)?;
             }
+        }
+        if release {
+            tx.execute(
+                "DELETE FROM attempt_owners WHERE attempt_id = ?1 AND token = ?2",
+                params![id, self.owner.token],
+            )
+            .map_err(sql)?;
         }
         tx.commit().map_err(sql)
     }
@@ -269,17 +306,6 @@ impl Store {
         )
         .map_err(sql)?;
         tx.commit().map_err(sql)
-    }
-
-    /// Lets go of the attempt (after `quit`), so it can be resumed anywhere.
-    pub fn release(&mut self, id: i64) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "DELETE FROM attempt_owners WHERE attempt_id = ?1 AND token = ?2",
-                params![id, self.owner.token],
-            )
-            .map_err(self.sql())?;
-        Ok(())
     }
 
     /// The newest unfinished attempt, optionally only of one exam and mode.
