@@ -15,11 +15,15 @@ mod text;
 #[path = "src/bank/mod.rs"]
 mod bank;
 
+#[path = "src/program.rs"]
+mod program;
+
 /// What `bank::source` reads at run time from the generated file; empty while the script
 /// itself is compiled (it embeds the files it finds instead).
 mod shipped {
     pub static EMBEDDED_FILES: crate::bank::source::EmbeddedFiles = &[];
     pub static PREBUILT_EXAMS: crate::bank::source::PrebuiltExams = &[];
+    pub static PREBUILT_PROGRAM: &[u8] = &[];
 }
 
 use std::env;
@@ -36,6 +40,8 @@ fn main() {
     // The loader is part of what is built into the prebuilt exams.
     println!("cargo:rerun-if-changed={}", manifest.join("src/bank").display());
     println!("cargo:rerun-if-changed={}", manifest.join("src/text.rs").display());
+    println!("cargo:rerun-if-changed={}", manifest.join("src/program.rs").display());
+    println!("cargo:rerun-if-changed={}", manifest.join("catalog").display());
     let mut files = Vec::new();
     if root.is_dir() {
         collect(&root, &mut files);
@@ -93,6 +99,21 @@ fn main() {
         ));
     }
     out.push_str("];\n");
+    // The AWS program catalogue, checked and encoded the same way (empty when it does not
+    // check: the TOML is parsed at run time and its error reported there).
+    let program = match program::Program::shipped() {
+        Ok(program) => postcard::to_allocvec(&program).expect("encode the program catalogue"),
+        Err(error) => {
+            println!("cargo:warning=catalog/aws.toml: {error}");
+            Vec::new()
+        }
+    };
+    let program_path = prebuilt_dir.join("program");
+    fs::write(&program_path, program).expect("write the prebuilt program catalogue");
+    out.push_str(&format!(
+        "pub static PREBUILT_PROGRAM: &[u8] = include_bytes!({:?});\n",
+        program_path.display().to_string()
+    ));
     fs::write(out_dir.join("embedded_banks.rs"), out).expect("write embedded_banks.rs");
 }
 

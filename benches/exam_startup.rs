@@ -103,6 +103,16 @@ fn median(mut times: Vec<Duration>) -> f64 {
 
 fn main() {
     let data = tempfile::tempdir().unwrap();
+    // First, while the exam is the only child this process has waited for: RUSAGE_CHILDREN
+    // reports the largest of them all (rustc, below, would be counted otherwise).
+    #[cfg(target_os = "linux")]
+    let peak = {
+        // A whole exam: answer every question, review, submit.
+        let script = "a\n".repeat(70) + "review\nsubmit\n";
+        let mut command = proctor(data.path());
+        command.args(["exam", "saa-c03", "--seed", "1", "--json"]);
+        run_with_peak(command, &script)
+    };
     let (bare, bare_name) = bare_program();
     // Warm the page cache and create the store (its first migration is not start-up).
     for _ in 0..3 {
@@ -133,15 +143,8 @@ fn main() {
     show("  ... spawn until \"Question 1 of\" is on stdout", median(first), None);
 
     #[cfg(target_os = "linux")]
-    {
-        // A whole exam: answer every question, review, submit.
-        let script = "a\n".repeat(70) + "review\nsubmit\n";
-        let mut command = proctor(data.path());
-        command.args(["exam", "saa-c03", "--seed", "1", "--json"]);
-        let peak = run_with_peak(command, &script);
-        println!(
-            "peak memory of a scripted 65-question exam: {:.1} MiB (target: at most 8 MiB)",
-            peak as f64 / 1024.0
-        );
-    }
+    println!(
+        "peak memory of a scripted 65-question exam: {:.1} MiB (target: at most 8 MiB)",
+        peak as f64 / 1024.0
+    );
 }

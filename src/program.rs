@@ -3,12 +3,12 @@
 //! role. The data is `catalog/aws.toml`, compiled in; this module parses it and answers
 //! questions about it (pure: text in, values out).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The catalogue shipped with proctor.
 pub const SHIPPED: &str = include_str!("../catalog/aws.toml");
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Program {
     pub format: u32,
@@ -20,7 +20,7 @@ pub struct Program {
     pub paths: Vec<Path>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
     Foundational,
@@ -55,7 +55,7 @@ impl Tier {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProgramStatus {
     Beta,
@@ -80,7 +80,7 @@ impl ProgramStatus {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Certification {
     pub code: String,
@@ -105,7 +105,7 @@ pub struct Certification {
     pub domains: Vec<ProgramDomain>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgramDomain {
     pub name: String,
@@ -113,7 +113,7 @@ pub struct ProgramDomain {
     pub weight: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Path {
     pub id: String,
@@ -145,7 +145,11 @@ impl Program {
     /// The catalogue compiled into proctor. It is checked by a test, so a parse failure
     /// here is a build defect; it is still reported, never a panic.
     pub fn shipped() -> Result<Program, String> {
-        Program::parse(SHIPPED)
+        // build.rs checked and encoded the same file; the TOML decides if that is missing.
+        match postcard::from_bytes(crate::shipped::PREBUILT_PROGRAM) {
+            Ok(program) => Ok(program),
+            Err(_) => Program::parse(SHIPPED),
+        }
     }
 
     pub fn parse(text: &str) -> Result<Program, String> {
@@ -282,6 +286,13 @@ pub fn retirement_note(program: &Program, id: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_prebuilt_catalogue_is_the_toml() {
+        let decoded: Program = postcard::from_bytes(crate::shipped::PREBUILT_PROGRAM).unwrap();
+        let parsed = Program::parse(SHIPPED).unwrap();
+        assert_eq!(serde_json::to_string(&decoded).unwrap(), serde_json::to_string(&parsed).unwrap());
+    }
 
     #[test]
     fn the_shipped_catalogue_parses_and_is_consistent() {
