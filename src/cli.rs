@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `--time-limit` durations (parsed in the core so the browser reads them the same way).
+pub use crate::exam::clock::parse_duration;
 use crate::model::MissedFrom;
 
 #[derive(Debug, Parser)]
@@ -393,7 +395,6 @@ pub struct ResumeArgs {
     pub pace: bool,
 }
 
-/// Parses `90s`, `130m`, `2h10m`, `1h` or a bare number of minutes into seconds.
 /// `--missed` alone is the latest exam; `--missed 12` attempt 12.
 fn parse_missed(text: &str) -> Result<MissedFrom, String> {
     if text == "latest" {
@@ -406,52 +407,6 @@ fn parse_missed(text: &str) -> Result<MissedFrom, String> {
              name the exam first: proctor exam EXAM --missed [ATTEMPT]"
         )),
     }
-}
-
-pub fn parse_duration(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let invalid = || format!("{text:?} is not a duration: write e.g. 90s, 130m or 2h10m");
-    if text.is_empty() {
-        return Err(invalid());
-    }
-    if text.bytes().all(|b| b.is_ascii_digit()) {
-        return text
-            .parse::<u64>()
-            .ok()
-            .and_then(|m| m.checked_mul(60))
-            .filter(|&s| s > 0)
-            .ok_or_else(invalid);
-    }
-    let mut total: u64 = 0;
-    let mut number = String::new();
-    let mut last_unit = 4;
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let (unit, rank) = match c {
-            'h' => (3600, 0),
-            'm' => (60, 1),
-            's' => (1, 2),
-            _ => return Err(invalid()),
-        };
-        // Units must come in order, once each: 2h10m, not 10m2h.
-        if number.is_empty() || (last_unit != 4 && rank <= last_unit) {
-            return Err(invalid());
-        }
-        last_unit = rank;
-        let value: u64 = number.parse().map_err(|_| invalid())?;
-        total = value.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(invalid)?;
-        number.clear();
-    }
-    if !number.is_empty() || total == 0 {
-        return Err(invalid());
-    }
-    if total > 7 * 24 * 3600 {
-        return Err(format!("{text:?} is longer than the 7-day maximum"));
-    }
-    Ok(total)
 }
 
 #[cfg(test)]

@@ -15,6 +15,11 @@ use serde_json::{Value, json};
 use crate::serve::{Server, agent};
 use crate::util::{Test, tiny_bank};
 
+/// The fixture exam with every item kind (ordering and matching among them).
+fn kinds_bank() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/banks/kinds")
+}
+
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn find_program(names: &[&str]) -> Option<PathBuf> {
@@ -120,6 +125,7 @@ impl Driver {
         let url = format!("{}{path}", self.url);
         let response = match method {
             "GET" => agent().get(&url).call(),
+            "DELETE" => agent().delete(&url).call(),
             _ => agent().post(&url).send_json(body.unwrap_or(json!({}))),
         };
         let mut response = response.map_err(|e| e.to_string())?;
@@ -198,6 +204,59 @@ impl Driver {
             .unwrap_or_default()
     }
 
+    /// Runs `script` in the page (its `arguments` are `args`) and returns what it returns.
+    fn execute(&self, script: &str, args: Value) -> Value {
+        self.send("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+    }
+
+    /// Waits (up to 20 s, for the page the server draws after a save) until `script`
+    /// returns `want`.
+    fn wait_script(&self, script: &str, args: Value, want: Value) {
+        let started = Instant::now();
+        loop {
+            let got = self
+                .try_send("POST", "/execute/sync", Some(json!({"script": script, "args": args.clone()})))
+                .unwrap_or(Value::Null);
+            if got == want {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "waited in vain for {script} to give {want} (it gave {got}) on {}",
+                self.source()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Drags with the mouse (real pointer events): press on the middle of `from`, move a
+    /// little, then onto the middle of `to`, and release.
+    fn drag(&self, from: &str, to: &str) {
+        let (from, to) = (self.wait_for(from), self.wait_for(to));
+        let actions = json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+        "actions": [
+            {"type": "pointerMove", "duration": 0, "origin": {ELEMENT: from}, "x": 0, "y": 0},
+            {"type": "pointerDown", "button": 0},
+            {"type": "pointerMove", "duration": 100, "origin": {ELEMENT: from}, "x": 12, "y": 12},
+            {"type": "pointerMove", "duration": 200, "origin": {ELEMENT: to}, "x": 0, "y": 0},
+            {"type": "pointerUp", "button": 0},
+        ]}]});
+        self.send("POST", "/actions", Some(actions));
+        self.send("DELETE", "/actions", None);
+    }
+
+    /// Types `keys` (WebDriver key codes for Enter, arrows, ...) into the element `css`,
+    /// which gets the focus first.
+    fn keys(&self, css: &str, keys: &str) {
+        let element = self.wait_for(css);
+        self.send("POST", &format!("/element/{element}/value"), Some(json!({"text": keys})));
+    }
+
+    /// A Chrome DevTools command through chromedriver.
+    fn cdp(&self, command: &str, params: Value) {
+        self.send("POST", "/goog/cdp/execute", Some(json!({"cmd": command, "params": params})));
+    }
+
     fn screenshot(&self, name: &str) {
         let Some(dir) = std::env::var_os("PROCTOR_SCREENSHOTS") else { return };
         // The page area, not the window, at 1280x800.
@@ -264,6 +323,9 @@ fn a_short_exam_in_a_real_browser() {
     let chosen = answer_first(&driver);
     driver.click("#strike-C");
     driver.wait_for(".option.struck #option-C");
+    // The strike is a toggle button with its state, and the option says it is struck out.
+    driver.wait_for("#strike-C[aria-pressed=true]");
+    assert_eq!(driver.count("#option-C .sr-only"), 1);
     // The strike's page keeps the saved answer.
     assert_eq!(driver.count("input[name=choice][checked]"), chosen);
     driver.click("#flag");
@@ -275,6 +337,9 @@ fn a_short_exam_in_a_real_browser() {
     driver.wait_text("h1", |t| t == "Review");
     driver.click("#filter-flagged");
     driver.wait_text("#filter-flagged", |t| t.starts_with("Flagged (1)"));
+    // The filters are real buttons, the one shown pressed.
+    driver.wait_for("button#filter-flagged[aria-pressed=true]");
+    assert_eq!(driver.count("form.filters button[aria-pressed=false]"), 4);
     driver.wait_text("table.grid tbody", |t| t.contains("Question 1") && !t.contains("Question 2"));
     driver.click("#filter-complete");
     driver.wait_text("table.grid tbody", |t| t.contains("Question 1") && t.contains("Complete"));
@@ -338,4 +403,289 @@ fn a_drill_with_feedback_and_a_resume_after_killing_the_server() {
     driver.wait_text("#position", |t| t.starts_with("Question 2 of"));
     driver.click("#prev");
     driver.wait_text("#feedback", |t| t.contains("The key:"));
+}
+
+/// Moves with Next (and, from the last question, Previous) until the question on screen
+/// matches `css` (the kinds exam has one question of each kind, in a shuffled order).
+fn reach(driver: &Driver, css: &str) {
+    let mut way = "#next";
+    for _ in 0..12 {
+        if driver.count(css) > 0 {
+            return;
+        }
+        if driver.count(&format!("{way}[disabled]")) > 0 {
+            way = "#prev";
+        }
+        let position = driver.wait_text("#position", |_| true);
+        driver.click(way);
+        driver.wait_text("#position", |t| t != position);
+    }
+    panic!("no question matches {css}");
+}
+
+/// The letter this paper gives the step or response whose text is `text`.
+fn letter_of(driver: &Driver, text: &str) -> String {
+    let script = "return Array.from(document.querySelectorAll('ul.steps li[data-letter]'))\
+                  .filter(li => li.querySelector('.text').textContent === arguments[0])\
+                  .map(li => li.dataset.letter)[0] || null";
+    driver
+        .execute(script, json!([text]))
+        .as_str()
+        .unwrap_or_else(|| panic!("no {text:?} on screen"))
+        .to_string()
+}
+
+/// The number of the matching item whose text is `text`.
+fn item_of(driver: &Driver, text: &str) -> u64 {
+    let script = "return Array.from(document.querySelectorAll('.fallback label[data-number]'))\
+                  .filter(l => l.querySelector('.text').textContent === arguments[0])\
+                  .map(l => Number(l.dataset.number))[0] || null";
+    driver.execute(script, json!([text])).as_u64().unwrap_or_else(|| panic!("no item {text:?} on screen"))
+}
+
+/// The order as the server drew it (the `selected` attributes of the fallback selects are
+/// the saved answer, not what the widget shows), e.g. "CA".
+const SAVED_ORDER: &str = "return Array.from(document.querySelectorAll('.fallback select'))\
+                           .map(s => (s.querySelector('option[selected]') || {value: ''}).value).join('')";
+
+/// Item `arguments[0]`'s saved match, as the server drew it.
+const SAVED_MATCH: &str = "const s = document.querySelector('select[name=match' + arguments[0] + ']');\
+                           return (s.querySelector('option[selected]') || {value: ''}).value";
+
+fn start_kinds_exam(driver: &Driver, server: &Server) {
+    driver.go(&format!("{}/exam/kinds", server.base));
+    driver.click("#begin-exam");
+    driver.wait_text("#position", |t| t == "Question 1 of 6");
+}
+
+#[test]
+fn ordering_and_matching_by_drag_in_a_real_browser() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let server = Server::start(&test, &kinds_bank());
+    let driver = Driver::start(&chromium, &chromedriver);
+    start_kinds_exam(&driver, &server);
+    reach(&driver, "fieldset.ordering.enhanced");
+    // The selects are there for the form, hidden under the widget.
+    assert_eq!(driver.count("fieldset.ordering .fallback select"), 4);
+    let create = letter_of(&driver, "Create a second access key.");
+    let update = letter_of(&driver, "Update the application to use the new key.");
+    // A step dragged from the steps to the first place of the order: saved, then shown.
+    driver.drag(&format!("#order-pool-{create} .text"), ".dnd-order .dnd-slot");
+    driver.wait_script(SAVED_ORDER, json!([]), json!(create));
+    driver.wait_for(&format!("#order-item-{create}"));
+    // Another dropped on the first place goes before it.
+    driver.drag(&format!("#order-pool-{update} .text"), &format!("#order-item-{create}"));
+    driver.wait_script(SAVED_ORDER, json!([]), json!(format!("{update}{create}")));
+    driver.screenshot("serve-ordering.png");
+    // Dragged within the order onto the empty place after them: it moves to the end.
+    driver.drag(&format!("#order-item-{update} .text"), ".dnd-order .dnd-slot");
+    driver.wait_script(SAVED_ORDER, json!([]), json!(format!("{create}{update}")));
+    // Dragged back to the steps: out of the order.
+    driver.drag(&format!("#order-item-{create} .text"), ".dnd-pool");
+    driver.wait_script(SAVED_ORDER, json!([]), json!(update));
+    assert!(driver.wait_text("#ordering-status", |t| t.starts_with("Saved")).contains("not in your order"));
+
+    reach(&driver, "fieldset.matching.enhanced");
+    let s3 = letter_of(&driver, "Amazon S3");
+    let objects = item_of(&driver, "Store objects durably");
+    driver.drag(&format!("#match-response-{s3}"), &format!("#match-prompt-{objects}"));
+    driver.wait_script(SAVED_MATCH, json!([objects]), json!(s3));
+    let slot = driver.wait_text(&format!("#match-slot-{objects}"), |t| t.starts_with("Matched"));
+    assert_eq!(slot, format!("Matched: {s3}. Amazon S3"));
+    // A response dropped on another item replaces nothing else.
+    let rds = letter_of(&driver, "Amazon RDS");
+    let database = item_of(&driver, "Run a relational database");
+    driver.drag(&format!("#match-response-{rds} .text"), &format!("#match-slot-{database}"));
+    driver.wait_script(SAVED_MATCH, json!([database]), json!(rds));
+    driver.wait_script(SAVED_MATCH, json!([objects]), json!(s3));
+    driver.screenshot("serve-matching.png");
+
+    // The terminal sees the same answers.
+    driver.click("#end");
+    driver.click("#confirm-end");
+    driver.wait_text("#result", |t| t.contains("KINDS-01"));
+    let test = test.args(["--bank-dir", kinds_bank().to_str().unwrap(), "show", "1", "--json"]);
+    let shown = test.run().json();
+    let response = |id: &str| {
+        shown["questions"].as_array().unwrap().iter().find(|q| q["id"] == id).unwrap()["response"].clone()
+    };
+    assert_eq!(response("k-order"), json!(update), "{shown}");
+    assert!(response("k-match").as_str().unwrap().contains(&format!("{objects}{s3}")), "{shown}");
+}
+
+#[test]
+fn ordering_and_matching_with_the_keyboard_in_a_real_browser() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let server = Server::start(&test, &kinds_bank());
+    let driver = Driver::start(&chromium, &chromedriver);
+    start_kinds_exam(&driver, &server);
+    reach(&driver, "fieldset.ordering.enhanced");
+    let create = letter_of(&driver, "Create a second access key.");
+    let update = letter_of(&driver, "Update the application to use the new key.");
+    let deactivate = letter_of(&driver, "Deactivate the old access key.");
+    // Enter on a step's Add button puts it at the end of the order.
+    driver.keys(&format!("#order-add-{create}"), "\u{E007}");
+    driver.wait_script(SAVED_ORDER, json!([]), json!(create));
+    driver.keys(&format!("#order-add-{update}"), "\u{E007}");
+    driver.wait_script(SAVED_ORDER, json!([]), json!(format!("{create}{update}")));
+    // The page is drawn again after each save; the focus comes back to the step moved.
+    driver.wait_script("return document.activeElement.id", json!([]), json!(format!("order-item-{update}")));
+    // Up arrow on a step in the order moves it up.
+    driver.keys(&format!("#order-item-{update}"), "\u{E013}");
+    driver.wait_script(SAVED_ORDER, json!([]), json!(format!("{update}{create}")));
+    driver.wait_script("return document.activeElement.id", json!([]), json!(format!("order-item-{update}")));
+    let said = driver.wait_text("#ordering-status", |t| t.starts_with("Saved"));
+    assert_eq!(said, format!("Saved: step {update} is at place 1 of 4."));
+    assert_eq!(
+        driver.execute(
+            "return document.getElementById('ordering-status').getAttribute('aria-live')",
+            json!([])
+        ),
+        json!("polite")
+    );
+    // Down arrow moves it back down; Delete takes it out.
+    driver.keys(&format!("#order-item-{update}"), "\u{E015}");
+    driver.wait_script(SAVED_ORDER, json!([]), json!(format!("{create}{update}")));
+    driver.keys(&format!("#order-item-{update}"), "\u{E017}");
+    driver.wait_script(SAVED_ORDER, json!([]), json!(create));
+    // A step's letter adds it, as a letter chooses an option.
+    driver.keys(&format!("#order-item-{create}"), &deactivate.to_lowercase());
+    driver.wait_script(SAVED_ORDER, json!([]), json!(format!("{create}{deactivate}")));
+
+    reach(&driver, "fieldset.matching.enhanced");
+    let rds = letter_of(&driver, "Amazon RDS");
+    let sqs = letter_of(&driver, "Amazon SQS");
+    let database = item_of(&driver, "Run a relational database");
+    let queue = item_of(&driver, "Queue messages between services");
+    // A response with no item chosen says to choose an item first, and saves nothing.
+    driver.keys(&format!("#match-response-{rds}"), "\u{E007}");
+    driver.wait_text("#matching-status", |t| t == "Choose an item first, then its response.");
+    // Choose an item (Enter), then its response (Enter).
+    driver.keys(&format!("#match-prompt-{database}"), "\u{E007}");
+    driver.wait_for(&format!("#match-prompt-{database}[aria-pressed=true]"));
+    driver.keys(&format!("#match-response-{rds}"), "\u{E007}");
+    driver.wait_script(SAVED_MATCH, json!([database]), json!(rds));
+    driver.wait_script(
+        "return document.activeElement.id",
+        json!([]),
+        json!(format!("match-prompt-{database}")),
+    );
+    // Or an item, then the response's letter.
+    driver.keys(&format!("#match-prompt-{queue}"), "\u{E007}");
+    driver.wait_for(&format!("#match-prompt-{queue}[aria-pressed=true]"));
+    driver.keys(&format!("#match-prompt-{queue}"), &sqs.to_lowercase());
+    driver.wait_script(SAVED_MATCH, json!([queue]), json!(sqs));
+    // Clear takes a match off.
+    driver.keys(&format!("#match-clear-{database}"), "\u{E007}");
+    driver.wait_script(SAVED_MATCH, json!([database]), json!(""));
+    driver.wait_script(SAVED_MATCH, json!([queue]), json!(sqs));
+}
+
+/// Fails with the widest elements when the page at `what` scrolls sideways.
+fn assert_no_sideways_scroll(driver: &Driver, what: &str) {
+    let script = "const w = document.documentElement.clientWidth;\
+                  const wide = Array.from(document.querySelectorAll('body *'))\
+                    .filter(e => e.getBoundingClientRect().right > w + 1)\
+                    .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5);\
+                  return [innerWidth, document.documentElement.scrollWidth, w, wide]";
+    let got = driver.execute(script, json!([]));
+    assert_eq!(got[0], 640, "the 200% zoom emulation is on ({what})");
+    assert!(got[1].as_u64() <= got[2].as_u64(), "{what} scrolls sideways at 200% zoom: {got}");
+}
+
+#[test]
+fn nothing_scrolls_sideways_at_200_percent_zoom() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let server = Server::start(&test, &kinds_bank());
+    let driver = Driver::start(&chromium, &chromedriver);
+    // 1280x800 screen pixels at 200%: a 640-pixel-wide page, each CSS pixel two.
+    driver.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 640, "height": 400, "deviceScaleFactor": 2, "mobile": false}),
+    );
+    driver.go(&format!("{}/", server.base));
+    driver.wait_for("table.exams");
+    assert_no_sideways_scroll(&driver, "the exam list");
+    driver.go(&format!("{}/exam/kinds", server.base));
+    driver.click("details summary");
+    assert_no_sideways_scroll(&driver, "the start screen");
+    driver.click("#begin-exam");
+    // Every question (one of each kind), answered or not.
+    for n in 1..=6 {
+        driver.wait_text("#position", |t| t == format!("Question {n} of 6"));
+        if driver.count("input[name=choice]") > 0 {
+            answer_first(&driver);
+        }
+        assert_no_sideways_scroll(&driver, &format!("question {n}"));
+        if n < 6 {
+            driver.click("#next");
+        }
+    }
+    driver.click("#review");
+    driver.wait_text("h1", |t| t == "Review");
+    assert_no_sideways_scroll(&driver, "the review screen");
+    driver.click("#end");
+    driver.wait_for("#confirm-end");
+    assert_no_sideways_scroll(&driver, "the End Exam confirmation");
+    driver.click("#confirm-end");
+    driver.wait_text("#result", |t| t.contains("KINDS-01"));
+    assert_no_sideways_scroll(&driver, "the report");
+    driver.click("#show");
+    driver.wait_text("h1", |t| t.starts_with("Attempt 1"));
+    assert_no_sideways_scroll(&driver, "the walk-through of the answers");
+    driver.go(&format!("{}/stats/kinds", server.base));
+    driver.wait_for("#stats-domains");
+    assert_no_sideways_scroll(&driver, "the statistics");
+}
+
+/// Begins a mock exam of the tiny bank with the start screen's time limit `limit`.
+fn begin_timed(driver: &Driver, server: &Server, limit: &str) {
+    driver.go(&format!("{}/exam/tiny", server.base));
+    driver.click("details summary");
+    driver.keys("#exam-time-limit", limit);
+    driver.click("#begin-exam");
+    driver.wait_text("#position", |t| t == "Question 1 of 5");
+}
+
+#[test]
+fn the_clock_is_announced_only_at_its_warnings() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let driver = Driver::start(&chromium, &chromedriver);
+    let attribute = |css: &str, name: &str| {
+        driver.execute(
+            "const e = document.querySelector(arguments[0]); return e && e.getAttribute(arguments[1])",
+            json!([css, name]),
+        )
+    };
+    // A second over 30 minutes: the 30-minute warning comes, politely.
+    begin_timed(&driver, &server, "30m2s");
+    assert_eq!(attribute("#timer", "role"), json!("timer"));
+    // The ticking clock is no live region: it is not read out every second.
+    assert_eq!(attribute("#timer", "aria-live"), Value::Null);
+    assert_eq!(attribute("#clock", "aria-live"), Value::Null);
+    assert_eq!(attribute("#notice", "aria-live"), json!("polite"));
+    assert_eq!(attribute("#warning", "aria-live"), json!("assertive"));
+    driver.wait_text("#notice", |t| t == "30 minutes remaining.");
+    assert_eq!(driver.wait_text("#warning", |_| true), "");
+    // Just over 5 minutes: the 5-minute warning interrupts (assertive).
+    begin_timed(&driver, &server, "5m2s");
+    driver.wait_script(
+        "return document.getElementById('warning').textContent",
+        json!([]),
+        json!("5 minutes remaining."),
+    );
+    assert_eq!(driver.execute("return document.getElementById('notice').textContent", json!([])), json!(""));
+    // Landmarks and a heading for the question.
+    assert_eq!(driver.count("header"), 1);
+    assert_eq!(driver.count("main"), 1);
+    assert_eq!(driver.count("nav[aria-label='Question navigation']"), 1);
+    assert_eq!(
+        driver.execute("return document.querySelector('main h1').textContent", json!([])),
+        json!("Question 1 of 5")
+    );
 }

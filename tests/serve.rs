@@ -95,7 +95,12 @@ fn answer<'a>(page: &Page, letters: &'a str, what: &'a str) -> Vec<(&'static str
 
 /// Starts a mock exam of the tiny bank and returns the attempt's path.
 fn begin(server: &Server) -> String {
-    let started = post(server, "exam/tiny", &[]);
+    begin_exam_of(server, "tiny")
+}
+
+/// Starts a mock exam of `exam` and returns the attempt's path.
+fn begin_exam_of(server: &Server, exam: &str) -> String {
+    let started = post(server, &format!("exam/{exam}"), &[]);
     assert_eq!(started.status, 303, "{}", started.body);
     started.location.unwrap()
 }
@@ -359,4 +364,211 @@ fn an_answer_can_say_how_sure_the_candidate_is() {
     let shown = test.run().json();
     assert_eq!(shown["questions"][0]["confidence"], "sure", "{shown}");
     assert_eq!(shown["questions"][1]["confidence"], serde_json::Value::Null, "{shown}");
+}
+
+/// The milliseconds left that the question page's clock starts from.
+fn remaining_ms(page: &Page) -> u64 {
+    let at = page.body.find("data-remaining-ms=\"").expect("a clock") + "data-remaining-ms=\"".len();
+    page.body[at..].split('"').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_start_forms_take_the_terminals_options() {
+    let test = Test::new();
+    let bank = tiny_bank();
+    let server = Server::start(&test, &bank);
+    let start = get(&format!("{}/exam/tiny", server.base));
+    for field in [
+        r#"name="seed""#,
+        r#"name="time_limit""#,
+        r#"name="include_seen""#,
+        r#"name="pace""#,
+        r#"value="missed""#,
+        r#"name="missed_attempt""#,
+        r#"name="tags""#,
+        r#"name="all""#,
+    ] {
+        assert!(start.body.contains(field), "{field}: {}", start.body);
+    }
+    // A seed, a time limit and the pace cue; drawn by the seed alone.
+    let started = post(
+        &server,
+        "exam/tiny",
+        &[("paper", "fresh"), ("seed", "7"), ("time_limit", "90s"), ("include_seen", "1"), ("pace", "1")],
+    );
+    assert_eq!(started.status, 303, "{}", started.body);
+    let path = started.location.unwrap();
+    let page = get(&format!("{}{path}", server.origin));
+    let left = remaining_ms(&page);
+    assert!(left <= 90_000 && left > 60_000, "{left}");
+    assert!(page.body.contains(r#"id="pace""#) && page.body.contains("On pace"), "{}", page.body);
+    post(&server, &path, &[("do", "submit")]);
+    // The same paper as `proctor exam tiny --seed 7 --include-seen` draws.
+    let ids = |result: &serde_json::Value| -> Vec<String> {
+        result["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let test = test.args(["--bank-dir", bank.to_str().unwrap(), "show", "1", "--json"]);
+    let browser = test.run().json();
+    assert_eq!(browser["seed"], 7, "{browser}");
+    let test = test
+        .args([
+            "--bank-dir",
+            bank.to_str().unwrap(),
+            "exam",
+            "tiny",
+            "--seed",
+            "7",
+            "--include-seen",
+            "--json",
+        ])
+        .stdin("submit\n");
+    let terminal = test.run().json();
+    assert_eq!(ids(&browser), ids(&terminal));
+    // Without the pace cue there is none.
+    let plain = post(&server, "exam/tiny", &[("paper", "fresh")]).location.unwrap();
+    let page = get(&format!("{}{plain}", server.origin));
+    assert!(!page.body.contains(r#"id="pace""#), "{}", page.body);
+    // A retake of attempt 1's misses (everything was left unanswered): only those, timed
+    // at the real exam's pace per question.
+    let missed = browser["questions"].as_array().unwrap().iter().filter(|q| q["scored"] == true).count();
+    let retake = post(&server, "exam/tiny", &[("paper", "missed"), ("missed_attempt", "1")]);
+    assert_eq!(retake.status, 303, "{}", retake.body);
+    let page = get(&format!("{}{}", server.origin, retake.location.unwrap()));
+    assert!(page.body.contains(&format!("Question 1 of {missed}")), "{}", page.body);
+    assert!(remaining_ms(&page) <= 10 * 60_000 / 5 * missed as u64, "{}", page.body);
+    // A drill with a tag, a seed and a time limit.
+    let drill = post(
+        &server,
+        "drill/tiny",
+        &[("tags", "test"), ("seed", "5"), ("count", "2"), ("time_limit", "15m")],
+    );
+    assert_eq!(drill.status, 303, "{}", drill.body);
+    let page = get(&format!("{}{}", server.origin, drill.location.unwrap()));
+    assert!(page.body.contains("Question 1 of 2"), "{}", page.body);
+    assert!(remaining_ms(&page) <= 15 * 60_000, "{}", page.body);
+    // Review: every question being learned, due or not.
+    let review = post(&server, "review", &[("exam", "tiny"), ("all", "1")]);
+    assert_eq!(review.status, 303, "{}", review.body);
+}
+
+#[test]
+fn bad_start_form_values_are_refused_on_the_start_screen() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let refused = |path: &str, form: &[(&str, &str)], which: &str, says: &str| {
+        let page = post(&server, path, form);
+        assert_eq!(page.status, 400, "{form:?}: {}", page.body);
+        // The start screen again, the error beside the form it came from.
+        assert!(page.body.contains("Begin the exam"), "{}", page.body);
+        let at = page
+            .body
+            .find(&format!(r#"id="{which}-error""#))
+            .unwrap_or_else(|| panic!("{which}: {}", page.body));
+        assert!(page.body[at..].contains(says), "{form:?} should say {says:?}: {}", page.body);
+        page
+    };
+    let page = refused(
+        "exam/tiny",
+        &[("paper", "fresh"), ("seed", "abc")],
+        "exam",
+        "the seed must be a whole number",
+    );
+    // What was typed is kept.
+    assert!(page.body.contains(r#"name="seed" id="exam-seed" size="22" value="abc""#), "{}", page.body);
+    refused("exam/tiny", &[("seed", "-1")], "exam", "the seed must be a whole number");
+    refused(
+        "exam/tiny",
+        &[("time_limit", "soon")],
+        "exam",
+        "is not a duration: write e.g. 90s, 130m or 2h10m",
+    );
+    refused("exam/tiny", &[("time_limit", "0")], "exam", "is not a duration");
+    refused("exam/tiny", &[("time_limit", "8d")], "exam", "is not a duration");
+    refused("exam/tiny", &[("paper", "missed")], "exam", "no finished mock exam of tiny yet");
+    refused(
+        "exam/tiny",
+        &[("paper", "missed"), ("missed_attempt", "x")],
+        "exam",
+        "must be an attempt number",
+    );
+    refused("exam/tiny", &[("paper", "fresh"), ("missed_attempt", "3")], "exam", "a fresh paper was chosen");
+    refused("exam/tiny", &[("paper", "missed"), ("include_seen", "1")], "exam", "choose one of the two");
+    refused("exam/tiny", &[("paper", "other")], "exam", "unknown choice");
+    let page = refused(
+        "drill/tiny",
+        &[("tags", "nosuch")],
+        "drill",
+        "has no question tagged &quot;nosuch&quot;; its tags: test",
+    );
+    assert!(page.body.contains(r#"value="nosuch""#), "{}", page.body);
+    refused("drill/tiny", &[("count", "0")], "drill", "from 1 to 1000");
+    refused("drill/tiny", &[("domain", "nosuch")], "drill", "has no domain");
+    refused("drill/tiny", &[("seed", "1.5")], "drill", "the seed must be a whole number");
+    refused(
+        "review",
+        &[("exam", "tiny"), ("attempt", "1"), ("all", "1")],
+        "review",
+        "not one attempt's misses",
+    );
+    refused("review", &[("exam", "tiny"), ("seed", "x")], "review", "the seed must be a whole number");
+    // Nothing was started by any of them.
+    let test = test.args(["history", "--json"]);
+    let history = test.run().json();
+    assert_eq!(history, serde_json::json!([]), "{history}");
+    // The same rule for the terminal's --tag.
+    let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "drill", "tiny", "--tag", "nosuch"]);
+    let run = test.run();
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("has no question tagged \"nosuch\"; its tags: test"), "{}", run.stderr);
+}
+
+/// The letter the page gives the step or response whose text is `text`.
+fn letter_on(page: &Page, text: &str) -> String {
+    let end =
+        page.body.find(&format!(r#"<span class="text">{text}</span>"#)).unwrap_or_else(|| panic!("{text}"));
+    let start = page.body[..end].rfind(r#"data-letter=""#).unwrap() + r#"data-letter=""#.len();
+    page.body[start..start + 1].to_string()
+}
+
+#[test]
+fn ordering_and_matching_work_without_javascript() {
+    let test = Test::new();
+    let bank = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/banks/kinds");
+    let server = Server::start(&test, &bank);
+    let path = begin_exam_of(&server, "kinds");
+    let mut page = get(&format!("{}{path}", server.origin));
+    let (mut order_at, mut match_at) = (None, None);
+    for n in 1..=6 {
+        if page.body.contains(r#"<fieldset class="options ordering""#) {
+            // The selects are the form: each step's letter in its place.
+            let first = letter_on(&page, "Create a second access key.");
+            let second = letter_on(&page, "Update the application to use the new key.");
+            assert!(page.body.contains(r#"<select name="step4">"#), "{}", page.body);
+            post(
+                &server,
+                &path,
+                &[("answering", "1"), ("step1", &first), ("step2", &second), ("do", "save")],
+            );
+            order_at = Some((n, format!("{first}{second}")));
+        }
+        if page.body.contains(r#"<fieldset class="options matching""#) {
+            let s3 = letter_on(&page, "Amazon S3");
+            post(&server, &path, &[("answering", "1"), ("match1", &s3), ("do", "save")]);
+            match_at = Some((n, format!("1{s3}")));
+        }
+        post(&server, &path, &[("do", "next")]);
+        page = get(&format!("{}{path}", server.origin));
+    }
+    post(&server, &path, &[("do", "submit")]);
+    let test = test.args(["--bank-dir", bank.to_str().unwrap(), "show", "1", "--json"]);
+    let shown = test.run().json();
+    let (n, order) = order_at.expect("an ordering question");
+    assert_eq!(shown["questions"][n - 1]["response"], order.as_str(), "{shown}");
+    let (n, matched) = match_at.expect("a matching question");
+    assert!(shown["questions"][n - 1]["response"].as_str().unwrap().starts_with(&matched), "{shown}");
 }

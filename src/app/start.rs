@@ -226,6 +226,25 @@ pub fn start_drill(
             )));
         }
     }
+    for tag in request.tags {
+        if !exam.questions.iter().any(|q| q.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))) {
+            let mut known: Vec<&str> =
+                exam.questions.iter().flat_map(|q| q.tags.iter().map(String::as_str)).collect();
+            known.sort_unstable();
+            known.dedup();
+            let listed = if known.is_empty() {
+                "it has no tags".to_string()
+            } else if known.len() > 30 {
+                format!("its tags include {}, ...", known[..30].join(", "))
+            } else {
+                format!("its tags: {}", known.join(", "))
+            };
+            return Err(Error::Usage(format!(
+                "exam {} has no question tagged {tag:?}; {listed}",
+                exam.blueprint.id
+            )));
+        }
+    }
     let candidates = filter(&exam, &domains, request.tags);
     if candidates.is_empty() {
         return Err(Error::Usage("no questions match those domains and tags".into()));

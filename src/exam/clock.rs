@@ -59,6 +59,54 @@ pub fn format_duration(millis: Millis) -> String {
     format!("{h}:{m:02}:{s:02}")
 }
 
+/// Parses `90s`, `130m`, `2h10m`, `1h` or a bare number of minutes into seconds (what
+/// `--time-limit` and the browser's time-limit field take), with a message for people.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let invalid = || format!("{text:?} is not a duration: write e.g. 90s, 130m or 2h10m");
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<u64>()
+            .ok()
+            .and_then(|m| m.checked_mul(60))
+            .filter(|&s| s > 0)
+            .ok_or_else(invalid);
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    let mut last_unit = 4;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let (unit, rank) = match c {
+            'h' => (3600, 0),
+            'm' => (60, 1),
+            's' => (1, 2),
+            _ => return Err(invalid()),
+        };
+        // Units must come in order, once each: 2h10m, not 10m2h.
+        if number.is_empty() || (last_unit != 4 && rank <= last_unit) {
+            return Err(invalid());
+        }
+        last_unit = rank;
+        let value: u64 = number.parse().map_err(|_| invalid())?;
+        total = value.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(invalid)?;
+        number.clear();
+    }
+    if !number.is_empty() || total == 0 {
+        return Err(invalid());
+    }
+    if total > 7 * 24 * 3600 {
+        return Err(format!("{text:?} is longer than the 7-day maximum"));
+    }
+    Ok(total)
+}
+
 /// Behind the exam's pace: the time left would not cover the questions not yet complete at
 /// the paper's time per question, with one question's time to spare (so a single slow
 /// question is not yet "behind").

@@ -11,7 +11,7 @@ use crate::app::view::{
     BodyView, FeedbackBody, FeedbackView, QuestionView, ReportView, ReviewGrid, ReviewState, StatusView,
 };
 use crate::bank::Blueprint;
-use crate::exam::clock::{format_duration, format_timestamp, human_duration};
+use crate::exam::clock::{Millis, behind_pace, format_duration, format_timestamp, human_duration};
 use crate::exam::item::AnswerError;
 use crate::exam::session::Refusal;
 use crate::model::{AttemptSummary, Confidence, EndReason, Mode, ReviewFilter};
@@ -44,7 +44,7 @@ fn plain(ctx: &Ctx, title: &str, content: Markup) -> Markup {
         html! {
             header.bar {
                 a.brand href={ (ctx.prefix) "/" } { "proctor" }
-                nav { a href={ (ctx.prefix) "/" } { "Exams" } " " a href={ (ctx.prefix) "/history" } { "History" } }
+                nav aria-label="Main" { a href={ (ctx.prefix) "/" } { "Exams" } " " a href={ (ctx.prefix) "/history" } { "History" } }
             }
             main.page { (content) }
         },
@@ -112,7 +112,7 @@ pub fn home(ctx: &Ctx, exams: &[&Blueprint], unfinished: &[AttemptSummary]) -> M
                             li {
                                 form method="post" action={ (ctx.prefix) "/resume/" (a.id) } {
                                     "Attempt " (a.id) ": " (a.exam) " " (a.mode.as_str()) ", " (a.answered) " of " (a.questions) " answered "
-                                    button type="submit" { "Resume" }
+                                    button type="submit" { "Resume" span.sr-only { " attempt " (a.id) } }
                                 }
                             }
                         }
@@ -123,7 +123,7 @@ pub fn home(ctx: &Ctx, exams: &[&Blueprint], unfinished: &[AttemptSummary]) -> M
                 button type="submit" #begin-review { "Review missed questions that are due" }
             }
             table.exams {
-                thead { tr { th { "Exam" } th { "Title" } th { "Questions" } th { "Minutes" } th { "Pass" } th {} } }
+                thead { tr { th { "Exam" } th { "Title" } th { "Questions" } th { "Minutes" } th { "Pass" } th { span.sr-only { "Start" } } } }
                 tbody {
                     @for b in exams {
                         tr {
@@ -132,7 +132,7 @@ pub fn home(ctx: &Ctx, exams: &[&Blueprint], unfinished: &[AttemptSummary]) -> M
                             td.num { (b.exam_questions) }
                             td.num { (b.minutes) }
                             td.num { (b.passing_score) }
-                            td { a.button href={ (ctx.prefix) "/exam/" (b.id) } { "Start" } }
+                            td { a.button href={ (ctx.prefix) "/exam/" (b.id) } { "Start" span.sr-only { " " (b.code) } } }
                         }
                     }
                 }
@@ -141,40 +141,127 @@ pub fn home(ctx: &Ctx, exams: &[&Blueprint], unfinished: &[AttemptSummary]) -> M
     )
 }
 
-pub fn start(ctx: &Ctx, b: &Blueprint) -> Markup {
+/// A start form the server refused, shown again with its values and what was wrong.
+pub struct FormProblem<'a> {
+    /// Which form: `exam`, `drill` or `review`.
+    pub form: &'a str,
+    pub message: String,
+    pub values: &'a [(String, String)],
+}
+
+/// The start screen's forms: empty, or one of them as it was sent with its problem.
+struct Filled<'a> {
+    problem: Option<&'a FormProblem<'a>>,
+}
+
+impl Filled<'_> {
+    fn of(&self, form: &str) -> Option<&FormProblem<'_>> {
+        self.problem.filter(|p| p.form == form)
+    }
+
+    /// The value sent for `name` in `form`, or `default` (a fresh form).
+    fn value(&self, form: &str, name: &str, default: &str) -> String {
+        match self.of(form) {
+            Some(p) => p.values.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str()).to_string(),
+            None => default.to_string(),
+        }
+    }
+
+    /// A checkbox or radio of `form` sent as `name=value` (or, fresh, `default`).
+    fn checked(&self, form: &str, name: &str, value: &str, default: bool) -> bool {
+        match self.of(form) {
+            Some(p) => p.values.iter().any(|(k, v)| k == name && v == value),
+            None => default,
+        }
+    }
+
+    fn error(&self, form: &str) -> Markup {
+        html! {
+            @if let Some(p) = self.of(form) {
+                p.message role="alert" id={ (form) "-error" } { (p.message) }
+            }
+        }
+    }
+}
+
+pub fn start(ctx: &Ctx, b: &Blueprint, problem: Option<&FormProblem>) -> Markup {
+    let f = Filled { problem };
+    let paper_fresh = f.checked("exam", "paper", "fresh", true);
     plain(
         ctx,
         &b.code,
         html! {
             h1 { (b.code) " - " (b.title) }
             p { a href={ (ctx.prefix) "/stats/" (b.id) } #stats-link { "Your statistics for " (b.code) } }
-            section.card {
-                h2 { "Mock exam" }
+            section.card aria-labelledby="exam-heading" {
+                h2 #exam-heading { "Mock exam" }
                 p { (b.exam_questions) " questions, " (b.minutes) " minutes, pass mark " (b.passing_score) " on a scale of 100-1000. "
                     "As on the real exam, some questions are unscored and domains are not shown. The clock starts when you begin and keeps running if you close the tab." }
+                (f.error("exam"))
                 form method="post" action={ (ctx.prefix) "/exam/" (b.id) } {
+                    fieldset {
+                        legend { "Questions" }
+                        label.line { input type="radio" name="paper" value="fresh" checked[paper_fresh]; " A fresh paper by the exam guide's weights (questions you have not seen first)" }
+                        label.line { input type="radio" name="paper" value="missed" checked[f.checked("exam", "paper", "missed", false)];
+                            " Only the scored questions I missed in a mock exam, at the real exam's pace per question" }
+                        label.line.indent { "Mock exam to retake (attempt number; empty: the latest finished) "
+                            input type="text" inputmode="numeric" name="missed_attempt" id="exam-missed" size="8" value=(f.value("exam", "missed_attempt", "")); }
+                    }
+                    details open[f.of("exam").is_some()] {
+                        summary { "More options" }
+                        label.line { "Seed (the same seed gives the same paper; empty: a new one) "
+                            input type="text" inputmode="numeric" name="seed" id="exam-seed" size="22" value=(f.value("exam", "seed", "")); }
+                        label.line { "Time limit (e.g. 90m or 2h10m; empty: the real " (b.minutes) " minutes) "
+                            input type="text" name="time_limit" id="exam-time-limit" size="10" value=(f.value("exam", "time_limit", "")); }
+                        label.line { input type="checkbox" name="include_seen" value="1" id="exam-include-seen" checked[f.checked("exam", "include_seen", "1", false)];
+                            " Include questions seen before (draw by the seed alone)" }
+                        label.line { input type="checkbox" name="pace" value="1" id="exam-pace" checked[f.checked("exam", "pace", "1", false)];
+                            " Show \"Behind pace\" beside the clock (the real exam has no such cue)" }
+                        label.line { input type="checkbox" name="all_scored" value="1" checked[f.checked("exam", "all_scored", "1", false)];
+                            " Score every question (no unscored ones)" }
+                        label.line { input type="checkbox" name="show_domain" value="1" checked[f.checked("exam", "show_domain", "1", false)];
+                            " Show each question's domain" }
+                    }
                     button.primary type="submit" id="begin-exam" { "Begin the exam" }
                 }
             }
-            section.card {
-                h2 { "Drill" }
+            section.card aria-labelledby="drill-heading" {
+                h2 #drill-heading { "Drill" }
                 p { "Untimed practice with feedback after each answer: never-seen questions first, then recent misses." }
+                (f.error("drill"))
                 form method="post" action={ (ctx.prefix) "/drill/" (b.id) } {
                     fieldset {
                         legend { "Domains (none chosen: all)" }
                         @for d in &b.domains {
-                            label.line { input type="checkbox" name="domain" value=(d.id); " " (d.name) " (" (d.weight) "%)" }
+                            label.line { input type="checkbox" name="domain" value=(d.id) checked[f.checked("drill", "domain", &d.id, false)]; " " (d.name) " (" (d.weight) "%)" }
                         }
                     }
-                    label.line { "Questions " input type="number" name="count" value="10" min="1" max="1000"; }
+                    label.line { "Questions " input type="number" name="count" id="drill-count" value=(f.value("drill", "count", "10")) min="1" max="1000"; }
+                    details open[f.of("drill").is_some()] {
+                        summary { "More options" }
+                        label.line { "Tags (comma-separated; any of them; empty: all) "
+                            input type="text" name="tags" id="drill-tags" size="30" value=(f.value("drill", "tags", "")); }
+                        label.line { "Seed (empty: a new one) "
+                            input type="text" inputmode="numeric" name="seed" id="drill-seed" size="22" value=(f.value("drill", "seed", "")); }
+                        label.line { "Time limit (e.g. 15m; empty: untimed) "
+                            input type="text" name="time_limit" id="drill-time-limit" size="10" value=(f.value("drill", "time_limit", "")); }
+                    }
                     button type="submit" id="begin-drill" { "Begin the drill" }
                 }
             }
-            section.card {
-                h2 { "Review" }
+            section.card aria-labelledby="review-heading" {
+                h2 #review-heading { "Review" }
                 p { "The questions of this exam you missed that are due again (spaced repetition)." }
+                (f.error("review"))
                 form method="post" action={ (ctx.prefix) "/review" } {
                     input type="hidden" name="exam" value=(b.id);
+                    label.line { input type="checkbox" name="all" value="1" id="review-all" checked[f.checked("review", "all", "1", false)];
+                        " Every question still being learned, due or not" }
+                    details open[f.of("review").is_some()] {
+                        summary { "More options" }
+                        label.line { "Seed for the order and option letters (empty: a new one) "
+                            input type="text" inputmode="numeric" name="seed" id="review-seed" size="22" value=(f.value("review", "seed", "")); }
+                    }
                     button type="submit" #begin-exam-review { "Review " (b.code) }
                 }
             }
@@ -182,24 +269,48 @@ pub fn start(ctx: &Ctx, b: &Blueprint) -> Markup {
     )
 }
 
+/// The clock. `role="timer"` is not a live region: a screen reader reads it when asked and
+/// does not announce every second; the warnings below it are announced.
 fn time_left(status: &StatusView) -> Markup {
     html! {
         @if let Some(left) = status.remaining {
-            span #timer data-remaining-ms=(left) role="timer" aria-label="Time remaining" {
+            span #timer data-remaining-ms=(left) role="timer" {
                 "Time remaining " span #clock { (format_duration(left)) }
             }
         }
     }
 }
 
-fn exam_bar(code: &str, status: &StatusView, mode: Mode) -> Markup {
+/// The live regions for the clock's warnings: the 30-minute one is polite, the 5- and
+/// 1-minute ones assertive (they interrupt, as the real exam's do).
+fn warnings() -> Markup {
+    html! {
+        p #notice.warning aria-live="polite" {}
+        p #warning.warning aria-live="assertive" {}
+    }
+}
+
+/// With the pace cue on: whether the time left covers the questions not yet complete.
+/// `pace` is the paper's (incomplete questions, time per question); the page recounts it
+/// each second, and announces only a change.
+fn pace_cue(status: &StatusView, pace: Option<(usize, Millis)>) -> Markup {
+    html! {
+        @if let (Some(left), Some((incomplete, per))) = (status.remaining, pace) {
+            span #pace aria-live="polite" data-incomplete=(incomplete) data-per-question-ms=(per) {
+                @if behind_pace(left, incomplete, per) { "Behind pace" } @else { "On pace" }
+            }
+        }
+    }
+}
+
+fn exam_bar(code: &str, status: &StatusView, mode: Mode, pace: Option<(usize, Millis)>) -> Markup {
     html! {
         header.bar.exam {
             span.brand { (code) " " (mode_name(mode)) }
             span #position { "Question " (status.number) " of " (status.total) }
-            (time_left(status))
+            span.clock { (time_left(status)) " " (pace_cue(status, pace)) }
         }
-        p #warning.warning aria-live="assertive" {}
+        (warnings())
     }
 }
 
@@ -221,14 +332,16 @@ pub fn question(
     status: &StatusView,
     feedback: Option<&FeedbackView>,
     note: Option<&str>,
+    pace: Option<(usize, Millis)>,
 ) -> Markup {
     let locked = feedback.is_some();
     layout(
         ctx,
         &format!("Question {} of {}", view.number, view.total),
         html! {
-            (exam_bar(code, status, mode))
+            (exam_bar(code, status, mode, pace))
             main.question {
+                h1.sr-only { "Question " (view.number) " of " (view.total) }
                 form #question method="post" action=(base) {
                     @if !locked { input type="hidden" name="answering" value="1"; }
                     button.hidden type="submit" name="do" value="save" #save tabindex="-1" aria-hidden="true" { "Save" }
@@ -258,7 +371,7 @@ pub fn question(
                         p.confidence { @if c == Confidence::Sure { "You were sure." } @else { "You were guessing." } }
                     }
                     @if let Some(f) = feedback { (feedback_panel(f)) }
-                    nav.actions {
+                    nav.actions aria-label="Question navigation" {
                         button type="submit" name="do" value="prev" #prev disabled[view.number == 1] { "Previous" }
                         button type="submit" name="do" value="next" #next disabled[view.number == view.total] { "Next" }
                         button type="submit" name="do" value="review" #review { "Review" }
@@ -270,7 +383,7 @@ pub fn question(
                         button.quiet type="submit" name="do" value="quit" #quit { "Save and leave" }
                     }
                 }
-                p.keys { "Keys: a letter chooses its option, Left and Right move, Shift+F flags." }
+                p.keys { "Keys: a letter chooses its option (or adds its step to an order; matches the chosen item), Left and Right move, Shift+F flags." }
             }
         },
     )
@@ -293,28 +406,34 @@ fn body(body: &BodyView, locked: bool) -> Markup {
                             }
                             span.letter { (o.letter) "." }
                             span.text { (o.text) }
+                            @if o.struck { span.sr-only { " (struck out)" } }
                         }
                         @if !locked {
+                            // A toggle: pressed while the option is struck out.
                             button.strike type="submit" name="do" value={ "strike:" (o.letter) } #{ "strike-" (o.letter) }
-                                aria-label={ @if o.struck { "Restore option " } @else { "Strike out option " } (o.letter) } {
-                                @if o.struck { "Restore" } @else { "Strike" }
+                                aria-pressed=(o.struck) aria-label={ "Strike out option " (o.letter) } {
+                                "Strike"
                             }
                         }
                     }
                 }
             }
         },
+        // The selects are the form without JavaScript; app.js builds the drag-and-drop and
+        // keyboard widget from this markup and keeps the selects as the fields it posts.
         BodyView::Ordering { need, steps, chosen } => html! {
-            fieldset.options {
+            fieldset.options.ordering data-need=(need) {
                 legend.select { "Put " (need) " of these steps in order." }
-                ul.steps { @for s in steps { li { span.letter { (s.letter) "." } " " (s.text) } } }
-                @for n in 1..=*need {
-                    label.line {
-                        "Step " (n) " "
-                        select name={ "step" (n) } disabled[locked] {
-                            option value="" { "-" }
-                            @for s in steps {
-                                option value=(s.letter) selected[chosen.get(n - 1) == Some(&s.letter)] { (s.letter) }
+                ul.steps { @for s in steps { li data-letter=(s.letter) { span.letter { (s.letter) "." } " " span.text { (s.text) } } } }
+                div.fallback {
+                    @for n in 1..=*need {
+                        label.line {
+                            "Step " (n) " "
+                            select name={ "step" (n) } disabled[locked] {
+                                option value="" { "-" }
+                                @for s in steps {
+                                    option value=(s.letter) selected[chosen.get(n - 1) == Some(&s.letter)] { (s.letter) }
+                                }
                             }
                         }
                     }
@@ -322,12 +441,13 @@ fn body(body: &BodyView, locked: bool) -> Markup {
             }
         },
         BodyView::Matching { prompts, responses } => html! {
-            fieldset.options {
+            fieldset.options.matching {
                 legend.select { "Match each item to one response." }
-                ul.steps { @for r in responses { li { span.letter { (r.letter) "." } " " (r.text) } } }
+                ul.steps { @for r in responses { li data-letter=(r.letter) { span.letter { (r.letter) "." } " " span.text { (r.text) } } } }
+                div.fallback {
                 @for p in prompts {
-                    label.line {
-                        (p.number) ". " (p.text) " "
+                    label.line data-number=(p.number) {
+                        (p.number) ". " span.text { (p.text) } " "
                         select name={ "match" (p.number) } disabled[locked] {
                             option value="" { "-" }
                             @for r in responses {
@@ -335,6 +455,7 @@ fn body(body: &BodyView, locked: bool) -> Markup {
                             }
                         }
                     }
+                }
                 }
             }
         },
@@ -423,13 +544,15 @@ pub fn review(
                 span { "Review" }
                 (time_left(status))
             }
-            p #warning.warning aria-live="assertive" {}
+            (warnings())
             main.review {
                 h1 { "Review" }
-                nav.filters aria-label="Show" {
+                // Real buttons with their pressed state; a GET form, so they work without
+                // JavaScript and the address says which list is shown.
+                form.filters method="get" action=(base) aria-label="Show questions" {
                     @for (f, name, n) in filters {
-                        a.current[f == grid.filter] href={ (base) "?review=" (filter_name(f)) } #{ "filter-" (filter_name(f)) }
-                            aria-current=[(f == grid.filter).then_some("page")] { (name) " (" (n) ")" }
+                        button.current[f == grid.filter] type="submit" name="review" value=(filter_name(f)) #{ "filter-" (filter_name(f)) }
+                            aria-pressed=(f == grid.filter) { (name) " (" (n) ")" }
                     }
                 }
                 form method="post" action=(base) {
@@ -443,8 +566,9 @@ pub fn review(
                                     td { button type="submit" name="do" value={ "goto:" (e.number) } { "Question " (e.number) } }
                                     td.state { (state_name(e.state)) }
                                     td { (e.answer.as_deref().unwrap_or("")) }
+                                    // A toggle: its state is aria-pressed (and the highlight), so its name stays.
                                     td { button type="submit" name="do" value={ "flagat:" (e.number) } aria-pressed=(e.flagged) {
-                                        @if e.flagged { "Flagged" } @else { "Flag" } } }
+                                        "Flag" span.sr-only { " question " (e.number) } } }
                                 }
                             }
                         }
@@ -482,7 +606,7 @@ pub fn confirm_end(
         "End exam?",
         html! {
             header.bar.exam { span.brand { (code) } span { "End " (mode_name(mode)) "?" } (time_left(status)) }
-            p #warning.warning aria-live="assertive" {}
+            (warnings())
             main.page {
                 h1 { "End the " (mode_name(mode)) "?" }
                 p { (status.answered) " of " (status.total) " answered, " (unanswered) " not answered, " (status.flagged) " flagged." }
@@ -526,8 +650,9 @@ pub fn report(ctx: &Ctx, b: &Blueprint, r: &ReportView, last: Option<&FeedbackVi
                 "Time used " (human_duration(r.used)) @if let Some(l) = r.limit { " of " (human_duration(l)) } "."
             }
             p.small { "The scaled score is proctor's estimate; AWS does not publish how raw scores map to the scale." }
+            h2 { "Domains" }
             table.domains #domains {
-                thead { tr { th { "Domain" } th { "Correct" } th { "" } th { "Result" } } }
+                thead { tr { th { "Domain" } th { "Correct" } th { span.sr-only { "Bar" } } th { "Result" } } }
                 tbody {
                     @for d in &s.domains {
                         @if d.total > 0 {
@@ -570,7 +695,7 @@ pub fn history(ctx: &Ctx, attempts: &[AttemptSummary]) -> Markup {
             h1 { "History" }
             @if attempts.is_empty() { p { "No attempts yet." } }
             table.history {
-                thead { tr { th { "Attempt" } th { "Started (UTC)" } th { "Exam" } th { "Mode" } th { "Score" } th {} } }
+                thead { tr { th { "Attempt" } th { "Started (UTC)" } th { "Exam" } th { "Mode" } th { "Score" } th { span.sr-only { "Show or resume" } } } }
                 tbody {
                     @for a in attempts {
                         tr {
@@ -581,9 +706,9 @@ pub fn history(ctx: &Ctx, attempts: &[AttemptSummary]) -> Markup {
                             td { @if a.finished_at.is_some() { (a.correct) "/" (a.scored) } @else { (a.answered) "/" (a.questions) " answered" } }
                             td {
                                 @if a.finished_at.is_some() {
-                                    a href={ (ctx.prefix) "/show/" (a.id) } { "Show" }
+                                    a href={ (ctx.prefix) "/show/" (a.id) } { "Show" span.sr-only { " attempt " (a.id) } }
                                 } @else {
-                                    form method="post" action={ (ctx.prefix) "/resume/" (a.id) } { button type="submit" { "Resume" } }
+                                    form method="post" action={ (ctx.prefix) "/resume/" (a.id) } { button type="submit" { "Resume" span.sr-only { " attempt " (a.id) } } }
                                 }
                             }
                         }
@@ -667,7 +792,7 @@ pub fn stats(ctx: &Ctx, s: &Stats, b: &Blueprint, pass: Option<&PassEstimate>) -
                 }
                 h2 { "Domains" }
                 table.domains #stats-domains {
-                    thead { tr { th { "Domain" } th { "Weight" } th { "Answered" } th { "Correct" } th { "" } th { "Recent" } th { "Never seen" } } }
+                    thead { tr { th { "Domain" } th { "Weight" } th { "Answered" } th { "Correct" } th { span.sr-only { "Bar" } } th { "Recent" } th { "Never seen" } } }
                     tbody {
                         @for d in &s.domains {
                             tr {
@@ -761,7 +886,7 @@ mod tests {
         };
         let status = StatusView { number: 1, total: 2, answered: 0, flagged: 0, remaining: Some(60_000) };
         let ctx = Ctx { prefix: "/t".into() };
-        let page = question(&ctx, "/t/a/1/s", hostile, Mode::Exam, &view, &status, None, Some(hostile))
+        let page = question(&ctx, "/t/a/1/s", hostile, Mode::Exam, &view, &status, None, Some(hostile), None)
             .into_string();
         assert!(!page.contains("<script>alert"), "{page}");
         assert_eq!(page.matches("&lt;script&gt;alert(1)&lt;/script&gt;&quot;").count(), 5, "{page}");

@@ -18,9 +18,9 @@ use super::pages::{self, Ctx};
 use super::{random_hex, same};
 use crate::app::attempt::{Attempt, Outcome};
 use crate::app::room::Room;
-use crate::app::start::{DrillRequest, ExamRequest, ReviewRequest, ReviewStart};
+use crate::app::start::{DrillRequest, ExamRequest, MissedFrom, ReviewRequest, ReviewStart};
 use crate::error::{Error, Result};
-use crate::exam::clock::{Clock, Millis, SystemClock};
+use crate::exam::clock::{Clock, Millis, SystemClock, parse_duration};
 use crate::exam::item::{Response as Answer, Shape};
 use crate::exam::session::{Action, Refusal};
 use crate::model::{Confidence, ReviewFilter};
@@ -47,6 +47,8 @@ struct Seat {
     /// A multiple-response choice not saved yet (one of two boxes ticked, then Strike):
     /// the question's position and the ticked letters, shown ticked on the next page.
     pending: Option<(usize, Vec<usize>)>,
+    /// The "behind pace" cue (`proctor exam --pace`): a choice of this tab, not stored.
+    pace: bool,
 }
 
 struct Shared {
@@ -186,6 +188,39 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
+/// A start form's field as typed, `None` when left empty.
+fn typed<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    field(form, name).map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A ticked checkbox.
+fn ticked(form: &[(String, String)], name: &str) -> bool {
+    field(form, name).is_some_and(|v| !v.is_empty())
+}
+
+/// The start forms' seed: empty for a new one, else what `--seed` takes.
+fn form_seed(form: &[(String, String)]) -> Result<Option<u64>> {
+    typed(form, "seed")
+        .map(|text| {
+            text.parse::<u64>().map_err(|_| {
+                Error::Usage(format!(
+                    "the seed must be a whole number from 0 to {}, not {text:?}; leave it empty for a new paper",
+                    u64::MAX
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// The start forms' time limit: empty for the default, else what `--time-limit` takes.
+fn form_time_limit(form: &[(String, String)]) -> Result<Option<Millis>> {
+    typed(form, "time_limit")
+        .map(|text| {
+            parse_duration(text).map(|s| s * 1000).map_err(|e| Error::Usage(format!("time limit: {e}")))
+        })
+        .transpose()
+}
+
 fn letter_index(text: &str) -> Option<usize> {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
@@ -265,10 +300,22 @@ impl Shared {
                 Ok(Reply::Asset("text/javascript; charset=utf-8", SCRIPT))
             }
             (&Method::GET, ["exam", id]) => self.start_screen(id),
-            (&Method::POST, ["exam", id]) => self.begin_exam(id),
-            (&Method::POST, ["drill", id]) => self.begin_drill(id, &form),
+            (&Method::POST, ["exam", id]) => {
+                let started = self.begin_exam(id, &form);
+                self.or_start_again(started, id, "exam", &form)
+            }
+            (&Method::POST, ["drill", id]) => {
+                let started = self.begin_drill(id, &form);
+                self.or_start_again(started, id, "drill", &form)
+            }
             (&Method::POST, ["resume", id]) => self.resume(id),
-            (&Method::POST, ["review"]) => self.begin_review(&form),
+            (&Method::POST, ["review"]) => {
+                let started = self.begin_review(&form);
+                match typed(&form, "exam") {
+                    Some(exam) => self.or_start_again(started, exam, "review", &form),
+                    None => started,
+                }
+            }
             (&Method::GET, ["a", id, seat]) => self.attempt_page(id, seat, &query(uri)),
             (&Method::POST, ["a", id, seat]) => self.attempt_action(id, seat, &form),
             (&Method::GET, ["history"]) => self.history(),
@@ -280,13 +327,27 @@ impl Shared {
             )),
         };
         result.unwrap_or_else(|e| {
-            let status = match e {
-                Error::Usage(_) | Error::Bank(_) => StatusCode::BAD_REQUEST,
-                Error::Store(_) => StatusCode::CONFLICT,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            Reply::Page(status, pages::message(&self.ctx(), "That did not work", &e.to_string()))
+            Reply::Page(error_status(&e), pages::message(&self.ctx(), "That did not work", &e.to_string()))
         })
+    }
+
+    /// A start form that could not start: its start screen again, with the values sent and
+    /// what was wrong beside that form.
+    fn or_start_again(
+        &self,
+        started: Result<Reply>,
+        exam: &str,
+        which: &str,
+        form: &[(String, String)],
+    ) -> Result<Reply> {
+        let e = match started {
+            Ok(reply) => return Ok(reply),
+            Err(e) => e,
+        };
+        // An exam that does not exist has no start screen: the plain error page.
+        let Ok(blueprint) = self.room.blueprint(exam) else { return Err(e) };
+        let problem = pages::FormProblem { form: which, message: e.to_string(), values: form };
+        Ok(Reply::Page(error_status(&e), pages::start(&self.ctx(), blueprint, Some(&problem))))
     }
 
     fn home(&self) -> Result<Reply> {
@@ -297,34 +358,68 @@ impl Shared {
 
     fn start_screen(&self, id: &str) -> Result<Reply> {
         let blueprint = self.room.blueprint(id)?;
-        Ok(Reply::Page(StatusCode::OK, pages::start(&self.ctx(), blueprint)))
+        Ok(Reply::Page(StatusCode::OK, pages::start(&self.ctx(), blueprint, None)))
     }
 
     /// Seats `attempt` for a new tab and sends the browser to it.
-    fn seat(&mut self, mut attempt: Attempt) -> Result<Reply> {
+    fn seat(&mut self, mut attempt: Attempt, pace: bool) -> Result<Reply> {
         attempt.set_stay_on_answer(true);
         let id = attempt.id();
         let seat = random_hex(1)?;
         let to = format!("{}/a/{id}/{seat}", self.ctx().prefix);
-        self.seats.insert(id, Seat { seat, attempt, note: None, pending: None });
+        self.seats.insert(id, Seat { seat, attempt, note: None, pending: None, pace });
         Ok(Reply::Redirect(to))
     }
 
-    fn begin_exam(&mut self, id: &str) -> Result<Reply> {
-        // As on the real exam: domains hidden and unscored items mixed in.
+    /// A mock exam from the start screen's form: the same choices as `proctor exam`'s
+    /// flags, checked here and by `app::start` as they are for the terminal.
+    fn begin_exam(&mut self, id: &str, form: &[(String, String)]) -> Result<Reply> {
+        let seed = form_seed(form)?;
+        let time_limit_ms = form_time_limit(form)?;
+        let include_seen = ticked(form, "include_seen");
+        let missed = match field(form, "paper").unwrap_or("fresh") {
+            "fresh" => {
+                if let Some(text) = typed(form, "missed_attempt") {
+                    return Err(Error::Usage(format!(
+                        "an attempt to retake ({text:?}) was given, but a fresh paper was chosen:                          choose \"Only the scored questions I missed\" to retake it"
+                    )));
+                }
+                None
+            }
+            "missed" => Some(match typed(form, "missed_attempt") {
+                None => MissedFrom::Latest,
+                Some(text) => match text.parse::<i64>() {
+                    Ok(n) if n > 0 => MissedFrom::Attempt(n),
+                    _ => {
+                        return Err(Error::Usage(format!(
+                            "the mock exam to retake must be an attempt number, as History shows it, not {text:?}"
+                        )));
+                    }
+                },
+            }),
+            other => return Err(Error::Usage(format!("unknown choice of questions {other:?}"))),
+        };
+        if missed.is_some() && include_seen {
+            return Err(Error::Usage(
+                "\"Include questions seen before\" draws a fresh paper; a retake asks only the missed questions: \
+                 choose one of the two"
+                    .into(),
+            ));
+        }
+        // By default as on the real exam: domains hidden, unscored items mixed in, and a
+        // fresh paper (unseen questions first), as `proctor exam` draws it.
         let request = ExamRequest {
             exam: id,
-            seed: None,
-            time_limit_ms: None,
-            unscored: true,
-            hide_domain: true,
-            // Fresh papers, as `proctor exam` draws them: unseen questions first.
-            include_seen: false,
-            missed: None,
+            seed,
+            time_limit_ms,
+            unscored: !ticked(form, "all_scored"),
+            hide_domain: !ticked(form, "show_domain"),
+            include_seen,
+            missed,
         };
         let prepared = self.room.prepare_exam(&request, now())?;
         let attempt = prepared.begin(now())?;
-        self.seat(attempt)
+        self.seat(attempt, ticked(form, "pace"))
     }
 
     fn begin_drill(&mut self, id: &str, form: &[(String, String)]) -> Result<Reply> {
@@ -338,10 +433,18 @@ impl Shared {
                 ));
             }
         };
-        let request =
-            DrillRequest { exam: id, domains: &domains, tags: &[], count, seed: None, time_limit_ms: None };
+        let tags: Vec<String> = field(form, "tags")
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+        let seed = form_seed(form)?;
+        let time_limit_ms = form_time_limit(form)?;
+        let request = DrillRequest { exam: id, domains: &domains, tags: &tags, count, seed, time_limit_ms };
         let started = self.room.start_drill(&request, now())?;
-        self.seat(started.attempt)
+        self.seat(started.attempt, false)
     }
 
     /// The review queue's due questions (of one exam, or the one with most waiting), or the
@@ -349,9 +452,16 @@ impl Shared {
     fn begin_review(&mut self, form: &[(String, String)]) -> Result<Reply> {
         let attempt = field(form, "attempt").map(parse_id).transpose()?;
         let exam = field(form, "exam").filter(|e| !e.is_empty());
-        let request = ReviewRequest { exam, all: false, attempt, seed: None };
+        let all = ticked(form, "all");
+        if all && attempt.is_some() {
+            return Err(Error::Usage(
+                "\"every question still being learned\" is for the review queue, not one attempt's misses"
+                    .into(),
+            ));
+        }
+        let request = ReviewRequest { exam, all, attempt, seed: form_seed(form)? };
         match self.room.start_review(&request, now())? {
-            ReviewStart::Started { attempt, .. } => self.seat(*attempt),
+            ReviewStart::Started { attempt, .. } => self.seat(*attempt, false),
             ReviewStart::NothingDue { cards, .. } => {
                 let learning = cards.iter().filter(|c| !c.learned).count();
                 let next = cards.iter().filter(|c| !c.learned).map(|c| c.due_at).min();
@@ -364,10 +474,10 @@ impl Shared {
         let id = parse_id(id)?;
         // Open here already (another tab, or this one after a restart of the browser): move it.
         if let Some(seat) = self.seats.remove(&id) {
-            return self.seat(seat.attempt);
+            return self.seat(seat.attempt, seat.pace);
         }
         let attempt = self.room.resume(id, now())?;
-        self.seat(attempt)
+        self.seat(attempt, false)
     }
 
     fn history(&self) -> Result<Reply> {
@@ -448,6 +558,7 @@ impl Shared {
         let attempt = &mut held.attempt;
         let status = attempt.status(now);
         let feedback = attempt.feedback(attempt.position());
+        let pace = if held.pace { attempt.pace_budget() } else { None };
         Ok(Reply::Page(
             StatusCode::OK,
             pages::question(
@@ -459,6 +570,7 @@ impl Shared {
                 &status,
                 feedback.as_ref(),
                 note.as_deref(),
+                pace,
             ),
         ))
     }
@@ -551,6 +663,14 @@ impl Shared {
             });
         }
         Ok(back)
+    }
+}
+
+fn error_status(e: &Error) -> StatusCode {
+    match e {
+        Error::Usage(_) | Error::Bank(_) => StatusCode::BAD_REQUEST,
+        Error::Store(_) => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
