@@ -689,3 +689,29 @@ fn the_clock_is_announced_only_at_its_warnings() {
         json!("Question 1 of 5")
     );
 }
+
+#[test]
+fn bank_text_in_the_widgets_stays_text_in_a_real_browser() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let hostile = "<img src=x onerror=\"document.title='pwned'\">";
+    let in_toml = hostile.replace('"', "\\\"");
+    let questions = std::fs::read_to_string(kinds_bank().join("questions.toml"))
+        .unwrap()
+        .replace("\"Create a second access key.\"", &format!("\"{in_toml}Create a second access key.\""))
+        .replace("\"Amazon S3\"", &format!("\"{in_toml}Amazon S3\""));
+    test.write("banks/kinds/exam.toml", std::fs::read(kinds_bank().join("exam.toml")).unwrap());
+    test.write("banks/kinds/questions.toml", questions);
+    let server = Server::start(&test, &test.dir.path().join("banks"));
+    let driver = Driver::start(&chromium, &chromedriver);
+    start_kinds_exam(&driver, &server);
+    reach(&driver, "fieldset.ordering.enhanced");
+    let create = letter_of(&driver, &format!("{hostile}Create a second access key."));
+    let shown = driver.wait_text(&format!("#order-pool-{create} .text"), |_| true);
+    assert!(shown.starts_with("<img src=x"), "{shown}");
+    reach(&driver, "fieldset.matching.enhanced");
+    let s3 = letter_of(&driver, &format!("{hostile}Amazon S3"));
+    assert!(driver.wait_text(&format!("#match-response-{s3}"), |_| true).contains("<img src=x"));
+    assert_eq!(driver.count("img"), 0);
+    assert_ne!(driver.title(), "pwned");
+}

@@ -434,8 +434,10 @@ fn the_start_forms_take_the_terminals_options() {
     let page = get(&format!("{}{plain}", server.origin));
     assert!(!page.body.contains(r#"id="pace""#), "{}", page.body);
     // A retake of attempt 1's misses (everything was left unanswered): only those, timed
-    // at the real exam's pace per question.
+    // at the real exam's pace per question; its report offers it as a button.
     let missed = browser["questions"].as_array().unwrap().iter().filter(|q| q["scored"] == true).count();
+    let report = get(&format!("{}{path}", server.origin));
+    assert!(report.body.contains(r#"name="missed_attempt" value="1""#), "{}", report.body);
     let retake = post(&server, "exam/tiny", &[("paper", "missed"), ("missed_attempt", "1")]);
     assert_eq!(retake.status, 303, "{}", retake.body);
     let page = get(&format!("{}{}", server.origin, retake.location.unwrap()));

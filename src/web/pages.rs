@@ -678,7 +678,15 @@ pub fn report(ctx: &Ctx, b: &Blueprint, r: &ReportView, last: Option<&FeedbackVi
             @if s.correct < s.total {
                 form method="post" action={ (ctx.prefix) "/review" } {
                     input type="hidden" name="attempt" value=(r.attempt);
-                    button type="submit" #review-missed { "Re-take what I missed" }
+                    button type="submit" #review-missed { "Review what I missed, with feedback" }
+                }
+                @if r.mode == Mode::Exam {
+                    // `proctor exam EXAM --missed ATTEMPT`: the scored misses as a timed set.
+                    form method="post" action={ (ctx.prefix) "/exam/" (b.id) } {
+                        input type="hidden" name="paper" value="missed";
+                        input type="hidden" name="missed_attempt" value=(r.attempt);
+                        button type="submit" #retake-timed { "Retake the missed questions as a timed exam" }
+                    }
                 }
             }
             p { a.button href={ (ctx.prefix) "/show/" (r.attempt) } #show { "Walk through the answers" } " "

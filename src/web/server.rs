@@ -687,6 +687,23 @@ mod tests {
     }
 
     #[test]
+    fn start_form_values_are_read_as_the_terminal_reads_its_flags() {
+        assert_eq!(form_seed(&form(&[("seed", " 42 ")])).unwrap(), Some(42));
+        assert_eq!(form_seed(&form(&[("seed", "")])).unwrap(), None);
+        assert_eq!(form_seed(&form(&[])).unwrap(), None);
+        let bad = form_seed(&form(&[("seed", "-3")])).unwrap_err().to_string();
+        assert!(bad.contains("the seed must be a whole number") && bad.contains("\"-3\""), "{bad}");
+        assert_eq!(form_time_limit(&form(&[("time_limit", "2h10m")])).unwrap(), Some(7_800_000));
+        assert_eq!(form_time_limit(&form(&[("time_limit", "90")])).unwrap(), Some(5_400_000));
+        assert_eq!(form_time_limit(&form(&[("time_limit", "  ")])).unwrap(), None);
+        let bad = form_time_limit(&form(&[("time_limit", "10m2h")])).unwrap_err().to_string();
+        assert!(bad.starts_with("time limit: \"10m2h\" is not a duration"), "{bad}");
+        assert!(ticked(&form(&[("pace", "1")]), "pace"));
+        assert!(!ticked(&form(&[("pace", "")]), "pace"));
+        assert!(!ticked(&form(&[]), "pace"));
+    }
+
+    #[test]
     fn the_form_becomes_an_answer_of_the_question_shape() {
         let choice = Shape::Choice { options: 5, select: 2 };
         assert_eq!(

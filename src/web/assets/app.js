@@ -79,6 +79,7 @@
         document.removeEventListener("pointermove", move);
         document.removeEventListener("pointerup", up);
         document.removeEventListener("pointercancel", cancel);
+        document.removeEventListener("keydown", escape, true);
         if (over) over.classList.remove("dnd-over");
         item.classList.remove("dnd-dragging");
         if (!ghost) return;
@@ -94,6 +95,9 @@
       };
       const up = (event) => end(event, true);
       const cancel = (event) => end(event, false);
+      // Escape drops nothing.
+      const escape = (event) => { if (event.key === "Escape") { event.preventDefault(); end(event, false); } };
+      document.addEventListener("keydown", escape, true);
       document.addEventListener("pointermove", move);
       document.addEventListener("pointerup", up);
       document.addEventListener("pointercancel", cancel);
