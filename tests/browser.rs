@@ -715,3 +715,20 @@ fn bank_text_in_the_widgets_stays_text_in_a_real_browser() {
     assert_eq!(driver.count("img"), 0);
     assert_ne!(driver.title(), "pwned");
 }
+
+#[test]
+fn a_refused_start_form_says_why_and_gets_the_focus_in_a_real_browser() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let driver = Driver::start(&chromium, &chromedriver);
+    driver.go(&format!("{}/exam/tiny", server.base));
+    driver.click("details summary");
+    driver.keys("#exam-seed", "abc");
+    driver.click("#begin-exam");
+    let said = driver.wait_text("#exam-error", |t| !t.is_empty());
+    assert!(said.starts_with("the seed must be a whole number"), "{said}");
+    driver.wait_script("return document.activeElement.id", json!([]), json!("exam-error"));
+    // What was typed is still there, to be corrected.
+    assert_eq!(driver.execute("return document.getElementById('exam-seed').value", json!([])), json!("abc"));
+}

@@ -387,6 +387,11 @@
     });
   }
 
+  // A start form the server refused: the focus goes to what was wrong (beside its form,
+  // whose options are open), so a screen reader reads it first.
+  const problem = document.querySelector("p.message[id$='-error']");
+  if (problem) { problem.tabIndex = -1; problem.focus(); }
+
   // The clock: the server's time remaining when the page was drawn, counted down here.
   // At zero the page reloads, and the server (which ends the attempt at its deadline on
   // its own) shows the report. The clock itself is not a live region; the warnings are
