@@ -717,7 +717,7 @@ fn bank_text_in_the_widgets_stays_text_in_a_real_browser() {
 }
 
 #[test]
-fn a_refused_start_form_says_why_and_gets_the_focus_in_a_real_browser() {
+fn a_refused_start_form_says_why_where_the_focus_goes_in_a_real_browser() {
     let Some((chromium, chromedriver)) = browser() else { return };
     let test = Test::new();
     let server = Server::start(&test, &tiny_bank());
@@ -728,7 +728,20 @@ fn a_refused_start_form_says_why_and_gets_the_focus_in_a_real_browser() {
     driver.click("#begin-exam");
     let said = driver.wait_text("#exam-error", |t| !t.is_empty());
     assert!(said.starts_with("the seed must be a whole number"), "{said}");
-    driver.wait_script("return document.activeElement.id", json!([]), json!("exam-error"));
+    // The focus is on the field that is wrong, which says why.
+    driver.wait_script("return document.activeElement.id", json!([]), json!("exam-seed"));
+    let attribute = |name: &str| {
+        driver.execute("return document.activeElement.getAttribute(arguments[0])", json!([name]))
+    };
+    assert_eq!(attribute("aria-invalid"), json!("true"));
+    assert_eq!(attribute("aria-describedby"), json!("exam-error"));
     // What was typed is still there, to be corrected.
-    assert_eq!(driver.execute("return document.getElementById('exam-seed').value", json!([])), json!("abc"));
+    assert_eq!(driver.execute("return document.activeElement.value", json!([])), json!("abc"));
+    // A problem that is not one field's: the focus goes to the message.
+    driver.go(&format!("{}/exam/tiny", server.base));
+    driver.click("input[value=missed]");
+    driver.click("#begin-exam");
+    driver.wait_text("#exam-error", |t| t.contains("no finished mock exam"));
+    driver.wait_script("return document.activeElement.id", json!([]), json!("exam-error"));
+    assert_eq!(driver.count("[aria-invalid]"), 0);
 }

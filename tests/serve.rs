@@ -482,6 +482,13 @@ fn bad_start_form_values_are_refused_on_the_start_screen() {
     );
     // What was typed is kept.
     assert!(page.body.contains(r#"name="seed" id="exam-seed" size="22" value="abc""#), "{}", page.body);
+    // The field is marked and points at the message; no other field is.
+    assert!(
+        page.body.contains(r#"value="abc" aria-invalid="true" aria-describedby="exam-error""#),
+        "{}",
+        page.body
+    );
+    assert_eq!(page.body.matches("aria-invalid").count(), 1, "{}", page.body);
     refused("exam/tiny", &[("seed", "-1")], "exam", "the seed must be a whole number");
     refused(
         "exam/tiny",

@@ -145,6 +145,8 @@ pub fn home(ctx: &Ctx, exams: &[&Blueprint], unfinished: &[AttemptSummary]) -> M
 pub struct FormProblem<'a> {
     /// Which form: `exam`, `drill` or `review`.
     pub form: &'a str,
+    /// The one field that is wrong, when it is one.
+    pub field: Option<&'a str>,
     pub message: String,
     pub values: &'a [(String, String)],
 }
@@ -173,6 +175,16 @@ impl Filled<'_> {
             Some(p) => p.values.iter().any(|(k, v)| k == name && v == value),
             None => default,
         }
+    }
+
+    /// `aria-invalid` of field `name` of `form`.
+    fn invalid(&self, form: &str, name: &str) -> Option<&'static str> {
+        self.of(form).filter(|p| p.field == Some(name)).map(|_| "true")
+    }
+
+    /// `aria-describedby` of field `name` of `form`: the message that says what is wrong.
+    fn described(&self, form: &str, name: &str) -> Option<String> {
+        self.invalid(form, name).map(|_| format!("{form}-error"))
     }
 
     fn error(&self, form: &str) -> Markup {
@@ -205,14 +217,14 @@ pub fn start(ctx: &Ctx, b: &Blueprint, problem: Option<&FormProblem>) -> Markup 
                         label.line { input type="radio" name="paper" value="missed" checked[f.checked("exam", "paper", "missed", false)];
                             " Only the scored questions I missed in a mock exam, at the real exam's pace per question" }
                         label.line.indent { "Mock exam to retake (attempt number; empty: the latest finished) "
-                            input type="text" inputmode="numeric" name="missed_attempt" id="exam-missed" size="8" value=(f.value("exam", "missed_attempt", "")); }
+                            input type="text" inputmode="numeric" name="missed_attempt" id="exam-missed" size="8" value=(f.value("exam", "missed_attempt", "")) aria-invalid=[f.invalid("exam", "missed_attempt")] aria-describedby=[f.described("exam", "missed_attempt")]; }
                     }
                     details open[f.of("exam").is_some()] {
                         summary { "More options" }
                         label.line { "Seed (the same seed gives the same paper; empty: a new one) "
-                            input type="text" inputmode="numeric" name="seed" id="exam-seed" size="22" value=(f.value("exam", "seed", "")); }
+                            input type="text" inputmode="numeric" name="seed" id="exam-seed" size="22" value=(f.value("exam", "seed", "")) aria-invalid=[f.invalid("exam", "seed")] aria-describedby=[f.described("exam", "seed")]; }
                         label.line { "Time limit (e.g. 90m or 2h10m; empty: the real " (b.minutes) " minutes) "
-                            input type="text" name="time_limit" id="exam-time-limit" size="10" value=(f.value("exam", "time_limit", "")); }
+                            input type="text" name="time_limit" id="exam-time-limit" size="10" value=(f.value("exam", "time_limit", "")) aria-invalid=[f.invalid("exam", "time_limit")] aria-describedby=[f.described("exam", "time_limit")]; }
                         label.line { input type="checkbox" name="include_seen" value="1" id="exam-include-seen" checked[f.checked("exam", "include_seen", "1", false)];
                             " Include questions seen before (draw by the seed alone)" }
                         label.line { input type="checkbox" name="pace" value="1" id="exam-pace" checked[f.checked("exam", "pace", "1", false)];
@@ -236,15 +248,16 @@ pub fn start(ctx: &Ctx, b: &Blueprint, problem: Option<&FormProblem>) -> Markup 
                             label.line { input type="checkbox" name="domain" value=(d.id) checked[f.checked("drill", "domain", &d.id, false)]; " " (d.name) " (" (d.weight) "%)" }
                         }
                     }
-                    label.line { "Questions " input type="number" name="count" id="drill-count" value=(f.value("drill", "count", "10")) min="1" max="1000"; }
+                    label.line { "Questions " input type="number" name="count" id="drill-count" value=(f.value("drill", "count", "10")) min="1" max="1000"
+                        aria-invalid=[f.invalid("drill", "count")] aria-describedby=[f.described("drill", "count")]; }
                     details open[f.of("drill").is_some()] {
                         summary { "More options" }
                         label.line { "Tags (comma-separated; any of them; empty: all) "
                             input type="text" name="tags" id="drill-tags" size="30" value=(f.value("drill", "tags", "")); }
                         label.line { "Seed (empty: a new one) "
-                            input type="text" inputmode="numeric" name="seed" id="drill-seed" size="22" value=(f.value("drill", "seed", "")); }
+                            input type="text" inputmode="numeric" name="seed" id="drill-seed" size="22" value=(f.value("drill", "seed", "")) aria-invalid=[f.invalid("drill", "seed")] aria-describedby=[f.described("drill", "seed")]; }
                         label.line { "Time limit (e.g. 15m; empty: untimed) "
-                            input type="text" name="time_limit" id="drill-time-limit" size="10" value=(f.value("drill", "time_limit", "")); }
+                            input type="text" name="time_limit" id="drill-time-limit" size="10" value=(f.value("drill", "time_limit", "")) aria-invalid=[f.invalid("drill", "time_limit")] aria-describedby=[f.described("drill", "time_limit")]; }
                     }
                     button type="submit" id="begin-drill" { "Begin the drill" }
                 }
@@ -260,7 +273,7 @@ pub fn start(ctx: &Ctx, b: &Blueprint, problem: Option<&FormProblem>) -> Markup 
                     details open[f.of("review").is_some()] {
                         summary { "More options" }
                         label.line { "Seed for the order and option letters (empty: a new one) "
-                            input type="text" inputmode="numeric" name="seed" id="review-seed" size="22" value=(f.value("review", "seed", "")); }
+                            input type="text" inputmode="numeric" name="seed" id="review-seed" size="22" value=(f.value("review", "seed", "")) aria-invalid=[f.invalid("review", "seed")] aria-describedby=[f.described("review", "seed")]; }
                     }
                     button type="submit" #begin-exam-review { "Review " (b.code) }
                 }

@@ -198,6 +198,24 @@ fn ticked(form: &[(String, String)], name: &str) -> bool {
     field(form, name).is_some_and(|v| !v.is_empty())
 }
 
+/// A start form refused: what was wrong and, when it is one field, which (the page marks
+/// that field invalid and points it at the message).
+struct Refused {
+    error: Error,
+    field: Option<&'static str>,
+}
+
+impl From<Error> for Refused {
+    fn from(error: Error) -> Refused {
+        Refused { error, field: None }
+    }
+}
+
+/// The error is about form field `field`.
+fn at(field: &'static str) -> impl FnOnce(Error) -> Refused {
+    move |error| Refused { error, field: Some(field) }
+}
+
 /// The start forms' seed: empty for a new one, else what `--seed` takes.
 fn form_seed(form: &[(String, String)]) -> Result<Option<u64>> {
     typed(form, "seed")
@@ -313,7 +331,7 @@ impl Shared {
                 let started = self.begin_review(&form);
                 match typed(&form, "exam") {
                     Some(exam) => self.or_start_again(started, exam, "review", &form),
-                    None => started,
+                    None => started.map_err(|r| r.error),
                 }
             }
             (&Method::GET, ["a", id, seat]) => self.attempt_page(id, seat, &query(uri)),
@@ -335,19 +353,19 @@ impl Shared {
     /// what was wrong beside that form.
     fn or_start_again(
         &self,
-        started: Result<Reply>,
+        started: std::result::Result<Reply, Refused>,
         exam: &str,
         which: &str,
         form: &[(String, String)],
     ) -> Result<Reply> {
-        let e = match started {
+        let Refused { error, field } = match started {
             Ok(reply) => return Ok(reply),
-            Err(e) => e,
+            Err(refused) => refused,
         };
         // An exam that does not exist has no start screen: the plain error page.
-        let Ok(blueprint) = self.room.blueprint(exam) else { return Err(e) };
-        let problem = pages::FormProblem { form: which, message: e.to_string(), values: form };
-        Ok(Reply::Page(error_status(&e), pages::start(&self.ctx(), blueprint, Some(&problem))))
+        let Ok(blueprint) = self.room.blueprint(exam) else { return Err(error) };
+        let problem = pages::FormProblem { form: which, field, message: error.to_string(), values: form };
+        Ok(Reply::Page(error_status(&error), pages::start(&self.ctx(), blueprint, Some(&problem))))
     }
 
     fn home(&self) -> Result<Reply> {
@@ -373,16 +391,17 @@ impl Shared {
 
     /// A mock exam from the start screen's form: the same choices as `proctor exam`'s
     /// flags, checked here and by `app::start` as they are for the terminal.
-    fn begin_exam(&mut self, id: &str, form: &[(String, String)]) -> Result<Reply> {
-        let seed = form_seed(form)?;
-        let time_limit_ms = form_time_limit(form)?;
+    fn begin_exam(&mut self, id: &str, form: &[(String, String)]) -> std::result::Result<Reply, Refused> {
+        let seed = form_seed(form).map_err(at("seed"))?;
+        let time_limit_ms = form_time_limit(form).map_err(at("time_limit"))?;
         let include_seen = ticked(form, "include_seen");
         let missed = match field(form, "paper").unwrap_or("fresh") {
             "fresh" => {
                 if let Some(text) = typed(form, "missed_attempt") {
-                    return Err(Error::Usage(format!(
-                        "an attempt to retake ({text:?}) was given, but a fresh paper was chosen:                          choose \"Only the scored questions I missed\" to retake it"
-                    )));
+                    return Err(at("missed_attempt")(Error::Usage(format!(
+                        "an attempt to retake ({text:?}) was given, but a fresh paper was chosen: \
+                         choose \"Only the scored questions I missed\" to retake it"
+                    ))));
                 }
                 None
             }
@@ -391,20 +410,21 @@ impl Shared {
                 Some(text) => match text.parse::<i64>() {
                     Ok(n) if n > 0 => MissedFrom::Attempt(n),
                     _ => {
-                        return Err(Error::Usage(format!(
+                        return Err(at("missed_attempt")(Error::Usage(format!(
                             "the mock exam to retake must be an attempt number, as History shows it, not {text:?}"
-                        )));
+                        ))));
                     }
                 },
             }),
-            other => return Err(Error::Usage(format!("unknown choice of questions {other:?}"))),
+            other => return Err(Error::Usage(format!("unknown choice of questions {other:?}")).into()),
         };
         if missed.is_some() && include_seen {
             return Err(Error::Usage(
                 "\"Include questions seen before\" draws a fresh paper; a retake asks only the missed questions: \
                  choose one of the two"
                     .into(),
-            ));
+            )
+            .into());
         }
         // By default as on the real exam: domains hidden, unscored items mixed in, and a
         // fresh paper (unseen questions first), as `proctor exam` draws it.
@@ -419,18 +439,18 @@ impl Shared {
         };
         let prepared = self.room.prepare_exam(&request, now())?;
         let attempt = prepared.begin(now())?;
-        self.seat(attempt, ticked(form, "pace"))
+        Ok(self.seat(attempt, ticked(form, "pace"))?)
     }
 
-    fn begin_drill(&mut self, id: &str, form: &[(String, String)]) -> Result<Reply> {
+    fn begin_drill(&mut self, id: &str, form: &[(String, String)]) -> std::result::Result<Reply, Refused> {
         let domains: Vec<String> =
             form.iter().filter(|(k, _)| k == "domain").map(|(_, v)| v.clone()).collect();
         let count = match field(form, "count").unwrap_or("10").trim().parse::<usize>() {
             Ok(n) if (1..=1000).contains(&n) => n,
             _ => {
-                return Err(Error::Usage(
+                return Err(at("count")(Error::Usage(
                     "the number of questions must be a whole number from 1 to 1000".into(),
-                ));
+                )));
             }
         };
         let tags: Vec<String> = field(form, "tags")
@@ -440,16 +460,16 @@ impl Shared {
             .filter(|t| !t.is_empty())
             .map(str::to_string)
             .collect();
-        let seed = form_seed(form)?;
-        let time_limit_ms = form_time_limit(form)?;
+        let seed = form_seed(form).map_err(at("seed"))?;
+        let time_limit_ms = form_time_limit(form).map_err(at("time_limit"))?;
         let request = DrillRequest { exam: id, domains: &domains, tags: &tags, count, seed, time_limit_ms };
         let started = self.room.start_drill(&request, now())?;
-        self.seat(started.attempt, false)
+        Ok(self.seat(started.attempt, false)?)
     }
 
     /// The review queue's due questions (of one exam, or the one with most waiting), or the
     /// misses of one finished attempt.
-    fn begin_review(&mut self, form: &[(String, String)]) -> Result<Reply> {
+    fn begin_review(&mut self, form: &[(String, String)]) -> std::result::Result<Reply, Refused> {
         let attempt = field(form, "attempt").map(parse_id).transpose()?;
         let exam = field(form, "exam").filter(|e| !e.is_empty());
         let all = ticked(form, "all");
@@ -457,11 +477,12 @@ impl Shared {
             return Err(Error::Usage(
                 "\"every question still being learned\" is for the review queue, not one attempt's misses"
                     .into(),
-            ));
+            )
+            .into());
         }
-        let request = ReviewRequest { exam, all, attempt, seed: form_seed(form)? };
+        let request = ReviewRequest { exam, all, attempt, seed: form_seed(form).map_err(at("seed"))? };
         match self.room.start_review(&request, now())? {
-            ReviewStart::Started { attempt, .. } => self.seat(*attempt, false),
+            ReviewStart::Started { attempt, .. } => Ok(self.seat(*attempt, false)?),
             ReviewStart::NothingDue { cards, .. } => {
                 let learning = cards.iter().filter(|c| !c.learned).count();
                 let next = cards.iter().filter(|c| !c.learned).map(|c| c.due_at).min();

@@ -387,10 +387,15 @@
     });
   }
 
-  // A start form the server refused: the focus goes to what was wrong (beside its form,
-  // whose options are open), so a screen reader reads it first.
+  // A start form the server refused: the focus goes to the field that is wrong (marked
+  // invalid and described by the message), or else to the message beside its form, so a
+  // screen reader reads what was wrong first.
   const problem = document.querySelector("p.message[id$='-error']");
-  if (problem) { problem.tabIndex = -1; problem.focus(); }
+  if (problem) {
+    const wrong = document.querySelector("[aria-invalid=true]");
+    if (wrong) wrong.focus();
+    else { problem.tabIndex = -1; problem.focus(); }
+  }
 
   // The clock: the server's time remaining when the page was drawn, counted down here.
   // At zero the page reloads, and the server (which ends the attempt at its deadline on
