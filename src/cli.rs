@@ -73,12 +73,14 @@ pub enum Command {
     Show(ShowArgs),
     /// Per-domain accuracy and trend, pace, most-missed questions, readiness
     Stats(StatsArgs),
+    /// Notes left on questions during sessions (`report TEXT`), newest first, for authors
+    Notes(NotesArgs),
     /// Delete an abandoned (unfinished) attempt; asks first
     Discard(DiscardArgs),
     /// The exam room in a local browser: mock exams, drills, history, on the same store
     /// (this computer only, with a secret address)
     Serve(ServeArgs),
-    /// Import questions from GIFT, Aiken, Moodle XML or QTI into a new exam folder, reporting
+    /// Import questions from GIFT, Aiken, Moodle XML, QTI or mkdocs-quiz Markdown into a new exam folder, reporting
     /// every item that cannot be carried or whose scoring changes
     Import(ImportArgs),
     /// Write an exam's bank as GIFT, QTI 2.1, Anki text, CSV or Markdown
@@ -146,6 +148,10 @@ pub enum ImportFormat {
     MoodleXml,
     /// IMS QTI 1.2 (<questestinterop>) or 2.1 (<assessmentItem>)
     Qti,
+    /// Markdown quizzes in the mkdocs-quiz syntax (<quiz> blocks), as `export markdown`
+    /// writes them
+    #[value(alias = "mkdocs-quiz")]
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -254,6 +260,16 @@ pub struct HistoryArgs {
     pub exam: Option<String>,
 
     /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// Only this exam
+    pub exam: Option<String>,
+
+    /// Print JSON instead of text (docs/json.md)
     #[arg(long)]
     pub json: bool,
 }

@@ -10,7 +10,7 @@ use crate::bank::prebuilt::QuestionCounts;
 use crate::bank::{Blueprint, Exam};
 use crate::exam::clock::{Millis, format_timestamp, seconds};
 use crate::exam::score::{Score, percent, scaled_score};
-use crate::model::{AttemptSummary, Card, Mode};
+use crate::model::{AttemptSummary, Card, Mode, Note};
 use crate::program::{Certification, Path, Program};
 use crate::study::stats::Stats;
 
@@ -413,6 +413,36 @@ impl HistoryEntry {
             passed: scaled.zip(passing).map(|(s, p)| s >= p),
             seconds_used: a.finished_at.map(|f| seconds(f.saturating_sub(a.started_at) as f64)),
             expired: !finished && a.deadline.is_some_and(|d| d <= now),
+        }
+    }
+}
+
+/// `notes --json`: one note on a question.
+#[derive(Debug, Serialize)]
+pub struct NoteEntry {
+    pub id: i64,
+    pub exam: String,
+    pub question_id: String,
+    /// Null once the attempt was discarded.
+    pub attempt: Option<i64>,
+    pub mode: &'static str,
+    pub created_at: String,
+    /// The question's fingerprint when the note was written.
+    pub question_hash: String,
+    pub text: String,
+}
+
+impl NoteEntry {
+    pub fn new(note: &Note) -> NoteEntry {
+        NoteEntry {
+            id: note.id,
+            exam: note.exam.clone(),
+            question_id: note.question_id.clone(),
+            attempt: note.attempt,
+            mode: note.mode.as_str(),
+            created_at: format_timestamp(note.created_at),
+            question_hash: note.content_hash.clone(),
+            text: note.text.clone(),
         }
     }
 }

@@ -114,6 +114,10 @@ fn dispatch(cli: Cli) -> Result<i32> {
             commands::stats::run(&config, args, &mut out)?;
             0
         }
+        Command::Notes(args) => {
+            commands::notes::run(&config, args, &mut out)?;
+            0
+        }
         Command::Discard(args) => commands::history::discard(&config, args, &mut out)?,
         Command::Serve(args) => {
             commands::serve::run(&config, args, &mut out)?;

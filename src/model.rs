@@ -41,6 +41,23 @@ impl Mode {
     }
 }
 
+/// A note a candidate left on a question during an attempt (`report TEXT`), for the
+/// bank's authors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub id: i64,
+    pub exam: String,
+    pub question_id: String,
+    /// The attempt it was written in; `None` once that attempt was discarded.
+    pub attempt: Option<i64>,
+    pub mode: Mode,
+    pub created_at: Millis,
+    /// The question's content fingerprint when the note was written (an edited question
+    /// has another).
+    pub content_hash: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndReason {
     Submitted,

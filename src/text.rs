@@ -97,6 +97,30 @@ pub fn printable_line(text: &str) -> String {
     printable(text).replace('\n', "\u{fffd}")
 }
 
+/// Typed text (a note, a form field) kept as one plain line: forbidden characters are
+/// dropped, combining floods cut, and every run of whitespace (line breaks included)
+/// becomes one space, trimmed at both ends.
+pub fn plain_line(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut combining_run = 0;
+    for c in text.chars() {
+        if is_combining(c) {
+            combining_run += 1;
+            if combining_run > MAX_COMBINING {
+                continue;
+            }
+        } else {
+            combining_run = 0;
+        }
+        if c.is_whitespace() {
+            kept.push(' ');
+        } else if !is_forbidden(c) {
+            kept.push(c);
+        }
+    }
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Word-wraps `text` to `width` columns (by display width: a wide character takes two
 /// columns; a word is never cut in two), indenting every line by
 /// `indent` spaces. As in Markdown, a single line break inside a paragraph is a space and
@@ -174,6 +198,16 @@ pub fn wrap_hanging(text: &str, width: usize, first: &str, indent: usize) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_line_keeps_words_and_drops_what_could_reach_a_terminal() {
+        assert_eq!(plain_line("  the key\r\nis\twrong  "), "the key is wrong");
+        assert_eq!(plain_line("red\u{1b}[31m text\u{202e}\u{200b}!"), "red[31m text!");
+        assert_eq!(plain_line("line\u{2028}break"), "line break");
+        assert_eq!(plain_line("e\u{301}\u{301}\u{301}\u{301}\u{301}"), "e\u{301}\u{301}\u{301}");
+        assert_eq!(plain_line("\u{7}\n "), "");
+        assert_eq!(forbidden_char(&plain_line("a\u{9b}b\u{e0041}c")), None);
+    }
 
     #[test]
     fn wide_characters_count_twice() {

@@ -744,4 +744,28 @@ fn a_refused_start_form_says_why_where_the_focus_goes_in_a_real_browser() {
     driver.wait_text("#exam-error", |t| t.contains("no finished mock exam"));
     driver.wait_script("return document.activeElement.id", json!([]), json!("exam-error"));
     assert_eq!(driver.count("[aria-invalid]"), 0);
+#[test]
+fn a_problem_reported_in_a_real_browser_keeps_the_question_and_its_answer() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let driver = Driver::start(&chromium, &chromedriver);
+    driver.go(&format!("{}/", server.base));
+    driver.click("a[href$='/exam/tiny']");
+    driver.click("#begin-exam");
+    driver.wait_text("#position", |t| t == "Question 1 of 5");
+    let chosen = answer_first(&driver);
+    driver.click("#report summary");
+    let field = driver.wait_for("#report-text");
+    // Letters typed into the note are text, not the option keys.
+    driver.send("POST", &format!("/element/{field}/value"), Some(json!({"text": "b is also right, see d"})));
+    driver.click("#send-report");
+    driver.wait_text("p.note", |t| t.contains("Question 1: note saved for the bank's authors"));
+    assert_eq!(driver.wait_text("#position", |_| true), "Question 1 of 5");
+    assert_eq!(driver.count("input[name=choice][checked]"), chosen);
+    assert!(driver.count("#option-A input[checked]") == 1, "{}", driver.source());
+    let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "notes", "--json"]);
+    let notes = test.run().json();
+    assert_eq!(notes[0]["text"], "b is also right, see d", "{notes}");
+    assert_eq!(notes[0]["attempt"], 1, "{notes}");
 }

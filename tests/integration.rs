@@ -11,6 +11,7 @@ mod interop;
 mod json;
 mod kinds;
 mod list;
+mod notes;
 #[cfg(unix)]
 mod pty;
 mod schema;

@@ -239,6 +239,46 @@ fn moodle_xml_multiple_choice_and_ordering() {
 }
 
 #[test]
+fn mkdocs_quiz_samples_import_or_are_reported_item_by_item() {
+    if !have_samples() {
+        return;
+    }
+    let test = Test::new();
+    let (demo, reference) =
+        (sample("markdown-quiz/demo-quiz.md"), sample("markdown-quiz/multiple-choice.md"));
+    let run = import(&test, "markdown", &[&demo, &reference], "out");
+    assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
+    // Three quizzes in the demo, seven in the reference's "Example" tabs; the copies in its
+    // "Syntax" tabs and the broken example are inside code blocks, so they are not quizzes.
+    assert_eq!(counts(&run), (9, 10), "{}", run.stdout);
+    let skipped = lines(&run, "skipped");
+    assert_eq!(skipped.len(), 1, "{}", run.stdout);
+    assert!(
+        skipped[0].contains("demo-quiz.md:13") && skipped[0].contains("fill-in-the-blank"),
+        "{}",
+        skipped[0]
+    );
+    assert_eq!(check(&test, "out").status, 0);
+    let mut bank = String::new();
+    for entry in std::fs::read_dir(test.dir.path().join("out")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "exam.toml" {
+            bank.push_str(&std::fs::read_to_string(path).unwrap());
+        }
+    }
+    assert_eq!(bank.matches("[[question]]").count(), 9, "{bank}");
+    // Per-answer feedback becomes the option's rationale, the content section the explanation.
+    assert!(bank.contains("rationale = \"Nope, but close!\""), "{bank}");
+    assert!(bank.contains("Blueberries are _blue_.\\n...\\nYou _fool_."), "{bank}");
+    assert!(bank.contains("Did you know: The Eiffel Tower grows"), "{bank}");
+    // A code block in the question is kept in the stem, as written.
+    assert!(bank.contains("What is the answer to the following sum?\\n```\\n2 + 2\\n```"), "{bank}");
+    // Sections are domains.
+    let blueprint = std::fs::read_to_string(test.dir.path().join("out/exam.toml")).unwrap();
+    assert!(blueprint.contains("name = \"Per-Answer Feedback\""), "{blueprint}");
+}
+
+#[test]
 fn aiken_and_a_blueprint_with_domains() {
     let test = Test::new();
     let aiken = test.write(
@@ -303,7 +343,7 @@ fn import_refuses_a_used_folder_and_broken_xml() {
 }
 
 #[test]
-fn exported_gift_and_qti_import_back_to_the_same_bank() {
+fn exported_gift_qti_and_markdown_import_back_to_the_same_bank() {
     let test = Test::new();
     let tiny = crate::util::tiny_bank();
     let bank_dir = tiny.display().to_string();
@@ -316,10 +356,14 @@ fn exported_gift_and_qti_import_back_to_the_same_bank() {
         .run();
     assert_eq!(qti.status, 0, "{}", qti.stderr);
     assert!(qti_dir.join("imsmanifest.xml").is_file());
+    let markdown = Test::new().args(["--bank-dir", &bank_dir, "export", "markdown", "tiny"]).run();
+    assert_eq!(markdown.status, 0, "{}", markdown.stderr);
+    let markdown_file = test.write("tiny.md", &markdown.stdout);
     let blueprint = tiny.join("exam.toml").display().to_string();
     for (format, source, out) in [
         ("gift", gift_file.display().to_string(), "from-gift"),
         ("qti", qti_dir.display().to_string(), "from-qti"),
+        ("markdown", markdown_file.display().to_string(), "from-markdown"),
     ] {
         let out = test.dir.path().join(out).display().to_string();
         let run =

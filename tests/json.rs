@@ -109,4 +109,13 @@ fn every_documented_json_output_carries_its_documented_fields() {
     let stats = proctor(&test, &["stats", "tiny", "--json"], "");
     assert!(!stats["pass_probability"].is_null(), "two counted exams give an estimate: {stats:#}");
     assert_carries(&stats, "proctor stats EXAM --json");
+
+    // A note left in a drill, exported for authors.
+    proctor(
+        &test,
+        &["drill", "tiny", "--count", "1", "--seed", "5", "--json"],
+        "report the key looks wrong\na\n",
+    );
+    let notes = proctor(&test, &["notes", "--json"], "");
+    assert_carries(&notes.as_array().unwrap()[0], "proctor notes --json");
 }

@@ -580,4 +580,45 @@ fn ordering_and_matching_work_without_javascript() {
     assert_eq!(shown["questions"][n - 1]["response"], order.as_str(), "{shown}");
     let (n, matched) = match_at.expect("a matching question");
     assert!(shown["questions"][n - 1]["response"].as_str().unwrap().starts_with(&matched), "{shown}");
+#[test]
+fn a_problem_reported_from_the_question_screen_is_a_note_and_keeps_the_answer() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let attempt = begin(&server);
+    let path = attempt.as_str();
+    let first = get(&format!("{}{path}", server.origin));
+    assert!(first.body.contains("Report a problem with this question"), "{}", first.body);
+    assert!(first.body.contains(r#"maxlength="2000""#), "{}", first.body);
+    // The answer on screen (not saved yet) goes with the note.
+    let mut form = answer(&first, "AB", "report");
+    form.push(("report", "The key is wrong <script>alert(1)</script>\n\u{1b}[31m"));
+    let sent = post(&server, path, &form);
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location.as_deref(), Some(path), "back on the same question");
+    let after = get(&format!("{}{path}", server.origin));
+    assert!(after.body.contains("Question 1 of 5"), "{}", after.body);
+    assert!(after.body.contains("Question 1: note saved for the bank"), "{}", after.body);
+    assert!(after.body.contains(r#"value="A" checked"#), "the answer is kept: {}", after.body);
+    // An empty note is refused and said so; nothing else changes.
+    post(&server, path, &[("do", "report"), ("report", "  ")]);
+    let refused = get(&format!("{}{path}", server.origin));
+    assert!(refused.body.contains("the note is empty"), "{}", refused.body);
+    assert!(refused.body.contains(r#"value="A" checked"#), "{}", refused.body);
+    // A form from another site is refused before anything is written.
+    let cross = agent()
+        .post(&format!("{}{path}", server.origin))
+        .header("Origin", "http://evil.example")
+        .send_form([("do", "report"), ("report", "forged")])
+        .unwrap();
+    assert_eq!(cross.status().as_u16(), 403);
+
+    let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "notes", "--json"]);
+    let run = test.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let notes = run.json();
+    let notes = notes.as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert_eq!(notes[0]["text"], "The key is wrong <script>alert(1)</script> [31m");
+    assert_eq!(notes[0]["mode"], "exam");
+    assert_eq!(notes[0]["attempt"], 1);
 }

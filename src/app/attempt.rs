@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use super::notes::{self, NoteRefusal, NoteSaved};
 use super::view::{self, FeedbackView, QuestionView, ReportView, ReviewGrid, StatusView};
 use crate::bank::{Exam, Question};
 use crate::error::{Error, Result};
@@ -15,7 +16,7 @@ use crate::exam::item::Shape;
 use crate::exam::score::{self, Score};
 use crate::exam::session::{Action, Change, Refusal, Session};
 use crate::model::{EndReason, Mode, ReviewFilter};
-use crate::store::{NewAttempt, Store, StoredAttempt};
+use crate::store::{NewAttempt, NewNote, Store, StoredAttempt};
 use crate::study::schedule::{self, Outcome as QueueOutcome};
 
 /// One question of the paper: where it sits, its bank question and the fingerprint the
@@ -106,6 +107,8 @@ pub struct Attempt {
     items: Vec<AttemptItem>,
     session: Session,
     finished: Option<Finished>,
+    /// Notes saved in this session (`report`).
+    notes_saved: usize,
 }
 
 /// The bank questions of a paper, by index; an id the bank no longer has stops the attempt.
@@ -196,6 +199,7 @@ impl Attempt {
             items,
             session,
             finished: None,
+            notes_saved: 0,
         })
     }
 
@@ -239,6 +243,7 @@ impl Attempt {
             items,
             session,
             finished: None,
+            notes_saved: 0,
         })
     }
 
@@ -458,6 +463,44 @@ impl Attempt {
             },
             Change::Ended(_) => unreachable!("handled above"),
         })
+    }
+
+    /// Records the candidate's note on the question on screen (`report TEXT`) with this
+    /// attempt, saved before this returns. A refusal (an empty or overlong note, an ended
+    /// attempt) writes nothing; the session itself is never changed by a note.
+    pub fn report(
+        &mut self,
+        typed: &str,
+        now: Millis,
+    ) -> Result<std::result::Result<NoteSaved, NoteRefusal>> {
+        if self.finished.is_some() {
+            return Ok(Err(NoteRefusal::Finished));
+        }
+        let text = match notes::note_text(typed) {
+            Ok(text) => text,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let position = self.session.position;
+        let item = &self.items[position];
+        // The question as it is on screen (the bank's, which may be newer than the paper).
+        let content_hash = self.question(item).content_hash();
+        let id = self.store.add_note(&NewNote {
+            attempt: self.id,
+            exam: &self.exam.blueprint.id,
+            question_id: &item.paper.question_id,
+            mode: self.mode,
+            content_hash: &content_hash,
+            created_at: now,
+            text: &text,
+        })?;
+        self.notes_saved += 1;
+        Ok(Ok(NoteSaved { id, position, question_id: item.paper.question_id.clone() }))
+    }
+
+    /// How many notes this session saved (a drill left before any answer is forgotten,
+    /// but its notes are kept).
+    pub fn notes_saved(&self) -> usize {
+        self.notes_saved
     }
 
     /// Saves the time spent so far and leaves the attempt open for `proctor resume`.

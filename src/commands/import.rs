@@ -100,6 +100,7 @@ pub fn run(config: &Config, args: &ImportArgs, out: &mut dyn Write) -> Result<i3
         ImportFormat::Aiken => interop::ImportFormat::Aiken,
         ImportFormat::MoodleXml => interop::ImportFormat::MoodleXml,
         ImportFormat::Qti => interop::ImportFormat::Qti,
+        ImportFormat::Markdown => interop::ImportFormat::Markdown,
     };
     // The blueprint first: a bad one stops before anything is read or written.
     let blueprint_text = args.blueprint.as_deref().map(read_source).transpose()?;

@@ -9,6 +9,7 @@ pub mod export;
 pub mod history;
 pub mod import;
 pub mod list;
+pub mod notes;
 pub mod review;
 pub mod serve;
 pub mod stats;

@@ -7,6 +7,7 @@ pub mod aiken;
 pub mod draft;
 pub mod gift;
 pub mod html;
+pub mod markdown;
 pub mod moodle_xml;
 pub mod qti;
 pub mod tabular;
@@ -20,6 +21,8 @@ pub enum ImportFormat {
     Aiken,
     MoodleXml,
     Qti,
+    /// mkdocs-quiz Markdown (`<quiz>` blocks), as `export markdown` writes it.
+    Markdown,
 }
 
 /// A source file that cannot be read at all (not XML, not a question file), with where.
@@ -39,6 +42,7 @@ pub fn read(format: ImportFormat, name: &str, source: &str) -> Result<Vec<Draft>
         ImportFormat::Aiken => Ok(aiken::read(name, source)),
         ImportFormat::MoodleXml => moodle_xml::read(name, source),
         ImportFormat::Qti => qti::read(name, source),
+        ImportFormat::Markdown => Ok(markdown::read(name, source)),
     }
 }
 

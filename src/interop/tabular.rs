@@ -141,7 +141,8 @@ pub fn anki(exam: &Exam) -> String {
 }
 
 /// Markdown: a title, a section per domain, and each question as an mkdocs-quiz `<quiz>`
-/// block (choice questions) or as a list with its answer (ordering, matching).
+/// block (choice questions: each option's rationale as its `>` feedback; `import markdown`
+/// reads it back) or as a list with its answer (ordering, matching).
 pub fn markdown(exam: &Exam) -> String {
     let mut out = format!("# {}\n", exam.blueprint.title.trim());
     for domain in &exam.blueprint.domains {
@@ -163,9 +164,18 @@ pub fn markdown(exam: &Exam) -> String {
                             if o.correct { "x" } else { " " },
                             o.text.replace('\n', " ")
                         ));
+                        // mkdocs-quiz's per-answer feedback: `>` lines right below the answer.
+                        for line in o.rationale.trim().lines() {
+                            match line.trim_end() {
+                                "" => out.push_str(">\n"),
+                                line => out.push_str(&format!("> {line}\n")),
+                            }
+                        }
                     }
-                    push_explanation(&mut out, q);
+                    push_content(&mut out, q, false);
                     out.push_str("</quiz>\n");
+                    // Below the quiz, so the content section is the explanation alone.
+                    push_references(&mut out, q);
                 }
                 Body::Ordering(_) | Body::Matching(_) => {
                     out.push_str(full_stem(q).trim());
@@ -174,7 +184,8 @@ pub fn markdown(exam: &Exam) -> String {
                         out.push_str(&format!("- {}. {}\n", letter(i), choice.replace('\n', " ")));
                     }
                     out.push_str(&format!("\n**Answer:** {}\n", answer(q)));
-                    push_explanation(&mut out, q);
+                    push_content(&mut out, q, true);
+                    push_references(&mut out, q);
                 }
             }
         }
@@ -182,17 +193,22 @@ pub fn markdown(exam: &Exam) -> String {
     out
 }
 
-fn push_explanation(out: &mut String, q: &Question) {
+/// The explanation, and the rationales as a list (`with_rationales`; a choice question has
+/// them below its options).
+fn push_content(out: &mut String, q: &Question, with_rationales: bool) {
     if !q.explanation.trim().is_empty() {
         out.push_str(&format!("\n{}\n", q.explanation.trim()));
     }
-    let rationales = rationales(q);
+    let rationales = if with_rationales { rationales(q) } else { Vec::new() };
     if !rationales.is_empty() {
         out.push('\n');
         for (l, r) in rationales {
             out.push_str(&format!("- **{l}.** {}\n", r.replace('\n', " ")));
         }
     }
+}
+
+fn push_references(out: &mut String, q: &Question) {
     if !q.references.is_empty() {
         out.push('\n');
         for r in &q.references {

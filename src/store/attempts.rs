@@ -14,7 +14,7 @@ use crate::model::{Card, EndReason};
 
 /// This session (`token`) still owns attempt `id`; otherwise `LostOwnership`: another
 /// session took it over, and this one must not write.
-fn check_owner(
+pub(super) fn check_owner(
     tx: &rusqlite::Transaction,
     id: i64,
     token: &str,

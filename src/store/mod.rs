@@ -3,10 +3,14 @@
 //! the command in flight; two processes may write at once (SQLite locks, with a busy
 //! timeout). A file that is not ours is reported and never modified.
 //!
-//! `attempts` writes and reads one attempt; `queries` reads across attempts.
+//! `attempts` writes and reads one attempt; `queries` reads across attempts; `notes` keeps
+//! the candidates' notes on questions.
 
 mod attempts;
+mod notes;
 mod queries;
+
+pub use notes::NewNote;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -103,6 +107,19 @@ const MIGRATIONS: &[&str] = &[
     // 8: an `exam --missed` paper names the attempt it retakes (its seed alone does not
     // give it again).
     "ALTER TABLE attempts ADD COLUMN retake_of INTEGER;",
+    // 9: notes on questions (`report TEXT` in a session), for the bank's authors. A note
+    // outlives its attempt (a drill left before any answer is forgotten, its note is not).
+    "CREATE TABLE question_notes (
+        id INTEGER PRIMARY KEY,
+        exam TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        attempt_id INTEGER REFERENCES attempts(id) ON DELETE SET NULL,
+        mode TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX notes_by_exam ON question_notes(exam, created_at);",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -459,7 +476,7 @@ impl Store {
     /// otherwise only fail when some command reaches it). Preparing a statement checks the
     /// names without reading a row.
     fn check_schema(&self) -> Result<(), StoreError> {
-        const SHAPE: [&str; 4] = [
+        const SHAPE: [&str; 5] = [
             "SELECT id, exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, position, \
              last_tick, finished_at, end_reason, hide_domain FROM attempts",
             "SELECT attempt_id, position, question_id, domain, content_hash, layout, scored, answer, flagged, \
@@ -467,6 +484,7 @@ impl Store {
             "SELECT attempt_id, token, pid, host, since FROM attempt_owners",
             "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned, \
              confident_error FROM review_cards",
+            "SELECT id, exam, question_id, attempt_id, mode, content_hash, created_at, text FROM question_notes",
         ];
         for query in SHAPE {
             if let Err(e) = self.conn.prepare(query) {

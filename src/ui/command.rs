@@ -34,6 +34,9 @@ pub enum Command {
     Submit,
     Quit,
     Help,
+    /// `report TEXT`: a note on the current question for the bank's authors (the text as
+    /// typed; the application layer cleans and bounds it).
+    Report(String),
     /// Show the current question again (an empty line).
     Show,
 }
@@ -56,6 +59,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("flag N", "fl N", "flag or unflag question N (from the review screen)"),
     ("end review", "", "end the exam from the review screen (asks first)"),
     ("time", "t", "show the time left"),
+    ("report TEXT", "", "note a problem with this question for the bank's authors"),
     ("submit", "sub", "end the exam and score it"),
     ("quit", "q", "save and leave; `proctor resume` continues"),
     ("help", "?", "show this help"),
@@ -145,6 +149,10 @@ pub fn parse(line: &str, shape: Shape) -> Result<Command, String> {
         return Ok(Command::Show);
     }
     let option_count = shape.strikable();
+    // A note is free text of any length (bounded by the attempt), so it comes first.
+    if let Some(text) = report(line) {
+        return Ok(Command::Report(text.to_string()));
+    }
     // No command or answer is this long: a paste, not something to act on.
     if line.chars().count() > 64 {
         return Err("that line is too long to be a command or an answer; type `help`".into());
@@ -159,6 +167,12 @@ pub fn parse(line: &str, shape: Shape) -> Result<Command, String> {
         return answer;
     }
     command(line, option_count)
+}
+
+/// The text of a `report TEXT` line (the word in any case, the text as typed).
+fn report(line: &str) -> Option<&str> {
+    let word_end = line.find(char::is_whitespace).unwrap_or(line.len());
+    line[..word_end].eq_ignore_ascii_case("report").then(|| line[word_end..].trim())
 }
 
 /// Splits a trailing confidence mark off a line.
@@ -350,6 +364,21 @@ mod tests {
         assert_eq!(parse("end review", choice(4)), Ok(Command::Submit));
         assert_eq!(parse("", choice(4)), Ok(Command::Show));
         assert_eq!(parse("SUBMIT", choice(4)), Ok(Command::Submit));
+    }
+
+    #[test]
+    fn report_keeps_its_text_as_typed_whatever_its_length() {
+        let long = format!("report {}", "The Key Is B. ".repeat(20));
+        assert_eq!(parse(&long, choice(4)), Ok(Command::Report("The Key Is B. ".repeat(20).trim().into())));
+        assert_eq!(
+            parse("REPORT  b is also right!", choice(4)),
+            Ok(Command::Report("b is also right!".into()))
+        );
+        // The text is the attempt's to judge: an empty one reaches it and is refused there.
+        assert_eq!(parse("report", choice(4)), Ok(Command::Report(String::new())));
+        // With 26 options "report" would be letters: the command still wins.
+        assert_eq!(parse("report x", choice(26)), Ok(Command::Report("x".into())));
+        assert!(parse("reports", choice(4)).is_err());
     }
 
     #[test]

@@ -320,6 +320,17 @@ impl Runner<'_> {
                 }
                 return Ok(None);
             }
+            Command::Report(text) => {
+                let said = match self.attempt.report(&text, self.clock.now())? {
+                    Ok(saved) => format!(
+                        "Question {}: note saved for the bank's authors (`proctor notes` lists them).",
+                        saved.position + 1
+                    ),
+                    Err(refusal) => refusal.to_string(),
+                };
+                self.say(&said)?;
+                return Ok(None);
+            }
             Command::Quit => return self.quit().map(Some),
         };
         let action = match (action, confidence) {
@@ -419,6 +430,9 @@ impl Runner<'_> {
 
     fn quit(&mut self) -> Result<Ended> {
         match self.attempt.quit(self.clock.now())? {
+            Quit::Discarded if self.attempt.notes_saved() > 0 => {
+                self.say("\nNothing answered, so the attempt was not kept; your notes are.")?
+            }
             Quit::Discarded => self.say("\nNothing answered, so nothing was saved.")?,
             Quit::Saved { answered, total } => {
                 let id = self.attempt.id();

@@ -27,8 +27,8 @@ use crate::exam::item::Shape;
 /// The command words, for completion and hints.
 fn words() -> Vec<&'static str> {
     let mut words: Vec<&str> = COMMANDS.iter().map(|(long, _, _)| *long).collect();
-    words.extend(["review all", "goto", "strike"]);
-    words.retain(|w| !w.ends_with(" N") && !w.ends_with(" X"));
+    words.extend(["review all", "goto", "strike", "report"]);
+    words.retain(|w| !w.ends_with(" N") && !w.ends_with(" X") && !w.ends_with(" TEXT"));
     words.sort_unstable();
     words.dedup();
     words

@@ -5,6 +5,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::app::notes::MAX_NOTE_CHARS;
 use crate::app::past::PastAttempt;
 use crate::app::room::{PassEstimate, Stats, TrendPoint};
 use crate::app::view::{
@@ -394,6 +395,13 @@ pub fn question(
                             button.end type="submit" name="do" value="end" #end { "End" }
                         }
                         button.quiet type="submit" name="do" value="quit" #quit { "Save and leave" }
+                    }
+                    // Part of the question's form, so the answer on screen is saved with it.
+                    details.report #report {
+                        summary { "Report a problem with this question" }
+                        label for="report-text" { "What is wrong (a wrong key, a typo, an outdated fact)? The note is kept for the bank's authors; your answers are not affected." }
+                        textarea #report-text name="report" rows="3" maxlength=(MAX_NOTE_CHARS) {}
+                        button type="submit" name="do" value="report" #send-report { "Send the note" }
                     }
                 }
                 p.keys { "Keys: a letter chooses its option (or adds its step to an order; matches the chosen item), Left and Right move, Shift+F flags." }

@@ -609,6 +609,17 @@ impl Shared {
         if held.attempt.finished().is_some() {
             return Ok(back);
         }
+        let what = field(form, "do").unwrap_or("save");
+        // A note on the question on screen, before its answer is saved (a drill's last
+        // answer ends the attempt); the answer on screen is then saved as for any button.
+        if what == "report" {
+            let number = held.attempt.position() + 1;
+            let said = match held.attempt.report(field(form, "report").unwrap_or(""), now)? {
+                Ok(_) => format!("Question {number}: note saved for the bank's authors. Thank you."),
+                Err(refusal) => format!("Question {number}: {refusal}"),
+            };
+            held.note = Some(said);
+        }
         // First the answer on screen, so Next, Flag or Review never lose a click.
         if field(form, "answering").is_some() {
             let shown = read_answer(form, held.attempt.current_shape());
@@ -639,16 +650,19 @@ impl Shared {
                     // Not saved (two of three checkboxes, say): said on the next page; moving
                     // on is still allowed, as on the real exam.
                     Outcome::Refused(refusal) => {
-                        held.note = Some(format!("Question {number}: {}", pages::refusal(&refusal)));
+                        let refused = format!("Question {number}: {}", pages::refusal(&refusal));
+                        held.note = Some(match held.note.take() {
+                            Some(first) => format!("{first} {refused}"),
+                            None => refused,
+                        });
                     }
                     Outcome::Finished(_) | Outcome::Answered { finished: Some(_), .. } => return Ok(back),
                     _ => {}
                 }
             }
         }
-        let what = field(form, "do").unwrap_or("save");
         let action = match what {
-            "save" => None,
+            "save" | "report" => None,
             "next" => Some(Action::Next),
             "prev" => Some(Action::Prev),
             "flag" => Some(Action::Flag),
