@@ -83,7 +83,7 @@ pub enum Command {
     /// Import questions from GIFT, Aiken, Moodle XML, QTI or mkdocs-quiz Markdown into a new exam folder, reporting
     /// every item that cannot be carried or whose scoring changes
     Import(ImportArgs),
-    /// Write an exam's bank as GIFT, QTI 2.1, Anki text, CSV or Markdown
+    /// Write an exam's bank as GIFT, QTI 2.1 or 1.2, Anki text, CSV or Markdown
     Export(ExportArgs),
     /// Print the JSON Schema of bank files, for editors (see docs/bank-format.md)
     Schema(SchemaArgs),
@@ -120,7 +120,8 @@ pub struct ImportArgs {
     #[arg(value_enum)]
     pub format: ImportFormat,
 
-    /// Source files (for qti also package folders: every *.xml in them but the manifest)
+    /// Source files (for qti also package folders and .zip packages: every *.xml in them but
+    /// the manifest)
     #[arg(value_name = "SRC", required = true)]
     pub sources: Vec<PathBuf>,
 
@@ -163,7 +164,8 @@ pub struct ExportArgs {
     /// The exam id, as `proctor list` shows it
     pub exam: String,
 
-    /// Write here instead of stdout (for qti: the package folder to create; required)
+    /// Write here instead of stdout. For qti (required): the package folder to create, or a
+    /// zip package when it ends in .zip; for qti12 a FILE.zip is a content package too
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -172,8 +174,11 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     /// Moodle GIFT text
     Gift,
-    /// An IMS QTI 2.1 content package, as a folder (imsmanifest.xml and items/)
+    /// An IMS QTI 2.1 content package: a folder (imsmanifest.xml and items/) or a .zip
     Qti,
+    /// IMS QTI 1.2 for Canvas and Blackboard: one <questestinterop> file, or a .zip package
+    /// (choice questions)
+    Qti12,
     /// Anki's text import format (tab-separated, with #headers)
     Anki,
     /// CSV, one row per question

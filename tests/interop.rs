@@ -340,6 +340,18 @@ fn import_refuses_a_used_folder_and_broken_xml() {
     let run = import(&test, "moodle-xml", &[&broken.display().to_string()], "out");
     assert_eq!(run.status, 2);
     assert!(run.stderr.contains("broken.xml:3:"), "{}", run.stderr);
+    // A .zip that is no zip, and an export onto an existing package.
+    let fake = test.write("fake.zip", "this is not a zip archive");
+    let run = import(&test, "qti", &[&fake.display().to_string()], "out");
+    assert_eq!(run.status, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("fake.zip: not a readable zip package"), "{}", run.stderr);
+    let tiny = crate::util::tiny_bank().display().to_string();
+    let taken = Test::new()
+        .args(["--bank-dir", &tiny, "export", "qti12", "tiny", "--out", &fake.display().to_string()])
+        .run();
+    assert_eq!(taken.status, 2);
+    assert!(taken.stderr.contains("exists: choose a new --out"), "{}", taken.stderr);
+    assert_eq!(std::fs::read_to_string(&fake).unwrap(), "this is not a zip archive");
 }
 
 #[test]
@@ -359,10 +371,26 @@ fn exported_gift_qti_and_markdown_import_back_to_the_same_bank() {
     let markdown = Test::new().args(["--bank-dir", &bank_dir, "export", "markdown", "tiny"]).run();
     assert_eq!(markdown.status, 0, "{}", markdown.stderr);
     let markdown_file = test.write("tiny.md", &markdown.stdout);
+    // QTI as zip packages (2.1 and 1.2) and as one QTI 1.2 file.
+    let export = |format: &str, out: &Path| {
+        let run = Test::new()
+            .args(["--bank-dir", &bank_dir, "export", format, "tiny", "--out", &out.display().to_string()])
+            .run();
+        assert_eq!(run.status, 0, "{format}: {}", run.stderr);
+        assert!(out.is_file(), "{format}: {}", run.stdout);
+        out.display().to_string()
+    };
+    let qti_zip = export("qti", &test.dir.path().join("tiny-qti21.zip"));
+    let qti12_zip = export("qti12", &test.dir.path().join("tiny-qti12.zip"));
+    let qti12_file = export("qti12", &test.dir.path().join("tiny-qti12.xml"));
+    assert!(std::fs::read_to_string(&qti12_file).unwrap().contains("<questestinterop"));
     let blueprint = tiny.join("exam.toml").display().to_string();
     for (format, source, out) in [
         ("gift", gift_file.display().to_string(), "from-gift"),
         ("qti", qti_dir.display().to_string(), "from-qti"),
+        ("qti", qti_zip, "from-qti-zip"),
+        ("qti", qti12_zip, "from-qti12-zip"),
+        ("qti", qti12_file, "from-qti12"),
         ("markdown", markdown_file.display().to_string(), "from-markdown"),
     ] {
         let out = test.dir.path().join(out).display().to_string();
@@ -385,7 +413,7 @@ fn exported_gift_qti_and_markdown_import_back_to_the_same_bank() {
         };
         let (original, back) = (rows(&bank_dir), rows(&out));
         assert!(original.len() > 3);
-        assert_eq!(back, original, "{format}");
+        assert_eq!(back, original, "{format} from {source}");
     }
 }
 
@@ -445,7 +473,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 /// GIFT matching keeps its pairs but not the order of the answers nor per-pair rationales,
 /// so it is compared by its pairs only.
 #[test]
-fn every_shipped_bank_survives_gift_and_qti() {
+fn every_shipped_bank_survives_gift_qti_qti12_and_markdown() {
     let test = Test::new();
     let list = Test::new().args(["list", "--json"]).run().json();
     let banks = Path::new(env!("CARGO_MANIFEST_DIR")).join("question-banks");
@@ -486,13 +514,37 @@ fn every_shipped_bank_survives_gift_and_qti() {
         let qti_dir = test.dir.path().join(format!("{id}-qti"));
         let qti = Test::new().args(["export", "qti", id, "--out", &qti_dir.display().to_string()]).run();
         assert_eq!(qti.status, 0, "{}", qti.stderr);
-        for (format, source, stderr) in [("gift", gift_file, gift.stderr), ("qti", qti_dir, qti.stderr)] {
+        let qti12_file = test.dir.path().join(format!("{id}-qti12.xml"));
+        let qti12 =
+            Test::new().args(["export", "qti12", id, "--out", &qti12_file.display().to_string()]).run();
+        assert_eq!(qti12.status, 0, "{}", qti12.stderr);
+        let markdown = Test::new().args(["export", "markdown", id]).run();
+        assert_eq!(markdown.status, 0, "{}", markdown.stderr);
+        let markdown_file = test.write(&format!("{id}.md"), &markdown.stdout);
+        // Markdown quizzes are choice questions: the others are lists, not quizzes.
+        let not_quizzes: String = original
+            .iter()
+            .filter(|r| r[2] == "ordering" || r[2] == "matching")
+            .map(|r| format!("skipped {}: not a quiz\n", r[0]))
+            .collect();
+        for (name, format, source, stderr) in [
+            ("gift", "gift", gift_file, gift.stderr),
+            ("qti", "qti", qti_dir, qti.stderr),
+            ("qti12", "qti", qti12_file, qti12.stderr),
+            ("markdown", "markdown", markdown_file, not_quizzes),
+        ] {
             let left_out: Vec<&str> =
                 stderr.lines().filter_map(|l| l.strip_prefix("skipped ")?.split(':').next()).collect();
-            if format == "qti" {
+            if name == "qti" {
                 assert!(left_out.is_empty(), "QTI holds every kind: {stderr}");
             }
-            let out = test.dir.path().join(format!("{id}-from-{format}"));
+            if name == "qti12" {
+                for id in &left_out {
+                    let row = original.iter().find(|r| r[0] == *id).unwrap();
+                    assert!(row[2] == "ordering" || row[2] == "matching", "QTI 1.2 left out {id}: {stderr}");
+                }
+            }
+            let out = test.dir.path().join(format!("{id}-from-{name}"));
             let run = Test::new()
                 .args([
                     "import",
@@ -504,12 +556,12 @@ fn every_shipped_bank_survives_gift_and_qti() {
                     &out.display().to_string(),
                 ])
                 .run();
-            assert_eq!(run.status, 0, "{id} {format}: {}{}", run.stdout, run.stderr);
+            assert_eq!(run.status, 0, "{id} {name}: {}{}", run.stdout, run.stderr);
             assert!(lines(&run, "skipped").is_empty(), "{}", run.stdout);
             let back = csv(Some(&out), &format!("rt-{id}"));
             let expected: Vec<&Vec<String>> =
                 original.iter().filter(|r| !left_out.contains(&r[0].as_str())).collect();
-            assert_eq!(back.len(), expected.len(), "{id} {format}");
+            assert_eq!(back.len(), expected.len(), "{id} {name}");
             for (want, got) in expected.into_iter().zip(&back) {
                 if format == "gift" && want[2] == "matching" {
                     let pairs = |row: &Vec<String>| {
@@ -526,7 +578,7 @@ fn every_shipped_bank_survives_gift_and_qti() {
                     assert_eq!(pairs(got), pairs(want), "{id} {format} {}", want[0]);
                     assert_eq!(got[3], want[3]);
                 } else {
-                    assert_eq!(got, want, "{id} {format}");
+                    assert_eq!(got, want, "{id} {name}");
                 }
             }
         }

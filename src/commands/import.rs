@@ -41,6 +41,60 @@ pub fn read_source(path: &Path) -> Result<String> {
     })
 }
 
+fn is_zip(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// At most this many entries in a package (a real one has one per question).
+const MAX_ZIP_ENTRIES: usize = 100_000;
+
+/// The `*.xml` files of a QTI zip package but the manifest, in name order, as text: each
+/// entry at most 256 MiB and UTF-8, 512 MiB in all once unpacked (so a zip bomb stops at
+/// the bound, never fills memory).
+fn read_zip(path: &Path) -> Result<Vec<(String, String)>> {
+    let fail =
+        |e: &dyn std::fmt::Display| Error::Usage(format!("{}: not a readable zip package: {e}", label(path)));
+    if !fs::metadata(path).map_err(|e| fail(&e))?.is_file() {
+        return Err(Error::Usage(format!("{} is not a regular file", label(path))));
+    }
+    let file = fs::File::open(path).map_err(|e| fail(&e))?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| fail(&e))?;
+    if archive.len() > MAX_ZIP_ENTRIES {
+        return Err(fail(&format!("{} entries, more than {MAX_ZIP_ENTRIES}", archive.len())));
+    }
+    let mut entries = Vec::new();
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|e| fail(&e))?;
+        let inside = entry.name().map_err(|e| fail(&e))?.into_owned();
+        let base = inside.rsplit('/').next().unwrap_or("");
+        let wanted = entry.is_file()
+            && base.to_ascii_lowercase().ends_with(".xml")
+            && !base.eq_ignore_ascii_case("imsmanifest.xml");
+        if !wanted {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        let limit = MAX_FILE_BYTES.min((MAX_FILE_BYTES * 2).saturating_sub(total));
+        entry.by_ref().take(limit + 1).read_to_end(&mut bytes).map_err(|e| fail(&e))?;
+        if bytes.len() as u64 > limit {
+            return Err(fail(&format!("{} unpacks to more than the bound", printable_line(&inside))));
+        }
+        total += bytes.len() as u64;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::Usage(format!(
+                "{}:{}: not UTF-8 (first bad byte at offset {})",
+                label(path),
+                printable_line(&inside),
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        entries.push((inside, text));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
 /// The files to read: each SRC; a QTI package folder gives its *.xml files but the manifest.
 fn source_files(args: &ImportArgs) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -154,9 +208,23 @@ pub fn run(config: &Config, args: &ImportArgs, out: &mut dyn Write) -> Result<i3
     let mut names = Vec::new();
     for path in &files {
         let name = label(path);
+        let file_name =
+            path.file_name().map_or_else(|| name.clone(), |n| printable_line(&n.to_string_lossy()));
+        if args.format == ImportFormat::Qti && is_zip(path) {
+            let entries = read_zip(path)?;
+            if entries.is_empty() {
+                return Err(Error::Usage(format!("{name} holds no *.xml item files")));
+            }
+            for (inside, text) in entries {
+                let entry = format!("{name}:{}", printable_line(&inside));
+                drafts.extend(interop::read(format, &entry, &text).map_err(|e: ReadError| Error::from(e))?);
+            }
+            names.push(file_name);
+            continue;
+        }
         let text = read_source(path)?;
         drafts.extend(interop::read(format, &name, &text).map_err(|e: ReadError| Error::from(e))?);
-        names.push(path.file_name().map_or_else(|| name.clone(), |n| printable_line(&n.to_string_lossy())));
+        names.push(file_name);
     }
     let today = format_timestamp(config.clock()?.now())[..10].to_string();
     let target = Target {

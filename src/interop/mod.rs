@@ -203,5 +203,14 @@ weight = 40
             let back = reimport(&exam, drafts);
             prop_assert_eq!(&back, &exam.questions);
         }
+
+        #[test]
+        fn qti_12_round_trip(questions in prop::collection::vec(question(), 1..6)) {
+            let exam = exam(questions);
+            let (xml, skipped) = qti::write_12(&exam);
+            prop_assert!(skipped.is_empty());
+            let back = reimport(&exam, qti::read("x.xml", &xml).unwrap());
+            prop_assert_eq!(&back, &exam.questions, "QTI 1.2:\n{}", xml);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! IMS QTI: reading 1.2 (`<questestinterop>`, as Canvas and Blackboard export) and 2.1
 //! (`<assessmentItem>`) multiple choice, multiple response and (2.1) ordering into drafts;
-//! writing a bank as a QTI 2.1 content package (a folder: `imsmanifest.xml` and one item
-//! file per question).
+//! writing a bank as a QTI 2.1 content package (`imsmanifest.xml` and one item file per
+//! question) or as one QTI 1.2 document for Canvas and Blackboard (choice questions).
 
 use roxmltree::{Document, Node};
 
@@ -555,6 +555,137 @@ fn item_xml(q: &Question, domain: &str) -> String {
     }
     out.push_str("</assessmentItem>\n");
     out
+}
+
+/// QTI 1.2 `mattext`: the text as HTML (line breaks and indentation kept, as in 2.1),
+/// escaped once more as XML character data, the way Canvas writes it.
+fn mattext_12(text: &str) -> String {
+    format!(
+        "<material><mattext texttype=\"text/html\">{}</mattext></material>",
+        html::escape(&x(text), false)
+    )
+}
+
+/// The bank as one QTI 1.2 `questestinterop` document (the Canvas and Blackboard flavour:
+/// an assessment, a section per domain titled with its name, `response_lid` items scored
+/// all-or-nothing in `resprocessing`, rationales and the explanation as `itemfeedback`), and
+/// the questions it cannot hold: QTI 1.2 as those LMSs read it has choice items here, so
+/// ordering and matching questions are left out (QTI 2.1 holds them).
+pub fn write_12(exam: &Exam) -> (String, Vec<(String, String)>) {
+    let mut skipped = Vec::new();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<questestinterop xmlns=\"http://www.imsglobal.org/xsd/ims_qtiasiv1p2\">\n");
+    out.push_str(&format!(
+        "  <assessment ident=\"{}\" title=\"{}\">\n    <section ident=\"root_section\">\n",
+        ident(&exam.blueprint.id),
+        html::escape(&exam.blueprint.title.replace('\n', " "), false)
+    ));
+    for domain in &exam.blueprint.domains {
+        let questions: Vec<&Question> = exam.questions.iter().filter(|q| q.domain == domain.id).collect();
+        if questions.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "      <section ident=\"{}\" title=\"{}\">\n",
+            ident(&format!("domain-{}", domain.id)),
+            html::escape(&domain.name.replace('\n', " "), false)
+        ));
+        for q in questions {
+            match &q.body {
+                Body::Choice(choice) => out.push_str(&item_12(q, choice)),
+                Body::Ordering(_) => skipped.push((
+                    q.id.clone(),
+                    "an ordering question: QTI 1.2 (Canvas, Blackboard) has no ordering item; `export qti` (2.1) holds it".into(),
+                )),
+                Body::Matching(_) => skipped.push((
+                    q.id.clone(),
+                    "a matching question: not written to QTI 1.2; `export qti` (2.1) holds it".into(),
+                )),
+            }
+        }
+        out.push_str("      </section>\n");
+    }
+    out.push_str("    </section>\n  </assessment>\n</questestinterop>\n");
+    (out, skipped)
+}
+
+fn item_12(q: &Question, choice: &crate::bank::ChoiceBody) -> String {
+    let label = |i: usize| char::from(b'A' + i as u8).to_string();
+    let kind = if choice.multiple { "multiple_answers_question" } else { "multiple_choice_question" };
+    let mut out = format!(
+        "        <item ident=\"{}\" title=\"{}\">\n          <itemmetadata><qtimetadata>\
+         <qtimetadatafield><fieldlabel>question_type</fieldlabel><fieldentry>{kind}</fieldentry></qtimetadatafield>\
+         <qtimetadatafield><fieldlabel>points_possible</fieldlabel><fieldentry>1</fieldentry></qtimetadatafield>\
+         </qtimetadata></itemmetadata>\n",
+        ident(&q.id),
+        html::escape(&q.id, false)
+    );
+    out.push_str(&format!("          <presentation>\n            {}\n", mattext_12(&q.stem)));
+    out.push_str(&format!(
+        "            <response_lid ident=\"response1\" rcardinality=\"{}\">\n              <render_choice>\n",
+        if choice.multiple { "Multiple" } else { "Single" }
+    ));
+    for (i, option) in choice.options.iter().enumerate() {
+        out.push_str(&format!(
+            "                <response_label ident=\"{}\">{}</response_label>\n",
+            label(i),
+            mattext_12(&option.text)
+        ));
+    }
+    out.push_str("              </render_choice>\n            </response_lid>\n          </presentation>\n");
+    out.push_str("          <resprocessing>\n            <outcomes><decvar maxvalue=\"100\" minvalue=\"0\" varname=\"SCORE\" vartype=\"Decimal\"/></outcomes>\n");
+    if !q.explanation.is_empty() {
+        out.push_str("            <respcondition continue=\"Yes\"><conditionvar><other/></conditionvar><displayfeedback feedbacktype=\"Response\" linkrefid=\"general_fb\"/></respcondition>\n");
+    }
+    for (i, option) in choice.options.iter().enumerate() {
+        if !option.rationale.is_empty() {
+            out.push_str(&format!(
+                "            <respcondition continue=\"Yes\"><conditionvar><varequal respident=\"response1\">{0}</varequal></conditionvar><displayfeedback feedbacktype=\"Response\" linkrefid=\"{0}_fb\"/></respcondition>\n",
+                label(i)
+            ));
+        }
+    }
+    // All or nothing: exactly the key (the others chosen fail the <not>).
+    let mut condition = String::new();
+    for (i, option) in choice.options.iter().enumerate() {
+        let equal = format!("<varequal respident=\"response1\">{}</varequal>", label(i));
+        if option.correct {
+            condition.push_str(&equal);
+        } else if choice.multiple {
+            condition.push_str(&format!("<not>{equal}</not>"));
+        }
+    }
+    if choice.multiple {
+        condition = format!("<and>{condition}</and>");
+    }
+    out.push_str(&format!(
+        "            <respcondition continue=\"No\"><conditionvar>{condition}</conditionvar><setvar action=\"Set\" varname=\"SCORE\">100</setvar></respcondition>\n          </resprocessing>\n"
+    ));
+    if !q.explanation.is_empty() {
+        out.push_str(&format!(
+            "          <itemfeedback ident=\"general_fb\"><flow_mat>{}</flow_mat></itemfeedback>\n",
+            mattext_12(&q.explanation)
+        ));
+    }
+    for (i, option) in choice.options.iter().enumerate() {
+        if !option.rationale.is_empty() {
+            out.push_str(&format!(
+                "          <itemfeedback ident=\"{}_fb\"><flow_mat>{}</flow_mat></itemfeedback>\n",
+                label(i),
+                mattext_12(&option.rationale)
+            ));
+        }
+    }
+    out.push_str("        </item>\n");
+    out
+}
+
+/// The manifest of a QTI 1.2 content package holding `file` (Canvas's "QTI .zip file").
+pub fn manifest_12(exam: &Exam, file: &str) -> String {
+    let id = ident(&exam.blueprint.id);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\" identifier=\"{id}-manifest\">\n  <metadata><schema>IMS Content</schema><schemaversion>1.1.3</schemaversion></metadata>\n  <organizations/>\n  <resources>\n    <resource identifier=\"{id}\" type=\"imsqti_xmlv1p2\" href=\"{file}\">\n      <file href=\"{file}\"/>\n    </resource>\n  </resources>\n</manifest>\n"
+    )
 }
 
 #[cfg(test)]
