@@ -177,7 +177,7 @@ pub enum ExportFormat {
     /// An IMS QTI 2.1 content package: a folder (imsmanifest.xml and items/) or a .zip
     Qti,
     /// IMS QTI 1.2 for Canvas and Blackboard: one <questestinterop> file, or a .zip package
-    /// (choice questions)
+    /// (no ordering questions)
     Qti12,
     /// Anki's text import format (tab-separated, with #headers)
     Anki,

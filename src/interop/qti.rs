@@ -317,17 +317,102 @@ fn read_item_12(doc: &Document, name: &str, item: Node) -> Draft {
             DraftBody::Unsupported { kind, reason: "only choice items (response_lid) can be asked".into() };
         return draft;
     };
+    let feedback_text = |id: &str, notes: &mut Vec<String>| -> Option<String> {
+        item.descendants()
+            .find(|f| f.has_tag_name("itemfeedback") && f.attribute("ident") == Some(id))
+            .map(|f| mattext(f, notes))
+    };
+    // Several response_lids, one per prompt: a matching item (Canvas `matching_question`).
+    let lids: Vec<Node> = presentation.descendants().filter(|n| n.has_tag_name("response_lid")).collect();
+    if lids.len() >= 2 {
+        let mut prompts: Vec<(&str, String)> = Vec::new();
+        let mut responses: Vec<String> = Vec::new();
+        let mut label_text: Vec<((&str, &str), String)> = Vec::new();
+        for lid in &lids {
+            let id = lid.attribute("ident").unwrap_or("");
+            let text = lid
+                .children()
+                .filter(|c| c.has_tag_name("material"))
+                .map(|m| mattext(m, &mut notes))
+                .collect::<Vec<_>>()
+                .join("\n");
+            prompts.push((id, text.trim().to_string()));
+            for label in lid.descendants().filter(|n| n.has_tag_name("response_label")) {
+                let text = mattext(label, &mut notes);
+                if !responses.contains(&text) {
+                    responses.push(text.clone());
+                }
+                label_text.push(((id, label.attribute("ident").unwrap_or("")), text));
+            }
+        }
+        let mut answers: Vec<Option<String>> = vec![None; prompts.len()];
+        let mut feedback: Vec<Option<String>> = vec![None; prompts.len()];
+        let mut explanation = None;
+        let mut summed = false;
+        for condition in item.descendants().filter(|n| n.has_tag_name("respcondition")) {
+            let Some(var) = first(condition, "conditionvar") else { continue };
+            let equals: Vec<(&str, String)> = var
+                .descendants()
+                .filter(|v| v.has_tag_name("varequal") && !v.ancestors().any(|a| a.has_tag_name("not")))
+                .map(|v| (v.attribute("respident").unwrap_or(""), v.text().unwrap_or("").trim().to_string()))
+                .collect();
+            let scores = condition.children().filter(|s| s.has_tag_name("setvar")).any(|s| {
+                summed |= s.attribute("action") == Some("Add");
+                s.text().and_then(|t| t.trim().parse::<f64>().ok()).is_some_and(|v| v > 0.0)
+            });
+            let prompt = |respident: &str| prompts.iter().position(|(id, _)| *id == respident);
+            if scores {
+                for (respident, label) in &equals {
+                    if let (Some(i), Some((_, text))) = (
+                        prompt(respident),
+                        label_text.iter().find(|(k, _)| *k == (*respident, label.as_str())),
+                    ) {
+                        answers[i] = Some(text.clone());
+                    }
+                }
+            }
+            for shown in condition.children().filter(|d| d.has_tag_name("displayfeedback")) {
+                let Some(link) = shown.attribute("linkrefid") else { continue };
+                let text = feedback_text(link, &mut notes).filter(|t| !t.is_empty());
+                match equals.as_slice() {
+                    [(respident, _)] if prompt(respident).is_some() => {
+                        feedback[prompt(respident).unwrap_or_default()] = text;
+                    }
+                    _ if link.contains("general_fb") || link == "general" => explanation = text,
+                    _ => {}
+                }
+            }
+        }
+        if explanation.is_none() {
+            explanation = feedback_text("general_fb", &mut notes).filter(|t| !t.is_empty());
+        }
+        draft.explanation = explanation;
+        if let Some(i) = answers.iter().position(Option::is_none) {
+            draft.body = DraftBody::Unsupported {
+                kind: "matching".into(),
+                reason: format!("prompt {} has no right answer in its scoring", i + 1),
+            };
+        } else {
+            if summed {
+                notes.push("credit per pair becomes all-or-nothing: every pair must be right".into());
+            }
+            let pairs = prompts
+                .into_iter()
+                .zip(answers)
+                .zip(feedback)
+                .map(|(((_, text), answer), feedback)| (text, answer.unwrap_or_default(), feedback))
+                .collect();
+            draft.body = DraftBody::Matching { pairs, responses };
+        }
+        draft.notes = notes;
+        return draft;
+    }
     let multiple = lid.attribute("rcardinality").map(|c| c != "Single");
     let labels: Vec<(String, String)> = lid
         .descendants()
         .filter(|n| n.has_tag_name("response_label"))
         .map(|l| (l.attribute("ident").unwrap_or("").to_string(), mattext(l, &mut notes)))
         .collect();
-    let feedback_text = |id: &str, notes: &mut Vec<String>| -> Option<String> {
-        item.descendants()
-            .find(|f| f.has_tag_name("itemfeedback") && f.attribute("ident") == Some(id))
-            .map(|f| mattext(f, notes))
-    };
     let mut weights: Vec<f64> = vec![0.0; labels.len()];
     let mut feedback: Vec<Option<String>> = vec![None; labels.len()];
     let mut explanation = None;
@@ -569,8 +654,9 @@ fn mattext_12(text: &str) -> String {
 /// The bank as one QTI 1.2 `questestinterop` document (the Canvas and Blackboard flavour:
 /// an assessment, a section per domain titled with its name, `response_lid` items scored
 /// all-or-nothing in `resprocessing`, rationales and the explanation as `itemfeedback`), and
-/// the questions it cannot hold: QTI 1.2 as those LMSs read it has choice items here, so
-/// ordering and matching questions are left out (QTI 2.1 holds them).
+/// the questions it cannot hold: QTI 1.2 as those LMSs read it has no ordering item, so
+/// ordering questions are left out (QTI 2.1 holds them); matching questions are Canvas's
+/// `matching_question`.
 pub fn write_12(exam: &Exam) -> (String, Vec<(String, String)>) {
     let mut skipped = Vec::new();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -597,10 +683,7 @@ pub fn write_12(exam: &Exam) -> (String, Vec<(String, String)>) {
                     q.id.clone(),
                     "an ordering question: QTI 1.2 (Canvas, Blackboard) has no ordering item; `export qti` (2.1) holds it".into(),
                 )),
-                Body::Matching(_) => skipped.push((
-                    q.id.clone(),
-                    "a matching question: not written to QTI 1.2; `export qti` (2.1) holds it".into(),
-                )),
+                Body::Matching(matching) => out.push_str(&matching_12(q, matching)),
             }
         }
         out.push_str("      </section>\n");
@@ -680,6 +763,72 @@ fn item_12(q: &Question, choice: &crate::bank::ChoiceBody) -> String {
     out
 }
 
+/// Canvas's `matching_question`: one `response_lid` per prompt (its text as the lid's
+/// material) offering every answer, and a condition per pair adding its share of the score
+/// (Canvas's own scoring: partial credit per pair, read back as all-or-nothing); a prompt's
+/// rationale is the feedback its right pair shows.
+fn matching_12(q: &Question, matching: &crate::bank::MatchingBody) -> String {
+    let mut out = format!(
+        "        <item ident=\"{}\" title=\"{}\">\n          <itemmetadata><qtimetadata>\
+         <qtimetadatafield><fieldlabel>question_type</fieldlabel><fieldentry>matching_question</fieldentry></qtimetadatafield>\
+         <qtimetadatafield><fieldlabel>points_possible</fieldlabel><fieldentry>1</fieldentry></qtimetadatafield>\
+         </qtimetadata></itemmetadata>\n",
+        ident(&q.id),
+        html::escape(&q.id, false)
+    );
+    out.push_str(&format!("          <presentation>\n            {}\n", mattext_12(&q.stem)));
+    for (i, prompt) in matching.prompts.iter().enumerate() {
+        out.push_str(&format!(
+            "            <response_lid ident=\"P{}\">\n              {}\n              <render_choice>\n",
+            i + 1,
+            mattext_12(&prompt.text)
+        ));
+        for (j, response) in matching.responses.iter().enumerate() {
+            out.push_str(&format!(
+                "                <response_label ident=\"R{}\">{}</response_label>\n",
+                j + 1,
+                mattext_12(&response.text)
+            ));
+        }
+        out.push_str("              </render_choice>\n            </response_lid>\n");
+    }
+    out.push_str("          </presentation>\n          <resprocessing>\n            <outcomes><decvar maxvalue=\"100\" minvalue=\"0\" varname=\"SCORE\" vartype=\"Decimal\"/></outcomes>\n");
+    if !q.explanation.is_empty() {
+        out.push_str("            <respcondition continue=\"Yes\"><conditionvar><other/></conditionvar><displayfeedback feedbacktype=\"Response\" linkrefid=\"general_fb\"/></respcondition>\n");
+    }
+    let share = 100.0 / matching.prompts.len().max(1) as f64;
+    for (i, prompt) in matching.prompts.iter().enumerate() {
+        let feedback = if prompt.rationale.is_empty() {
+            String::new()
+        } else {
+            format!("<displayfeedback feedbacktype=\"Response\" linkrefid=\"P{}_fb\"/>", i + 1)
+        };
+        out.push_str(&format!(
+            "            <respcondition continue=\"Yes\"><conditionvar><varequal respident=\"P{}\">R{}</varequal></conditionvar><setvar action=\"Add\" varname=\"SCORE\">{share:.2}</setvar>{feedback}</respcondition>\n",
+            i + 1,
+            prompt.answer + 1
+        ));
+    }
+    out.push_str("          </resprocessing>\n");
+    if !q.explanation.is_empty() {
+        out.push_str(&format!(
+            "          <itemfeedback ident=\"general_fb\"><flow_mat>{}</flow_mat></itemfeedback>\n",
+            mattext_12(&q.explanation)
+        ));
+    }
+    for (i, prompt) in matching.prompts.iter().enumerate() {
+        if !prompt.rationale.is_empty() {
+            out.push_str(&format!(
+                "          <itemfeedback ident=\"P{}_fb\"><flow_mat>{}</flow_mat></itemfeedback>\n",
+                i + 1,
+                mattext_12(&prompt.rationale)
+            ));
+        }
+    }
+    out.push_str("        </item>\n");
+    out
+}
+
 /// The manifest of a QTI 1.2 content package holding `file` (Canvas's "QTI .zip file").
 pub fn manifest_12(exam: &Exam, file: &str) -> String {
     let id = ident(&exam.blueprint.id);
@@ -691,6 +840,45 @@ pub fn manifest_12(exam: &Exam, file: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn qti_12_canvas_matching_question() {
+        let xml = r#"<?xml version="1.0"?>
+<questestinterop><assessment><section ident="s">
+<item ident="m1" title="Match"><presentation>
+<material><mattext texttype="text/html">&lt;p&gt;Match them.&lt;/p&gt;</mattext></material>
+<response_lid ident="response_11"><material><mattext>Cat</mattext></material><render_choice>
+<response_label ident="901"><material><mattext>meows</mattext></material></response_label>
+<response_label ident="902"><material><mattext>barks</mattext></material></response_label>
+<response_label ident="903"><material><mattext>quacks</mattext></material></response_label>
+</render_choice></response_lid>
+<response_lid ident="response_12"><material><mattext>Dog</mattext></material><render_choice>
+<response_label ident="901"><material><mattext>meows</mattext></material></response_label>
+<response_label ident="902"><material><mattext>barks</mattext></material></response_label>
+<response_label ident="903"><material><mattext>quacks</mattext></material></response_label>
+</render_choice></response_lid>
+</presentation><resprocessing><outcomes><decvar/></outcomes>
+<respcondition><conditionvar><varequal respident="response_11">901</varequal></conditionvar><setvar varname="SCORE" action="Add">50.00</setvar></respcondition>
+<respcondition><conditionvar><varequal respident="response_12">902</varequal></conditionvar><setvar varname="SCORE" action="Add">50.00</setvar><displayfeedback linkrefid="dog_fb"/></respcondition>
+</resprocessing>
+<itemfeedback ident="dog_fb"><flow_mat><material><mattext>Dogs bark.</mattext></material></flow_mat></itemfeedback>
+</item></section></assessment></questestinterop>"#;
+        let drafts = read("m.xml", xml).unwrap();
+        assert_eq!(drafts.len(), 1);
+        assert_eq!(drafts[0].stem, "Match them.");
+        let DraftBody::Matching { pairs, responses } = &drafts[0].body else {
+            panic!("{:?}", drafts[0].body)
+        };
+        assert_eq!(
+            pairs,
+            &vec![
+                ("Cat".to_string(), "meows".to_string(), None),
+                ("Dog".to_string(), "barks".to_string(), Some("Dogs bark.".to_string()))
+            ]
+        );
+        assert_eq!(responses, &["meows", "barks", "quacks"], "the distractor is kept");
+        assert!(drafts[0].notes.iter().any(|n| n.contains("all-or-nothing")), "{:?}", drafts[0].notes);
+    }
 
     #[test]
     fn qti_12_canvas_style_item() {

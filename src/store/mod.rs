@@ -340,14 +340,15 @@ impl Store {
     }
 
     /// Opens the store for a command that writes (exam, drill, review, resume): as `open`,
-    /// and the tables every session writes to (attempts, the review queue, the owner rows)
+    /// and the tables every session writes to (attempts, the review queue, the owner rows,
+    /// the notes on questions)
     /// must pass SQLite's integrity check with their indexes, so a damaged store is refused
     /// before anything is written to it, as reading commands refuse it. (The per-question
     /// rows, the bulk of the file, are checked as they are read: a full check costs about
     /// 60 ms per 1,000 attempts, too much before every exam.)
     pub fn open_for_writing(dir: &Path) -> Result<Store, StoreError> {
         let store = Store::open(dir)?;
-        for table in ["attempts", "review_cards", "attempt_owners"] {
+        for table in ["attempts", "review_cards", "attempt_owners", "question_notes"] {
             let verdict: String = store
                 .conn
                 .query_row(&format!("PRAGMA integrity_check({table})"), [], |r| r.get(0))
