@@ -754,11 +754,14 @@ fn a_problem_reported_in_a_real_browser_keeps_the_question_and_its_answer() {
     driver.click("a[href$='/exam/tiny']");
     driver.click("#begin-exam");
     driver.wait_text("#position", |t| t == "Question 1 of 5");
-    let chosen = answer_first(&driver);
     driver.click("#report summary");
     let field = driver.wait_for("#report-text");
     // Letters typed into the note are text, not the option keys.
     driver.send("POST", &format!("/element/{field}/value"), Some(json!({"text": "b is also right, see d"})));
+    // Choosing an answer saves it at once (the page reloads): the note typed so far stays.
+    let chosen = answer_first(&driver);
+    driver.wait_text("#report-text", |t| t == "b is also right, see d");
+    assert_eq!(driver.count("#report[open]"), 1, "{}", driver.source());
     driver.click("#send-report");
     driver.wait_text("p.note", |t| t.contains("Question 1: note saved for the bank's authors"));
     assert_eq!(driver.wait_text("#position", |_| true), "Question 1 of 5");

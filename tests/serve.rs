@@ -611,6 +611,17 @@ fn a_problem_reported_from_the_question_screen_is_a_note_and_keeps_the_answer() 
         .send_form([("do", "report"), ("report", "forged")])
         .unwrap();
     assert_eq!(cross.status().as_u16(), 403);
+    // A note typed but sent by another button (saving an answer, Next) waits on its question.
+    post(&server, path, &[("do", "next"), ("report", "half <a> note")]);
+    let second = get(&format!("{}{path}", server.origin));
+    assert!(second.body.contains("Question 2 of 5"), "{}", second.body);
+    assert!(!second.body.contains("half &lt;a&gt; note"), "{}", second.body);
+    post(&server, path, &[("do", "prev"), ("report", "")]);
+    let back = get(&format!("{}{path}", server.origin));
+    assert!(back.body.contains("Question 1 of 5"), "{}", back.body);
+    assert!(back.body.contains(r#"id="report" open"#), "{}", back.body);
+    assert!(back.body.contains(">half &lt;a&gt; note</textarea>"), "{}", back.body);
+    assert!(back.body.contains(r#"value="A" checked"#), "{}", back.body);
 
     let test = test.args(["--bank-dir", tiny_bank().to_str().unwrap(), "notes", "--json"]);
     let run = test.run();

@@ -347,6 +347,7 @@ pub fn question(
     feedback: Option<&FeedbackView>,
     note: Option<&str>,
     pace: Option<(usize, Millis)>,
+    draft: Option<&str>,
 ) -> Markup {
     let locked = feedback.is_some();
     layout(
@@ -397,10 +398,10 @@ pub fn question(
                         button.quiet type="submit" name="do" value="quit" #quit { "Save and leave" }
                     }
                     // Part of the question's form, so the answer on screen is saved with it.
-                    details.report #report {
+                    details.report #report open[draft.is_some()] {
                         summary { "Report a problem with this question" }
                         label for="report-text" { "What is wrong (a wrong key, a typo, an outdated fact)? The note is kept for the bank's authors; your answers are not affected." }
-                        textarea #report-text name="report" rows="3" maxlength=(MAX_NOTE_CHARS) {}
+                        textarea #report-text name="report" rows="3" maxlength=(MAX_NOTE_CHARS) { (draft.unwrap_or("")) }
                         button type="submit" name="do" value="report" #send-report { "Send the note" }
                     }
                 }
@@ -915,10 +916,22 @@ mod tests {
         };
         let status = StatusView { number: 1, total: 2, answered: 0, flagged: 0, remaining: Some(60_000) };
         let ctx = Ctx { prefix: "/t".into() };
-        let page = question(&ctx, "/t/a/1/s", hostile, Mode::Exam, &view, &status, None, Some(hostile), None)
-            .into_string();
+        // The hostile text as bank text, as a message and as a note typed but not sent.
+        let page = question(
+            &ctx,
+            "/t/a/1/s",
+            hostile,
+            Mode::Exam,
+            &view,
+            &status,
+            None,
+            Some(hostile),
+            None,
+            Some(hostile),
+        )
+        .into_string();
         assert!(!page.contains("<script>alert"), "{page}");
-        assert_eq!(page.matches("&lt;script&gt;alert(1)&lt;/script&gt;&quot;").count(), 5, "{page}");
+        assert_eq!(page.matches("&lt;script&gt;alert(1)&lt;/script&gt;&quot;").count(), 6, "{page}");
         // The CSP forbids inline code: no style attribute, no inline script, no handler.
         assert!(!page.contains("style="), "{page}");
         assert!(!["onclick=", "onload=", "onerror=", "onchange="].iter().any(|h| page.contains(h)), "{page}");

@@ -49,6 +49,10 @@ struct Seat {
     pending: Option<(usize, Vec<usize>)>,
     /// The "behind pace" cue (`proctor exam --pace`): a choice of this tab, not stored.
     pace: bool,
+    /// Notes typed on a question (by position) but not sent yet: the page was sent by
+    /// another button (or by saving an answer as it was chosen), so the text is kept and
+    /// shown again on that question instead of being lost with the reload.
+    drafts: HashMap<usize, String>,
 }
 
 struct Shared {
@@ -385,7 +389,7 @@ impl Shared {
         let id = attempt.id();
         let seat = random_hex(1)?;
         let to = format!("{}/a/{id}/{seat}", self.ctx().prefix);
-        self.seats.insert(id, Seat { seat, attempt, note: None, pending: None, pace });
+        self.seats.insert(id, Seat { seat, attempt, note: None, pending: None, pace, drafts: HashMap::new() });
         Ok(Reply::Redirect(to))
     }
 
@@ -580,6 +584,7 @@ impl Shared {
         let status = attempt.status(now);
         let feedback = attempt.feedback(attempt.position());
         let pace = if held.pace { attempt.pace_budget() } else { None };
+        let draft = held.drafts.get(&attempt.position()).map(String::as_str);
         Ok(Reply::Page(
             StatusCode::OK,
             pages::question(
@@ -592,6 +597,7 @@ impl Shared {
                 feedback.as_ref(),
                 note.as_deref(),
                 pace,
+                draft,
             ),
         ))
     }
@@ -612,13 +618,26 @@ impl Shared {
         let what = field(form, "do").unwrap_or("save");
         // A note on the question on screen, before its answer is saved (a drill's last
         // answer ends the attempt); the answer on screen is then saved as for any button.
+        let position = held.attempt.position();
+        let typed = field(form, "report").unwrap_or("");
         if what == "report" {
-            let number = held.attempt.position() + 1;
-            let said = match held.attempt.report(field(form, "report").unwrap_or(""), now)? {
-                Ok(_) => format!("Question {number}: note saved for the bank's authors. Thank you."),
+            let number = position + 1;
+            let said = match held.attempt.report(typed, now)? {
+                Ok(_) => {
+                    held.drafts.remove(&position);
+                    format!("Question {number}: note saved for the bank's authors. Thank you.")
+                }
                 Err(refusal) => format!("Question {number}: {refusal}"),
             };
             held.note = Some(said);
+        } else if field(form, "report").is_some() {
+            // Sent by another button: the note waits on its question (bounded: it is input).
+            if typed.trim().is_empty() {
+                held.drafts.remove(&position);
+            } else {
+                let kept: String = typed.chars().take(2 * crate::app::notes::MAX_NOTE_CHARS).collect();
+                held.drafts.insert(position, kept);
+            }
         }
         // First the answer on screen, so Next, Flag or Review never lose a click.
         if field(form, "answering").is_some() {
