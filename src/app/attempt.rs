@@ -107,7 +107,7 @@ pub struct Attempt {
     items: Vec<AttemptItem>,
     session: Session,
     finished: Option<Finished>,
-    /// Notes saved in this session (`report`).
+    /// Notes written in this attempt (`report`), in this session or before it was resumed.
     notes_saved: usize,
 }
 
@@ -218,6 +218,7 @@ impl Attempt {
             return Err(crate::store::StoreError::AlreadyFinished(stored.id).into());
         }
         store.claim(stored.id, take_over, now)?;
+        let notes_saved = store.note_count(stored.id)?;
         let (paper, rest): (Vec<PaperItem>, Vec<_>) =
             stored.items.into_iter().map(|i| (i.paper, (i.content_hash, i.state))).unzip();
         let (hashes, states): (Vec<String>, Vec<_>) = rest.into_iter().unzip();
@@ -243,7 +244,7 @@ impl Attempt {
             items,
             session,
             finished: None,
-            notes_saved: 0,
+            notes_saved,
         })
     }
 
@@ -497,8 +498,8 @@ impl Attempt {
         Ok(Ok(NoteSaved { id, position, question_id: item.paper.question_id.clone() }))
     }
 
-    /// How many notes this session saved (a drill left before any answer is forgotten,
-    /// but its notes are kept).
+    /// How many notes were written in this attempt (a drill left before any answer is
+    /// forgotten, but its notes are kept).
     pub fn notes_saved(&self) -> usize {
         self.notes_saved
     }

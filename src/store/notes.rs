@@ -46,6 +46,13 @@ impl Store {
         Ok(id)
     }
 
+    /// How many notes were written in attempt `id`.
+    pub fn note_count(&self, id: i64) -> Result<usize, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM question_notes WHERE attempt_id = ?1", [id], |r| r.get(0))
+            .map_err(self.sql())
+    }
+
     /// The notes, of one exam or of all, newest first.
     pub fn notes(&self, exam: Option<&str>) -> Result<Vec<Note>, StoreError> {
         let mut statement = self
@@ -137,6 +144,7 @@ mod tests {
         let texts = |notes: Vec<Note>| notes.into_iter().map(|n| n.text).collect::<Vec<_>>();
         assert_eq!(texts(store.notes(None).unwrap()), ["elsewhere", "newer", "older"]);
         assert_eq!(texts(store.notes(Some("t")).unwrap()), ["newer", "older"]);
+        assert_eq!((store.note_count(first).unwrap(), store.note_count(second).unwrap()), (1, 2));
         // A drill left before any answer is forgotten; the note stays, without its attempt.
         store.delete_attempt(first).unwrap();
         let notes = store.notes(Some("t")).unwrap();
