@@ -744,6 +744,8 @@ fn a_refused_start_form_says_why_where_the_focus_goes_in_a_real_browser() {
     driver.wait_text("#exam-error", |t| t.contains("no finished mock exam"));
     driver.wait_script("return document.activeElement.id", json!([]), json!("exam-error"));
     assert_eq!(driver.count("[aria-invalid]"), 0);
+}
+
 #[test]
 fn a_problem_reported_in_a_real_browser_keeps_the_question_and_its_answer() {
     let Some((chromium, chromedriver)) = browser() else { return };

@@ -580,6 +580,8 @@ fn ordering_and_matching_work_without_javascript() {
     assert_eq!(shown["questions"][n - 1]["response"], order.as_str(), "{shown}");
     let (n, matched) = match_at.expect("a matching question");
     assert!(shown["questions"][n - 1]["response"].as_str().unwrap().starts_with(&matched), "{shown}");
+}
+
 #[test]
 fn a_problem_reported_from_the_question_screen_is_a_note_and_keeps_the_answer() {
     let test = Test::new();

@@ -389,7 +389,8 @@ impl Shared {
         let id = attempt.id();
         let seat = random_hex(1)?;
         let to = format!("{}/a/{id}/{seat}", self.ctx().prefix);
-        self.seats.insert(id, Seat { seat, attempt, note: None, pending: None, pace, drafts: HashMap::new() });
+        self.seats
+            .insert(id, Seat { seat, attempt, note: None, pending: None, pace, drafts: HashMap::new() });
         Ok(Reply::Redirect(to))
     }
 
