@@ -554,6 +554,37 @@ mod tests {
     }
 
     #[test]
+    fn closing_keeps_the_wal_and_what_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let items = paper();
+        let hashes = vec!["h".to_string(); 3];
+        let id = {
+            let mut store = Store::open(dir.path()).unwrap();
+            store
+                .create_attempt(&NewAttempt {
+                    exam: "t",
+                    mode: Mode::Exam,
+                    seed: 1,
+                    started_at: 5,
+                    deadline: None,
+                    time_limit_ms: None,
+                    items: &items,
+                    content_hashes: &hashes,
+                    hide_domain: false,
+                    seen_before: None,
+                    retake_of: None,
+                    first_on_screen: false,
+                })
+                .unwrap()
+        };
+        // Not checkpointed on close: the WAL is still there, and holds the attempt.
+        let wal = dir.path().join(format!("{DATABASE_FILE}-wal"));
+        assert!(wal.metadata().unwrap().len() > 0, "the WAL was checkpointed away on close");
+        let loaded = Store::open(dir.path()).unwrap().load(id).unwrap();
+        assert_eq!(loaded.items.len(), 3);
+    }
+
+    #[test]
     fn an_attempt_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
