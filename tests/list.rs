@@ -47,6 +47,7 @@ fn proctor_bank_dir_adds_folders_like_bank_dir() {
         .stdin("quit\n")
         .run();
     assert_eq!(both.status, 0, "{}", both.stderr);
+    assert!(both.stdout.contains("seed 1: 1 question, "), "{}", both.stdout);
     let without = Test::new().args(["drill", "tiny", "--count", "1"]).stdin("quit\n").run();
     assert_eq!(without.status, 2, "without the variable there is no tiny exam");
 }

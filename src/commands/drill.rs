@@ -27,11 +27,12 @@ pub fn run(config: &Config, args: &DrillArgs) -> Result<i32> {
     let scope =
         if started.domains.is_empty() { "all domains".to_string() } else { started.domains.join(", ") };
     let mut intro = format!(
-        "{} drill ({scope}), seed {}: {} questions, {} never seen before. {}.\n\
+        "{} drill ({scope}), seed {}: {} question{}, {} never seen before. {}.\n\
          Answer with letters; feedback follows each answer. `quit` saves and leaves.\n",
         printable(&attempt.exam().blueprint.code),
         attempt.seed(),
         attempt.len(),
+        if attempt.len() == 1 { "" } else { "s" },
         started.unseen,
         args.time_limit.map_or("Untimed".to_string(), |s| format!("Time limit {}", human_duration(s * 1000))),
     );

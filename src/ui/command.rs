@@ -205,9 +205,23 @@ fn answer(line: &str, shape: Shape) -> Option<Result<Command, String>> {
         }
         Shape::Matching { .. } => {
             if let Some(pairs) = pairs(line) {
+                // "1a 1b" matches item 1 twice: a slip, never silently the last one.
+                let mut prompts: Vec<usize> = pairs.iter().map(|&(prompt, _)| prompt).collect();
+                prompts.sort_unstable();
+                if let Some(twice) = prompts.windows(2).find(|w| w[0] == w[1]) {
+                    return Some(Err(format!("each item once: item {} is matched twice", twice[0])));
+                }
                 return Some(Ok(Command::Match(pairs)));
             }
         }
+    }
+    // Pairs typed for a question that takes letters: say what it takes.
+    if pairs(line).is_some() {
+        let takes = match shape {
+            Shape::Ordering { .. } => "steps in order, e.g. `c a d b`",
+            _ => "option letters, e.g. `b` or `ac`",
+        };
+        return Some(Err(format!("pairs like `1a 2b` answer matching questions; this one takes {takes}")));
     }
     None
 }
@@ -317,6 +331,9 @@ mod tests {
         assert_eq!(parse("1-b,2:D", matching), Ok(Command::Match(vec![(1, 1), (2, 3)])));
         assert_eq!(parse("2", matching), Ok(Command::Goto(2)), "a bare number still moves");
         assert!(parse("1bb", matching).is_err());
+        assert_eq!(parse("1a 1b", matching), Err("each item once: item 1 is matched twice".into()));
+        assert!(parse("1a 2b", choice(4)).unwrap_err().contains("this one takes option letters"));
+        assert!(parse("1a 2b", ordering).unwrap_err().contains("this one takes steps in order"));
     }
 
     #[test]
