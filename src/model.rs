@@ -146,20 +146,73 @@ pub struct AttemptSummary {
     pub scored: u32,
     pub correct: u32,
     pub answered: u32,
+    /// Time spent on the questions that were answered (for pace).
+    pub answered_millis: Millis,
 }
 
-/// One question of a finished attempt, for statistics.
+/// One question of a finished attempt, as stored: what the running totals are folded from
+/// (in tests: `study::totals::fold`).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemRow {
     pub attempt: i64,
+    pub position: u32,
     pub question_id: String,
     pub domain: String,
     pub scored: bool,
     pub answered: bool,
     pub correct: bool,
-    /// It was put on screen at least once.
-    pub seen: bool,
+    /// When it was last put on screen (None: never).
+    pub seen_at: Option<Millis>,
     pub millis: Millis,
+}
+
+/// One finished attempt's scored answers in one domain (kept at `finish`; a domain with no
+/// scored answer has none). `new_*` answers are to questions no attempt at the exam that
+/// started earlier had answered (scored); `repeat_*` the others (their key was shown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainTally {
+    pub attempt: i64,
+    pub domain: String,
+    pub new_right: u32,
+    pub new_wrong: u32,
+    pub repeat_right: u32,
+    pub repeat_wrong: u32,
+}
+
+impl DomainTally {
+    pub fn answered(&self) -> u32 {
+        self.new_right + self.new_wrong + self.repeat_right + self.repeat_wrong
+    }
+
+    pub fn correct(&self) -> u32 {
+        self.new_right + self.repeat_right
+    }
+}
+
+/// One question of an exam over its finished attempts (kept at `finish`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionTotals {
+    pub question_id: String,
+    pub domain: String,
+    /// Finished attempts that showed it (put on screen or answered).
+    pub seen: u32,
+    /// Scored answers to it in exams and drills (reviews re-ask what was just shown), and
+    /// how many of them were wrong.
+    pub answered: u32,
+    pub missed: u32,
+    /// When it was last on screen, and whether that answer was right.
+    pub last: Option<Seen>,
+}
+
+/// The running totals of one exam: what `stats`, readiness, fresh papers and drills read
+/// instead of every answer ever given.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExamTotals {
+    /// The finished attempts, with their counts.
+    pub attempts: Vec<AttemptSummary>,
+    pub domains: Vec<DomainTally>,
+    pub questions: Vec<QuestionTotals>,
 }
 
 /// One question's place in the review queue.

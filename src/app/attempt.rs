@@ -580,10 +580,8 @@ impl Attempt {
     /// once finished), as of `now`.
     pub fn pass_estimate(&self, now: Millis) -> Result<Option<crate::study::readiness::PassEstimate>> {
         let id = &self.exam.blueprint.id;
-        let items = self.store.finished_items(id)?;
-        let mut attempts = self.store.finished_attempt_headers(id)?;
-        crate::study::stats::count_items(&mut attempts, &items);
-        Ok(crate::study::readiness::estimate(&self.exam.blueprint, &attempts, &items, now))
+        let totals = self.store.exam_totals(id)?;
+        Ok(crate::study::readiness::estimate(&self.exam.blueprint, &totals, now))
     }
 
     /// Saves the position, the clock tick and these items' states durably.

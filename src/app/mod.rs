@@ -10,4 +10,6 @@ pub mod notes;
 pub mod past;
 pub mod room;
 pub mod start;
+#[cfg(test)]
+mod totals_tests;
 pub mod view;

@@ -29,13 +29,13 @@ pub fn exam_stats(
     now: Millis,
 ) -> Result<(Stats, Exam, Option<PassEstimate>)> {
     let exam = catalog.load_by_id(id)?;
-    let (items, mut attempts) = match store {
-        Some(store) => (store.finished_items(id)?, store.finished_attempt_headers(id)?),
-        None => (Vec::new(), Vec::new()),
+    // The running totals: O(bank + attempts), whatever the number of answers.
+    let totals = match store {
+        Some(store) => store.exam_totals(id)?,
+        None => Default::default(),
     };
-    stats::count_items(&mut attempts, &items);
-    let pass = readiness::estimate(&exam.blueprint, &attempts, &items, now);
-    Ok((stats::compute(&exam, &attempts, &items), exam, pass))
+    let pass = readiness::estimate(&exam.blueprint, &totals, now);
+    Ok((stats::compute(&exam, &totals), exam, pass))
 }
 
 pub struct Room {

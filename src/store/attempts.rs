@@ -225,6 +225,8 @@ impl Store {
             params![id, finished_at as i64, reason.as_str()],
         )
         .map_err(sql)?;
+        // The running totals change with the items, in this transaction.
+        super::totals::add_finished(&tx, id).map_err(sql)?;
         // Finished: nobody runs it any more.
         tx.execute("DELETE FROM attempt_owners WHERE attempt_id = ?1", [id]).map_err(sql)?;
         {
@@ -256,7 +258,8 @@ impl Store {
         tx.commit().map_err(sql)
     }
 
-    /// Forgets an attempt entirely (a drill or review left before any answer).
+    /// Forgets an unfinished attempt entirely (a drill or review left before any answer); it
+    /// has no running totals yet (they are kept at `finish`).
     pub fn delete_attempt(&mut self, id: i64) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |source| classify(&path, source);

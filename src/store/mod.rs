@@ -3,12 +3,13 @@
 //! the command in flight; two processes may write at once (SQLite locks, with a busy
 //! timeout). A file that is not ours is reported and never modified.
 //!
-//! `attempts` writes and reads one attempt; `queries` reads across attempts; `notes` keeps
-//! the candidates' notes on questions.
+//! `attempts` writes and reads one attempt; `totals` keeps the running totals at `finish`;
+//! `queries` reads across attempts; `notes` keeps the candidates' notes on questions.
 
 mod attempts;
 mod notes;
 mod queries;
+mod totals;
 
 pub use notes::NewNote;
 
@@ -25,6 +26,11 @@ use crate::model::{AttemptSummary, EndReason, Mode};
 /// Marks a SQLite file as proctor's (`PRAGMA application_id`): "PRCT".
 const APPLICATION_ID: i64 = 0x5052_4354;
 pub const DATABASE_FILE: &str = "proctor.db";
+
+/// The migration that adds the running totals (its index in `MIGRATIONS`, so its number
+/// minus one): the version a store from before them has.
+#[cfg(test)]
+const TOTALS_MIGRATION: usize = 9;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts those applied.
 const MIGRATIONS: &[&str] = &[
@@ -120,6 +126,86 @@ const MIGRATIONS: &[&str] = &[
         text TEXT NOT NULL
     );
     CREATE INDEX notes_by_exam ON question_notes(exam, created_at);",
+    // 10: running totals, kept at `finish` in the same transaction as the items, so `stats`,
+    // `history`, readiness, fresh papers and drills read O(bank + attempts) rows, never every
+    // answer (docs/architecture.md, "Running totals"). Backfilled from the finished items.
+    "CREATE TABLE attempt_totals (
+        attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+        questions INTEGER NOT NULL,
+        scored INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        answered INTEGER NOT NULL,
+        answered_millis INTEGER NOT NULL
+    );
+    CREATE TABLE domain_totals (
+        exam TEXT NOT NULL,
+        attempt_id INTEGER NOT NULL,
+        domain TEXT NOT NULL,
+        new_right INTEGER NOT NULL,
+        new_wrong INTEGER NOT NULL,
+        repeat_right INTEGER NOT NULL,
+        repeat_wrong INTEGER NOT NULL,
+        PRIMARY KEY (exam, attempt_id, domain)
+    ) WITHOUT ROWID;
+    CREATE TABLE question_totals (
+        exam TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        seen INTEGER NOT NULL,
+        answered INTEGER NOT NULL,
+        missed INTEGER NOT NULL,
+        last_seen_at INTEGER,
+        last_seen_attempt INTEGER,
+        last_seen_position INTEGER,
+        last_correct INTEGER,
+        first_attempt INTEGER,
+        first_started INTEGER,
+        first_domain TEXT,
+        first_correct INTEGER,
+        PRIMARY KEY (exam, question_id)
+    ) WITHOUT ROWID;
+    INSERT INTO attempt_totals
+        SELECT a.id, count(i.position), coalesce(sum(i.scored), 0),
+               coalesce(sum(i.scored AND coalesce(i.correct, 0)), 0), coalesce(sum(i.answer IS NOT NULL), 0),
+               coalesce(sum(CASE WHEN i.answer IS NOT NULL THEN i.millis ELSE 0 END), 0)
+        FROM attempts a LEFT JOIN attempt_items i ON i.attempt_id = a.id
+        WHERE a.finished_at IS NOT NULL GROUP BY a.id;
+    CREATE TEMP TABLE totals_items AS
+        SELECT a.exam, a.id AS attempt, a.started_at AS started, a.mode, i.position, i.question_id, i.domain,
+               i.scored, i.answer IS NOT NULL AS answered, coalesce(i.correct, 0) AS correct, i.seen_at
+        FROM attempts a JOIN attempt_items i ON i.attempt_id = a.id WHERE a.finished_at IS NOT NULL;
+    CREATE TEMP TABLE totals_first AS
+        SELECT exam, question_id, attempt, started, domain, correct FROM (
+            SELECT *, row_number() OVER (PARTITION BY exam, question_id ORDER BY started, attempt) AS n
+            FROM totals_items WHERE scored AND answered)
+        WHERE n = 1;
+    CREATE UNIQUE INDEX temp.totals_first_by_question ON totals_first(exam, question_id);
+    CREATE TEMP TABLE totals_last AS
+        SELECT exam, question_id, seen_at, attempt, position, correct FROM (
+            SELECT *, row_number() OVER (PARTITION BY exam, question_id
+                                         ORDER BY seen_at DESC, attempt DESC, position DESC) AS n
+            FROM totals_items WHERE seen_at IS NOT NULL)
+        WHERE n = 1;
+    CREATE UNIQUE INDEX temp.totals_last_by_question ON totals_last(exam, question_id);
+    INSERT INTO domain_totals
+        SELECT i.exam, i.attempt, i.domain,
+               sum(f.attempt = i.attempt AND i.correct), sum(f.attempt = i.attempt AND NOT i.correct),
+               sum(f.attempt != i.attempt AND i.correct), sum(f.attempt != i.attempt AND NOT i.correct)
+        FROM totals_items i JOIN totals_first f ON f.exam = i.exam AND f.question_id = i.question_id
+        WHERE i.scored AND i.answered
+        GROUP BY i.exam, i.attempt, i.domain;
+    INSERT INTO question_totals
+        SELECT g.exam, g.question_id, g.domain, g.seen, g.answered, g.missed,
+               l.seen_at, l.attempt, l.position, l.correct, f.attempt, f.started, f.domain, f.correct
+        FROM (SELECT exam, question_id, max(domain) AS domain, sum(answered OR seen_at IS NOT NULL) AS seen,
+                     sum(mode != 'review' AND scored AND answered) AS answered,
+                     sum(mode != 'review' AND scored AND answered AND NOT correct) AS missed
+              FROM totals_items GROUP BY exam, question_id) g
+        LEFT JOIN totals_last l ON l.exam = g.exam AND l.question_id = g.question_id
+        LEFT JOIN totals_first f ON f.exam = g.exam AND f.question_id = g.question_id;
+    DROP TABLE temp.totals_items;
+    DROP TABLE temp.totals_first;
+    DROP TABLE temp.totals_last;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -292,6 +378,7 @@ fn attempt_header(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
         scored: 0,
         correct: 0,
         answered: 0,
+        answered_millis: 0,
     })
 }
 
@@ -477,7 +564,7 @@ impl Store {
     /// otherwise only fail when some command reaches it). Preparing a statement checks the
     /// names without reading a row.
     fn check_schema(&self) -> Result<(), StoreError> {
-        const SHAPE: [&str; 5] = [
+        const SHAPE: [&str; 8] = [
             "SELECT id, exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, position, \
              last_tick, finished_at, end_reason, hide_domain FROM attempts",
             "SELECT attempt_id, position, question_id, domain, content_hash, layout, scored, answer, flagged, \
@@ -486,6 +573,11 @@ impl Store {
             "SELECT exam, question_id, stability, difficulty, due_at, last_review_at, reviews, lapses, learned, \
              confident_error FROM review_cards",
             "SELECT id, exam, question_id, attempt_id, mode, content_hash, created_at, text FROM question_notes",
+            "SELECT attempt_id, questions, scored, correct, answered, answered_millis FROM attempt_totals",
+            "SELECT exam, attempt_id, domain, new_right, new_wrong, repeat_right, repeat_wrong FROM domain_totals",
+            "SELECT exam, question_id, domain, seen, answered, missed, last_seen_at, last_seen_attempt, \
+             last_seen_position, last_correct, first_attempt, first_started, first_domain, first_correct \
+             FROM question_totals",
         ];
         for query in SHAPE {
             if let Err(e) = self.conn.prepare(query) {

@@ -1,10 +1,12 @@
-//! Queries across attempts: the review queue, what each question's history says, the
-//! attempt list and the rows behind statistics.
+//! Queries across attempts: the review queue and the attempt list (the running totals are
+//! read in `totals`).
 
 use rusqlite::Connection;
 
 use super::{Store, StoreError, attempt_header};
-use crate::model::{AttemptSummary, Card, ItemRow, Seen};
+#[cfg(test)]
+use crate::model::ItemRow;
+use crate::model::{AttemptSummary, Card};
 
 /// The review-queue cards, of one exam or of all; `conn` may be a transaction.
 pub(super) fn cards_in(conn: &Connection, exam: Option<&str>) -> rusqlite::Result<Vec<Card>> {
@@ -36,44 +38,31 @@ impl Store {
         cards_in(&self.conn, exam).map_err(self.sql())
     }
 
-    /// For each question of `exam` put on screen in a finished attempt: when it was last
-    /// seen and whether that answer was right.
-    pub fn question_history(
-        &self,
-        exam: &str,
-    ) -> Result<std::collections::HashMap<String, Seen>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT i.question_id, i.seen_at, coalesce(i.correct, 0)
-                 FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id
-                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL AND i.seen_at IS NOT NULL
-                 ORDER BY i.seen_at, a.id, i.position",
-            )
-            .map_err(self.sql())?;
-        let rows = statement
-            .query_map([exam], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, bool>(2)?)))
-            .map_err(self.sql())?;
-        let mut history = std::collections::HashMap::new();
-        for row in rows {
-            let (id, seen, correct) = row.map_err(self.sql())?;
-            history.insert(id, Seen { last_seen: seen.max(0) as u64, last_correct: correct });
-        }
-        Ok(history)
-    }
-
     /// Every attempt, newest first, optionally of one exam.
     pub fn attempts(&self, exam: Option<&str>) -> Result<Vec<AttemptSummary>, StoreError> {
         let mut statement = self
             .conn
             .prepare(
+                // A finished attempt's counts are its running totals; an unfinished one (a
+                // handful at most) is counted from its items.
                 "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
-                        count(i.position), coalesce(sum(i.scored), 0),
-                        coalesce(sum(CASE WHEN i.scored AND i.correct THEN 1 ELSE 0 END), 0),
-                        coalesce(sum(CASE WHEN i.answer IS NOT NULL THEN 1 ELSE 0 END), 0), a.deadline
-                 FROM attempts a LEFT JOIN attempt_items i ON i.attempt_id = a.id
+                        CASE WHEN t.attempt_id IS NOT NULL THEN t.questions
+                             ELSE (SELECT count(*) FROM attempt_items i WHERE i.attempt_id = a.id) END,
+                        CASE WHEN t.attempt_id IS NOT NULL THEN t.scored
+                             ELSE (SELECT coalesce(sum(i.scored), 0) FROM attempt_items i WHERE i.attempt_id = a.id) END,
+                        CASE WHEN t.attempt_id IS NOT NULL THEN t.correct
+                             ELSE (SELECT coalesce(sum(i.scored AND coalesce(i.correct, 0)), 0)
+                                   FROM attempt_items i WHERE i.attempt_id = a.id) END,
+                        CASE WHEN t.attempt_id IS NOT NULL THEN t.answered
+                             ELSE (SELECT coalesce(sum(i.answer IS NOT NULL), 0)
+                                   FROM attempt_items i WHERE i.attempt_id = a.id) END,
+                        a.deadline,
+                        CASE WHEN t.attempt_id IS NOT NULL THEN t.answered_millis
+                             ELSE (SELECT coalesce(sum(CASE WHEN i.answer IS NOT NULL THEN i.millis ELSE 0 END), 0)
+                                   FROM attempt_items i WHERE i.attempt_id = a.id) END
+                 FROM attempts a LEFT JOIN attempt_totals t ON t.attempt_id = a.id
                  WHERE a.exam = coalesce(?1, a.exam)
-                 GROUP BY a.id ORDER BY a.started_at DESC, a.id DESC",
+                 ORDER BY a.started_at DESC, a.id DESC",
             )
             .map_err(self.sql())?;
         let rows = statement
@@ -84,6 +73,7 @@ impl Store {
                     correct: r.get(10)?,
                     answered: r.get(11)?,
                     deadline: r.get::<_, Option<i64>>(12)?.map(|d| d.max(0) as u64),
+                    answered_millis: r.get::<_, i64>(13)?.max(0) as u64,
                     ..attempt_header(r)?
                 })
             })
@@ -91,8 +81,7 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(self.sql())
     }
 
-    /// The finished attempts at `exam` without their counts (a quick query for `stats`,
-    /// which counts from `finished_items`).
+    /// The finished attempts at `exam` without their counts.
     pub fn finished_attempt_headers(&self, exam: &str) -> Result<Vec<AttemptSummary>, StoreError> {
         let mut statement = self
             .conn
@@ -105,13 +94,15 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(self.sql())
     }
 
-    /// Every question of the finished attempts at `exam` (in no particular order).
+    /// Every question of the finished attempts at `exam` (in no particular order): what the
+    /// running totals are tested against (`study::totals::fold`); nothing else reads it.
+    #[cfg(test)]
     pub fn finished_items(&self, exam: &str) -> Result<Vec<ItemRow>, StoreError> {
         let mut statement = self
             .conn
             .prepare(
                 "SELECT a.id, i.question_id, i.domain, i.scored, i.answer IS NOT NULL, coalesce(i.correct, 0), i.millis,
-                        i.seen_at IS NOT NULL
+                        i.seen_at, i.position
                  FROM attempts a JOIN attempt_items i ON i.attempt_id = a.id
                  WHERE a.exam = ?1 AND a.finished_at IS NOT NULL",
             )
@@ -126,7 +117,8 @@ impl Store {
                     answered: r.get(4)?,
                     correct: r.get(5)?,
                     millis: r.get::<_, i64>(6)?.max(0) as u64,
-                    seen: r.get(7)?,
+                    seen_at: r.get::<_, Option<i64>>(7)?.map(|t| t.max(0) as u64),
+                    position: r.get(8)?,
                 })
             })
             .map_err(self.sql())?;

@@ -3,8 +3,9 @@
 //!
 //! 1. Evidence: every answered scored question of a finished attempt, weighted. Mock exams
 //!    with a shortened time limit, or with most questions left unanswered, are not evidence
-//!    (they are listed as excluded). An answer to a question already answered in an earlier
-//!    attempt (whose key was shown then) counts a quarter. Older answers count less (a
+//!    (they are listed as excluded). An answer to a question already answered (scored) in an
+//!    attempt that started earlier, evidence or not (its key was shown then), counts a
+//!    quarter. Older answers count less (a
 //!    half-life of 30 days). Drills and reviews count, and are labelled.
 //! 2. Per domain, ability is a Beta posterior whose prior is centred on the candidate's
 //!    accuracy over all domains (worth `PRIOR_STRENGTH` answers): a domain with few answers
@@ -16,7 +17,7 @@
 //! 4. The interval: abilities drawn from the posteriors (seeded, so reports are stable), the
 //!    pass chance for each draw, and its 10th and 90th percentiles.
 //!
-//! Pure: rows in, numbers out.
+//! Pure: running totals in (`model::ExamTotals`, kept by the store at `finish`), numbers out.
 
 use std::collections::HashMap;
 
@@ -28,7 +29,7 @@ use statrs::function::gamma::ln_gamma;
 
 use crate::bank::Blueprint;
 use crate::exam::score::raw_cut;
-use crate::model::{AttemptSummary, ItemRow, Millis, Mode};
+use crate::model::{AttemptSummary, ExamTotals, Millis, Mode};
 
 /// Weight of an answer to a question the candidate has answered before (and seen the key of).
 pub const REPEAT_WEIGHT: f64 = 0.25;
@@ -96,29 +97,24 @@ pub fn exclusion(attempt: &AttemptSummary, blueprint: &Blueprint) -> Option<Excl
     None
 }
 
-/// The estimate for `blueprint` from finished `attempts` (with their counts filled) and their
-/// `items`, as of `now`. `None` without any evidence.
-pub fn estimate(
-    blueprint: &Blueprint,
-    attempts: &[AttemptSummary],
-    items: &[ItemRow],
-    now: Millis,
-) -> Option<PassEstimate> {
-    estimate_with(blueprint, attempts, items, now, true)
+/// The estimate for `blueprint` from an exam's running totals (finished attempts with
+/// their counts, and each attempt's answers per domain), as of `now`. `None` without any
+/// evidence.
+pub fn estimate(blueprint: &Blueprint, totals: &ExamTotals, now: Millis) -> Option<PassEstimate> {
+    estimate_with(blueprint, totals, now, true)
 }
 
 /// `estimate`, and with `interval` false the 10th-90th percentile interval is not drawn
 /// (left at the point estimate): the calibration test needs only the probability.
 pub fn estimate_with(
     blueprint: &Blueprint,
-    attempts: &[AttemptSummary],
-    items: &[ItemRow],
+    totals: &ExamTotals,
     now: Millis,
     with_interval: bool,
 ) -> Option<PassEstimate> {
     let mut excluded = Vec::new();
     let mut counted: HashMap<i64, (Millis, Mode)> = HashMap::new();
-    for a in attempts.iter().filter(|a| a.finished_at.is_some()) {
+    for a in totals.attempts.iter().filter(|a| a.finished_at.is_some()) {
         match exclusion(a, blueprint) {
             Some(why) => excluded.push((a.id, why)),
             None => {
@@ -127,31 +123,28 @@ pub fn estimate_with(
         }
     }
     excluded.sort_by_key(|(id, _)| *id);
-    // Answers in time order, so "answered before" means in an earlier attempt.
-    let mut answers: Vec<(&ItemRow, Millis, Mode)> = items
-        .iter()
-        .filter(|i| i.scored && i.answered)
-        .filter_map(|i| counted.get(&i.attempt).map(|&(at, mode)| (i, at, mode)))
-        .collect();
-    answers.sort_by_key(|(i, at, _)| (*at, i.attempt));
-    let mut first_attempt: HashMap<&str, i64> = HashMap::new();
+    // Every answer of one attempt has the same age, so an attempt's tally in a domain is
+    // weighted once: (new + REPEAT_WEIGHT × repeats) × its age's decay.
     let mut tallies: HashMap<&str, (f64, f64, f64)> = HashMap::new();
     let mut by_mode: HashMap<Mode, u32> = HashMap::new();
-    for (item, at, mode) in &answers {
-        let first = *first_attempt.entry(item.question_id.as_str()).or_insert(item.attempt);
-        let repeat = if first == item.attempt { 1.0 } else { REPEAT_WEIGHT };
-        let age_days = now.saturating_sub(*at) as f64 / 86_400_000.0;
-        let weight = repeat * 0.5f64.powf(age_days / HALF_LIFE_DAYS);
-        let entry = tallies.entry(item.domain.as_str()).or_insert((0.0, 0.0, 0.0));
-        if item.correct {
-            entry.0 += weight;
-        } else {
-            entry.1 += weight;
+    let mut answers = 0u32;
+    for t in &totals.domains {
+        let Some(&(at, mode)) = counted.get(&t.attempt) else { continue };
+        if t.answered() == 0 {
+            continue;
         }
-        entry.2 += weight;
-        *by_mode.entry(*mode).or_default() += 1;
+        let age_days = now.saturating_sub(at) as f64 / 86_400_000.0;
+        let decay = 0.5f64.powf(age_days / HALF_LIFE_DAYS);
+        let right = decay * (f64::from(t.new_right) + REPEAT_WEIGHT * f64::from(t.repeat_right));
+        let wrong = decay * (f64::from(t.new_wrong) + REPEAT_WEIGHT * f64::from(t.repeat_wrong));
+        let entry = tallies.entry(t.domain.as_str()).or_insert((0.0, 0.0, 0.0));
+        entry.0 += right;
+        entry.1 += wrong;
+        entry.2 += right + wrong;
+        *by_mode.entry(mode).or_default() += t.answered();
+        answers += t.answered();
     }
-    if answers.is_empty() {
+    if answers == 0 {
         return None;
     }
     let (all_right, all_wrong) = tallies.values().fold((0.0, 0.0), |(r, w), t| (r + t.0, w + t.1));
@@ -289,7 +282,8 @@ fn interval(posteriors: &[(f64, f64)], form: &[u32], cut: f64, blueprint: &Bluep
 mod tests {
     use super::*;
     use crate::exam::assemble::tests_support::sample_exam;
-    use crate::model::EndReason;
+    use crate::model::{EndReason, ItemRow};
+    use crate::study::totals::fold;
 
     fn attempt(
         id: i64,
@@ -313,20 +307,165 @@ mod tests {
             scored: questions,
             correct: 0,
             answered,
+            answered_millis: 0,
         }
     }
 
     fn row(attempt: i64, id: &str, domain: &str, answered: bool, correct: bool) -> ItemRow {
         ItemRow {
             attempt,
+            position: 0,
             question_id: id.into(),
             domain: domain.into(),
             scored: true,
             answered,
             correct,
-            seen: true,
+            seen_at: Some(1),
             millis: 1,
         }
+    }
+
+    /// The estimate as computed before running totals, from every item (the oracle).
+    fn estimate_from_items(
+        blueprint: &Blueprint,
+        attempts: &[AttemptSummary],
+        items: &[ItemRow],
+        now: Millis,
+        with_interval: bool,
+    ) -> Option<PassEstimate> {
+        let mut excluded = Vec::new();
+        let mut counted: HashMap<i64, (Millis, Mode)> = HashMap::new();
+        for a in attempts.iter().filter(|a| a.finished_at.is_some()) {
+            match exclusion(a, blueprint) {
+                Some(why) => excluded.push((a.id, why)),
+                None => {
+                    counted.insert(a.id, (a.started_at, a.mode));
+                }
+            }
+        }
+        excluded.sort_by_key(|(id, _)| *id);
+        // Answers in time order, so "answered before" means in an earlier attempt.
+        let mut answers: Vec<(&ItemRow, Millis, Mode)> = items
+            .iter()
+            .filter(|i| i.scored && i.answered)
+            .filter_map(|i| counted.get(&i.attempt).map(|&(at, mode)| (i, at, mode)))
+            .collect();
+        answers.sort_by_key(|(i, at, _)| (*at, i.attempt));
+        // The one change: "answered before" is in any earlier finished attempt, evidence or not.
+        let mut all: Vec<&ItemRow> = items
+            .iter()
+            .filter(|i| {
+                i.scored
+                    && i.answered
+                    && attempts.iter().any(|a| a.id == i.attempt && a.finished_at.is_some())
+            })
+            .collect();
+        let start_of = |id: i64| attempts.iter().find(|a| a.id == id).map_or(0, |a| a.started_at);
+        all.sort_by_key(|i| (start_of(i.attempt), i.attempt));
+        let mut first_attempt: HashMap<&str, i64> = HashMap::new();
+        for i in &all {
+            first_attempt.entry(i.question_id.as_str()).or_insert(i.attempt);
+        }
+        let mut tallies: HashMap<&str, (f64, f64, f64)> = HashMap::new();
+        let mut by_mode: HashMap<Mode, u32> = HashMap::new();
+        for (item, at, mode) in &answers {
+            let first = first_attempt[item.question_id.as_str()];
+            let repeat = if first == item.attempt { 1.0 } else { REPEAT_WEIGHT };
+            let age_days = now.saturating_sub(*at) as f64 / 86_400_000.0;
+            let weight = repeat * 0.5f64.powf(age_days / HALF_LIFE_DAYS);
+            let entry = tallies.entry(item.domain.as_str()).or_insert((0.0, 0.0, 0.0));
+            if item.correct {
+                entry.0 += weight;
+            } else {
+                entry.1 += weight;
+            }
+            entry.2 += weight;
+            *by_mode.entry(*mode).or_default() += 1;
+        }
+        if answers.is_empty() {
+            return None;
+        }
+        let (all_right, all_wrong) = tallies.values().fold((0.0, 0.0), |(r, w), t| (r + t.0, w + t.1));
+        let overall = (1.0 + all_right) / (2.0 + all_right + all_wrong);
+        let posteriors: Vec<(f64, f64)> = blueprint
+            .domains
+            .iter()
+            .map(|d| {
+                let (right, wrong, _) = tallies.get(d.id.as_str()).copied().unwrap_or_default();
+                (overall * PRIOR_STRENGTH + right, (1.0 - overall) * PRIOR_STRENGTH + wrong)
+            })
+            .collect();
+        let form = form_sizes(blueprint);
+        let cut = raw_cut(blueprint.passing_score);
+        let probability = pass_probability_predictive(&posteriors, &form, cut);
+        let at_cuts = [cut - CUT_SPREAD, cut, cut + CUT_SPREAD]
+            .iter()
+            .map(|&c| (c, pass_probability_predictive(&posteriors, &form, c)))
+            .collect();
+        let (low, high) = if with_interval {
+            interval(&posteriors, &form, cut, blueprint)
+        } else {
+            (probability, probability)
+        };
+        let domains = blueprint
+            .domains
+            .iter()
+            .zip(&posteriors)
+            .map(|(d, &(a, b))| {
+                let (low, high) =
+                    if with_interval { beta_quantiles(a, b) } else { (a / (a + b), a / (a + b)) };
+                DomainAbility {
+                    id: d.id.clone(),
+                    mean: a / (a + b),
+                    low,
+                    high,
+                    evidence: tallies.get(d.id.as_str()).map_or(0.0, |t| t.2),
+                }
+            })
+            .collect();
+        Some(PassEstimate { probability, low, high, cut, at_cuts, domains, answers: by_mode, excluded })
+    }
+
+    proptest::proptest! {
+        /// The estimate from the running totals is the one computed from every item (the
+        /// sums are grouped per attempt and domain, so they may differ in the last bits).
+        #[test]
+        fn the_totals_give_the_estimate_the_items_give(
+            (attempts, items) in crate::study::totals::strategy::history(),
+            later in 0u64..90,
+        ) {
+            let exam = sample_exam(&[(60, 3), (40, 3)], 4);
+            let now = 1_000_000 + later * 86_400_000;
+            let totals = fold(&attempts, &items);
+            let expected = estimate_from_items(&exam.blueprint, &totals.attempts, &items, now, true);
+            let got = estimate(&exam.blueprint, &totals, now);
+            proptest::prop_assert_eq!(got.is_some(), expected.is_some());
+            if let (Some(got), Some(expected)) = (got, expected) {
+                let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+                proptest::prop_assert!(close(got.probability, expected.probability));
+                proptest::prop_assert!(close(got.low, expected.low) && close(got.high, expected.high));
+                for (g, e) in got.domains.iter().zip(&expected.domains) {
+                    proptest::prop_assert!(close(g.mean, e.mean) && close(g.evidence, e.evidence), "{g:?} {e:?}");
+                }
+                proptest::prop_assert_eq!(got.answers, expected.answers);
+                proptest::prop_assert_eq!(got.excluded, expected.excluded);
+            }
+        }
+    }
+
+    /// The one difference from reading every item: an answer after an attempt that is not
+    /// evidence (here a shortened exam) still counts as a repeat, since that attempt showed
+    /// the key. Reading every item, it counted in full.
+    #[test]
+    fn an_answer_after_an_excluded_attempt_is_a_repeat() {
+        let exam = sample_exam(&[(100, 10)], 10);
+        let full = Some(u64::from(exam.blueprint.minutes) * 60_000);
+        let attempts =
+            vec![attempt(1, Mode::Exam, 0, Some(60_000), 1, 1), attempt(2, Mode::Exam, 1, full, 1, 1)];
+        let rows = vec![row(1, "q", "d0", true, true), row(2, "q", "d0", true, true)];
+        let e = estimate(&exam.blueprint, &fold(&attempts, &rows), 2).unwrap();
+        assert_eq!(e.excluded, vec![(1, Excluded::ShortTimeLimit)]);
+        assert!((e.domains[0].evidence - REPEAT_WEIGHT).abs() < 1e-6, "{}", e.domains[0].evidence);
     }
 
     #[test]
@@ -350,13 +489,13 @@ mod tests {
         let rows: Vec<ItemRow> = (0..20)
             .map(|n| row(1, &format!("q{n}"), if n < 10 { "d0" } else { "d1" }, true, n % 10 != 0))
             .collect();
-        let before = estimate(&exam.blueprint, std::slice::from_ref(&real), &rows, 2_000).unwrap();
+        let before = estimate(&exam.blueprint, &fold(std::slice::from_ref(&real), &rows), 2_000).unwrap();
         let idle = attempt(2, Mode::Exam, 3_000, full, 20, 0);
         let mut more = rows.clone();
         more.extend(
             (0..20).map(|n| row(2, &format!("p{n}"), if n < 10 { "d0" } else { "d1" }, false, false)),
         );
-        let after = estimate(&exam.blueprint, &[real.clone(), idle], &more, 2_000).unwrap();
+        let after = estimate(&exam.blueprint, &fold(&[real.clone(), idle], &more), 2_000).unwrap();
         assert_eq!(after.probability, before.probability);
         assert_eq!(after.excluded, vec![(2, Excluded::MostlyUnanswered)]);
         // A shortened exam is not evidence either.
@@ -374,7 +513,7 @@ mod tests {
         let full = Some(u64::from(exam.blueprint.minutes) * 60_000);
         let attempts = vec![attempt(1, Mode::Exam, 0, full, 1, 1), attempt(2, Mode::Exam, 1, full, 1, 1)];
         let rows = vec![row(1, "q", "d0", true, true), row(2, "q", "d0", true, true)];
-        let e = estimate(&exam.blueprint, &attempts, &rows, 2).unwrap();
+        let e = estimate(&exam.blueprint, &fold(&attempts, &rows), 2).unwrap();
         assert!((e.domains[0].evidence - (1.0 + REPEAT_WEIGHT)).abs() < 1e-6, "{}", e.domains[0].evidence);
     }
 
@@ -412,7 +551,7 @@ mod tests {
                 }
             }
             let predicted =
-                estimate_with(blueprint, &attempts, &rows, exams as u64, false).unwrap().probability;
+                estimate_with(blueprint, &fold(&attempts, &rows), exams as u64, false).unwrap().probability;
             // The truth: a fresh form, answered with the true abilities.
             let right: u32 = form
                 .iter()

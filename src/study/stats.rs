@@ -1,14 +1,14 @@
 //! Statistics over the history of one exam: a pure `compute`, tested on its own; the
 //! terminal renders them (`ui::stats`). The store supplies the rows; nothing here does I/O.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
 use crate::bank::Exam;
 use crate::exam::clock::{Millis, format_timestamp, seconds};
 use crate::exam::score::{percent, scaled_score};
-use crate::model::{AttemptSummary, ItemRow, Mode};
+use crate::model::{AttemptSummary, DomainTally, ExamTotals, Mode};
 
 /// How many of the latest attempts make the "recent" figures and the rolling readiness.
 pub const RECENT_ATTEMPTS: usize = 5;
@@ -90,77 +90,57 @@ pub struct Stats {
     pub trend: Vec<TrendPoint>,
 }
 
-/// Fills each attempt's counts (questions, scored, correct, answered) from its items.
-pub fn count_items(attempts: &mut [AttemptSummary], items: &[ItemRow]) {
-    let index: std::collections::HashMap<i64, usize> =
-        attempts.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-    for a in attempts.iter_mut() {
-        (a.questions, a.scored, a.correct, a.answered) = (0, 0, 0, 0);
-    }
-    for item in items {
-        if let Some(&i) = index.get(&item.attempt) {
-            let a = &mut attempts[i];
-            a.questions += 1;
-            a.scored += u32::from(item.scored);
-            a.correct += u32::from(item.scored && item.correct);
-            a.answered += u32::from(item.answered);
-        }
-    }
-}
-
-/// Computes the statistics of `exam` from its finished attempts and their items.
-pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> Stats {
+/// Computes the statistics of `exam` from its running totals: O(bank + attempts × domains),
+/// whatever the number of answers.
+pub fn compute(exam: &Exam, totals: &ExamTotals) -> Stats {
     let b = &exam.blueprint;
-    let finished: Vec<&AttemptSummary> = attempts.iter().filter(|a| a.finished_at.is_some()).collect();
-    // Attempt ids newest first, for "recent".
+    let finished: Vec<&AttemptSummary> = totals.attempts.iter().filter(|a| a.finished_at.is_some()).collect();
+    let by_id: HashMap<i64, &AttemptSummary> = finished.iter().map(|a| (a.id, *a)).collect();
+    // Attempts newest first, for "recent".
     let mut by_recency: Vec<&AttemptSummary> = finished.clone();
     by_recency.sort_by(|a, c| c.started_at.cmp(&a.started_at).then(c.id.cmp(&a.id)));
 
-    // Seen: put on screen (time spent) or answered; a question never reached is not seen.
-    let seen: HashSet<&str> =
-        items.iter().filter(|i| i.answered || i.seen).map(|i| i.question_id.as_str()).collect();
     // A review re-asks a question whose answer was just shown, so its answers would flatter
-    // accuracy; only exams and drills count for it. Pace compares with the real exam, so
-    // only exams count for that.
-    let mode_of: std::collections::HashMap<i64, Mode> = attempts.iter().map(|a| (a.id, a.mode)).collect();
-    let first_tries: Vec<&ItemRow> =
-        items.iter().filter(|i| mode_of.get(&i.attempt).is_some_and(|m| *m != Mode::Review)).collect();
+    // accuracy; only exams and drills count for it. Accuracy is over answered questions: one
+    // left blank when time ran out says nothing about what the candidate knows (the exam
+    // score still counts it wrong).
+    let mut by_domain: HashMap<&str, HashMap<i64, &DomainTally>> = HashMap::new();
+    for t in &totals.domains {
+        if t.answered() > 0 && by_id.get(&t.attempt).is_some_and(|a| a.mode != Mode::Review) {
+            by_domain.entry(t.domain.as_str()).or_default().insert(t.attempt, t);
+        }
+    }
+    // Seen: put on screen or answered; a question never reached is not seen.
+    let seen: HashSet<&str> =
+        totals.questions.iter().filter(|q| q.seen > 0).map(|q| q.question_id.as_str()).collect();
+    let mut bank: HashMap<&str, (u32, u32)> = HashMap::new();
+    for q in &exam.questions {
+        let entry = bank.entry(q.domain.as_str()).or_default();
+        entry.0 += 1;
+        entry.1 += u32::from(seen.contains(q.id.as_str()));
+    }
+    let none = HashMap::new();
     let domains = b
         .domains
         .iter()
         .map(|d| {
-            // Accuracy is over answered questions: one left blank when time ran out says
-            // nothing about what the candidate knows (the exam score still counts it wrong).
-            let mine: Vec<&ItemRow> =
-                first_tries.iter().copied().filter(|i| i.domain == d.id && i.scored && i.answered).collect();
-            let answered = mine.len() as u32;
-            let correct = mine.iter().filter(|i| i.correct).count() as u32;
-            let with_domain: HashSet<i64> = mine.iter().map(|i| i.attempt).collect();
-            let recent_ids: HashSet<i64> = by_recency
-                .iter()
-                .filter(|a| with_domain.contains(&a.id))
-                .take(RECENT_ATTEMPTS)
-                .map(|a| a.id)
-                .collect();
-            let recent: Vec<&&ItemRow> = mine.iter().filter(|i| recent_ids.contains(&i.attempt)).collect();
+            let mine = by_domain.get(d.id.as_str()).unwrap_or(&none);
+            let answered: u32 = mine.values().map(|t| t.answered()).sum();
+            let correct: u32 = mine.values().map(|t| t.correct()).sum();
+            let recent: Vec<&DomainTally> =
+                by_recency.iter().filter_map(|a| mine.get(&a.id).copied()).take(RECENT_ATTEMPTS).collect();
             let by_attempt: Vec<DomainPoint> = by_recency
                 .iter()
                 .rev()
-                .filter(|a| with_domain.contains(&a.id))
-                .map(|a| {
-                    let answers: Vec<&&ItemRow> = mine.iter().filter(|i| i.attempt == a.id).collect();
-                    let right = answers.iter().filter(|i| i.correct).count() as u32;
-                    DomainPoint {
-                        attempt: a.id,
-                        started_at: format_timestamp(a.started_at),
-                        answered: answers.len() as u32,
-                        percent: percent(right, answers.len() as u32).unwrap_or(0.0),
-                    }
+                .filter_map(|a| mine.get(&a.id).map(|t| (a, t)))
+                .map(|(a, t)| DomainPoint {
+                    attempt: a.id,
+                    started_at: format_timestamp(a.started_at),
+                    answered: t.answered(),
+                    percent: percent(t.correct(), t.answered()).unwrap_or(0.0),
                 })
                 .collect();
-            let bank: Vec<&str> =
-                exam.questions.iter().filter(|q| q.domain == d.id).map(|q| q.id.as_str()).collect();
-            let seen_here = bank.iter().filter(|id| seen.contains(*id)).count() as u32;
+            let (questions, seen_here) = bank.get(d.id.as_str()).copied().unwrap_or_default();
             DomainStats {
                 id: d.id.clone(),
                 name: d.name.clone(),
@@ -169,42 +149,37 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
                 correct,
                 percent: percent(correct, answered),
                 recent_percent: percent(
-                    recent.iter().filter(|i| i.correct).count() as u32,
-                    recent.len() as u32,
+                    recent.iter().map(|t| t.correct()).sum(),
+                    recent.iter().map(|t| t.answered()).sum(),
                 ),
-                questions: bank.len() as u32,
+                questions,
                 seen: seen_here,
-                never_seen: bank.len() as u32 - seen_here,
+                never_seen: questions - seen_here,
                 by_attempt,
             }
         })
         .collect();
 
-    let mut misses: BTreeMap<&str, (String, u32, u32)> = BTreeMap::new();
-    for item in first_tries.iter().filter(|i| i.scored && i.answered) {
-        let entry = misses.entry(&item.question_id).or_insert_with(|| (item.domain.clone(), 0, 0));
-        entry.1 += u32::from(!item.correct);
-        entry.2 += 1;
-    }
-    let mut most_missed: Vec<MissedQuestion> = misses
-        .into_iter()
-        .filter(|(_, (_, missed, _))| *missed > 0)
-        .map(|(id, (domain, missed, answered))| MissedQuestion {
-            id: id.to_string(),
-            domain,
-            missed,
-            answered,
+    let mut most_missed: Vec<MissedQuestion> = totals
+        .questions
+        .iter()
+        .filter(|q| q.missed > 0)
+        .map(|q| MissedQuestion {
+            id: q.question_id.clone(),
+            domain: q.domain.clone(),
+            missed: q.missed,
+            answered: q.answered,
         })
         .collect();
     most_missed.sort_by(|a, c| c.missed.cmp(&a.missed).then(a.id.cmp(&c.id)));
     most_missed.truncate(10);
 
-    let answered: Vec<&ItemRow> =
-        items.iter().filter(|i| i.answered && mode_of.get(&i.attempt) == Some(&Mode::Exam)).collect();
-    let average_seconds = (!answered.is_empty()).then(|| {
-        let total: Millis = answered.iter().map(|i| i.millis).sum();
-        seconds(total as f64 / answered.len() as f64)
-    });
+    // Pace compares with the real exam, so only exams count for it.
+    let (answered, millis) = finished
+        .iter()
+        .filter(|a| a.mode == Mode::Exam)
+        .fold((0u64, 0 as Millis), |(n, t), a| (n + u64::from(a.answered), t + a.answered_millis));
+    let average_seconds = (answered > 0).then(|| seconds(millis as f64 / answered as f64));
     let exam_seconds =
         (f64::from(b.minutes) * 60.0 / f64::from(b.exam_questions.max(1)) * 10.0).round() / 10.0;
 
@@ -248,11 +223,190 @@ pub fn compute(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> S
     }
 }
 
+/// The statistics as computed before running totals, from every item: kept as the oracle
+/// the totals-based `compute` is tested against.
+#[cfg(test)]
+pub(crate) mod oracle {
+    use std::collections::{BTreeMap, HashSet};
+
+    use super::*;
+    use crate::model::ItemRow;
+
+    /// Fills each attempt's counts (questions, scored, correct, answered) from its items.
+    fn count_items(attempts: &mut [AttemptSummary], items: &[ItemRow]) {
+        let index: std::collections::HashMap<i64, usize> =
+            attempts.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        for a in attempts.iter_mut() {
+            (a.questions, a.scored, a.correct, a.answered) = (0, 0, 0, 0);
+        }
+        for item in items {
+            if let Some(&i) = index.get(&item.attempt) {
+                let a = &mut attempts[i];
+                a.questions += 1;
+                a.scored += u32::from(item.scored);
+                a.correct += u32::from(item.scored && item.correct);
+                a.answered += u32::from(item.answered);
+            }
+        }
+    }
+
+    /// Computes the statistics of `exam` from its finished attempts and their items.
+    pub fn compute_from_items(exam: &Exam, attempts: &[AttemptSummary], items: &[ItemRow]) -> Stats {
+        let mut attempts = attempts.to_vec();
+        count_items(&mut attempts, items);
+        let attempts = &attempts[..];
+        let b = &exam.blueprint;
+        let finished: Vec<&AttemptSummary> = attempts.iter().filter(|a| a.finished_at.is_some()).collect();
+        // Attempt ids newest first, for "recent".
+        let mut by_recency: Vec<&AttemptSummary> = finished.clone();
+        by_recency.sort_by(|a, c| c.started_at.cmp(&a.started_at).then(c.id.cmp(&a.id)));
+
+        // Seen: put on screen (time spent) or answered; a question never reached is not seen.
+        let seen: HashSet<&str> = items
+            .iter()
+            .filter(|i| i.answered || i.seen_at.is_some())
+            .map(|i| i.question_id.as_str())
+            .collect();
+        // A review re-asks a question whose answer was just shown, so its answers would flatter
+        // accuracy; only exams and drills count for it. Pace compares with the real exam, so
+        // only exams count for that.
+        let mode_of: std::collections::HashMap<i64, Mode> = attempts.iter().map(|a| (a.id, a.mode)).collect();
+        let first_tries: Vec<&ItemRow> =
+            items.iter().filter(|i| mode_of.get(&i.attempt).is_some_and(|m| *m != Mode::Review)).collect();
+        let domains = b
+            .domains
+            .iter()
+            .map(|d| {
+                // Accuracy is over answered questions: one left blank when time ran out says
+                // nothing about what the candidate knows (the exam score still counts it wrong).
+                let mine: Vec<&ItemRow> = first_tries
+                    .iter()
+                    .copied()
+                    .filter(|i| i.domain == d.id && i.scored && i.answered)
+                    .collect();
+                let answered = mine.len() as u32;
+                let correct = mine.iter().filter(|i| i.correct).count() as u32;
+                let with_domain: HashSet<i64> = mine.iter().map(|i| i.attempt).collect();
+                let recent_ids: HashSet<i64> = by_recency
+                    .iter()
+                    .filter(|a| with_domain.contains(&a.id))
+                    .take(RECENT_ATTEMPTS)
+                    .map(|a| a.id)
+                    .collect();
+                let recent: Vec<&&ItemRow> =
+                    mine.iter().filter(|i| recent_ids.contains(&i.attempt)).collect();
+                let by_attempt: Vec<DomainPoint> = by_recency
+                    .iter()
+                    .rev()
+                    .filter(|a| with_domain.contains(&a.id))
+                    .map(|a| {
+                        let answers: Vec<&&ItemRow> = mine.iter().filter(|i| i.attempt == a.id).collect();
+                        let right = answers.iter().filter(|i| i.correct).count() as u32;
+                        DomainPoint {
+                            attempt: a.id,
+                            started_at: format_timestamp(a.started_at),
+                            answered: answers.len() as u32,
+                            percent: percent(right, answers.len() as u32).unwrap_or(0.0),
+                        }
+                    })
+                    .collect();
+                let bank: Vec<&str> =
+                    exam.questions.iter().filter(|q| q.domain == d.id).map(|q| q.id.as_str()).collect();
+                let seen_here = bank.iter().filter(|id| seen.contains(*id)).count() as u32;
+                DomainStats {
+                    id: d.id.clone(),
+                    name: d.name.clone(),
+                    weight: d.weight,
+                    answered,
+                    correct,
+                    percent: percent(correct, answered),
+                    recent_percent: percent(
+                        recent.iter().filter(|i| i.correct).count() as u32,
+                        recent.len() as u32,
+                    ),
+                    questions: bank.len() as u32,
+                    seen: seen_here,
+                    never_seen: bank.len() as u32 - seen_here,
+                    by_attempt,
+                }
+            })
+            .collect();
+
+        let mut misses: BTreeMap<&str, (String, u32, u32)> = BTreeMap::new();
+        for item in first_tries.iter().filter(|i| i.scored && i.answered) {
+            let entry = misses.entry(&item.question_id).or_insert_with(|| (item.domain.clone(), 0, 0));
+            entry.1 += u32::from(!item.correct);
+            entry.2 += 1;
+        }
+        let mut most_missed: Vec<MissedQuestion> = misses
+            .into_iter()
+            .filter(|(_, (_, missed, _))| *missed > 0)
+            .map(|(id, (domain, missed, answered))| MissedQuestion {
+                id: id.to_string(),
+                domain,
+                missed,
+                answered,
+            })
+            .collect();
+        most_missed.sort_by(|a, c| c.missed.cmp(&a.missed).then(a.id.cmp(&c.id)));
+        most_missed.truncate(10);
+
+        let answered: Vec<&ItemRow> =
+            items.iter().filter(|i| i.answered && mode_of.get(&i.attempt) == Some(&Mode::Exam)).collect();
+        let average_seconds = (!answered.is_empty()).then(|| {
+            let total: Millis = answered.iter().map(|i| i.millis).sum();
+            seconds(total as f64 / answered.len() as f64)
+        });
+        let exam_seconds =
+            (f64::from(b.minutes) * 60.0 / f64::from(b.exam_questions.max(1)) * 10.0).round() / 10.0;
+
+        let mut exams: Vec<&&AttemptSummary> =
+            finished.iter().filter(|a| a.mode == Mode::Exam && a.scored > 0).collect();
+        exams.sort_by(|a, c| a.started_at.cmp(&c.started_at).then(a.id.cmp(&c.id)));
+        let trend: Vec<TrendPoint> = exams
+            .iter()
+            .map(|a| {
+                let fraction = f64::from(a.correct) / f64::from(a.scored);
+                TrendPoint {
+                    attempt: a.id,
+                    started_at: format_timestamp(a.started_at),
+                    percent: percent(a.correct, a.scored).unwrap_or(0.0),
+                    scaled_score: scaled_score(fraction, b.passing_score),
+                    counted: crate::study::readiness::exclusion(a, b).is_none(),
+                }
+            })
+            .collect();
+        // Throw-away attempts (a shortened time limit, most questions unanswered) are shown in
+        // the trend but are not readiness evidence.
+        let counted: Vec<&TrendPoint> = trend.iter().filter(|t| t.counted).collect();
+        let latest_scaled = counted.last().map(|t| t.scaled_score);
+        let rolling: Vec<u32> = counted.iter().rev().take(ROLLING_EXAMS).map(|t| t.scaled_score).collect();
+        let rolling_scaled = (!rolling.is_empty())
+            .then(|| (f64::from(rolling.iter().sum::<u32>()) / rolling.len() as f64).round() as u32);
+        Stats {
+            exam: b.id.clone(),
+            attempts: finished.len() as u32,
+            domains,
+            most_missed,
+            pace: Pace { average_seconds, exam_seconds },
+            readiness: Readiness {
+                exams_taken: counted.len() as u32,
+                latest_scaled,
+                rolling_scaled,
+                passing_score: b.passing_score,
+                ready: rolling_scaled.map(|r| r >= b.passing_score),
+            },
+            trend,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::exam::assemble::tests_support::sample_exam;
-    use crate::model::EndReason;
+    use crate::model::{EndReason, ItemRow};
+    use crate::study::totals::fold;
 
     fn attempt(id: i64, mode: &str, started: Millis, scored: u32, correct: u32) -> AttemptSummary {
         AttemptSummary {
@@ -269,18 +423,20 @@ mod tests {
             scored,
             correct,
             answered: scored,
+            answered_millis: 0,
         }
     }
 
     fn item(attempt: i64, id: &str, domain: &str, correct: bool, millis: Millis) -> ItemRow {
         ItemRow {
             attempt,
+            position: 0,
             question_id: id.into(),
             domain: domain.into(),
             scored: true,
             answered: true,
             correct,
-            seen: true,
+            seen_at: Some(attempt as u64),
             millis,
         }
     }
@@ -300,7 +456,7 @@ mod tests {
             item(2, "d1-001", "d1", true, 20_000),
             item(3, "d0-000", "d0", false, 20_000),
         ];
-        let stats = compute(&exam, &attempts, &items);
+        let stats = compute(&exam, &fold(&attempts, &items));
         assert_eq!(stats.attempts, 3);
         let d0 = &stats.domains[0];
         assert_eq!((d0.answered, d0.correct, d0.percent), (3, 1, Some(33.3)));
@@ -329,18 +485,30 @@ mod tests {
 
     #[test]
     fn counts_come_from_the_items() {
-        let mut attempts = vec![attempt(1, "exam", 100, 0, 0), attempt(2, "drill", 200, 0, 0)];
+        let attempts = vec![attempt(1, "exam", 100, 0, 0), attempt(2, "drill", 200, 0, 0)];
         let items =
             vec![item(1, "a", "d0", true, 1), item(1, "b", "d0", false, 1), item(2, "a", "d0", true, 1)];
-        count_items(&mut attempts, &items);
+        let attempts = fold(&attempts, &items).attempts;
         assert_eq!((attempts[0].questions, attempts[0].scored, attempts[0].correct), (2, 2, 1));
         assert_eq!((attempts[1].scored, attempts[1].correct, attempts[1].answered), (1, 1, 1));
+    }
+
+    proptest::proptest! {
+        /// The statistics from the running totals are the ones computed from every item.
+        #[test]
+        fn the_totals_give_the_statistics_the_items_give(
+            (attempts, items) in crate::study::totals::strategy::history()
+        ) {
+            let exam = sample_exam(&[(60, 3), (40, 3)], 4);
+            let from_items = oracle::compute_from_items(&exam, &attempts, &items);
+            proptest::prop_assert_eq!(compute(&exam, &fold(&attempts, &items)), from_items);
+        }
     }
 
     #[test]
     fn an_empty_history_computes_without_numbers() {
         let exam = sample_exam(&[(100, 3)], 3);
-        let stats = compute(&exam, &[], &[]);
+        let stats = compute(&exam, &ExamTotals::default());
         assert_eq!(stats.domains[0].percent, None);
         assert_eq!(stats.domains[0].never_seen, 3);
         assert_eq!(stats.readiness.ready, None);

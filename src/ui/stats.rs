@@ -181,6 +181,6 @@ mod tests {
     #[test]
     fn an_empty_history_says_an_exam_is_needed() {
         let exam = sample_exam(&[(100, 3)], 3);
-        assert!(render(&compute(&exam, &[], &[]), &exam).contains("No mock exam finished yet"));
+        assert!(render(&compute(&exam, &Default::default()), &exam).contains("No mock exam finished yet"));
     }
 }
