@@ -17,4 +17,5 @@ mod pty;
 mod schema;
 mod serve;
 mod study;
+mod totals;
 mod util;

@@ -306,7 +306,7 @@ pub fn start_review(
     now: Millis,
 ) -> Result<ReviewStart> {
     // Questions answered wrong although the candidate was sure: misconceptions, asked first.
-    let mut confident_errors: Vec<String> = Vec::new();
+    let mut confident_errors: std::collections::HashSet<String> = std::collections::HashSet::new();
     let (exam_id, ids, scope) = if let Some(attempt) = request.attempt {
         let stored = store.load(attempt)?;
         if stored.finished.is_none() {

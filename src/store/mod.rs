@@ -29,7 +29,6 @@ pub const DATABASE_FILE: &str = "proctor.db";
 
 /// The migration that adds the running totals (its index in `MIGRATIONS`, so its number
 /// minus one): the version a store from before them has.
-#[cfg(test)]
 const TOTALS_MIGRATION: usize = 9;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts those applied.

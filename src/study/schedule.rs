@@ -88,13 +88,16 @@ pub fn updates_after_attempt(exam: &str, outcomes: &[Outcome], existing: &[Card]
     let current: std::collections::HashMap<&str, &Card> =
         existing.iter().filter(|c| c.exam == exam).map(|c| (c.question_id.as_str(), c)).collect();
     let mut updates: Vec<Card> = Vec::new();
+    // The latest update of each question, by id (a drill of thousands stays linear).
+    let mut latest: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for outcome in outcomes.iter().filter(|o| o.seen) {
         // A question twice on one paper (never today) counts as two reviews, in order.
-        let card = updates.iter().rev().find(|c| c.question_id == outcome.question_id).cloned();
+        let card = latest.get(outcome.question_id).map(|&i| updates[i].clone());
         let before = card.as_ref().or_else(|| current.get(outcome.question_id).copied());
         if let Some(card) =
             after_answer(before, exam, outcome.question_id, outcome.correct, outcome.confidence, now)
         {
+            latest.insert(outcome.question_id, updates.len());
             updates.push(card);
         }
     }
