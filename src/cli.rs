@@ -336,9 +336,23 @@ pub struct PathsArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Exam folders or folders of them [default: the shipped banks]
+    /// Exam folders or folders of them [default: the shipped banks and every --bank-dir]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Print errors only (and the summary line); warnings are still counted
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Output: text for people, or json for editors and CI (docs/json.md)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

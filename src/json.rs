@@ -675,6 +675,38 @@ impl ExamStats {
     }
 }
 
+/// `check --format json`: every diagnostic and the counts.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    pub exams: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub diagnostics: Vec<CheckDiagnostic>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckDiagnostic {
+    pub kind: &'static str,
+    pub severity: &'static str,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl CheckDiagnostic {
+    pub fn of(d: &crate::bank::diagnostic::Diagnostic) -> CheckDiagnostic {
+        CheckDiagnostic {
+            kind: d.check.as_str(),
+            severity: d.severity.as_str(),
+            file: d.location.path.clone(),
+            line: d.location.line,
+            column: d.location.col,
+            message: d.message.clone(),
+        }
+    }
+}
+
 /// Writes `value` as pretty JSON and a newline. Text from banks and the store is
 /// untrusted: any character that must not reach a terminal (C1 controls, bidi overrides,
 /// invisible characters; see `text::forbidden_char`) is written as a `\u` escape, which

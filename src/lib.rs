@@ -101,7 +101,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             commands::list::paths(&catalog, args.json, &mut out)?;
             0
         }
-        Command::Check(args) => commands::check::run(&args.paths, &mut out)?,
+        Command::Check(args) => commands::check::run(&config, args, &mut out)?,
         Command::History(args) => {
             commands::history::history(&config, args, &mut out)?;
             0

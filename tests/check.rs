@@ -24,14 +24,15 @@ name = "Domain One"
 weight = 100
 "#;
 
-/// A valid multiple-choice question with id `id`.
+/// A valid multiple-choice question with id `id` (its stem names the id, so two of them are
+/// not near duplicates).
 fn question(id: &str) -> String {
     format!(
         r#"[[question]]
 id = "{id}"
 domain = "one"
 kind = "multiple-choice"
-stem = "A team needs a thing. Which option works?"
+stem = "A team needs thing {id}. Which option works?"
 explanation = "Because."
 references = ["https://docs.aws.amazon.com/x.html"]
 
@@ -117,7 +118,8 @@ fn unknown_key_is_an_error_at_its_place() {
 
 #[test]
 fn missing_key() {
-    let questions = two_questions().replacen("stem = \"A team needs a thing. Which option works?\"\n", "", 1);
+    let questions =
+        two_questions().replacen("stem = \"A team needs thing q1. Which option works?\"\n", "", 1);
     let run = check(BLUEPRINT, &questions);
     assert_eq!(run.status, 1);
     assert_reports(&run, "error: missing field `stem`");
@@ -241,7 +243,7 @@ fn more_than_ten_options_is_an_error_and_plain_http_a_warning() {
 #[test]
 fn empty_stem_and_option() {
     let questions = question("q1")
-        .replace("stem = \"A team needs a thing. Which option works?\"", "stem = \"  \"")
+        .replace("stem = \"A team needs thing q1. Which option works?\"", "stem = \"  \"")
         .replace("text = \"Wrong 2\"", "text = \"\"")
         + "\n"
         + &question("q2");

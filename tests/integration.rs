@@ -2,6 +2,7 @@
 //! `proctor` binary with scripted stdin, `--json`, and a pseudo-terminal.
 
 mod architecture;
+mod authoring;
 mod browser;
 mod check;
 mod cli;

@@ -118,4 +118,8 @@ fn every_documented_json_output_carries_its_documented_fields() {
     );
     let notes = proctor(&test, &["notes", "--json"], "");
     assert_carries(&notes.as_array().unwrap()[0], "proctor notes --json");
+
+    // check --format json on the fixture bank that trips every authoring check.
+    let cues = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/banks/cues");
+    assert_carries(&proctor(&test, &["check", cues, "--format", "json"], ""), "proctor check --format json");
 }

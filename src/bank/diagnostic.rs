@@ -20,6 +20,45 @@ impl Severity {
     }
 }
 
+/// What a diagnostic is about: the bank format's own rules, or one of the authoring checks
+/// (docs/bank-format.md, "Authoring checks"), which are warnings about cues a test-wise
+/// candidate could use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Check {
+    /// Syntax, schema and every other rule of the bank format.
+    Format,
+    SameKeyPosition,
+    KeyLength,
+    AbsoluteWords,
+    NearDuplicateStem,
+    LetterInExplanation,
+    ShippedIdClash,
+}
+
+impl Check {
+    pub const AUTHORING: [Check; 6] = [
+        Check::SameKeyPosition,
+        Check::KeyLength,
+        Check::AbsoluteWords,
+        Check::NearDuplicateStem,
+        Check::LetterInExplanation,
+        Check::ShippedIdClash,
+    ];
+
+    /// The name in summaries and in `check --format json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::Format => "format",
+            Check::SameKeyPosition => "same-key-position",
+            Check::KeyLength => "key-length",
+            Check::AbsoluteWords => "absolute-words",
+            Check::NearDuplicateStem => "near-duplicate-stem",
+            Check::LetterInExplanation => "letter-in-explanation",
+            Check::ShippedIdClash => "shipped-id-clash",
+        }
+    }
+}
+
 /// A place in a file: 1-based line and column (in characters).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -89,16 +128,22 @@ impl fmt::Display for Location {
 pub struct Diagnostic {
     pub location: Location,
     pub severity: Severity,
+    pub check: Check,
     pub message: String,
 }
 
 impl Diagnostic {
     pub fn error(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location, severity: Severity::Error, message: message.into() }
+        Diagnostic { location, severity: Severity::Error, check: Check::Format, message: message.into() }
     }
 
     pub fn warning(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location, severity: Severity::Warning, message: message.into() }
+        Diagnostic { location, severity: Severity::Warning, check: Check::Format, message: message.into() }
+    }
+
+    /// A warning from one of the authoring checks.
+    pub fn authoring(check: Check, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { location, severity: Severity::Warning, check, message: message.into() }
     }
 
     pub fn is_error(&self) -> bool {

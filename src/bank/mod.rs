@@ -1,8 +1,9 @@
 //! Question banks: the model (this file), parsing TOML with locations (`parse`), checks that
-//! span files (`validate`), diagnostics (`diagnostic`) and finding banks on disk or in the
+//! span files (`validate`), authoring checks (`lint`), diagnostics (`diagnostic`) and finding banks on disk or in the
 //! binary (`source`). Everything but `source` is pure: text in, model and diagnostics out.
 
 pub mod diagnostic;
+pub mod lint;
 pub mod parse;
 pub mod prebuilt;
 pub mod raw;

@@ -7,7 +7,8 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::diagnostic::{self, Diagnostic, Location};
+use super::diagnostic::{self, Check, Diagnostic, Location};
+use super::lint::Authoring;
 use super::parse::{self, ParsedBlueprint};
 use super::prebuilt::{self, QuestionCounts};
 use super::{Blueprint, Exam, validate};
@@ -132,6 +133,13 @@ pub type EmbeddedFiles = &'static [(&'static str, &'static [u8])];
 /// Prebuilt exams as build.rs lists them: (exam folder relative to question-banks/,
 /// summary, contents).
 pub type PrebuiltExams = &'static [(&'static str, &'static [u8], &'static [u8])];
+
+impl ExamFolder {
+    /// Whether this is one of the exams compiled into the binary.
+    pub fn is_shipped(&self) -> bool {
+        matches!(self.blueprint_file.data, FileData::Embedded(_))
+    }
+}
 
 impl fmt::Display for ExamFolder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -304,14 +312,17 @@ fn collect_question_files(
     Ok(())
 }
 
-/// Everything `proctor check` reports for a set of exam folders.
+/// Everything `proctor check` reports for a set of exam folders: the format's errors and
+/// warnings, the authoring checks (`lint`), and an exam id that a shipped exam already uses
+/// (`--bank-dir` would refuse the bank; a warning, so the bank's own problems still show).
 pub fn check_folders(folders: &[ExamFolder]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut ids: Vec<(String, String)> = Vec::new();
+    let mut shipped: Option<Vec<(String, String)>> = None;
     for folder in folders {
         let (parsed, mut found) = load_folder(folder);
-        if let Some(parsed) = &parsed {
-            let id = &parsed.0.blueprint.id;
+        if let Some((blueprint, questions, _)) = &parsed {
+            let id = &blueprint.blueprint.id;
             if let Some((_, first)) = ids.iter().find(|(seen, _)| seen == id) {
                 found.push(Diagnostic::error(
                     Location::file(&folder.blueprint_file.label),
@@ -320,10 +331,42 @@ pub fn check_folders(folders: &[ExamFolder]) -> Vec<Diagnostic> {
             } else {
                 ids.push((id.clone(), folder.blueprint_file.label.clone()));
             }
+            if !folder.is_shipped() {
+                let shipped = shipped.get_or_insert_with(shipped_ids);
+                // A shipped exam checked alongside is already reported as a duplicate above.
+                let checked_too = |label: &str| folders.iter().any(|f| f.blueprint_file.label == label);
+                if let Some((_, label)) = shipped.iter().find(|(s, label)| s == id && !checked_too(label)) {
+                    found.push(Diagnostic::authoring(
+                        Check::ShippedIdClash,
+                        blueprint.location.clone(),
+                        format!(
+                            "exam id {id:?} is a shipped exam's ({label}): `--bank-dir` refuses this bank; \
+                             give it another id"
+                        ),
+                    ));
+                }
+            }
+            let mut authoring = Authoring::new();
+            for file in questions.chunk_by(|a, b| a.location.path == b.location.path) {
+                found.extend(authoring.file(file));
+            }
+            diagnostic::sort(&mut found);
         }
         diagnostics.extend(found);
     }
     diagnostics
+}
+
+/// The id and blueprint file of every shipped exam whose blueprint parses.
+fn shipped_ids() -> Vec<(String, String)> {
+    shipped_folders()
+        .into_iter()
+        .filter_map(|folder| {
+            let bytes = folder.blueprint_file.read().ok()?;
+            let (parsed, _) = parse::parse_blueprint(&folder.blueprint_file.label, &bytes);
+            Some((parsed?.blueprint.id, folder.blueprint_file.label))
+        })
+        .collect()
 }
 
 type LoadedFolder = (ParsedBlueprint, Vec<parse::LocatedQuestion>, Vec<parse::LocatedScenario>);
@@ -443,11 +486,15 @@ pub struct Catalog {
 impl Catalog {
     pub fn open(bank_dirs: &[PathBuf]) -> Result<Catalog, BankError> {
         let mut folders = shipped_folders();
+        let mut diagnostics = Vec::new();
         for dir in bank_dirs {
-            folders.extend(folders_at(dir)?);
+            // A bank folder that cannot be read is one broken bank: the others still load.
+            match folders_at(dir) {
+                Ok(found) => folders.extend(found),
+                Err(e) => diagnostics.push(Diagnostic::error(Location::file(&label_of(dir)), e.to_string())),
+            }
         }
         let mut entries: Vec<CatalogEntry> = Vec::new();
-        let mut diagnostics = Vec::new();
         for folder in folders {
             // A shipped exam was checked at build time: its blueprint is decoded, not parsed.
             if let Some(summary) = folder.prebuilt.and_then(|p| prebuilt::decode_summary(p.summary).ok()) {

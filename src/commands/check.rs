@@ -1,29 +1,103 @@
-//! `proctor check [PATH]...`: every problem in the banks at once, as path:line:col.
+//! `proctor check [PATH]...`: every problem in the banks at once, as path:line:col, then a
+//! summary by kind; `--quiet` for errors only, `--format json` for editors and CI.
 
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
 
-use crate::bank::diagnostic::Severity;
+use crate::bank::diagnostic::{Check, Diagnostic, Severity};
 use crate::bank::source::{self, ExamFolder};
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::config::Config;
 use crate::error::Result;
+use crate::json::{self, CheckDiagnostic, CheckReport};
+use crate::text::printable_line;
 
 /// Exit status of a finished check: 0 clean (warnings allowed), 1 with errors.
-pub fn run(paths: &[PathBuf], out: &mut dyn Write) -> Result<i32> {
-    let folders: Vec<ExamFolder> = if paths.is_empty() {
-        source::shipped_folders()
+///
+/// Without paths: the shipped banks and every bank folder of `--bank-dir` and
+/// `PROCTOR_BANK_DIR`, as `list` and `exam` see them together.
+pub fn run(config: &Config, args: &CheckArgs, out: &mut dyn Write) -> Result<i32> {
+    let (folders, what) = if args.paths.is_empty() {
+        let mut folders = source::shipped_folders();
+        let shipped = folders.len();
+        for dir in &config.bank_dirs {
+            folders.extend(source::folders_at(dir)?);
+        }
+        let what = if config.bank_dirs.is_empty() {
+            String::new()
+        } else {
+            let dirs: Vec<String> =
+                config.bank_dirs.iter().map(|d| printable_line(&d.display().to_string())).collect();
+            format!(" ({shipped} shipped, {} from {})", folders.len() - shipped, dirs.join(", "))
+        };
+        (folders, what)
     } else {
-        let mut folders = Vec::new();
-        for path in paths {
+        let mut folders: Vec<ExamFolder> = Vec::new();
+        for path in &args.paths {
             folders.extend(source::folders_at(path)?);
         }
-        folders
+        (folders, String::new())
     };
     let diagnostics = source::check_folders(&folders);
-    for d in &diagnostics {
-        writeln!(out, "{d}")?;
-    }
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;
-    writeln!(out, "checked {} exam(s): {} error(s), {} warning(s)", folders.len(), errors, warnings)?;
+    match args.format {
+        CheckFormat::Json => {
+            let shown = diagnostics.iter().filter(|d| !args.quiet || d.is_error());
+            let report = CheckReport {
+                exams: folders.len(),
+                errors,
+                warnings,
+                diagnostics: shown.map(CheckDiagnostic::of).collect(),
+            };
+            json::write(out, &report)?;
+        }
+        CheckFormat::Text => {
+            for d in diagnostics.iter().filter(|d| !args.quiet || d.is_error()) {
+                writeln!(out, "{d}")?;
+            }
+            writeln!(out, "checked {} exam(s){what}: {}", folders.len(), summary(&diagnostics))?;
+        }
+    }
     Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// `2 error(s), 5 warning(s) (3 same-key-position, 2 letter-in-explanation)`: the warnings
+/// by kind (`format` for the bank format's own warnings).
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let mut kinds: BTreeMap<Check, usize> = BTreeMap::new();
+    for d in diagnostics.iter().filter(|d| !d.is_error()) {
+        *kinds.entry(d.check).or_default() += 1;
+    }
+    let warnings: usize = kinds.values().sum();
+    let mut line = format!("{errors} error(s), {warnings} warning(s)");
+    if !kinds.is_empty() {
+        let parts: Vec<String> = kinds.iter().map(|(check, n)| format!("{n} {}", check.as_str())).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::diagnostic::Location;
+
+    #[test]
+    fn the_summary_counts_warnings_by_kind() {
+        let at = || Location::file("f");
+        let diagnostics = vec![
+            Diagnostic::error(at(), "e"),
+            Diagnostic::authoring(Check::LetterInExplanation, at(), "l"),
+            Diagnostic::authoring(Check::SameKeyPosition, at(), "s"),
+            Diagnostic::warning(at(), "w"),
+            Diagnostic::authoring(Check::SameKeyPosition, at(), "s"),
+        ];
+        assert_eq!(
+            summary(&diagnostics),
+            "1 error(s), 4 warning(s) (1 format, 2 same-key-position, 1 letter-in-explanation)"
+        );
+        assert_eq!(summary(&[]), "0 error(s), 0 warning(s)");
+    }
 }

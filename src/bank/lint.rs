@@ -1,0 +1,785 @@
+//! Authoring checks: cues in a bank that let a test-wise candidate find the key without
+//! knowing the subject (docs/bank-format.md, "Authoring checks"). They are warnings, each at
+//! a question's place. Pure: questions in, diagnostics out.
+//!
+//! Most checks count over one question file (`Authoring::file`). Near-duplicate stems are
+//! found across the whole exam from small MinHash fingerprints (64 numbers a question, in
+//! LSH buckets), so the stems of earlier files are not kept and the cost stays linear in
+//! the number of questions, not in the number of pairs.
+
+use std::collections::{HashMap, HashSet};
+
+use super::diagnostic::{Check, Diagnostic, Location};
+use super::parse::LocatedQuestion;
+use super::{Body, Question};
+
+/// A pattern is reported when chance alone would produce it less often than this (after
+/// multiplying by the number of patterns tried, e.g. the four key positions).
+pub const SIGNIFICANCE: f64 = 0.001;
+/// ... and only when it is also far from chance in size: this many times the chance share.
+pub const SHARE_OVER_CHANCE: f64 = 1.5;
+/// A file with at least this many multiple-choice questions whose keys all sit at the same
+/// stored position is reported whatever the statistics say.
+pub const MIN_SAME_POSITION: usize = 4;
+/// Fewest multiple-choice questions (of three options or more) in a file before the key
+/// length is judged.
+pub const MIN_KEY_LENGTH_QUESTIONS: usize = 10;
+/// The absolute words counted in option texts (whole words, any case).
+pub const ABSOLUTE_WORDS: [&str; 12] = [
+    "always",
+    "never",
+    "every",
+    "all",
+    "none",
+    "only",
+    "must",
+    "entirely",
+    "completely",
+    "guaranteed",
+    "guarantees",
+    "impossible",
+];
+/// Fewest options with an absolute word in a file before their spread is judged.
+pub const MIN_ABSOLUTE_OPTIONS: usize = 10;
+/// Absolute words are reported when their rate in distractors is at least this many times
+/// their rate in correct options ...
+pub const ABSOLUTE_RATE_RATIO: f64 = 3.0;
+/// ... and chance alone would put that many of them in distractors less often than this.
+pub const ABSOLUTE_SIGNIFICANCE: f64 = 0.01;
+/// Stems are shingled into runs of this many words.
+pub const SHINGLE_WORDS: usize = 3;
+/// Two stems of an exam whose shingle sets have an (estimated) Jaccard similarity of at
+/// least this are near duplicates.
+pub const NEAR_DUPLICATE: f64 = 0.7;
+
+/// MinHash values per stem, split into `BANDS` bands of `ROWS` for the LSH buckets: two
+/// stems of similarity 0.7 share a bucket with probability 1 - (1 - 0.7^4)^16 = 0.99.
+const HASHES: usize = 64;
+const BANDS: usize = 16;
+const ROWS: usize = HASHES / BANDS;
+/// Most earlier stems of one bucket compared with a new stem.
+const MAX_CANDIDATES: usize = 64;
+
+/// Option letters as the exam shows them; the stored position `i` is `LETTERS[i]`.
+const LETTERS: &[u8] = b"ABCDEFGHIJ";
+
+/// The authoring checks of one exam, fed one question file at a time.
+#[derive(Default)]
+pub struct Authoring {
+    stems: StemIndex,
+}
+
+impl Authoring {
+    pub fn new() -> Authoring {
+        Authoring::default()
+    }
+
+    /// The checks of one file's questions, and its stems against the exam's earlier ones.
+    pub fn file(&mut self, questions: &[LocatedQuestion]) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        found.extend(key_position(questions));
+        found.extend(key_length(questions));
+        found.extend(absolute_words(questions));
+        for q in questions {
+            found.extend(letters_in_explanations(q));
+            found.extend(self.stems.add(q));
+        }
+        found
+    }
+}
+
+/// P(X >= k) for X ~ Binomial(n, p): the terms from k up, each from the one before, the
+/// first in logarithms (exact enough for thresholds of 1e-3 on files of any size; build.rs
+/// compiles this module too, so no statistics crate).
+fn tail(n: usize, k: usize, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let ln_choose: f64 = (1..=k).map(|j| ((n - k + j) as f64 / j as f64).ln()).sum();
+    let mut term = (ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp();
+    let mut sum = 0.0;
+    let ratio = p / (1.0 - p);
+    for i in k..=n {
+        sum += term;
+        if term < sum * 1e-17 {
+            break;
+        }
+        term *= (n - i) as f64 / (i + 1) as f64 * ratio;
+    }
+    sum.min(1.0)
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+/// A single-answer multiple-choice question's options and the stored index of its key.
+fn single_key(q: &Question) -> Option<(&[super::Choice], usize)> {
+    let Body::Choice(choice) = &q.body else { return None };
+    if choice.multiple {
+        return None;
+    }
+    let correct = choice.correct_indices();
+    match correct.as_slice() {
+        [key] => Some((&choice.options, *key)),
+        _ => None,
+    }
+}
+
+/// The key at the same stored position across a file: all of at least four questions, or
+/// a share far above chance (chance for position i: the mean of 1/options over the
+/// questions that have an option i).
+fn key_position(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
+    let keyed: Vec<(&LocatedQuestion, usize, usize)> = questions
+        .iter()
+        .filter_map(|q| single_key(&q.question).map(|(options, key)| (q, key, options.len())))
+        .collect();
+    let n = keyed.len();
+    if n < MIN_SAME_POSITION {
+        return None;
+    }
+    let positions = keyed.iter().map(|(_, _, count)| *count).max().unwrap_or(0);
+    let mut worst: Option<(usize, usize, f64, f64)> = None; // (position, count, chance, p)
+    for position in 0..positions {
+        let count = keyed.iter().filter(|(_, key, _)| *key == position).count();
+        let chance = keyed
+            .iter()
+            .filter(|(_, _, options)| *options > position)
+            .map(|(_, _, options)| 1.0 / *options as f64)
+            .sum::<f64>()
+            / n as f64;
+        let p = tail(n, count, chance) * positions as f64;
+        if worst.is_none_or(|(_, _, _, best)| p < best) {
+            worst = Some((position, count, chance, p));
+        }
+    }
+    let (position, count, chance, p) = worst?;
+    let all_same = count == n;
+    let far = p < SIGNIFICANCE && count as f64 >= SHARE_OVER_CHANCE * chance * n as f64;
+    if !(all_same || far) {
+        return None;
+    }
+    let first = keyed.iter().find(|(_, key, _)| *key == position)?.0;
+    let letter = char::from(LETTERS[position.min(LETTERS.len() - 1)]);
+    Some(Diagnostic::authoring(
+        Check::SameKeyPosition,
+        first.location.clone(),
+        format!(
+            "the correct option is written at position {} ({letter}) in {count} of this file's {n} \
+             multiple-choice questions (chance: {}); exports and printed copies keep the written order: \
+             move some keys to other positions",
+            position + 1,
+            percent(chance)
+        ),
+    ))
+}
+
+/// The key systematically the longest (or the shortest) option across a file: the share
+/// of questions whose key is the unique longest option, against chance (1/options each).
+fn key_length(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
+    let mut n = 0;
+    let mut chance = 0.0;
+    let mut longest: Vec<&LocatedQuestion> = Vec::new();
+    let mut shortest: Vec<&LocatedQuestion> = Vec::new();
+    for q in questions {
+        let Some((options, key)) = single_key(&q.question) else { continue };
+        if options.len() < 3 {
+            continue;
+        }
+        n += 1;
+        chance += 1.0 / options.len() as f64;
+        let lengths: Vec<usize> = options.iter().map(|o| o.text.trim().chars().count()).collect();
+        let unique = |pick: usize| lengths.iter().filter(|&&l| l == pick).count() == 1;
+        let max = lengths.iter().copied().max().unwrap_or(0);
+        let min = lengths.iter().copied().min().unwrap_or(0);
+        if lengths[key] == max && unique(max) {
+            longest.push(q);
+        }
+        if lengths[key] == min && unique(min) {
+            shortest.push(q);
+        }
+    }
+    if n < MIN_KEY_LENGTH_QUESTIONS {
+        return None;
+    }
+    let chance = chance / n as f64;
+    let judge = |hits: &[&LocatedQuestion], word: &str| -> Option<Diagnostic> {
+        let count = hits.len();
+        // Two directions tried: longest and shortest.
+        let p = tail(n, count, chance) * 2.0;
+        if p >= SIGNIFICANCE || (count as f64) < SHARE_OVER_CHANCE * chance * n as f64 {
+            return None;
+        }
+        Some(Diagnostic::authoring(
+            Check::KeyLength,
+            hits[0].location.clone(),
+            format!(
+                "the correct option is the {word} option in {count} of this file's {n} multiple-choice \
+                 questions (chance: {}): a candidate can guess by length; make distractors as specific \
+                 as the key (or the key as short as they are)",
+                percent(chance)
+            ),
+        ))
+    };
+    judge(&longest, "longest").or_else(|| judge(&shortest, "shortest"))
+}
+
+/// The absolute words in `text`, lower-cased, in order.
+fn absolute_words_in(text: &str) -> Vec<&'static str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .filter_map(|w| {
+            let lower = w.to_lowercase();
+            ABSOLUTE_WORDS.iter().find(|a| **a == lower).copied()
+        })
+        .collect()
+}
+
+/// Absolute words mostly in distractors: over the file's choice questions, the options with
+/// such a word split between keys and distractors, against chance (their share of options).
+fn absolute_words(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
+    let (mut keys, mut distractors, mut in_keys, mut in_distractors) = (0usize, 0usize, 0usize, 0usize);
+    let mut first: Option<&LocatedQuestion> = None;
+    let mut words: HashMap<&'static str, usize> = HashMap::new();
+    for q in questions {
+        let Body::Choice(choice) = &q.question.body else { continue };
+        for option in &choice.options {
+            let found = absolute_words_in(&option.text);
+            if option.correct {
+                keys += 1;
+                in_keys += usize::from(!found.is_empty());
+            } else {
+                distractors += 1;
+                if !found.is_empty() {
+                    in_distractors += 1;
+                    first.get_or_insert(q);
+                    for word in found {
+                        *words.entry(word).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    let with_word = in_keys + in_distractors;
+    if with_word < MIN_ABSOLUTE_OPTIONS || keys == 0 || distractors == 0 {
+        return None;
+    }
+    let key_rate = in_keys as f64 / keys as f64;
+    let distractor_rate = in_distractors as f64 / distractors as f64;
+    let chance = distractors as f64 / (keys + distractors) as f64;
+    let p = tail(with_word, in_distractors, chance);
+    if distractor_rate < ABSOLUTE_RATE_RATIO * key_rate || p >= ABSOLUTE_SIGNIFICANCE {
+        return None;
+    }
+    let mut common: Vec<(&str, usize)> = words.into_iter().collect();
+    common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let common: Vec<String> = common.iter().take(4).map(|(w, c)| format!("{w:?} ({c})")).collect();
+    Some(Diagnostic::authoring(
+        Check::AbsoluteWords,
+        first?.location.clone(),
+        format!(
+            "absolute words are in {in_distractors} of this file's {distractors} distractors ({}) but in \
+             {in_keys} of its {keys} correct options ({}), most often {}: a candidate can rule such options \
+             out unread; reword those distractors or state keys as firmly",
+            percent(distractor_rate),
+            percent(key_rate),
+            common.join(", ")
+        ),
+    ))
+}
+
+/// Words that name an option by its letter when a letter follows them.
+const LETTER_NOUNS: [&str; 6] = ["option", "options", "answer", "answers", "choice", "choices"];
+/// Verbs after "(C)" that make it a reference to an option.
+const LETTER_VERBS: [&str; 9] = ["is", "are", "was", "were", "would", "will", "does", "can", "could"];
+/// Words before "A and D" that keep it a reference to options (after any other word, as
+/// in "zones B and C", the letters name something else).
+const LETTER_LEADS: [&str; 9] =
+    ["both", "either", "neither", "only", "and", "choose", "select", "pick", "so"];
+const VERDICTS: [&str; 6] = ["correct", "incorrect", "wrong", "right", "true", "false"];
+
+/// The words (runs of letters and digits) and punctuation characters of `text`, in order,
+/// each with its byte offset.
+fn tokens(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            out.push((s, &text[s..i]));
+        }
+        if !c.is_whitespace() {
+            out.push((i, &text[i..i + c.len_utf8()]));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..]));
+    }
+    out
+}
+
+/// The option letter at `tokens[i]` (`B` or `(B)`): how many tokens it takes, and whether
+/// it was in parentheses.
+fn letter_at(tokens: &[&str], i: usize) -> Option<(usize, bool)> {
+    let is_letter = |t: &str| t.len() == 1 && LETTERS.contains(&t.as_bytes()[0]);
+    match tokens.get(i..i + 3) {
+        Some(["(", l, ")"]) if is_letter(l) => Some((3, true)),
+        _ => match tokens.get(i) {
+            Some(t) if is_letter(t) => Some((1, false)),
+            _ => None,
+        },
+    }
+}
+
+/// The first place where `text` cites an option by its letter ("option B", "(C) is",
+/// "A and D", "B is correct"), as the words that do it.
+pub fn cited_letter(text: &str) -> Option<String> {
+    let spans = tokens(text);
+    let tokens: Vec<&str> = spans.iter().map(|(_, t)| *t).collect();
+    let lower = |i: usize| tokens.get(i).map(|t| t.to_lowercase());
+    let is = |i: usize, set: &[&str]| lower(i).is_some_and(|t| set.contains(&t.as_str()));
+    // A letter starts a reference only at the start of a sentence or clause, or after a word
+    // that introduces options ("both A and D").
+    let leads =
+        |i: usize| i == 0 || is(i - 1, &LETTER_LEADS) || tokens[i - 1].chars().all(|c| !c.is_alphanumeric());
+    for i in 0..tokens.len() {
+        let quote = |len: usize| {
+            let (end, last) = spans[(i + len).min(spans.len()) - 1];
+            text[spans[i].0..end + last.len()].to_string()
+        };
+        if is(i, &LETTER_NOUNS) {
+            let colon = usize::from(tokens.get(i + 1) == Some(&":"));
+            if let Some((len, _)) = letter_at(&tokens, i + 1 + colon) {
+                return Some(quote(1 + colon + len));
+            }
+        }
+        let Some((len, paren)) = letter_at(&tokens, i) else { continue };
+        if paren && is(i + len, &LETTER_VERBS) {
+            return Some(quote(len + 1));
+        }
+        if !leads(i) {
+            continue;
+        }
+        if is(i + len, &["and", "or"])
+            && let Some((second, _)) = letter_at(&tokens, i + len + 1)
+        {
+            return Some(quote(len + 1 + second));
+        }
+        if is(i + len, &["is", "are"]) && is(i + len + 1, &VERDICTS) {
+            return Some(quote(len + 2));
+        }
+    }
+    None
+}
+
+/// Explanations and rationales that cite option letters: the options are shuffled when
+/// shown, so the letter the author saw is not the one the candidate sees.
+fn letters_in_explanations(q: &LocatedQuestion) -> Vec<Diagnostic> {
+    let question = &q.question;
+    let mut fields: Vec<(String, &str)> = vec![("explanation".to_string(), question.explanation.as_str())];
+    match &question.body {
+        Body::Choice(choice) => {
+            for (i, option) in choice.options.iter().enumerate() {
+                fields.push((format!("rationale of option {}", i + 1), option.rationale.as_str()));
+            }
+        }
+        Body::Ordering(ordering) => {
+            for (i, step) in ordering.steps.iter().enumerate() {
+                fields.push((format!("rationale of step {}", i + 1), step.rationale.as_str()));
+            }
+        }
+        Body::Matching(matching) => {
+            for (i, prompt) in matching.prompts.iter().enumerate() {
+                fields.push((format!("rationale of prompt {}", i + 1), prompt.rationale.as_str()));
+            }
+        }
+    }
+    fields
+        .into_iter()
+        .filter_map(|(field, text)| {
+            let cited = cited_letter(text)?;
+            Some(Diagnostic::authoring(
+                Check::LetterInExplanation,
+                q.location.clone(),
+                format!(
+                    "question {}: the {field} cites an option by letter ({cited:?}); options are shuffled \
+                     when shown, so the letter is wrong: name the option by what it says",
+                    question.id
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// The word shingles of a stem, hashed: lower-case words of letters and digits, in runs of
+/// `SHINGLE_WORDS` (a shorter stem is one shingle).
+fn shingles(stem: &str) -> HashSet<u64> {
+    let words: Vec<String> =
+        stem.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let size = SHINGLE_WORDS.min(words.len());
+    if size == 0 {
+        return HashSet::new();
+    }
+    words.windows(size).map(|run| fnv(run.iter().flat_map(|w| w.bytes().chain([0xff])))).collect()
+}
+
+/// FNV-1a 64: stable across runs and platforms (the bank's hash is too).
+fn fnv(bytes: impl Iterator<Item = u8>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// SplitMix64's finaliser: one independent-looking hash per seed.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The MinHash signature of a set of shingles: for each of `HASHES` hash functions, the
+/// smallest value over the set. Equal positions estimate the Jaccard similarity.
+fn signature(shingles: &HashSet<u64>) -> [u32; HASHES] {
+    let mut signature = [u32::MAX; HASHES];
+    for &shingle in shingles {
+        for (i, slot) in signature.iter_mut().enumerate() {
+            let seed = mix((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let value = (mix(shingle ^ seed) >> 32) as u32;
+            *slot = (*slot).min(value);
+        }
+    }
+    signature
+}
+
+fn similarity(a: &[u32; HASHES], b: &[u32; HASHES]) -> f64 {
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / HASHES as f64
+}
+
+/// One stem's fingerprint and where its question is.
+struct Fingerprint {
+    id: String,
+    location: Location,
+    signature: [u32; HASHES],
+}
+
+/// The exam's stems so far, as fingerprints in LSH buckets (one per band).
+#[derive(Default)]
+struct StemIndex {
+    stems: Vec<Fingerprint>,
+    buckets: HashMap<(usize, u64), Vec<usize>>,
+}
+
+impl StemIndex {
+    /// Adds a question's stem; a warning when an earlier stem of the exam is nearly the same.
+    fn add(&mut self, q: &LocatedQuestion) -> Option<Diagnostic> {
+        let shingles = shingles(&q.question.stem);
+        if shingles.is_empty() {
+            return None;
+        }
+        let signature = signature(&shingles);
+        let index = self.stems.len();
+        let mut seen: HashSet<usize> = HashSet::new();
+        let mut best: Option<(usize, f64)> = None;
+        for band in 0..BANDS {
+            let rows = &signature[band * ROWS..(band + 1) * ROWS];
+            let key = fnv(rows.iter().flat_map(|r| r.to_le_bytes()));
+            let bucket = self.buckets.entry((band, key)).or_default();
+            // The most recent stems of the bucket only: a bucket of many identical stems
+            // (each already reported) must not make the check quadratic.
+            for &other in bucket.iter().rev().take(MAX_CANDIDATES) {
+                if !seen.insert(other) {
+                    continue;
+                }
+                let s = similarity(&signature, &self.stems[other].signature);
+                if s >= NEAR_DUPLICATE && best.is_none_or(|(_, b)| s > b) {
+                    best = Some((other, s));
+                }
+            }
+            bucket.push(index);
+        }
+        self.stems.push(Fingerprint { id: q.question.id.clone(), location: q.location.clone(), signature });
+        let (other, s) = best?;
+        let other = &self.stems[other];
+        Some(Diagnostic::authoring(
+            Check::NearDuplicateStem,
+            q.location.clone(),
+            format!(
+                "question {}: its stem is nearly the same as question {}'s at {} (about {} of their \
+                 {SHINGLE_WORDS}-word runs shared): one gives the other away; merge them or make them ask \
+                 different things",
+                q.question.id,
+                other.id,
+                other.location,
+                percent(s)
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::{Choice, ChoiceBody};
+
+    fn choice(id: &str, stem: &str, options: &[&str], key: usize) -> LocatedQuestion {
+        LocatedQuestion {
+            question: Question {
+                id: id.to_string(),
+                domain: "d".to_string(),
+                difficulty: None,
+                tags: Vec::new(),
+                stem: stem.to_string(),
+                explanation: String::new(),
+                references: Vec::new(),
+                scenario: None,
+                body: Body::Choice(ChoiceBody {
+                    options: options
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| Choice {
+                            text: t.to_string(),
+                            correct: i == key,
+                            rationale: String::new(),
+                        })
+                        .collect(),
+                    multiple: false,
+                }),
+            },
+            location: Location { path: "q.toml".to_string(), line: 1, col: 1 },
+            scenario_location: None,
+        }
+    }
+
+    /// Questions with distinct stems, four same-length options, keys at these positions.
+    fn keyed(keys: &[usize]) -> Vec<LocatedQuestion> {
+        keys.iter()
+            .enumerate()
+            .map(|(i, &k)| {
+                choice(&format!("q{i}"), &format!("stem {i}"), &["aaaa", "bbbb", "cccc", "dddd"], k)
+            })
+            .collect()
+    }
+
+    fn checks(diagnostics: &[Diagnostic]) -> Vec<Check> {
+        diagnostics.iter().map(|d| d.check).collect()
+    }
+
+    #[test]
+    fn binomial_tail_matches_hand_values() {
+        assert!((tail(4, 4, 0.25) - 1.0 / 256.0).abs() < 1e-12);
+        assert!((tail(10, 0, 0.3) - 1.0).abs() < 1e-12);
+        assert_eq!(tail(3, 4, 0.5), 0.0);
+        // P(X >= 1) = 1 - 0.75^2.
+        assert!((tail(2, 1, 0.25) - 0.4375).abs() < 1e-12);
+        // P(X >= 13 | 20, 1/4), summed by hand with exact binomials: 1.8370e-4.
+        assert!((tail(20, 13, 0.25) - 1.837_040_581_4e-4).abs() < 1e-12);
+        // Large n stays finite and sensible: the upper half of a fair coin is about 1/2.
+        let half = tail(10_000, 5_000, 0.5);
+        assert!((half - 0.504).abs() < 0.001, "{half}");
+        assert_eq!(tail(5, 2, 0.0), 0.0);
+        assert_eq!(tail(5, 2, 1.0), 1.0);
+    }
+
+    #[test]
+    fn four_keys_at_one_position_are_reported_three_are_not() {
+        let found = key_position(&keyed(&[1, 1, 1, 1])).expect("all four at B");
+        assert_eq!(found.check, Check::SameKeyPosition);
+        assert!(found.message.contains("at position 2 (B) in 4 of this file's 4"), "{}", found.message);
+        assert!(key_position(&keyed(&[1, 1, 1])).is_none(), "three questions are too few");
+        assert!(key_position(&keyed(&[1, 1, 1, 2])).is_none(), "not all the same, and too few for a share");
+    }
+
+    #[test]
+    fn a_share_far_above_chance_is_reported_a_balanced_file_is_not() {
+        // 15 of 20 at A: P(X >= 15 | 20, 1/4) * 4 is about 1.5e-5.
+        let mut keys = vec![0; 15];
+        keys.extend([1, 2, 3, 1, 2]);
+        assert!(key_position(&keyed(&keys)).is_some());
+        // The threshold (docs/bank-format.md): 13 of 20 at B is reported (7e-4), 12 is not (0.004).
+        let at_b = |count: usize| {
+            let mut keys = vec![1; count];
+            keys.extend((0..20 - count).map(|i| [0, 2, 3][i % 3]));
+            key_position(&keyed(&keys))
+        };
+        assert!(at_b(13).is_some());
+        assert!(at_b(12).is_none());
+        // 9 of 20 at A (45%): p * 4 is about 0.17: not reported.
+        let mut keys = vec![0; 9];
+        keys.extend([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]);
+        assert!(key_position(&keyed(&keys)).is_none());
+        let balanced: Vec<usize> = (0..40).map(|i| i % 4).collect();
+        assert!(key_position(&keyed(&balanced)).is_none());
+    }
+
+    #[test]
+    fn the_key_always_longest_is_reported_with_a_minimum_count() {
+        let long: Vec<LocatedQuestion> = (0..10)
+            .map(|i| {
+                choice(&format!("q{i}"), "s", &["short", "a much longer correct option", "tiny", "brief"], 1)
+            })
+            .collect();
+        let found = key_length(&long).expect("the key is the longest in 10 of 10");
+        assert!(found.message.contains("longest option in 10 of this file's 10"), "{}", found.message);
+        assert!(key_length(&long[..9]).is_none(), "nine questions are below the minimum");
+        let short: Vec<LocatedQuestion> = (0..12)
+            .map(|i| choice(&format!("q{i}"), "s", &["longer one", "x", "longer two", "longer three"], 1))
+            .collect();
+        assert!(key_length(&short).expect("shortest").message.contains("shortest"));
+        // Keys as long as the distractors (ties are not "the longest").
+        assert!(key_length(&keyed(&[0; 20])).is_none());
+        // The key longest in 4 of 12 (33% against 25%): chance.
+        let mut mixed: Vec<LocatedQuestion> = (0..4)
+            .map(|i| choice(&format!("l{i}"), "s", &["aa", "the longest option", "bb", "cc"], 1))
+            .collect();
+        mixed.extend(
+            (0..8).map(|i| choice(&format!("m{i}"), "s", &["aa", "bb", "the longest option", "cc"], 1)),
+        );
+        assert!(key_length(&mixed).is_none());
+    }
+
+    #[test]
+    fn absolute_words_mostly_in_distractors_are_reported() {
+        // 20 questions: every question has one distractor with "always", keys have none.
+        let firm: Vec<LocatedQuestion> = (0..20)
+            .map(|i| {
+                choice(
+                    &format!("q{i}"),
+                    "s",
+                    &["Use a queue.", "It always retries.", "Use a topic.", "Use a file."],
+                    0,
+                )
+            })
+            .collect();
+        let found = absolute_words(&firm).expect("20 of 60 distractors, 0 of 20 keys");
+        assert!(found.message.contains("in 20 of this file's 60 distractors"), "{}", found.message);
+        assert!(found.message.contains("most often \"always\" (20)"), "{}", found.message);
+        // Too few options with such words.
+        assert!(absolute_words(&firm[..9]).is_none());
+        // 12 of 12 in distractors where 3 of 4 options are distractors: chance gives that
+        // 3% of the time, above the 1% threshold.
+        assert!(absolute_words(&firm[..12]).is_none());
+        assert!(absolute_words(&firm[..17]).is_some(), "0.75^17 = 0.75%");
+        // The same words in keys as often as in distractors: no cue.
+        let even: Vec<LocatedQuestion> = (0..12)
+            .map(|i| {
+                let key = if i % 4 == 0 { 1 } else { 0 };
+                choice(
+                    &format!("q{i}"),
+                    "s",
+                    &["Use a queue.", "It always retries.", "Use a topic.", "Use a file."],
+                    key,
+                )
+            })
+            .collect();
+        assert!(absolute_words(&even).is_none(), "3 of 12 keys have the word: 25% vs 9 of 36 = 25%");
+        // Whole words only: "alloy", "overall", "nonessential" are not absolute words.
+        assert!(absolute_words_in("Use an alloy overall; nonessential").is_empty());
+        assert_eq!(absolute_words_in("ALL of them, Never"), vec!["all", "never"]);
+    }
+
+    #[test]
+    fn letters_cited_in_explanations_are_found() {
+        for text in [
+            "Option B is wrong because it costs more.",
+            "See options A and C.",
+            "Answer: D.",
+            "The cheaper design, (C) is right.",
+            "A and D are both correct.",
+            "Both B and D work.",
+            "B is correct: it scales.",
+            "choice (E) fails.",
+        ] {
+            assert!(cited_letter(text).is_some(), "{text:?}");
+        }
+        for text in [
+            "A company needs a queue.",
+            "Instances in zones B and C were healthy.",
+            "A/B testing with weighted aliases.",
+            "Use plan B when the primary fails.",
+            "A is for availability.",
+            "The optional setting is off.",
+            "Use (K) notation.",
+            "",
+        ] {
+            assert_eq!(cited_letter(text), None, "{text:?}");
+        }
+        assert_eq!(cited_letter("Unlike option B, this works.").as_deref(), Some("option B"));
+        assert_eq!(cited_letter("So (A) is out.").as_deref(), Some("(A) is"));
+        assert_eq!(cited_letter("Pick answer:  C now").as_deref(), Some("answer:  C"));
+    }
+
+    #[test]
+    fn a_rationale_citing_a_letter_is_reported_with_its_field() {
+        let mut q = choice("q1", "s", &["a", "b"], 0);
+        q.question.explanation = "Fine.".into();
+        assert!(letters_in_explanations(&q).is_empty());
+        if let Body::Choice(c) = &mut q.question.body {
+            c.options[1].rationale = "Unlike option A, this one fails.".into();
+        }
+        let found = letters_in_explanations(&q);
+        assert_eq!(checks(&found), vec![Check::LetterInExplanation]);
+        assert!(found[0].message.contains("rationale of option 2"), "{}", found[0].message);
+    }
+
+    #[test]
+    fn near_duplicate_stems_are_found_across_files_and_distinct_ones_are_not() {
+        let a = "A company runs a web application on Amazon EC2 instances behind an Application Load \
+                 Balancer and needs to reduce the latency for users in Europe. Which solution meets these \
+                 requirements?";
+        // One word changed in 30: most 3-word runs are still shared.
+        let b = a.replace("Europe", "Asia");
+        let c = "A team stores backups in Amazon S3 and must keep them for seven years at the lowest \
+                 cost. Which storage class should it use?";
+        let mut authoring = Authoring::new();
+        let first = authoring.file(&[choice("q1", a, &["x", "y"], 0), choice("q2", c, &["x", "y"], 0)]);
+        assert!(first.iter().all(|d| d.check != Check::NearDuplicateStem), "{first:?}");
+        let second = authoring.file(&[choice("q3", &b, &["x", "y"], 0)]);
+        let dups: Vec<&Diagnostic> = second.iter().filter(|d| d.check == Check::NearDuplicateStem).collect();
+        assert_eq!(dups.len(), 1, "{second:?}");
+        assert!(dups[0].message.contains("question q3") && dups[0].message.contains("question q1's"));
+        // Below the threshold: half the stem rewritten.
+        let half = "A company runs a web application on Amazon EC2 instances and wants a cheaper way to \
+                    store its logs for a year. Which option is cheapest?";
+        let mut authoring = Authoring::new();
+        authoring.file(&[choice("q1", a, &["x", "y"], 0)]);
+        let found = authoring.file(&[choice("q2", half, &["x", "y"], 0)]);
+        assert!(found.iter().all(|d| d.check != Check::NearDuplicateStem), "{found:?}");
+    }
+
+    #[test]
+    fn minhash_estimates_jaccard() {
+        let words: Vec<String> = (0..200).map(|i| format!("w{i}")).collect();
+        let a = words[..150].join(" ");
+        let b = words[50..].join(" ");
+        // True Jaccard of the 3-word runs: 98 shared of 198.
+        let (sa, sb) = (shingles(&a), shingles(&b));
+        let truth = sa.intersection(&sb).count() as f64 / sa.union(&sb).count() as f64;
+        let estimate = similarity(&signature(&sa), &signature(&sb));
+        assert!((estimate - truth).abs() < 0.2, "estimate {estimate}, truth {truth}");
+        assert_eq!(similarity(&signature(&sa), &signature(&sa)), 1.0);
+    }
+
+    #[test]
+    fn many_identical_stems_stay_linear() {
+        // 2,000 copies of one stem: every copy after the first is reported, and each is
+        // compared with at most MAX_CANDIDATES earlier stems.
+        let questions: Vec<LocatedQuestion> = (0..2000)
+            .map(|i| choice(&format!("q{i}"), "Which service stores objects durably?", &["x", "y"], 0))
+            .collect();
+        let mut authoring = Authoring::new();
+        let found = authoring.file(&questions);
+        assert_eq!(found.iter().filter(|d| d.check == Check::NearDuplicateStem).count(), 1999);
+    }
+}
