@@ -75,17 +75,48 @@ impl Authoring {
     }
 
     /// The checks of one file's questions, and its stems against the exam's earlier ones.
+    #[cfg(test)]
     pub fn file(&mut self, questions: &[LocatedQuestion]) -> Vec<Diagnostic> {
-        let mut found = Vec::new();
-        found.extend(key_position(questions));
-        found.extend(key_length(questions));
-        found.extend(absolute_words(questions));
-        for q in questions {
-            found.extend(letters_in_explanations(q));
-            found.extend(self.stems.add(q));
+        let findings = check_file(questions);
+        self.add(findings)
+    }
+
+    /// A file's findings (from `check_file`, which may run on another thread), with its
+    /// stems checked against the exam's earlier ones; files must come in order.
+    pub fn add(&mut self, findings: FileFindings) -> Vec<Diagnostic> {
+        let mut found = findings.diagnostics;
+        for fingerprint in findings.fingerprints {
+            found.extend(self.stems.add(fingerprint));
         }
         found
     }
+}
+
+/// What the checks of one file found, and its stems' fingerprints for the exam-wide index.
+pub struct FileFindings {
+    diagnostics: Vec<Diagnostic>,
+    fingerprints: Vec<Fingerprint>,
+}
+
+/// The checks that need only one file's questions, and their stems' fingerprints.
+pub fn check_file(questions: &[LocatedQuestion]) -> FileFindings {
+    let mut diagnostics = Vec::new();
+    diagnostics.extend(key_position(questions));
+    diagnostics.extend(key_length(questions));
+    diagnostics.extend(absolute_words(questions));
+    let mut fingerprints = Vec::new();
+    for q in questions {
+        diagnostics.extend(letters_in_explanations(q));
+        let shingles = shingles(&q.question.stem);
+        if !shingles.is_empty() {
+            fingerprints.push(Fingerprint {
+                id: q.question.id.clone(),
+                location: q.location.clone(),
+                signature: signature(&shingles),
+            });
+        }
+    }
+    FileFindings { diagnostics, fingerprints }
 }
 
 /// P(X >= k) for X ~ Binomial(n, p): the terms from k up, each from the one before, the
@@ -234,10 +265,7 @@ fn key_length(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
 fn absolute_words_in(text: &str) -> Vec<&'static str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .filter_map(|w| {
-            let lower = w.to_lowercase();
-            ABSOLUTE_WORDS.iter().find(|a| **a == lower).copied()
-        })
+        .filter_map(|w| ABSOLUTE_WORDS.iter().find(|a| w.eq_ignore_ascii_case(a)).copied())
         .collect()
 }
 
@@ -343,10 +371,19 @@ fn letter_at(tokens: &[&str], i: usize) -> Option<(usize, bool)> {
 /// The first place where `text` cites an option by its letter ("option B", "(C) is",
 /// "A and D", "B is correct"), as the words that do it.
 pub fn cited_letter(text: &str) -> Option<String> {
+    // Most texts have no letter A to J standing alone: skip them without tokenising.
+    let bytes = text.as_bytes();
+    let alone = |i: usize| {
+        let edge = |j: Option<usize>| j.and_then(|j| bytes.get(j)).is_none_or(|b| !b.is_ascii_alphanumeric());
+        (b'A'..=b'J').contains(&bytes[i]) && edge(i.checked_sub(1)) && edge(Some(i + 1))
+    };
+    if !(0..bytes.len()).any(alone) {
+        return None;
+    }
     let spans = tokens(text);
     let tokens: Vec<&str> = spans.iter().map(|(_, t)| *t).collect();
-    let lower = |i: usize| tokens.get(i).map(|t| t.to_lowercase());
-    let is = |i: usize, set: &[&str]| lower(i).is_some_and(|t| set.contains(&t.as_str()));
+    let is =
+        |i: usize, set: &[&str]| tokens.get(i).is_some_and(|t| set.iter().any(|w| t.eq_ignore_ascii_case(w)));
     // A letter starts a reference only at the start of a sentence or clause, or after a word
     // that introduces options ("both A and D").
     let leads =
@@ -420,16 +457,36 @@ fn letters_in_explanations(q: &LocatedQuestion) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The word shingles of a stem, hashed: lower-case words of letters and digits, in runs of
-/// `SHINGLE_WORDS` (a shorter stem is one shingle).
-fn shingles(stem: &str) -> HashSet<u64> {
-    let words: Vec<String> =
-        stem.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+/// The word shingles of a stem, hashed, sorted and without repeats: lower-case words of
+/// letters and digits, in runs of `SHINGLE_WORDS` (a shorter stem is one shingle). Each word
+/// is hashed once, with no allocation per word.
+fn shingles(stem: &str) -> Vec<u64> {
+    const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut words: Vec<u64> = Vec::new();
+    let mut hash = FNV_OFFSET;
+    let mut in_word = false;
+    for c in stem.chars().chain([' ']) {
+        if c.is_alphanumeric() {
+            for lower in c.to_lowercase() {
+                hash ^= u64::from(u32::from(lower));
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+            in_word = true;
+        } else if in_word {
+            words.push(hash);
+            hash = FNV_OFFSET;
+            in_word = false;
+        }
+    }
     let size = SHINGLE_WORDS.min(words.len());
     if size == 0 {
-        return HashSet::new();
+        return Vec::new();
     }
-    words.windows(size).map(|run| fnv(run.iter().flat_map(|w| w.bytes().chain([0xff])))).collect()
+    let mut shingles: Vec<u64> =
+        words.windows(size).map(|run| run.iter().fold(0, |acc: u64, &word| mix(acc ^ word))).collect();
+    shingles.sort_unstable();
+    shingles.dedup();
+    shingles
 }
 
 /// FNV-1a 64: stable across runs and platforms (the bank's hash is too).
@@ -450,17 +507,34 @@ fn mix(mut x: u64) -> u64 {
 }
 
 /// The MinHash signature of a set of shingles: for each of `HASHES` hash functions, the
-/// smallest value over the set. Equal positions estimate the Jaccard similarity.
-fn signature(shingles: &HashSet<u64>) -> [u32; HASHES] {
+/// smallest value over the set. Equal positions estimate the Jaccard similarity. The hash
+/// functions are multiply-shift ones (`(a * x + b) >> 32`, `a` odd) over the mixed shingle
+/// hash: one multiplication each, so a long stem costs little.
+fn signature(shingles: &[u64]) -> [u32; HASHES] {
     let mut signature = [u32::MAX; HASHES];
+    let (a, b) = hash_family();
     for &shingle in shingles {
-        for (i, slot) in signature.iter_mut().enumerate() {
-            let seed = mix((i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-            let value = (mix(shingle ^ seed) >> 32) as u32;
+        let x = mix(shingle);
+        for ((slot, a), b) in signature.iter_mut().zip(a).zip(b) {
+            let value = (a.wrapping_mul(x).wrapping_add(*b) >> 32) as u32;
             *slot = (*slot).min(value);
         }
     }
     signature
+}
+
+/// The fixed multipliers (odd) and offsets of the `HASHES` hash functions.
+fn hash_family() -> &'static ([u64; HASHES], [u64; HASHES]) {
+    static FAMILY: std::sync::OnceLock<([u64; HASHES], [u64; HASHES])> = std::sync::OnceLock::new();
+    FAMILY.get_or_init(|| {
+        let mut a = [0; HASHES];
+        let mut b = [0; HASHES];
+        for i in 0..HASHES {
+            a[i] = mix(2 * i as u64 + 1) | 1;
+            b[i] = mix(2 * i as u64 + 2);
+        }
+        (a, b)
+    })
 }
 
 fn similarity(a: &[u32; HASHES], b: &[u32; HASHES]) -> f64 {
@@ -482,23 +556,23 @@ struct StemIndex {
 }
 
 impl StemIndex {
-    /// Adds a question's stem; a warning when an earlier stem of the exam is nearly the same.
-    fn add(&mut self, q: &LocatedQuestion) -> Option<Diagnostic> {
-        let shingles = shingles(&q.question.stem);
-        if shingles.is_empty() {
-            return None;
-        }
-        let signature = signature(&shingles);
+    /// Adds a stem; a warning when an earlier stem of the exam is nearly the same.
+    fn add(&mut self, stem: Fingerprint) -> Option<Diagnostic> {
+        let signature = stem.signature;
         let index = self.stems.len();
-        let mut seen: HashSet<usize> = HashSet::new();
+        let mut seen: HashSet<usize> = HashSet::with_capacity(MAX_CANDIDATES);
         let mut best: Option<(usize, f64)> = None;
         for band in 0..BANDS {
             let rows = &signature[band * ROWS..(band + 1) * ROWS];
             let key = fnv(rows.iter().flat_map(|r| r.to_le_bytes()));
             let bucket = self.buckets.entry((band, key)).or_default();
-            // The most recent stems of the bucket only: a bucket of many identical stems
-            // (each already reported) must not make the check quadratic.
+            // The most recent stems of the bucket only, and at most MAX_CANDIDATES in all: a
+            // bucket of many identical stems (each already reported) must not make the check
+            // quadratic.
             for &other in bucket.iter().rev().take(MAX_CANDIDATES) {
+                if seen.len() >= MAX_CANDIDATES {
+                    break;
+                }
                 if !seen.insert(other) {
                     continue;
                 }
@@ -509,17 +583,18 @@ impl StemIndex {
             }
             bucket.push(index);
         }
-        self.stems.push(Fingerprint { id: q.question.id.clone(), location: q.location.clone(), signature });
+        let (id, location) = (stem.id.clone(), stem.location.clone());
+        self.stems.push(stem);
         let (other, s) = best?;
         let other = &self.stems[other];
         Some(Diagnostic::authoring(
             Check::NearDuplicateStem,
-            q.location.clone(),
+            location,
             format!(
                 "question {}: its stem is nearly the same as question {}'s at {} (about {} of their \
                  {SHINGLE_WORDS}-word runs shared): one gives the other away; merge them or make them ask \
                  different things",
-                q.question.id,
+                id,
                 other.id,
                 other.location,
                 percent(s)
@@ -764,11 +839,16 @@ mod tests {
         let a = words[..150].join(" ");
         let b = words[50..].join(" ");
         // True Jaccard of the 3-word runs: 98 shared of 198.
-        let (sa, sb) = (shingles(&a), shingles(&b));
+        let (sa, sb): (HashSet<u64>, HashSet<u64>) =
+            (shingles(&a).into_iter().collect(), shingles(&b).into_iter().collect());
         let truth = sa.intersection(&sb).count() as f64 / sa.union(&sb).count() as f64;
-        let estimate = similarity(&signature(&sa), &signature(&sb));
+        let (ga, gb) = (signature(&shingles(&a)), signature(&shingles(&b)));
+        let estimate = similarity(&ga, &gb);
         assert!((estimate - truth).abs() < 0.2, "estimate {estimate}, truth {truth}");
-        assert_eq!(similarity(&signature(&sa), &signature(&sa)), 1.0);
+        assert_eq!(similarity(&ga, &ga), 1.0);
+        // Case and punctuation do not matter; word order does.
+        assert_eq!(shingles("Which SERVICE, stores objects?"), shingles("which service stores objects"));
+        assert_ne!(shingles("stores which service objects"), shingles("which service stores objects"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::diagnostic::{self, Check, Diagnostic, Location};
-use super::lint::Authoring;
+use super::lint::{self, Authoring};
 use super::parse::{self, ParsedBlueprint};
 use super::prebuilt::{self, QuestionCounts};
 use super::{Blueprint, Exam, validate};
@@ -346,15 +346,51 @@ pub fn check_folders(folders: &[ExamFolder]) -> Vec<Diagnostic> {
                     ));
                 }
             }
+            // The per-file checks on every core; then each file's stems, in order, against
+            // the exam's earlier ones.
+            let files: Vec<&[parse::LocatedQuestion]> =
+                questions.chunk_by(|a, b| a.location.path == b.location.path).collect();
             let mut authoring = Authoring::new();
-            for file in questions.chunk_by(|a, b| a.location.path == b.location.path) {
-                found.extend(authoring.file(file));
+            for findings in in_parallel(&files, |file| lint::check_file(file)) {
+                found.extend(authoring.add(findings));
             }
             diagnostic::sort(&mut found);
         }
         diagnostics.extend(found);
     }
     diagnostics
+}
+
+/// `f` over `items` on every core, results in the order of `items`.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                scope.spawn(move || {
+                    items
+                        .iter()
+                        .enumerate()
+                        .skip(worker)
+                        .step_by(workers)
+                        .map(|(i, item)| (i, f(item)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            // A worker only panics on a bug; re-raise it rather than hide it.
+            for (i, result) in handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results.into_iter().flatten().collect()
 }
 
 /// The id and blueprint file of every shipped exam whose blueprint parses.
