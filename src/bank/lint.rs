@@ -119,9 +119,10 @@ pub fn check_file(questions: &[LocatedQuestion]) -> FileFindings {
     FileFindings { diagnostics, fingerprints }
 }
 
-/// P(X >= k) for X ~ Binomial(n, p): the terms from k up, each from the one before, the
-/// first in logarithms (exact enough for thresholds of 1e-3 on files of any size; build.rs
-/// compiles this module too, so no statistics crate).
+/// P(X >= k) for X ~ Binomial(n, p), summed term by term from the largest one (the first
+/// in logarithms), so that nothing underflows on files of any size: above the mean the terms
+/// from k up, below it 1 - the terms from k - 1 down. build.rs compiles this module too, so
+/// no statistics crate.
 fn tail(n: usize, k: usize, p: f64) -> f64 {
     if k == 0 {
         return 1.0;
@@ -132,18 +133,33 @@ fn tail(n: usize, k: usize, p: f64) -> f64 {
     if p >= 1.0 {
         return 1.0;
     }
-    let ln_choose: f64 = (1..=k).map(|j| ((n - k + j) as f64 / j as f64).ln()).sum();
-    let mut term = (ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp();
-    let mut sum = 0.0;
+    let ln_pmf = |i: usize| {
+        let ln_choose: f64 = (1..=i).map(|j| ((n - i + j) as f64 / j as f64).ln()).sum();
+        ln_choose + i as f64 * p.ln() + (n - i) as f64 * (1.0 - p).ln()
+    };
     let ratio = p / (1.0 - p);
-    for i in k..=n {
-        sum += term;
-        if term < sum * 1e-17 {
-            break;
+    let mut sum = 0.0;
+    if k as f64 > n as f64 * p {
+        let mut term = ln_pmf(k).exp();
+        for i in k..=n {
+            sum += term;
+            if term <= sum * 1e-17 {
+                break;
+            }
+            term *= (n - i) as f64 / (i + 1) as f64 * ratio;
         }
-        term *= (n - i) as f64 / (i + 1) as f64 * ratio;
+        sum.min(1.0)
+    } else {
+        let mut term = ln_pmf(k - 1).exp();
+        for i in (0..k).rev() {
+            sum += term;
+            if term <= sum * 1e-17 {
+                break;
+            }
+            term *= i as f64 / (n - i + 1) as f64 / ratio;
+        }
+        (1.0 - sum).max(0.0)
     }
-    sum.min(1.0)
 }
 
 fn percent(share: f64) -> String {
@@ -663,6 +679,11 @@ mod tests {
         // Large n stays finite and sensible: the upper half of a fair coin is about 1/2.
         let half = tail(10_000, 5_000, 0.5);
         assert!((half - 0.504).abs() < 0.001, "{half}");
+        // Far below the mean (a position that almost never holds the key): close to 1, not an
+        // underflow to 0.
+        assert!(tail(10_000, 1, 0.25) > 0.999);
+        assert!(tail(10_000, 2400, 0.25) > 0.98);
+        assert!(tail(10_000, 2700, 0.25) < 1e-5);
         assert_eq!(tail(5, 2, 0.0), 0.0);
         assert_eq!(tail(5, 2, 1.0), 1.0);
     }
