@@ -347,6 +347,11 @@ pub struct CheckArgs {
     /// Output: text for people, or json for editors and CI (docs/json.md)
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+
+    /// Also print how many questions each domain and task statement has (of one exam:
+    /// `--coverage EXAM`; a folder given here is checked as a PATH)
+    #[arg(long, value_name = "EXAM", num_args = 0..=1)]
+    pub coverage: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -121,12 +121,203 @@ pub fn plain_line(text: &str) -> String {
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A piece of bank text: prose (word-wrapped on screen) or a fenced code block (verbatim).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Prose(String),
+    Code {
+        /// The first word of the fence's info string (```` ```python ````), if any.
+        lang: Option<String>,
+        /// The lines between the fences, with the opening fence's indentation taken off.
+        lines: Vec<String>,
+    },
+}
+
+/// Columns between tab stops when a tab in a code block is expanded (at load).
+pub const TAB_STOP: usize = 4;
+
+/// An opening fence: (indentation, backticks, info string). As in CommonMark: a line of
+/// three or more backticks, optionally indented, then an info string without backticks.
+fn opening_fence(line: &str) -> Option<(usize, usize, &str)> {
+    let trimmed = line.trim_start_matches([' ', '\t']);
+    let ticks = trimmed.bytes().take_while(|&b| b == b'`').count();
+    if ticks < 3 {
+        return None;
+    }
+    let info = trimmed[ticks..].trim();
+    if info.contains('`') {
+        return None;
+    }
+    Some((line.len() - trimmed.len(), ticks, info))
+}
+
+/// A closing fence: only backticks, at least as many as the opening one.
+fn closes(line: &str, ticks: usize) -> bool {
+    let t = line.trim();
+    t.len() >= ticks && t.bytes().all(|b| b == b'`')
+}
+
+/// `line` without up to `indent` leading spaces (the opening fence's own indentation).
+fn dedent(line: &str, indent: usize) -> &str {
+    let spaces = line.bytes().take(indent).take_while(|&b| b == b' ').count();
+    &line[spaces..]
+}
+
+/// The lines of `text`, a CRLF line end counted as one.
+fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l))
+}
+
+/// Where a fence opened and whether it closed: (0-based line of the opening fence, closed).
+struct Scanned {
+    blocks: Vec<Block>,
+    unclosed: Option<usize>,
+}
+
+/// A code block being read: where its fence opened, how, and its lines so far.
+struct OpenFence {
+    line: usize,
+    indent: usize,
+    ticks: usize,
+    lang: Option<String>,
+    lines: Vec<String>,
+}
+
+fn scan(text: &str) -> Scanned {
+    let mut blocks = Vec::new();
+    let mut prose: Vec<&str> = Vec::new();
+    let mut code: Option<OpenFence> = None;
+    for (n, line) in text_lines(text).enumerate() {
+        if let Some(open) = code.as_mut() {
+            if closes(line, open.ticks) {
+                if let Some(open) = code.take() {
+                    blocks.push(Block::Code { lang: open.lang, lines: open.lines });
+                }
+            } else {
+                open.lines.push(dedent(line, open.indent).to_string());
+            }
+            continue;
+        }
+        if let Some((indent, ticks, info)) = opening_fence(line) {
+            if !prose.is_empty() {
+                blocks.push(Block::Prose(prose.join("\n")));
+                prose.clear();
+            }
+            let lang = info.split_whitespace().next().map(str::to_string);
+            code = Some(OpenFence { line: n, indent, ticks, lang, lines: Vec::new() });
+            continue;
+        }
+        prose.push(line);
+    }
+    let unclosed = code.as_ref().map(|open| open.line);
+    if let Some(open) = code {
+        // As in CommonMark, an unclosed fence runs to the end (`check` refuses it in banks).
+        blocks.push(Block::Code { lang: open.lang, lines: open.lines });
+    }
+    if !prose.is_empty() {
+        blocks.push(Block::Prose(prose.join("\n")));
+    }
+    Scanned { blocks, unclosed }
+}
+
+/// `text` as prose and fenced code blocks, in order. Text without a fence is one prose
+/// block (or none when empty).
+pub fn blocks(text: &str) -> Vec<Block> {
+    scan(text).blocks
+}
+
+/// Whether `text` holds a fenced code block (a cheap test before `blocks`).
+pub fn has_code(text: &str) -> bool {
+    text.contains("```") && blocks(text).iter().any(|b| matches!(b, Block::Code { .. }))
+}
+
+/// The 0-based line of a fence that opens a code block and is never closed, if any.
+pub fn unclosed_fence(text: &str) -> Option<usize> {
+    if !text.contains("```") {
+        return None;
+    }
+    scan(text).unclosed
+}
+
+/// `text` with every tab inside a fenced code block expanded to spaces (tab stops every
+/// `TAB_STOP` columns, counted from the start of the line as written), so code shows the
+/// same in a terminal, a page and an export. Tabs outside code are left as they are.
+pub fn expand_code_tabs(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\t') || !text.contains("```") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut ticks: Option<usize> = None;
+    for (n, raw) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        match ticks {
+            Some(t) if closes(raw, t) => {
+                ticks = None;
+                out.push_str(raw);
+            }
+            Some(_) => {
+                let mut column = 0;
+                for c in raw.chars() {
+                    if c == '\t' {
+                        let spaces = TAB_STOP - column % TAB_STOP;
+                        out.extend(std::iter::repeat_n(' ', spaces));
+                        column += spaces;
+                    } else {
+                        out.push(c);
+                        column += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                    }
+                }
+            }
+            None => {
+                if let Some((_, t, _)) = opening_fence(raw.strip_suffix('\r').unwrap_or(raw)) {
+                    ticks = Some(t);
+                }
+                out.push_str(raw);
+            }
+        }
+    }
+    out.into()
+}
+
 /// Word-wraps `text` to `width` columns (by display width: a wide character takes two
 /// columns; a word is never cut in two), indenting every line by
 /// `indent` spaces. As in Markdown, a single line break inside a paragraph is a space and
 /// a blank line separates paragraphs; a line starting with "- " or "* " starts a list
 /// item, so short lists keep their shape.
+///
+/// A fenced code block is never re-wrapped: its lines are printed as they are, indented
+/// `indent + 4` spaces, with a blank line between it and the prose around it. A code line
+/// wider than `width` stays one line (the terminal folds it at its edge; copied, it is
+/// still one line).
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    if !text.contains("```") {
+        return wrap_prose(text, width, indent);
+    }
+    let pieces: Vec<String> = blocks(text)
+        .iter()
+        .map(|block| match block {
+            Block::Prose(prose) => wrap_prose(prose, width, indent),
+            Block::Code { lines, .. } => code_lines(lines, indent),
+        })
+        .filter(|piece| !piece.is_empty())
+        .collect();
+    pieces.join("\n\n")
+}
+
+/// A code block's lines for the terminal: each indented `indent + 4`, blank lines empty.
+fn code_lines(lines: &[String], indent: usize) -> String {
+    let pad = " ".repeat(indent + 4);
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|line| if line.trim().is_empty() { String::new() } else { format!("{pad}{}", line.trim_end()) })
+        .collect();
+    // An empty block still shows as one (blank) line, not as nothing.
+    if lines.is_empty() { pad.trim_end().to_string() } else { lines.join("\n") }
+}
+
+fn wrap_prose(text: &str, width: usize, indent: usize) -> String {
     let width = width.saturating_sub(indent).max(20);
     let pad = " ".repeat(indent);
     let mut paragraphs: Vec<String> = Vec::new();
@@ -193,6 +384,38 @@ pub fn wrap_hanging(text: &str, width: usize, first: &str, indent: usize) -> Str
     let wrapped = wrap(text, width, indent);
     let rest = wrapped.strip_prefix(&" ".repeat(indent)).unwrap_or(&wrapped);
     format!("{first}{rest}")
+}
+
+/// `label` followed by `text`, with a hanging indent (as `wrap_hanging` of the two joined),
+/// where `text` may start with a code block: then the label stands alone on its line and
+/// the code follows below it.
+pub fn wrap_labelled(label: &str, text: &str, width: usize, first: &str, indent: usize) -> String {
+    if !text.contains("```") {
+        return wrap_hanging(&format!("{label}{text}"), width, first, indent);
+    }
+    let blocks = blocks(text);
+    let mut pieces: Vec<String> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        match block {
+            Block::Prose(prose) if i == 0 => {
+                pieces.push(wrap_hanging(&format!("{label}{prose}"), width, first, indent))
+            }
+            Block::Prose(prose) => pieces.push(wrap_prose(prose, width, indent)),
+            Block::Code { lines, .. } => {
+                let code = code_lines(lines, indent);
+                if i == 0 {
+                    pieces.push(format!("{first}{}\n{code}", label.trim_end()));
+                } else {
+                    pieces.push(code);
+                }
+            }
+        }
+    }
+    if pieces.is_empty() {
+        return format!("{first}{}", label.trim_end());
+    }
+    pieces.retain(|p| !p.is_empty());
+    pieces.join("\n\n")
 }
 
 #[cfg(test)]
@@ -296,5 +519,78 @@ mod tests {
         for line in wrap(long, 20, 0).lines() {
             assert!(line.chars().count() <= 20, "{line}");
         }
+    }
+
+    #[test]
+    fn code_blocks_keep_their_lines_and_indentation() {
+        let text = "Look:\n```python\ndef f():\n    return 1\n\n  # end\n```\nWhich line?";
+        assert_eq!(
+            blocks(text),
+            vec![
+                Block::Prose("Look:".into()),
+                Block::Code {
+                    lang: Some("python".into()),
+                    lines: vec!["def f():".into(), "    return 1".into(), "".into(), "  # end".into()],
+                },
+                Block::Prose("Which line?".into()),
+            ]
+        );
+        // The fence's own indentation comes off; a longer fence holds a shorter one.
+        let nested = "  ````\n  ```\n    x\n  ````";
+        assert_eq!(blocks(nested), vec![Block::Code { lang: None, lines: vec!["```".into(), "  x".into()] }]);
+        assert_eq!(
+            blocks("no fence, ```inline``` only"),
+            vec![Block::Prose("no fence, ```inline``` only".into())]
+        );
+    }
+
+    #[test]
+    fn crlf_inside_a_code_block_is_a_line_end() {
+        let text = "a\r\n```sh\r\n  ls -l\r\n```\r\nb";
+        assert_eq!(blocks(text)[1], Block::Code { lang: Some("sh".into()), lines: vec!["  ls -l".into()] });
+        assert_eq!(unclosed_fence(text), None);
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_found_by_its_line() {
+        assert_eq!(unclosed_fence("one\ntwo\n```js\nlet x = 1;"), Some(2));
+        assert_eq!(unclosed_fence("```\nx\n```\n\n```\ny"), Some(4));
+        assert_eq!(unclosed_fence("```\nx\n```"), None);
+        assert_eq!(unclosed_fence("no code"), None);
+        // A closing fence must be at least as long as the opening one.
+        assert_eq!(unclosed_fence("````\nx\n```"), Some(0));
+    }
+
+    #[test]
+    fn tabs_in_code_expand_to_stops_of_four_and_prose_tabs_stay() {
+        let text = "a\tb\n```\n\tx\n  \ty\nab\tc\n```\nc\td";
+        assert_eq!(expand_code_tabs(text), "a\tb\n```\n    x\n    y\nab  c\n```\nc\td");
+        assert!(matches!(expand_code_tabs("plain\ttext"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn wrap_prints_code_as_it_is_even_past_the_width() {
+        let long = format!("let s = \"{}\";", "x".repeat(100));
+        let text = format!(
+            "Read this code, which is wider than the screen, and say what it does:\n```rust\nfn main() {{\n    {long}\n}}\n```\nWhat does it print?"
+        );
+        let out = wrap(&text, 40, 0);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.contains(&"    fn main() {"), "{out}");
+        assert!(lines.contains(&format!("        {long}").as_str()), "{out}");
+        assert!(lines.contains(&"    }"), "{out}");
+        // Prose still wraps, and a blank line separates it from the code.
+        assert!(lines[0].chars().count() <= 40, "{out}");
+        let fence = lines.iter().position(|l| *l == "    fn main() {").unwrap();
+        assert_eq!(lines[fence - 1], "");
+        assert!(!out.contains("```"), "{out}");
+    }
+
+    #[test]
+    fn a_label_before_code_stands_on_its_own_line() {
+        let out = wrap_labelled("A. ", "```\nx = 1\n```", 40, "", 6);
+        assert_eq!(out, "A.\n          x = 1");
+        let out = wrap_labelled("A. ", "Set\n```\nx = 1\n```", 40, "", 6);
+        assert_eq!(out, "A. Set\n\n          x = 1");
     }
 }

@@ -7,6 +7,7 @@ mod browser;
 mod check;
 mod cli;
 mod exam;
+mod format;
 mod hostile;
 mod interop;
 mod json;

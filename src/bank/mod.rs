@@ -2,6 +2,7 @@
 //! span files (`validate`), authoring checks (`lint`), diagnostics (`diagnostic`) and finding banks on disk or in the
 //! binary (`source`). Everything but `source` is pure: text in, model and diagnostics out.
 
+pub mod coverage;
 pub mod diagnostic;
 pub mod lint;
 pub mod parse;
@@ -173,6 +174,33 @@ pub struct Domain {
     pub name: String,
     /// Percent of scored content.
     pub weight: u32,
+    /// The exam guide's task statements for the domain (none when the blueprint lists none).
+    pub tasks: Vec<TaskStatement>,
+}
+
+/// A task statement of the exam guide: its number ("1.2") and its words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskStatement {
+    pub id: String,
+    pub text: String,
+}
+
+/// Where a question comes from: each part optional, each one line.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Source {
+    pub url: Option<String>,
+    pub licence: Option<String>,
+    pub commit: Option<String>,
+    /// The question's id in the source.
+    pub original_id: Option<String>,
+    /// The source file it was imported from.
+    pub file: Option<String>,
+}
+
+impl Source {
+    pub fn is_empty(&self) -> bool {
+        self == &Source::default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +214,10 @@ pub struct Question {
     pub references: Vec<String>,
     /// The case-study scenario this question belongs to, if any.
     pub scenario: Option<String>,
+    /// The id of the domain's task statement it tests, if tagged.
+    pub task: Option<String>,
+    /// Its provenance (the question's `[question.source]` over the file's `[source]`).
+    pub source: Option<Source>,
     /// What is asked and what the key is: one variant per question kind.
     pub body: Body,
 }

@@ -8,10 +8,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diagnostic::{Diagnostic, LineIndex, Location};
-use super::raw::{RawBlueprint, RawOption, RawQuestion, RawScenario};
+use super::raw::{RawBlueprint, RawOption, RawQuestion, RawScenario, RawSource};
 use super::{
     Blueprint, Body, Choice, ChoiceBody, Domain, ItemType, Kind, MatchResponse, MatchingBody, OrderingBody,
-    Prompt, Question, Scenario, Status, Step,
+    Prompt, Question, Scenario, Source, Status, Step, TaskStatement,
 };
 use crate::text;
 
@@ -60,13 +60,14 @@ pub const MATCHING_PROMPTS: std::ops::RangeInclusive<usize> = 3..=7;
 /// Collects diagnostics for one file, turning byte spans into `line:col`.
 struct FileReport<'a> {
     path: &'a str,
+    source: &'a str,
     lines: LineIndex<'a>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> FileReport<'a> {
     fn new(path: &'a str, source: &'a str) -> Self {
-        FileReport { path, lines: LineIndex::new(source), diagnostics: Vec::new() }
+        FileReport { path, source, lines: LineIndex::new(source), diagnostics: Vec::new() }
     }
 
     fn at(&self, span: &Range<usize>) -> Location {
@@ -83,7 +84,8 @@ impl<'a> FileReport<'a> {
         self.diagnostics.push(Diagnostic::warning(location, message));
     }
 
-    /// Rejects text that could reach a terminal raw; `what` names the field.
+    /// Rejects text that could reach a terminal raw, and a code block that is never
+    /// closed; `what` names the field.
     fn check_text(&mut self, value: &Spanned<String>, what: &str) {
         if let Some(c) = text::forbidden_char(value.get_ref()) {
             self.error(
@@ -95,6 +97,40 @@ impl<'a> FileReport<'a> {
                 ),
             );
         }
+        if let Some(line) = text::unclosed_fence(value.get_ref()) {
+            let offset = self.fence_offset(value, line);
+            let location = self.lines.locate(self.path, offset);
+            self.diagnostics.push(Diagnostic::error(
+                location,
+                format!("{what}: the code block opened here is never closed: end it with a line of ```"),
+            ));
+        }
+    }
+
+    /// Where in the file line `line` (0-based) of a string value was written. A
+    /// multi-line string holds its lines as written, so the fence is found among the
+    /// literal's lines by its text (the same text's earlier lines counted); a value built
+    /// with `\n` escapes has no such line, and its start is given instead.
+    fn fence_offset(&self, value: &Spanned<String>, line: usize) -> usize {
+        let span = value.span();
+        let value_lines: Vec<&str> = value.get_ref().split('\n').collect();
+        let wanted = value_lines[line].trim();
+        let earlier = value_lines[..line].iter().filter(|l| l.trim() == wanted).count();
+        let literal = self.source.get(span.clone()).unwrap_or("");
+        let mut offset = span.start;
+        let mut seen = 0;
+        for raw in literal.split('\n') {
+            let content = raw.trim_start_matches(['"', '\'']).trim_end_matches(['"', '\'', '\r']);
+            if content.trim() == wanted {
+                if seen == earlier {
+                    let lead = raw.len() - raw.trim_start_matches(['"', '\'', ' ', '\t']).len();
+                    return offset + lead;
+                }
+                seen += 1;
+            }
+            offset += raw.len() + 1;
+        }
+        span.start
     }
 
     /// A one-line field (a title, a name, a reference): a line break in it could print as
@@ -243,6 +279,7 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
     }
     // A set, not a scan of the earlier domains: a hostile blueprint may declare 100,000.
     let mut declared: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut task_ids: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for domain in raw.domains.get_ref() {
         let id = domain.id.get_ref();
         if !is_slug(id) {
@@ -262,6 +299,23 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
         }
         weight_sum += u64::from(weight);
         domain_locations.push(report.at(&domain.id.span()));
+        for task in &domain.tasks {
+            let task_id = task.id.get_ref();
+            if !is_question_id(task_id) {
+                report.error(
+                    &task.id.span(),
+                    format!(
+                        "task id {task_id:?} must be 1 to 100 letters, digits, '-', '_' or '.' (e.g. \"1.2\")"
+                    ),
+                );
+            } else if !task_ids.insert(task_id.as_str()) {
+                report.error(
+                    &task.id.span(),
+                    format!("task id {task_id:?} is declared twice in the blueprint"),
+                );
+            }
+            report.check_one_line(&task.text, "task text");
+        }
     }
     if !raw.domains.get_ref().is_empty() && weight_sum != 100 {
         report.error(&raw.domains.span(), format!("domain weights sum to {weight_sum}, not 100"));
@@ -302,6 +356,11 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
                 id: d.id.into_inner(),
                 name: d.name.into_inner(),
                 weight: d.weight.into_inner(),
+                tasks: d
+                    .tasks
+                    .into_iter()
+                    .map(|t| TaskStatement { id: t.id.into_inner(), text: t.text.into_inner() })
+                    .collect(),
             })
             .collect(),
         item_types,
@@ -337,10 +396,26 @@ pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) 
     let domains: Option<(std::collections::HashSet<&str>, &Blueprint)> =
         blueprint.map(|b| (b.domains.iter().map(|d| d.id.as_str()).collect(), b));
     let mut declared = 0;
-    for (key, value) in document.into_inner() {
+    let mut entries: Vec<_> = document.into_inner().into_iter().collect();
+    // The file's `[source]` applies to every question, wherever the table is written.
+    let mut file_source = RawSource::default();
+    if let Some(at) = entries.iter().position(|(key, _)| key.get_ref().as_ref() == "source") {
+        let (_, value) = entries.remove(at);
+        match RawSource::deserialize(ValueDeserializer::from(value)) {
+            Ok(raw) => {
+                check_source(&mut report, &raw);
+                file_source = raw;
+            }
+            Err(e) => report.diagnostics.push(toml_error(path, source, &e)),
+        }
+    }
+    for (key, value) in entries {
         let table = key.get_ref().as_ref();
         if table != "question" && table != "scenario" {
-            report.error(&key.span(), format!("unknown field `{table}`, expected `question` or `scenario`"));
+            report.error(
+                &key.span(),
+                format!("unknown field `{table}`, expected `question`, `scenario` or `source`"),
+            );
             continue;
         }
         let span = value.span();
@@ -364,7 +439,7 @@ pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) 
                     let location = report.at(&raw.id.span());
                     let scenario_location = raw.scenario.as_ref().map(|s| report.at(&s.span()));
                     file.questions.push(LocatedQuestion {
-                        question: into_question(raw),
+                        question: into_question(raw, &file_source),
                         location,
                         scenario_location,
                     });
@@ -395,7 +470,7 @@ fn check_scenario(report: &mut FileReport, raw: RawScenario) -> LocatedScenario 
         scenario: Scenario {
             id: raw.id.into_inner(),
             title: raw.title.into_inner(),
-            text: raw.text.into_inner(),
+            text: code_text(raw.text.into_inner()),
         },
         location,
     }
@@ -475,6 +550,30 @@ fn check_question(
     }
     if let Some(scenario) = &q.scenario {
         report.check_one_line(scenario, "scenario");
+    }
+    if let Some(source) = &q.source {
+        check_source(report, source);
+    }
+    if let Some(task) = &q.task {
+        report.check_one_line(task, "task");
+        if let Some((_, blueprint)) = domains
+            && let Some(domain) = blueprint.domain(q.domain.get_ref())
+            && !domain.tasks.iter().any(|t| t.id == *task.get_ref())
+        {
+            let known: Vec<&str> = domain.tasks.iter().take(20).map(|t| t.id.as_str()).collect();
+            let listed = if known.is_empty() {
+                format!("domain {} lists no task statements ([[domain.task]] in exam.toml)", domain.id)
+            } else {
+                format!("the task statements of domain {} are {}", domain.id, known.join(", "))
+            };
+            report.error(
+                &task.span(),
+                format!(
+                    "question {id}: task {:?} is not a task statement of its domain: {listed}",
+                    task.get_ref()
+                ),
+            );
+        }
     }
     // Each kind has its own tables; another kind's tables in it are a mistake.
     let kind = *q.kind.get_ref();
@@ -621,6 +720,7 @@ fn check_matching(report: &mut FileReport, q: &RawQuestion, id: &str) {
     for response in &q.responses {
         let response = response.get_ref();
         report.check_not_empty(&response.text, "response text");
+        refuse_code(report, &response.text, id, "a matching response");
         let rid = response.id.get_ref().as_str();
         if rid.trim().is_empty() {
             report.error(&response.id.span(), format!("question {id}: a response has an empty id"));
@@ -632,6 +732,7 @@ fn check_matching(report: &mut FileReport, q: &RawQuestion, id: &str) {
     for prompt in &q.prompts {
         let prompt = prompt.get_ref();
         report.check_not_empty(&prompt.text, "prompt text");
+        refuse_code(report, &prompt.text, id, "a matching prompt");
         check_rationale(report, prompt.rationale.as_ref(), &prompt.text, id, "a prompt");
         let wanted = prompt.answer.get_ref().as_str();
         if !ids.contains(&wanted) {
@@ -670,21 +771,71 @@ fn check_rationale(
     }
 }
 
+/// Matching prompts and responses are short labels shown side by side: no code blocks.
+fn refuse_code(report: &mut FileReport, value: &Spanned<String>, id: &str, what: &str) {
+    if text::has_code(value.get_ref()) {
+        report.error(
+            &value.span(),
+            format!("question {id}: {what} cannot hold a code block (put the code in the stem)"),
+        );
+    }
+}
+
+/// Every key of a `[source]` table is one line (a URL, a licence name, an id).
+fn check_source(report: &mut FileReport, source: &RawSource) {
+    let keys = [
+        (&source.url, "source url"),
+        (&source.licence, "source licence"),
+        (&source.commit, "source commit"),
+        (&source.original_id, "source original_id"),
+        (&source.file, "source file"),
+    ];
+    for (value, what) in keys {
+        if let Some(value) = value {
+            report.check_one_line(value, what);
+        }
+    }
+}
+
+/// The question's source over the file's, key by key; `None` when neither says anything.
+fn merge_source(own: Option<RawSource>, file: &RawSource) -> Option<Source> {
+    let own = own.unwrap_or_default();
+    let pick = |own: Option<Spanned<String>>, file: &Option<Spanned<String>>| {
+        own.map(Spanned::into_inner).or_else(|| file.as_ref().map(|v| v.get_ref().clone()))
+    };
+    let source = Source {
+        url: pick(own.url, &file.url),
+        licence: pick(own.licence, &file.licence),
+        commit: pick(own.commit, &file.commit),
+        original_id: pick(own.original_id, &file.original_id),
+        file: pick(own.file, &file.file),
+    };
+    (!source.is_empty()).then_some(source)
+}
+
+/// Text as the model keeps it: tabs in code blocks expanded (docs/bank-format.md).
+fn code_text(text: String) -> String {
+    match text::expand_code_tabs(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(expanded) => expanded,
+    }
+}
+
 fn check_option(report: &mut FileReport, option: &RawOption, id: &str) {
     report.check_not_empty(&option.text, "option text");
     check_rationale(report, option.rationale.as_ref(), &option.text, id, "an option");
 }
 
-fn into_question(raw: RawQuestion) -> Question {
+fn into_question(raw: RawQuestion, file_source: &RawSource) -> Question {
     let options = raw
         .options
         .into_iter()
         .map(|o| {
             let o = o.into_inner();
             Choice {
-                text: o.text.into_inner(),
+                text: code_text(o.text.into_inner()),
                 correct: o.correct.is_some_and(Spanned::into_inner),
-                rationale: o.rationale.map(Spanned::into_inner).unwrap_or_default(),
+                rationale: code_text(o.rationale.map(Spanned::into_inner).unwrap_or_default()),
             }
         })
         .collect();
@@ -706,9 +857,9 @@ fn into_question(raw: RawQuestion) -> Question {
                 .map(|s| {
                     let s = s.into_inner();
                     Step {
-                        text: s.text.into_inner(),
+                        text: code_text(s.text.into_inner()),
                         position: s.position.and_then(|p| u32::try_from(p.into_inner()).ok()),
-                        rationale: s.rationale.map(Spanned::into_inner).unwrap_or_default(),
+                        rationale: code_text(s.rationale.map(Spanned::into_inner).unwrap_or_default()),
                     }
                 })
                 .collect(),
@@ -724,7 +875,7 @@ fn into_question(raw: RawQuestion) -> Question {
                     Prompt {
                         text: p.text.into_inner(),
                         answer,
-                        rationale: p.rationale.map(Spanned::into_inner).unwrap_or_default(),
+                        rationale: code_text(p.rationale.map(Spanned::into_inner).unwrap_or_default()),
                     }
                 })
                 .collect(),
@@ -736,13 +887,15 @@ fn into_question(raw: RawQuestion) -> Question {
         domain: raw.domain.into_inner(),
         difficulty: raw.difficulty.map(Spanned::into_inner),
         tags: raw.tags.into_iter().map(Spanned::into_inner).collect(),
-        stem: raw.stem.into_inner(),
-        explanation: raw.explanation.map(Spanned::into_inner).unwrap_or_default(),
+        stem: code_text(raw.stem.into_inner()),
+        explanation: code_text(raw.explanation.map(Spanned::into_inner).unwrap_or_default()),
         references: raw
             .references
             .map(|r| r.into_inner().into_iter().map(Spanned::into_inner).collect())
             .unwrap_or_default(),
         scenario: raw.scenario.map(Spanned::into_inner),
+        task: raw.task.map(Spanned::into_inner),
+        source: merge_source(raw.source, file_source),
         body,
     }
 }
@@ -913,5 +1066,93 @@ mod tests {
             parse_questions("f", GOOD_QUESTION.as_bytes(), None);
         assert_eq!(questions.len(), 1);
         assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn an_unclosed_code_block_is_an_error_at_its_fence() {
+        let text = question("q", "", "Look:\n```python\ndef f():\n    return 1");
+        let file = parse_questions("f.toml", text.as_bytes(), None);
+        let errors: Vec<&Diagnostic> = file.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("stem: the code block opened here is never closed"), "{errors:?}");
+        let line = text.lines().position(|l| l == "```python").unwrap() + 1;
+        assert_eq!((errors[0].location.line, errors[0].location.col), (line, 1));
+        // A fence on the string's first line (after the opening quotes), indented.
+        let text = "[[question]]\nid = \"q\"\ndomain = \"d\"\nkind = \"multiple-choice\"\nstem = '''  ```\nx'''\n\
+            [[question.option]]\ntext = \"a\"\ncorrect = true\n[[question.option]]\ntext = \"b\"\n";
+        let file = parse_questions("f.toml", text.as_bytes(), None);
+        let error = file.diagnostics.iter().find(|d| d.is_error()).unwrap();
+        assert_eq!((error.location.line, error.location.col), (5, 13), "{error}");
+        // Written with \n escapes, the fence has no line of its own: the string is pointed at.
+        let text = GOOD_QUESTION.replace("text = \"b\"", "text = \"see\\n```\\nx\"");
+        let file = parse_questions("f.toml", text.as_bytes(), None);
+        let error = file.diagnostics.iter().find(|d| d.is_error()).unwrap();
+        assert!(error.message.starts_with("option text: the code block"), "{error}");
+        let line = text.lines().position(|l| l.contains("see")).unwrap() + 1;
+        assert_eq!((error.location.line, error.location.col), (line, 8), "{error}");
+    }
+
+    #[test]
+    fn code_blocks_load_with_indentation_crlf_and_tabs_expanded() {
+        let stem = "Run:\n```sh\nfor f in *; do\n\techo \"$f\"\n  \tdone\n```\nWhat prints?";
+        let text = question("q", "", stem).replace('\n', "\r\n");
+        let file = parse_questions("f.toml", text.as_bytes(), None);
+        assert!(file.diagnostics.iter().all(|d| !d.is_error()), "{:?}", file.diagnostics);
+        let stem = &file.questions[0].question.stem;
+        assert_eq!(stem, "Run:\n```sh\nfor f in *; do\n    echo \"$f\"\n    done\n```\nWhat prints?");
+        assert_eq!(
+            crate::text::blocks(stem)[1],
+            crate::text::Block::Code {
+                lang: Some("sh".into()),
+                lines: vec!["for f in *; do".into(), "    echo \"$f\"".into(), "    done".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn matching_prompts_take_no_code_blocks() {
+        let text = "[[question]]\nid = \"m\"\ndomain = \"d\"\nkind = \"matching\"\nstem = \"s\"\n\
+            [[question.prompt]]\ntext = \"\"\"\n```\nx\n```\"\"\"\nmatch = \"a\"\n\
+            [[question.prompt]]\ntext = \"p2\"\nmatch = \"b\"\n[[question.prompt]]\ntext = \"p3\"\nmatch = \"a\"\n\
+            [[question.response]]\nid = \"a\"\ntext = \"A\"\n[[question.response]]\nid = \"b\"\ntext = \"B\"\n";
+        let file = parse_questions("f.toml", text.as_bytes(), None);
+        assert!(
+            file.diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.message.contains("a matching prompt cannot hold a code block")),
+            "{:?}",
+            file.diagnostics
+        );
+    }
+
+    #[test]
+    fn the_file_source_is_the_default_of_each_question() {
+        let question = GOOD_QUESTION
+            .replace("[[question.option]]\ntext = \"a\"", "task = \"t\"\n[[question.option]]\ntext = \"a\"");
+        let (head, options) = question.split_once("[[question.option]]").unwrap();
+        let text = format!(
+            "[source]\nlicence = \"CC-BY-4.0\"\nurl = \"https://example.com\"\n{head}[question.source]\nurl = \"https://other.example\"\noriginal_id = \"7\"\n[[question.option]]{options}"
+        );
+        let file = parse_questions("f.toml", text.as_bytes(), None);
+        assert!(file.diagnostics.iter().all(|d| !d.is_error()), "{:?}", file.diagnostics);
+        let source = file.questions[0].question.source.clone().unwrap();
+        assert_eq!(source.licence.as_deref(), Some("CC-BY-4.0"));
+        assert_eq!(source.url.as_deref(), Some("https://other.example"));
+        assert_eq!(source.original_id.as_deref(), Some("7"));
+        assert_eq!(file.questions[0].question.task.as_deref(), Some("t"));
+        let bad = text.replace("original_id = \"7\"", "original_id = \"7\\n8\"");
+        let file = parse_questions("f.toml", bad.as_bytes(), None);
+        assert!(
+            file.diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.message.contains("source original_id must be one line"))
+        );
+        let typo = text.replace("licence =", "license =");
+        let file = parse_questions("f.toml", typo.as_bytes(), None);
+        assert!(
+            file.diagnostics.iter().any(|d| d.is_error() && d.message.contains("unknown field `license`")),
+            "{:?}",
+            file.diagnostics
+        );
     }
 }

@@ -61,6 +61,42 @@ pub struct RawDomain {
     pub name: Spanned<String>,
     #[schemars(with = "u32", range(min = 1, max = 100))]
     pub weight: Spanned<u32>,
+    /// The exam guide's task statements for this domain (`[[domain.task]]`).
+    #[serde(rename = "task", default)]
+    pub tasks: Vec<RawTask>,
+}
+
+/// One task statement of a domain, as the exam guide numbers and words it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTask {
+    /// The guide's number, e.g. "1.2".
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    #[schemars(with = "String")]
+    pub text: Spanned<String>,
+}
+
+/// Where a question comes from (`[question.source]`, or `[source]` for a whole file):
+/// every key optional, each one line.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// Where the original lives.
+    #[schemars(with = "Option<String>")]
+    pub url: Option<Spanned<String>>,
+    /// The licence it is used under, e.g. "CC-BY-4.0".
+    #[schemars(with = "Option<String>")]
+    pub licence: Option<Spanned<String>>,
+    /// The commit (or version) of the source it was taken from.
+    #[schemars(with = "Option<String>")]
+    pub commit: Option<Spanned<String>>,
+    /// The question's id in the source.
+    #[schemars(with = "Option<String>")]
+    pub original_id: Option<Spanned<String>>,
+    /// The source file it was imported from.
+    #[schemars(with = "Option<String>")]
+    pub file: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -86,6 +122,11 @@ pub struct RawQuestion {
     /// Case study: the id of the scenario this question belongs to.
     #[schemars(with = "Option<String>")]
     pub scenario: Option<Spanned<String>>,
+    /// The id of one of its domain's task statements.
+    #[schemars(with = "Option<String>")]
+    pub task: Option<Spanned<String>>,
+    /// Provenance; keys not given here come from the file's `[source]`.
+    pub source: Option<RawSource>,
     #[serde(rename = "option", default)]
     #[schemars(with = "Vec<RawOption>")]
     pub options: Vec<Spanned<RawOption>>,

@@ -5,7 +5,7 @@
 
 use schemars::JsonSchema;
 
-use super::raw::{RawBlueprint, RawQuestion, RawScenario};
+use super::raw::{RawBlueprint, RawQuestion, RawScenario, RawSource};
 
 /// A question file: every `*.toml` of an exam folder other than `exam.toml`.
 #[derive(JsonSchema)]
@@ -17,6 +17,9 @@ struct QuestionFile {
     /// Case-study scenarios that questions point at with `scenario = "ID"`.
     #[serde(default)]
     scenario: Vec<RawScenario>,
+    /// Provenance of every question in the file (a question's own `[question.source]`
+    /// overrides it key by key).
+    source: Option<RawSource>,
 }
 
 /// A proctor bank file (format 1): an exam's blueprint (`exam.toml`) or a question file.
@@ -26,7 +29,7 @@ struct QuestionFile {
 #[allow(dead_code)]
 enum BankFile {
     Blueprint(Box<RawBlueprint>),
-    Questions(QuestionFile),
+    Questions(Box<QuestionFile>),
 }
 
 /// The schema as pretty-printed JSON, ending with a newline.

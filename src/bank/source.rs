@@ -11,7 +11,7 @@ use super::diagnostic::{self, Check, Diagnostic, Location};
 use super::lint::{self, Authoring};
 use super::parse::{self, ParsedBlueprint};
 use super::prebuilt::{self, QuestionCounts};
-use super::{Blueprint, Exam, validate};
+use super::{Blueprint, Exam, coverage, validate};
 
 /// The blueprint file of every exam folder.
 pub const BLUEPRINT_FILE: &str = "exam.toml";
@@ -316,12 +316,20 @@ fn collect_question_files(
 /// warnings, the authoring checks (`lint`), and an exam id that a shipped exam already uses
 /// (`--bank-dir` would refuse the bank; a warning, so the bank's own problems still show).
 pub fn check_folders(folders: &[ExamFolder]) -> Vec<Diagnostic> {
+    check_with_coverage(folders).0
+}
+
+/// What `check` reports, and the coverage (questions per domain and task statement) of
+/// every exam whose blueprint could be read.
+pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<coverage::Coverage>) {
     let mut diagnostics = Vec::new();
+    let mut coverages = Vec::new();
     let mut ids: Vec<(String, String)> = Vec::new();
     let mut shipped: Option<Vec<(String, String)>> = None;
     for folder in folders {
         let (parsed, mut found) = load_folder(folder);
         if let Some((blueprint, questions, _)) = &parsed {
+            coverages.push(coverage::coverage(&blueprint.blueprint, questions.iter().map(|q| &q.question)));
             let id = &blueprint.blueprint.id;
             if let Some((_, first)) = ids.iter().find(|(seen, _)| seen == id) {
                 found.push(Diagnostic::error(
@@ -358,7 +366,7 @@ pub fn check_folders(folders: &[ExamFolder]) -> Vec<Diagnostic> {
         }
         diagnostics.extend(found);
     }
-    diagnostics
+    (diagnostics, coverages)
 }
 
 /// `f` over `items` on every core, results in the order of `items`.

@@ -248,7 +248,12 @@ pub(crate) mod tests_support {
         let domains: Vec<Domain> = per_domain
             .iter()
             .enumerate()
-            .map(|(i, (w, _))| Domain { id: format!("d{i}"), name: format!("Domain {i}"), weight: *w })
+            .map(|(i, (w, _))| Domain {
+                id: format!("d{i}"),
+                name: format!("Domain {i}"),
+                weight: *w,
+                tasks: Vec::new(),
+            })
             .collect();
         let mut questions = Vec::new();
         for (i, (_, count)) in per_domain.iter().enumerate() {
@@ -270,6 +275,8 @@ pub(crate) mod tests_support {
                     explanation: "because".into(),
                     references: vec!["https://example.com".into()],
                     scenario: None,
+                    task: None,
+                    source: None,
                     body: Body::Choice(ChoiceBody { options, multiple: multi }),
                 });
             }

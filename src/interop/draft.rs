@@ -158,6 +158,8 @@ struct Ready {
     tags: Vec<String>,
     stem: String,
     explanation: Option<String>,
+    /// The item's id in the source, kept in `[question.source]` with the source file.
+    original_id: Option<String>,
     kind: ReadyBody,
 }
 
@@ -292,11 +294,7 @@ pub fn build(drafts: Vec<Draft>, target: &Target) -> Result<Built, BuildError> {
             id = format!("{base}-{k}");
             k += 1;
         }
-        let mut tags: Vec<String> = draft.tags.iter().filter(|t| !t.trim().is_empty()).cloned().collect();
-        // The source's id is kept: as the question id when it is one, else as a tag.
-        if let Some(source_id) = draft.source_id.as_ref().filter(|s| **s != id) {
-            tags.push(format!("source-id:{source_id}"));
-        }
+        let tags: Vec<String> = draft.tags.iter().filter(|t| !t.trim().is_empty()).cloned().collect();
         let mut comment = format!("from {}", draft.loc);
         if let Some(title) = &draft.title {
             comment.push_str(&format!(", titled {}", quote(title)));
@@ -321,6 +319,13 @@ pub fn build(drafts: Vec<Draft>, target: &Target) -> Result<Built, BuildError> {
             tags,
             stem: draft.stem.trim().to_string(),
             explanation: draft.explanation.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()),
+            // The source's id is kept as written (the question id may be a slug of it).
+            // (GIFT and Moodle name an item by its title when it has no id.)
+            original_id: draft
+                .source_id
+                .or(draft.title.filter(|t| text::forbidden_char(t).is_none()))
+                .map(|s| s.trim().replace(['\n', '\r'], " "))
+                .filter(|s| !s.is_empty()),
             kind,
         });
     }
@@ -689,6 +694,15 @@ fn write_question(out: &mut String, q: &Ready) {
     if let Some(explanation) = &q.explanation {
         out.push_str(&format!("explanation = {}\n", toml_string(explanation)));
     }
+    out.push_str("\n[question.source]\n");
+    if let Some(original_id) = &q.original_id {
+        out.push_str(&format!("original_id = {}\n", toml_string(original_id)));
+    }
+    // The file's name only: where it sat on the importing machine is not provenance.
+    let file = std::path::Path::new(&q.source_file)
+        .file_name()
+        .map_or_else(|| q.source_file.clone(), |n| n.to_string_lossy().into_owned());
+    out.push_str(&format!("file = {}\n", toml_string(&file.replace(['\n', '\r'], " "))));
     match &q.kind {
         ReadyBody::Choice { options, .. } => {
             for (text, correct, rationale) in options {

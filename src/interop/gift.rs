@@ -10,7 +10,7 @@
 
 use super::draft::{Draft, DraftBody, DraftOption, SourceLoc};
 use super::html;
-use crate::bank::{Body, Exam};
+use crate::bank::{Body, Exam, Question};
 
 const SPECIAL: &[char] = &['~', '=', '#', '{', '}', ':'];
 
@@ -393,6 +393,21 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Whether any text of the question holds a fenced code block.
+fn has_code(q: &Question) -> bool {
+    let mut texts: Vec<&str> = vec![&q.stem, &q.explanation];
+    match &q.body {
+        Body::Choice(c) => {
+            c.options.iter().for_each(|o| texts.extend([o.text.as_str(), o.rationale.as_str()]))
+        }
+        Body::Ordering(o) => {
+            o.steps.iter().for_each(|s| texts.extend([s.text.as_str(), s.rationale.as_str()]))
+        }
+        Body::Matching(m) => m.prompts.iter().for_each(|p| texts.push(&p.rationale)),
+    }
+    texts.into_iter().any(crate::text::has_code)
+}
+
 /// A credit in percent as GIFT writes it (five decimals at most, as Moodle's weights).
 fn weight(w: f64) -> String {
     let rounded = (w * 100_000.0).round() / 100_000.0;
@@ -421,7 +436,12 @@ pub fn write(exam: &Exam) -> (String, Vec<(String, String)>) {
         if !tags.is_empty() {
             text.push_str(&format!("// {}\n", tags.join(" ")));
         }
-        text.push_str(&format!("::{}::{} {{\n", escape(&q.id), escape(&q.stem)));
+        // A question with a code block is written as [html], its code as <pre><code>, the
+        // form Moodle shows as code (answers and feedback take the question's format).
+        let html = has_code(q);
+        let t = |s: &str| if html { escape(&html::rich(s)) } else { escape(s) };
+        let format = if html { "[html]" } else { "" };
+        text.push_str(&format!("::{}::{format}{} {{\n", escape(&q.id), t(&q.stem)));
         match &q.body {
             Body::Choice(choice) if choice.options.iter().any(|o| o.text.contains("->")) => {
                 // Moodle reads any answer holding "->" as a matching pair, and GIFT cannot escape it.
@@ -444,9 +464,9 @@ pub fn write(exam: &Exam) -> (String, Vec<(String, String)>) {
                         (true, true) => format!("~%{}%", weight(100.0 / correct as f64)),
                         (true, false) => "~%-100%".to_string(),
                     };
-                    text.push_str(&format!("\t{marker}{}", escape(&option.text)));
+                    text.push_str(&format!("\t{marker}{}", t(&option.text)));
                     if !option.rationale.is_empty() {
-                        text.push_str(&format!("#{}", escape(&option.rationale)));
+                        text.push_str(&format!("#{}", t(&option.rationale)));
                     }
                     text.push('\n');
                 }
@@ -455,8 +475,8 @@ pub fn write(exam: &Exam) -> (String, Vec<(String, String)>) {
                 for prompt in &matching.prompts {
                     text.push_str(&format!(
                         "\t={} -> {}\n",
-                        escape(&prompt.text),
-                        escape(&matching.responses[prompt.answer].text)
+                        t(&prompt.text),
+                        t(&matching.responses[prompt.answer].text)
                     ));
                 }
                 if matching
@@ -475,7 +495,7 @@ pub fn write(exam: &Exam) -> (String, Vec<(String, String)>) {
             }
         }
         if !q.explanation.is_empty() {
-            text.push_str(&format!("\t####{}\n", escape(&q.explanation)));
+            text.push_str(&format!("\t####{}\n", t(&q.explanation)));
         }
         text.push_str("}\n");
         out.push_str(&text);

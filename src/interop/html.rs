@@ -1,13 +1,17 @@
 //! HTML (as LMS exports hold it) to plain text, and plain text to HTML for exports.
-//! Block elements become line breaks, list items "- " lines, `<pre>` keeps its
-//! whitespace, comments, scripts and styles go, entities are decoded; an image cannot be
-//! carried and is noted.
+//! Block elements become line breaks, list items "- " lines, `<pre>` becomes a fenced code
+//! block (its whitespace kept, a `language-X` class as the fence's language), comments,
+//! scripts and styles go, entities are decoded; an image cannot be carried and is noted.
+
+use crate::text::{self, Block};
 
 /// The plain text of an HTML fragment, and what could not be carried (e.g. images).
 pub fn to_text(html: &str) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut notes = Vec::new();
     let mut pre = 0usize;
+    // The fence that opened the outermost `<pre>`, to close it with.
+    let mut fence = String::new();
     let mut skip_until: Option<&'static str> = None;
     let mut rest = html;
     while !rest.is_empty() {
@@ -52,8 +56,31 @@ pub fn to_text(html: &str) -> (String, Vec<String>) {
                     block_break(&mut out);
                     if closing {
                         pre = pre.saturating_sub(1);
+                        if pre == 0 && !fence.is_empty() {
+                            out.push_str(&fence);
+                            out.push('\n');
+                            fence.clear();
+                        }
                     } else {
                         pre += 1;
+                        if pre == 1 {
+                            let body = find_ci(rest, "</pre").map_or(rest, |end| &rest[..end]);
+                            fence = fence_for(body);
+                            let lang = attribute(tag, "class")
+                                .or_else(|| {
+                                    let inner = body.trim_start();
+                                    let end = inner.find('>')?;
+                                    let open = &inner[..end];
+                                    open.to_ascii_lowercase()
+                                        .starts_with("<code")
+                                        .then(|| attribute(open, "class"))?
+                                })
+                                .and_then(|class| language_of(&class));
+                            out.push_str(&format!("{fence}{}\n", lang.unwrap_or_default()));
+                            // HTML drops a line break right after <pre>.
+                            rest =
+                                rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n')).unwrap_or(rest);
+                        }
                     }
                 }
                 "img" => {
@@ -79,6 +106,21 @@ pub fn to_text(html: &str) -> (String, Vec<String>) {
         rest = &rest[next..];
     }
     (tidy(&out), notes)
+}
+
+/// A fence longer than any run of backticks in `body` (at least three).
+fn fence_for(body: &str) -> String {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// The language a class list names: `language-X` or `lang-X` (highlight.js, Prism).
+fn language_of(class: &str) -> Option<String> {
+    class
+        .split_whitespace()
+        .find_map(|c| c.strip_prefix("language-").or_else(|| c.strip_prefix("lang-")))
+        .map(|l| l.chars().filter(|c| c.is_ascii_alphanumeric() || "+-#._".contains(*c)).collect::<String>())
+        .filter(|l| !l.is_empty())
 }
 
 /// Case-insensitive find of an ASCII needle.
@@ -126,12 +168,28 @@ fn push_text(out: &mut String, text: &str, keep_whitespace: bool) {
     }
 }
 
-/// Trailing spaces off every line, no more than one blank line in a row, trimmed.
+/// Trailing spaces off every line, no more than one blank line in a row, trimmed; the
+/// lines of a fenced code block are kept as they are (blank ones too).
 fn tidy(text: &str) -> String {
     let text = text.replace('\u{a0}', " ");
     let mut out = String::new();
     let mut blank = 0;
+    let mut in_code: Option<usize> = None;
     for line in text.lines() {
+        let ticks = line.trim_start().bytes().take_while(|&b| b == b'`').count();
+        match in_code {
+            Some(open) => {
+                let t = line.trim();
+                if t.len() >= open && t.bytes().all(|b| b == b'`') {
+                    in_code = None;
+                }
+                out.push('\n');
+                out.push_str(line.trim_end_matches('\r'));
+                continue;
+            }
+            None if ticks >= 3 && !line.trim_start()[ticks..].contains('`') => in_code = Some(ticks),
+            None => {}
+        }
         let line = line.trim_end();
         if line.trim().is_empty() {
             blank += 1;
@@ -246,6 +304,37 @@ pub fn escape(text: &str, breaks: bool) -> String {
     out
 }
 
+/// Bank text as HTML: prose escaped with its line breaks and indentation kept (`escape`
+/// with `breaks`), each fenced code block as `<pre><code>` (with a `language-X` class when
+/// the fence names one), its lines as they are.
+pub fn rich(text: &str) -> String {
+    if !text::has_code(text) {
+        return escape(text, true);
+    }
+    let mut out = String::new();
+    for block in text::blocks(text) {
+        match block {
+            Block::Prose(prose) => {
+                let prose = prose.trim_matches('\n');
+                if !prose.trim().is_empty() {
+                    out.push_str(&escape(prose, true));
+                }
+            }
+            Block::Code { lang, lines } => {
+                let class =
+                    lang.map_or_else(String::new, |l| format!(" class=\"language-{}\"", escape(&l, false)));
+                // A last blank line needs its own line end: a reader drops the one before `</pre>`.
+                let end = if lines.last().is_some_and(|l| l.trim().is_empty()) { "\n" } else { "" };
+                out.push_str(&format!(
+                    "<pre><code{class}>{}{end}</code></pre>",
+                    escape(&lines.join("\n"), false)
+                ));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,7 +351,25 @@ mod tests {
     #[test]
     fn lists_and_preformatted_text() {
         let (text, _) = to_text("<ul><li>a</li><li>b</li></ul><pre>  x\n    y</pre>");
-        assert_eq!(text, "- a\n- b\n  x\n    y");
+        assert_eq!(text, "- a\n- b\n```\n  x\n    y\n```");
+        let (text, _) = to_text(
+            "<p>See:</p><pre><code class=\"language-python\">def f():\n\n\n    return 1 &lt; 2</code></pre>After",
+        );
+        assert_eq!(text, "See:\n```python\ndef f():\n\n\n    return 1 < 2\n```\nAfter");
+        // Backticks in the code get a longer fence.
+        let (text, _) = to_text("<pre>\n```\nx\n</pre>");
+        assert_eq!(text, "````\n```\nx\n````");
+    }
+
+    #[test]
+    fn code_blocks_round_trip_through_html() {
+        let text = "Which line fails?\n```js\nif (a < b && c) {\n  run(\"x\");\n\n\n}\n```\nPick one.";
+        let html = rich(text);
+        assert!(
+            html.contains("<pre><code class=\"language-js\">if (a &lt; b &amp;&amp; c) {\n  run("),
+            "{html}"
+        );
+        assert_eq!(to_text(&html).0, text);
     }
 
     #[test]

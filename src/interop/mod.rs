@@ -110,13 +110,37 @@ weight = 40
         })
     }
 
+    /// `text()`, sometimes with a fenced code block (a language or none, indented lines,
+    /// a blank line, special characters) and more text after it.
+    fn rich_text() -> impl Strategy<Value = String> {
+        let line =
+            prop::string::string_regex("( {0,4})[a-zA-Z0-9~=#{}:\\\\<>&\"'%.;()-]{1,10}( [a-z=<>]{1,4})?")
+                .unwrap();
+        let lines = prop::collection::vec(prop::option::of(line), 1..5);
+        let code = (prop::sample::select(vec!["", "python", "c++"]), lines);
+        (text(), prop::option::of(code), prop::option::of(text())).prop_map(|(before, code, after)| {
+            let Some((lang, lines)) = code else { return before };
+            // A block of blank lines only is not code anyone writes (HTML keeps no such block).
+            if lines.iter().all(Option::is_none) {
+                return before;
+            }
+            let body: Vec<String> = lines.into_iter().map(Option::unwrap_or_default).collect();
+            let mut out = format!("{before}\n```{lang}\n{}\n```", body.join("\n"));
+            if let Some(after) = after {
+                out.push('\n');
+                out.push_str(&after);
+            }
+            out
+        })
+    }
+
     fn question() -> impl Strategy<Value = Question> {
         (
             "[a-z][a-z0-9-]{0,10}[a-z0-9]",
             prop::bool::ANY,
-            text(),
-            prop::option::of(text()),
-            prop::collection::vec((text(), prop::option::of(text())), 4..7),
+            rich_text(),
+            prop::option::of(rich_text()),
+            prop::collection::vec((text(), prop::option::of(rich_text())), 4..7),
             prop::bool::ANY,
         )
             .prop_map(|(id, second, stem, explanation, options, multiple)| {
@@ -138,6 +162,8 @@ weight = 40
                     explanation: explanation.unwrap_or_default(),
                     references: Vec::new(),
                     scenario: None,
+                    task: None,
+                    source: None,
                     body: Body::Choice(ChoiceBody { options, multiple }),
                 }
             })
@@ -163,7 +189,13 @@ weight = 40
         for (name, text) in &built.files {
             let file = parse_questions(name, text.as_bytes(), Some(&exam.blueprint));
             assert!(file.diagnostics.iter().all(|d| !d.is_error()), "{:?}", file.diagnostics);
-            questions.extend(file.questions.into_iter().map(|q| q.question));
+            // The source table names the file and id it came from; the bank had none.
+            questions.extend(file.questions.into_iter().map(|q| {
+                let mut q = q.question;
+                assert!(q.source.as_ref().is_some_and(|s| s.file.is_some()), "{q:?}");
+                q.source = None;
+                q
+            }));
         }
         questions.sort_by(|a, b| a.id.cmp(&b.id));
         questions

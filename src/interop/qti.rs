@@ -73,7 +73,11 @@ fn inner_html(node: Node, skip: &dyn Fn(Node) -> bool, out: &mut String) {
                 ));
                 continue;
             }
-            out.push_str(&format!("<{tag}>"));
+            // A code block's language is its class (`<code class="language-sql">`).
+            match child.attribute("class").filter(|_| tag == "pre" || tag == "code") {
+                Some(class) => out.push_str(&format!("<{tag} class=\"{}\">", html::escape(class, false))),
+                None => out.push_str(&format!("<{tag}>")),
+            }
             inner_html(child, skip, out);
             out.push_str(&format!("</{tag}>"));
         }
@@ -477,9 +481,9 @@ fn read_item_12(doc: &Document, name: &str, item: Node) -> Draft {
     draft
 }
 
-/// XML text content: escaped, line breaks as `<br/>`.
+/// XML text content: escaped, line breaks as `<br/>`, code blocks as `<pre><code>`.
 fn x(text: &str) -> String {
-    html::escape(text, true)
+    html::rich(text)
 }
 
 /// An identifier QTI accepts (an XML NCName): the question id, prefixed when it starts

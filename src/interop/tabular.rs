@@ -100,9 +100,50 @@ pub fn csv(exam: &Exam) -> String {
     out
 }
 
-/// A field of Anki's text import with `#html:true`: escaped, line breaks as `<br>`, no tabs.
+/// A field of Anki's text import with `#html:true`: escaped, line breaks as `<br>`, no tabs;
+/// a code block as `<pre><code>` (its line breaks as `<br>` too: a field is one line).
 fn anki_field(text: &str) -> String {
+    if crate::text::has_code(text) {
+        return html::rich(text.trim()).replace("<br/>\n", "<br>").replace('\t', " ").replace('\n', "<br>");
+    }
     html::escape(text.trim(), false).replace('\t', " ").replace('\n', "<br>")
+}
+
+/// Text for one Markdown list item: prose on one line, as before; a code block as a
+/// fenced block indented under the item (so it stays part of it).
+fn md_item(text: &str) -> String {
+    if !crate::text::has_code(text) {
+        return text.replace('\n', " ");
+    }
+    let mut out = String::new();
+    for block in crate::text::blocks(text) {
+        match block {
+            crate::text::Block::Prose(prose) => {
+                let line = prose.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !line.is_empty() {
+                    if !out.is_empty() {
+                        out.push_str("\n\n  ");
+                    }
+                    out.push_str(&line);
+                }
+            }
+            crate::text::Block::Code { lang, lines } => {
+                let longest =
+                    lines.iter().flat_map(|l| l.split(|c| c != '`')).map(str::len).max().unwrap_or(0);
+                let fence = "`".repeat(longest.max(2) + 1);
+                out.push_str(&format!("\n\n  {fence}{}\n", lang.unwrap_or_default()));
+                for line in lines {
+                    if line.is_empty() {
+                        out.push('\n');
+                    } else {
+                        out.push_str(&format!("  {line}\n"));
+                    }
+                }
+                out.push_str(&format!("  {fence}"));
+            }
+        }
+    }
+    out.trim_start_matches('\n').to_string()
 }
 
 /// An Anki tag: no spaces (they separate tags).
@@ -162,7 +203,7 @@ pub fn markdown(exam: &Exam) -> String {
                         out.push_str(&format!(
                             "- [{}] {}\n",
                             if o.correct { "x" } else { " " },
-                            o.text.replace('\n', " ")
+                            md_item(&o.text)
                         ));
                         // mkdocs-quiz's per-answer feedback: `>` lines right below the answer.
                         for line in o.rationale.trim().lines() {
@@ -181,7 +222,7 @@ pub fn markdown(exam: &Exam) -> String {
                     out.push_str(full_stem(q).trim());
                     out.push_str("\n\n");
                     for (i, choice) in choices(q).iter().enumerate() {
-                        out.push_str(&format!("- {}. {}\n", letter(i), choice.replace('\n', " ")));
+                        out.push_str(&format!("- {}. {}\n", letter(i), md_item(choice)));
                     }
                     out.push_str(&format!("\n**Answer:** {}\n", answer(q)));
                     push_content(&mut out, q, true);
@@ -203,7 +244,7 @@ fn push_content(out: &mut String, q: &Question, with_rationales: bool) {
     if !rationales.is_empty() {
         out.push('\n');
         for (l, r) in rationales {
-            out.push_str(&format!("- **{l}.** {}\n", r.replace('\n', " ")));
+            out.push_str(&format!("- **{l}.** {}\n", md_item(r)));
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::exam::clock::{format_countdown, format_duration};
 use crate::exam::item::AnswerError;
 use crate::exam::session::Refusal;
 use crate::model::{Confidence, EndReason, Mode, ReviewFilter};
-use crate::text::{printable, wrap, wrap_hanging};
+use crate::text::{printable, wrap, wrap_hanging, wrap_labelled};
 
 const NUMBERS: [&str; 9] = ["ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"];
 
@@ -63,7 +63,7 @@ pub fn question_screen(ctx: &ScreenContext, view: &QuestionView) -> String {
     out.push('\n');
     let option_line = |out: &mut String, marker: char, letter: char, text: &str, struck: bool| {
         let label = if struck && !ctx.styled { "[struck out] " } else { "" };
-        let line = wrap_hanging(&format!("{letter}. {label}{}", printable(text)), ctx.width, "", 6);
+        let line = wrap_labelled(&format!("{letter}. {label}"), &printable(text), ctx.width, "", 6);
         if struck && ctx.styled {
             out.push_str(&format!(" {marker} \u{1b}[2;9m{line}\u{1b}[0m\n"));
         } else {
@@ -203,8 +203,8 @@ pub fn feedback(view: &FeedbackView, width: usize) -> String {
                 } else {
                     option.rationale.as_str()
                 };
-                let text = format!("{}. {verdict}{chosen}: {}", option.letter, printable(why));
-                out.push_str(&wrap_hanging(&text, width, "  ", 5));
+                let label = format!("{}. {verdict}{chosen}: ", option.letter);
+                out.push_str(&wrap_labelled(&label, &printable(why), width, "  ", 5));
                 out.push('\n');
             }
         }
@@ -222,8 +222,8 @@ pub fn feedback(view: &FeedbackView, width: usize) -> String {
                 };
                 let why =
                     if step.rationale.is_empty() { "(no rationale given)" } else { step.rationale.as_str() };
-                let text = format!("{}. {place}{yours}: {}", step.letter, printable(why));
-                out.push_str(&wrap_hanging(&text, width, "  ", 5));
+                let label = format!("{}. {place}{yours}: ", step.letter);
+                out.push_str(&wrap_labelled(&label, &printable(why), width, "  ", 5));
                 out.push('\n');
             }
         }
@@ -726,5 +726,20 @@ mod tests {
             all_meet: false,
         };
         insta::assert_snapshot!(report(&report_view, 80));
+    }
+
+    #[test]
+    fn snapshot_code_block_wider_than_80_columns() {
+        let mut view = sample_question();
+        view.stem = "A Lambda function returns an error. Its handler, deployed last week by a team that has since moved on to other work, is:\n```python\nimport json\n\ndef handler(event, context):\n    body = {\"message\": \"hello\", \"items\": [item.upper() for item in event.get(\"items\", [])]}\n    return {\"statusCode\": 200, \"body\": body}\n```\nWhich change fixes it?".into();
+        if let BodyView::Choice { options, .. } = &mut view.body {
+            options[1].text =
+                "```python\nreturn {\"statusCode\": 200, \"body\": json.dumps(body)}\n```".into();
+            options[3].text = "Wrap the body:\n```\njson.dumps(body)\n```".into();
+        }
+        let ctx = ScreenContext { width: 80, styled: false, header: true };
+        let screen = question_screen(&ctx, &view);
+        assert!(screen.lines().any(|l| l.chars().count() > 80), "{screen}");
+        insta::assert_snapshot!(screen);
     }
 }

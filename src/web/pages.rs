@@ -16,6 +16,7 @@ use crate::exam::clock::{Millis, behind_pace, format_duration, format_timestamp,
 use crate::exam::item::AnswerError;
 use crate::exam::session::Refusal;
 use crate::model::{AttemptSummary, Confidence, EndReason, Mode, ReviewFilter};
+use crate::text::{self, Block};
 
 pub struct Ctx {
     /// `/TOKEN`: every link starts with it.
@@ -328,6 +329,28 @@ fn exam_bar(code: &str, status: &StatusView, mode: Mode, pace: Option<(usize, Mi
     }
 }
 
+/// Bank text with its fenced code blocks as `<pre><code>` (the language, if any, as a
+/// `language-` class), everything escaped; prose is left to the page's `white-space`.
+/// Containers of such text are `div`s: a `<pre>` may not sit inside a `<p>`.
+fn rich(text: &str) -> Markup {
+    if !text::has_code(text) {
+        return html! { (text) };
+    }
+    html! {
+        @for block in text::blocks(text) {
+            @match block {
+                Block::Prose(prose) => {
+                    @let prose = prose.trim_matches('\n');
+                    @if !prose.trim().is_empty() { span.prose { (prose) } }
+                }
+                Block::Code { lang, lines } => {
+                    pre.code { code class=[lang.map(|l| format!("language-{l}"))] { (lines.join("\n")) } }
+                }
+            }
+        }
+    }
+}
+
 fn mode_name(mode: Mode) -> &'static str {
     match mode {
         Mode::Exam => "mock exam",
@@ -370,10 +393,10 @@ pub fn question(
                     @if let Some(s) = &view.scenario {
                         section.scenario {
                             h2 { (s.title) " (question " (s.part) " of " (s.of) ")" }
-                            p.text { (s.text) }
+                            div.text { (rich(&s.text)) }
                         }
                     }
-                    p.stem #stem { (view.stem) }
+                    div.stem #stem { (rich(&view.stem)) }
                     (body(&view.body, locked))
                     @if !locked {
                         fieldset.confidence {
@@ -427,7 +450,7 @@ fn body(body: &BodyView, locked: bool) -> Markup {
                                 input type="radio" name="choice" value=(o.letter) checked[o.chosen] disabled[locked];
                             }
                             span.letter { (o.letter) "." }
-                            span.text { (o.text) }
+                            span.text { (rich(&o.text)) }
                             @if o.struck { span.sr-only { " (struck out)" } }
                         }
                         @if !locked {
@@ -446,7 +469,7 @@ fn body(body: &BodyView, locked: bool) -> Markup {
         BodyView::Ordering { need, steps, chosen } => html! {
             fieldset.options.ordering data-need=(need) {
                 legend.select { "Put " (need) " of these steps in order." }
-                ul.steps { @for s in steps { li data-letter=(s.letter) { span.letter { (s.letter) "." } " " span.text { (s.text) } } } }
+                ul.steps { @for s in steps { li data-letter=(s.letter) { span.letter { (s.letter) "." } " " span.text { (rich(&s.text)) } } } }
                 div.fallback {
                     @for n in 1..=*need {
                         label.line {
@@ -495,7 +518,7 @@ fn feedback_panel(f: &FeedbackView) -> Markup {
                         @for o in options {
                             li.right[o.correct] {
                                 strong { (o.letter) @if o.correct { " (correct)" } @if o.chosen { " (your choice)" } ": " }
-                                (o.rationale)
+                                (rich(&o.rationale))
                             }
                         }
                     }
@@ -505,7 +528,7 @@ fn feedback_panel(f: &FeedbackView) -> Markup {
                         @for s in steps {
                             li {
                                 strong { (s.letter) @if let Some(p) = s.position { " (step " (p) ")" } @else { " (not a step)" } ": " }
-                                (s.rationale)
+                                (rich(&s.rationale))
                             }
                         }
                     }
@@ -513,12 +536,12 @@ fn feedback_panel(f: &FeedbackView) -> Markup {
                 FeedbackBody::Matching { pairs } => {
                     ul.rationales {
                         @for p in pairs {
-                            li { strong { (p.number) " -> " (p.key) ": " } (p.prompt) " - " (p.key_text) ". " (p.rationale) }
+                            li { strong { (p.number) " -> " (p.key) ": " } (p.prompt) " - " (p.key_text) ". " (rich(&p.rationale)) }
                         }
                     }
                 }
             }
-            p.explanation { (f.explanation) }
+            div.explanation { (rich(&f.explanation)) }
             @if !f.references.is_empty() {
                 p { "Read more: "
                     @for r in &f.references {
@@ -759,7 +782,7 @@ pub fn show(ctx: &Ctx, past: &PastAttempt) -> Markup {
             @for item in &past.items {
                 section.past {
                     h2 { "Question " (item.view.number) @if !item.seen { " (never reached)" } }
-                    p.stem { (item.view.stem) }
+                    div.stem { (rich(&item.view.stem)) }
                     (body(&item.view.body, true))
                     (feedback_panel(&item.feedback))
                 }

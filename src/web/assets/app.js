@@ -133,6 +133,8 @@
     const steps = Array.from(fieldset.querySelectorAll("ul.steps li[data-letter]")).map((li) => ({
       letter: li.dataset.letter,
       text: li.querySelector(".text").textContent,
+      // The server's own markup, copied: a step holding a code block keeps its <pre>.
+      node: li.querySelector(".text"),
     }));
     const order = selects.map((s) => s.value).filter((v) => v);
     const { root, status } = frame(
@@ -173,7 +175,7 @@
     const card = (step, className) => {
       const li = make("li", "dnd-item " + className);
       li.dataset.letter = step.letter;
-      li.append(make("span", "letter", step.letter + "."), " ", make("span", "text", step.text));
+      li.append(make("span", "letter", step.letter + "."), " ", step.node.cloneNode(true));
       return li;
     };
     steps.filter((s) => !order.includes(s.letter)).forEach((step) => {
