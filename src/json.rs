@@ -246,6 +246,32 @@ pub struct QuestionResult {
     pub scored: bool,
     pub seconds: f64,
     pub confidence: Option<&'static str>,
+    /// The task statement the question is tagged with (`task` in the bank).
+    pub task: Option<String>,
+    /// The question's `[source]`, if the bank gives one.
+    pub source: Option<SourceEntry>,
+}
+
+/// A question's provenance (`[source]` / `[question.source]`); absent keys are null.
+#[derive(Debug, Serialize)]
+pub struct SourceEntry {
+    pub url: Option<String>,
+    pub licence: Option<String>,
+    pub commit: Option<String>,
+    pub original_id: Option<String>,
+    pub file: Option<String>,
+}
+
+impl SourceEntry {
+    pub fn of(s: &crate::bank::Source) -> SourceEntry {
+        SourceEntry {
+            url: s.url.clone(),
+            licence: s.licence.clone(),
+            commit: s.commit.clone(),
+            original_id: s.original_id.clone(),
+            file: s.file.clone(),
+        }
+    }
 }
 
 /// What the attempt was, beside its score.
@@ -260,8 +286,14 @@ pub struct AttemptFacts<'a> {
 }
 
 impl AttemptResult {
-    /// `keep` filters the questions (`show --only`); the totals stay the attempt's.
-    pub fn new(facts: &AttemptFacts, score: &Score, keep: impl Fn(usize) -> bool) -> AttemptResult {
+    /// `keep` filters the questions (`show --only`); the totals stay the attempt's. `bank`
+    /// gives the bank question at each position, for its task and source.
+    pub fn new<'q>(
+        facts: &AttemptFacts,
+        score: &Score,
+        bank: impl Fn(usize) -> Option<&'q crate::bank::Question>,
+        keep: impl Fn(usize) -> bool,
+    ) -> AttemptResult {
         AttemptResult {
             attempt: facts.attempt,
             exam: facts.exam.to_string(),
@@ -294,7 +326,7 @@ impl AttemptResult {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| keep(*i))
-                .map(|(_, q)| QuestionResult {
+                .map(|(i, q)| QuestionResult {
                     position: q.position,
                     id: q.id.clone(),
                     domain: q.domain.clone(),
@@ -305,6 +337,8 @@ impl AttemptResult {
                     scored: q.scored,
                     seconds: q.seconds,
                     confidence: q.confidence.map(crate::model::Confidence::as_str),
+                    task: bank(i).and_then(|b| b.task.clone()),
+                    source: bank(i).and_then(|b| b.source.as_ref()).map(SourceEntry::of),
                 })
                 .collect(),
         }

@@ -337,3 +337,35 @@ fn code_blocks_survive_gift_and_qti_and_imports_record_their_source() {
         assert_eq!(check.status, 0, "{}", check.stdout);
     }
 }
+
+#[test]
+fn the_attempt_result_carries_each_questions_task_and_source() {
+    let test = Test::new();
+    let dir = bank(&test, BLUEPRINT, &questions());
+    let data = test.data_dir().display().to_string();
+    let run = Test::new()
+        .env("PROCTOR_DATA_DIR", &data)
+        .args(["--bank-dir", &dir, "exam", "code", "--seed", "1", "--json"])
+        .stdin("submit\n")
+        .run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let show = Test::new()
+        .env("PROCTOR_DATA_DIR", &data)
+        .args(["--bank-dir", &dir, "show", &run.json()["attempt"].to_string(), "--json"])
+        .run();
+    for result in [run.json(), show.json()] {
+        let questions = result["questions"].as_array().unwrap();
+        let q1 = questions.iter().find(|q| q["id"] == "q1").unwrap();
+        assert_eq!(q1["task"], "1.2");
+        assert_eq!(q1["source"]["original_id"], "lambda-7");
+        assert_eq!(q1["source"]["commit"], "abc123");
+        // From the file's [source]: the licence, and the url.
+        assert_eq!(q1["source"]["licence"], "CC0-1.0");
+        assert_eq!(q1["source"]["url"], "https://example.com/bank");
+        assert!(q1["source"]["file"].is_null());
+        let q2 = questions.iter().find(|q| q["id"] == "q2").unwrap();
+        assert!(q2["task"].is_null());
+        assert_eq!(q2["source"]["licence"], "CC0-1.0");
+        assert!(q2["source"]["original_id"].is_null());
+    }
+}

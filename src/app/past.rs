@@ -32,6 +32,8 @@ pub struct PastAttempt {
 }
 
 pub struct PastItem {
+    /// The question as the bank has it now.
+    pub question: Question,
     pub view: QuestionView,
     pub feedback: FeedbackView,
     /// It was put on screen (an unanswered question never shown was never reached).
@@ -70,6 +72,7 @@ pub fn load(catalog: &Catalog, store: &Store, id: i64) -> Result<PastAttempt> {
         .zip(&states)
         .enumerate()
         .map(|(i, ((item, question), state))| PastItem {
+            question: (*question).clone(),
             view: view::question_view(
                 &exam.blueprint,
                 item,

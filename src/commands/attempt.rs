@@ -105,5 +105,7 @@ pub fn result_of(attempt: &Attempt, finished: &Finished) -> AttemptResult {
         finished_at: finished.finished_at,
         end_reason: finished.reason,
     };
-    AttemptResult::new(&facts, &finished.score, |_| true)
+    let exam = attempt.exam();
+    let questions = &finished.score.questions;
+    AttemptResult::new(&facts, &finished.score, |i| questions.get(i).and_then(|q| exam.question(&q.id)), |_| true)
 }

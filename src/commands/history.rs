@@ -119,7 +119,8 @@ pub fn show(config: &Config, args: &ShowArgs, out: &mut dyn Write) -> Result<()>
             finished_at: past.finished_at,
             end_reason: past.reason,
         };
-        json::write(out, &AttemptResult::new(&facts, &past.score, |i| keep[i]))?;
+        let bank = |i: usize| past.items.get(i).map(|item| &item.question);
+        json::write(out, &AttemptResult::new(&facts, &past.score, bank, |i| keep[i]))?;
         return Ok(());
     }
     let width = text_width();
