@@ -369,3 +369,41 @@ fn the_attempt_result_carries_each_questions_task_and_source() {
         assert!(q2["source"]["original_id"].is_null());
     }
 }
+
+#[test]
+fn csv_markdown_and_anki_carry_code_and_source() {
+    let test = Test::new();
+    let dir = bank(&test, BLUEPRINT, &questions());
+    let export = |format: &str| {
+        let run = Test::new().args(["--bank-dir", &dir, "export", format, "code"]).run();
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let csv = export("csv");
+    assert!(
+        csv.starts_with("id,domain,kind,stem,A,B,C,D,E,F,G,H,I,J,answer,explanation,rationales,references,tags,difficulty,task,source_url,source_licence,source_commit,source_original_id,source_file\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",1.2,https://example.com/bank,CC0-1.0,abc123,lambda-7,\r\n"), "{csv}");
+    assert!(
+        csv.contains("\"A Lambda function fails. Its handler is:\n```python\ndef handler(event, context):\n"),
+        "{csv}"
+    );
+    let markdown = export("markdown");
+    assert!(markdown.contains("```python\ndef handler(event, context):\n"), "{markdown}");
+    // An option that is code: the block indented under its list item.
+    assert!(markdown.contains("- [x] Code:\n\n  ```python\n  import json\n  ```\n"), "{markdown}");
+    assert!(
+        markdown.contains("Source: https://example.com/bank (CC0-1.0), commit abc123, id lambda-7\n"),
+        "{markdown}"
+    );
+    let anki = export("anki");
+    assert!(anki.contains("<pre><code class=\"language-python\">def handler(event, context):<br>"), "{anki}");
+    assert!(
+        anki.contains("Source: https://example.com/bank (CC0-1.0), commit abc123, id lambda-7"),
+        "{anki}"
+    );
+    for note in anki.lines().filter(|l| !l.starts_with('#')) {
+        assert_eq!(note.split('\t').count(), 3, "{note}");
+    }
+}

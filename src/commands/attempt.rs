@@ -107,5 +107,10 @@ pub fn result_of(attempt: &Attempt, finished: &Finished) -> AttemptResult {
     };
     let exam = attempt.exam();
     let questions = &finished.score.questions;
-    AttemptResult::new(&facts, &finished.score, |i| questions.get(i).and_then(|q| exam.question(&q.id)), |_| true)
+    AttemptResult::new(
+        &facts,
+        &finished.score,
+        |i| questions.get(i).and_then(|q| exam.question(&q.id)),
+        |_| true,
+    )
 }

@@ -78,9 +78,22 @@ pub fn csv(exam: &Exam) -> String {
     let mut header: Vec<String> = ["id", "domain", "kind", "stem"].iter().map(|s| s.to_string()).collect();
     header.extend((0..10).map(|i| letter(i).to_string()));
     header.extend(
-        ["answer", "explanation", "rationales", "references", "tags", "difficulty"]
-            .iter()
-            .map(|s| s.to_string()),
+        [
+            "answer",
+            "explanation",
+            "rationales",
+            "references",
+            "tags",
+            "difficulty",
+            "task",
+            "source_url",
+            "source_licence",
+            "source_commit",
+            "source_original_id",
+            "source_file",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     out.push_str(&header.join(","));
     out.push_str("\r\n");
@@ -94,6 +107,11 @@ pub fn csv(exam: &Exam) -> String {
         row.push(q.references.join(" "));
         row.push(q.tags.join(" "));
         row.push(q.difficulty.map_or(String::new(), |d| format!("{d:?}").to_lowercase()));
+        row.push(q.task.clone().unwrap_or_default());
+        let source = q.source.clone().unwrap_or_default();
+        for part in [source.url, source.licence, source.commit, source.original_id, source.file] {
+            row.push(part.unwrap_or_default());
+        }
         out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
@@ -143,7 +161,31 @@ fn md_item(text: &str) -> String {
             }
         }
     }
-    out.trim_start_matches('\n').to_string()
+    // A list item cannot start with a fence (it would be text after "[x] "): a label first.
+    if out.starts_with('\n') { format!("Code:{out}") } else { out }
+}
+
+/// "Source: URL (licence), commit C, id I, file F" from the parts the bank gives; `None`
+/// without a source.
+fn source_line(q: &Question) -> Option<String> {
+    let s = q.source.as_ref()?;
+    let mut parts: Vec<String> = Vec::new();
+    match (&s.url, &s.licence) {
+        (Some(url), Some(licence)) => parts.push(format!("{url} ({licence})")),
+        (Some(url), None) => parts.push(url.clone()),
+        (None, Some(licence)) => parts.push(format!("licence {licence}")),
+        (None, None) => {}
+    }
+    if let Some(commit) = &s.commit {
+        parts.push(format!("commit {commit}"));
+    }
+    if let Some(id) = &s.original_id {
+        parts.push(format!("id {id}"));
+    }
+    if let Some(file) = &s.file {
+        parts.push(format!("file {file}"));
+    }
+    Some(format!("Source: {}", parts.join(", ")))
 }
 
 /// An Anki tag: no spaces (they separate tags).
@@ -173,6 +215,9 @@ pub fn anki(exam: &Exam) -> String {
         }
         for r in &q.references {
             back.push_str(&format!("<br>{}", anki_field(r)));
+        }
+        if let Some(line) = source_line(q) {
+            back.push_str(&format!("<br>{}", anki_field(&line)));
         }
         let mut tags = vec![format!("{}::{}", anki_tag(&exam.blueprint.id), anki_tag(&q.domain))];
         tags.extend(q.tags.iter().map(|t| anki_tag(t)));
@@ -255,5 +300,8 @@ fn push_references(out: &mut String, q: &Question) {
         for r in &q.references {
             out.push_str(&format!("- <{r}>\n"));
         }
+    }
+    if let Some(line) = source_line(q) {
+        out.push_str(&format!("\n{line}\n"));
     }
 }
