@@ -961,4 +961,18 @@ mod tests {
         assert_eq!(page.matches("<script").count(), 1, "{page}");
         assert!(page.contains(r#"<script src="/t/static/app.js" defer></script>"#), "{page}");
     }
+
+    #[test]
+    fn code_blocks_are_escaped_pre_and_prose_stays_text() {
+        let markup = rich("Look:\n```html\n<script>alert(1)</script>\n  <b>x</b>\n```\nThen?").into_string();
+        assert_eq!(
+            markup,
+            "<span class=\"prose\">Look:</span><pre class=\"code\"><code class=\"language-html\">\
+             &lt;script&gt;alert(1)&lt;/script&gt;\n  &lt;b&gt;x&lt;/b&gt;</code></pre><span class=\"prose\">Then?</span>"
+        );
+        // A hostile language tag is escaped in its attribute; text without code is as before.
+        let markup = rich("```a\"><script>\nx\n```").into_string();
+        assert!(markup.contains("class=\"language-a&quot;&gt;&lt;script&gt;\""), "{markup}");
+        assert_eq!(rich("plain <i>").into_string(), "plain &lt;i&gt;");
+    }
 }
