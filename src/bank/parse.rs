@@ -1021,6 +1021,9 @@ mod tests {
             Just("\n".to_string()),
             Just("\r\n".to_string()),
             Just("[[question]]".to_string()),
+            Just("\n```py\n".to_string()),
+            Just("```".to_string()),
+            Just("\t".to_string()),
         ];
         prop::collection::vec(pieces, 0..6).prop_map(|parts| parts.concat())
     }
