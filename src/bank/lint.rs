@@ -635,6 +635,8 @@ mod tests {
                 explanation: String::new(),
                 references: Vec::new(),
                 scenario: None,
+                task: None,
+                source: None,
                 body: Body::Choice(ChoiceBody {
                     options: options
                         .iter()

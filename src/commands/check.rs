@@ -115,7 +115,12 @@ pub fn coverage_text(c: &Coverage) -> String {
         for t in &d.tasks {
             let none = if t.questions == 0 { "  <- none" } else { "" };
             // One line each (a task text is one line): the counts stay in a column.
-            out.push_str(&format!("  {:>5}  {}  {}{none}\n", t.questions, printable(&t.id), printable(&t.text)));
+            out.push_str(&format!(
+                "  {:>5}  {}  {}{none}\n",
+                t.questions,
+                printable(&t.id),
+                printable(&t.text)
+            ));
         }
         out.push_str(&format!("  {:>5}  without a task\n", d.untagged));
     }
