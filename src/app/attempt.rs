@@ -113,8 +113,6 @@ pub struct Attempt {
 
 /// The bank questions of a paper, by index; an id the bank no longer has stops the attempt.
 fn locate(exam: &Exam, paper: Vec<PaperItem>, hashes: Option<Vec<String>>) -> Result<Vec<AttemptItem>> {
-    let index: std::collections::HashMap<&str, usize> =
-        exam.questions.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
     let mut hashes = hashes.map(Vec::into_iter);
     paper
         .into_iter()
@@ -125,7 +123,7 @@ fn locate(exam: &Exam, paper: Vec<PaperItem>, hashes: Option<Vec<String>>) -> Re
                     item.question_id, exam.blueprint.id
                 ))
             };
-            let question = *index.get(item.question_id.as_str()).ok_or_else(gone)?;
+            let question = exam.index_of(&item.question_id).ok_or_else(gone)?;
             if !item.layout.fits(&exam.questions[question]) {
                 return Err(gone());
             }

@@ -43,7 +43,12 @@ impl Exam {
     /// The question with this id, found through the index (attempts look questions up
     /// several times per item).
     pub fn question(&self, id: &str) -> Option<&Question> {
-        self.by_id.get(id).map(|&i| &self.questions[i])
+        self.index_of(id).map(|i| &self.questions[i])
+    }
+
+    /// Where the question with this id is in `questions`.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
     }
 
     /// How many questions of the bank belong to `domain`.

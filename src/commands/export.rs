@@ -49,28 +49,21 @@ pub fn run(config: &Config, args: &ExportArgs, out: &mut dyn Write) -> Result<i3
                     "qti export writes a package: give --out DIR (a folder) or --out FILE.zip".into(),
                 ));
             };
-            if is_zip(dir) {
-                let (files, left_out) = qti::write(&exam);
-                write_zip(dir, &files)?;
-                report(&left_out)?;
-                writeln!(
-                    out,
-                    "wrote {} item(s) and imsmanifest.xml to {}",
-                    files.len() - 1,
-                    printable_line(&dir.display().to_string())
-                )?;
-                return Ok(0);
-            }
-            if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+            let zipped = is_zip(dir);
+            if !zipped && dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
                 return Err(Error::Usage(format!(
                     "{} exists and is not an empty folder: choose a new --out",
                     printable_line(&dir.display().to_string())
                 )));
             }
             let (files, left_out) = qti::write(&exam);
-            fs::create_dir_all(dir.join("items"))?;
-            for (path, xml) in &files {
-                fs::write(dir.join(path), xml)?;
+            if zipped {
+                write_zip(dir, &files)?;
+            } else {
+                fs::create_dir_all(dir.join("items"))?;
+                for (path, xml) in &files {
+                    fs::write(dir.join(path), xml)?;
+                }
             }
             report(&left_out)?;
             writeln!(
