@@ -357,3 +357,80 @@ fn an_expired_attempt_never_resumed_is_listed_as_expired() {
     assert!(history.stdout.contains("expired"), "{}", history.stdout);
     assert_eq!(later(&["history", "--json"]).json()[0]["expired"], true);
 }
+
+/// The peak resident memory (VmHWM) of `proctor ... exam tiny` on `bank`, in KiB, read
+/// while the session waits at its first question (the bank is loaded by then).
+#[cfg(target_os = "linux")]
+fn peak_kib_at_first_question(test: &Test, bank: &std::path::Path) -> u64 {
+    use std::io::{Read, Write};
+    let mut command = test.command();
+    command.args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "1"]);
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while !seen.contains("Question 1 of") {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "the exam ended early: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    stdin.write_all(b"quit\n").unwrap();
+    drop(stdin);
+    std::thread::spawn(move || while stdout.read(&mut buf).is_ok_and(|n| n > 0) {});
+    assert!(child.wait().unwrap().success());
+    peak
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_question_file_takes_a_few_times_its_size_in_memory() {
+    // One 8 MB file of small questions: its parsed TOML document alone used to take
+    // twenty times the file (the issue's 200 MB bank took 5.5 GB); read in pieces, the
+    // exam holds the questions and little more.
+    let test = Test::new();
+    let small = copy_tiny(&test, "small/tiny");
+    let large = copy_tiny(&test, "large/tiny");
+    let mut text = String::new();
+    let mut n = 0;
+    while text.len() < 8 * 1024 * 1024 {
+        let domain = if n % 2 == 0 { "alpha" } else { "beta" };
+        text.push_str(&format!(
+            "[[question]]\nid = \"bulk-{n}\"\ndomain = \"{domain}\"\nkind = \"multiple-choice\"\n\
+             stem = \"Which storage class suits data read once a year, case {n}?\"\n\
+             explanation = \"S3 Glacier Deep Archive costs least for data read about once a year.\"\n\
+             references = [\"https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html\"]\n"
+        ));
+        for (i, option) in
+            ["S3 Standard", "S3 Glacier Deep Archive", "S3 One Zone-IA", "EBS gp3"].iter().enumerate()
+        {
+            let correct = if i == 1 { "true" } else { "false" };
+            text.push_str(&format!(
+                "[[question.option]]\ntext = \"{option} for case {n}\"\ncorrect = {correct}\nrationale = \"Option {i} of case {n}.\"\n"
+            ));
+        }
+        text.push('\n');
+        n += 1;
+    }
+    std::fs::write(large.join("bulk.toml"), &text).unwrap();
+    let baseline = peak_kib_at_first_question(&test, &small);
+    let peak = peak_kib_at_first_question(&test, &large);
+    let file_kib = text.len() as u64 / 1024;
+    // The questions themselves take about three times their TOML here (small strings,
+    // each its own allocation); the whole parsed document took more than twenty.
+    assert!(
+        peak.saturating_sub(baseline) < 6 * file_kib,
+        "{n} questions in {file_kib} KiB took {} KiB more than the tiny exam ({peak} against {baseline})",
+        peak.saturating_sub(baseline)
+    );
+}

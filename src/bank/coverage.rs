@@ -1,7 +1,9 @@
 //! How many questions a bank has per domain and per task statement of the exam guide
 //! (`proctor check --coverage`). Pure: a blueprint and questions in, counts out.
 
-use super::{Blueprint, Question};
+use std::collections::HashMap;
+
+use super::Blueprint;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Coverage {
@@ -31,8 +33,12 @@ pub struct TaskCoverage {
     pub questions: usize,
 }
 
-/// Questions per domain and task statement, in blueprint order.
-pub fn coverage<'a>(blueprint: &Blueprint, questions: impl IntoIterator<Item = &'a Question>) -> Coverage {
+/// Questions per domain and task statement, in blueprint order, from each question's
+/// domain and task.
+pub fn coverage<'a>(
+    blueprint: &Blueprint,
+    questions: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> Coverage {
     let mut domains: Vec<DomainCoverage> = blueprint
         .domains
         .iter()
@@ -50,12 +56,23 @@ pub fn coverage<'a>(blueprint: &Blueprint, questions: impl IntoIterator<Item = &
         })
         .collect();
     let mut total = 0;
-    for q in questions {
+    // Domain and task ids to their places (the first of a repeated id, which `check`
+    // reports): one lookup per question, however many there are.
+    let mut domain_at: HashMap<&str, usize> = HashMap::new();
+    let mut task_at: HashMap<(usize, &str), usize> = HashMap::new();
+    for (d, domain) in blueprint.domains.iter().enumerate() {
+        domain_at.entry(&domain.id).or_insert(d);
+        for (t, task) in domain.tasks.iter().enumerate() {
+            task_at.entry((d, &task.id)).or_insert(t);
+        }
+    }
+    for (domain, task) in questions {
         total += 1;
-        let Some(domain) = domains.iter_mut().find(|d| d.id == q.domain) else { continue };
+        let Some(&d) = domain_at.get(domain) else { continue };
+        let domain = &mut domains[d];
         domain.questions += 1;
-        match q.task.as_deref().and_then(|task| domain.tasks.iter_mut().find(|t| t.id == task)) {
-            Some(task) => task.questions += 1,
+        match task.and_then(|task| task_at.get(&(d, task))) {
+            Some(&t) => domain.tasks[t].questions += 1,
             None => domain.untagged += 1,
         }
     }
@@ -90,7 +107,10 @@ mod tests {
             + &question("q4", "b", "");
         let file = parse_questions("q.toml", text.as_bytes(), Some(&blueprint));
         assert!(file.diagnostics.iter().all(|d| !d.is_error()), "{:?}", file.diagnostics);
-        let c = coverage(&blueprint, file.questions.iter().map(|q| &q.question));
+        let c = coverage(
+            &blueprint,
+            file.questions.iter().map(|q| (q.question.domain.as_str(), q.question.task.as_deref())),
+        );
         assert_eq!(c.questions, 4);
         let a = &c.domains[0];
         assert_eq!((a.questions, a.untagged), (3, 1));

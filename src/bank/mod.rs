@@ -10,6 +10,7 @@ pub mod prebuilt;
 pub mod raw;
 pub mod schema;
 pub mod source;
+pub mod split;
 pub mod validate;
 
 use std::collections::HashMap;

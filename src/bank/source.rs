@@ -11,7 +11,7 @@ use super::diagnostic::{self, Check, Diagnostic, Location};
 use super::lint::{self, Authoring};
 use super::parse::{self, ParsedBlueprint};
 use super::prebuilt::{self, QuestionCounts};
-use super::{Blueprint, Exam, coverage, validate};
+use super::{Blueprint, Exam, coverage, split, validate};
 
 /// The blueprint file of every exam folder.
 pub const BLUEPRINT_FILE: &str = "exam.toml";
@@ -320,16 +320,40 @@ pub fn check_folders(folders: &[ExamFolder]) -> Vec<Diagnostic> {
 }
 
 /// What `check` reports, and the coverage (questions per domain and task statement) of
-/// every exam whose blueprint could be read.
+/// every exam whose blueprint could be read. Each question file is parsed, checked and
+/// reduced to the facts the checks across files need (`validate::QuestionFacts`, stem
+/// fingerprints) before the next one is read: memory follows the files in flight (one per
+/// core), not the size of the bank.
 pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<coverage::Coverage>) {
     let mut diagnostics = Vec::new();
     let mut coverages = Vec::new();
     let mut ids: Vec<(String, String)> = Vec::new();
     let mut shipped: Option<Vec<(String, String)>> = None;
     for folder in folders {
-        let (parsed, mut found) = load_folder(folder);
-        if let Some((blueprint, questions, _)) = &parsed {
-            coverages.push(coverage::coverage(&blueprint.blueprint, questions.iter().map(|q| &q.question)));
+        let (blueprint, mut found) = read_blueprint(folder);
+        if let Some(bound) = exam_too_large(folder) {
+            found.push(bound);
+            diagnostics.extend(found);
+            continue;
+        }
+        let domains = blueprint.as_ref().map(|b| &b.blueprint);
+        let files = in_parallel(&folder.question_files, |file| check_file(file, domains));
+        let mut questions: Vec<validate::QuestionFacts> = Vec::new();
+        let mut scenarios: Vec<validate::ScenarioFacts> = Vec::new();
+        let mut files_failed = false;
+        let mut findings = Vec::with_capacity(files.len());
+        for file in files {
+            files_failed |= file.failed;
+            questions.extend(file.questions);
+            scenarios.extend(file.scenarios);
+            found.extend(file.diagnostics);
+            findings.push(file.findings);
+        }
+        found.extend(validate::check_exam(blueprint.as_ref(), &questions, &scenarios, files_failed));
+        diagnostic::sort(&mut found);
+        if let Some(blueprint) = &blueprint {
+            let facts = questions.iter().map(|q| (q.domain.as_str(), q.task.as_deref()));
+            coverages.push(coverage::coverage(&blueprint.blueprint, facts));
             let id = &blueprint.blueprint.id;
             if let Some((_, first)) = ids.iter().find(|(seen, _)| seen == id) {
                 found.push(Diagnostic::error(
@@ -354,19 +378,39 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
                     ));
                 }
             }
-            // The per-file checks on every core; then each file's stems, in order, against
-            // the exam's earlier ones.
-            let files: Vec<&[parse::LocatedQuestion]> =
-                questions.chunk_by(|a, b| a.location.path == b.location.path).collect();
+            // Each file's stems, in order, against the exam's earlier ones.
             let mut authoring = Authoring::new();
-            for findings in in_parallel(&files, |file| lint::check_file(file)) {
-                found.extend(authoring.add(findings));
+            for file in findings.into_iter().flatten() {
+                found.extend(authoring.add(file));
             }
             diagnostic::sort(&mut found);
         }
         diagnostics.extend(found);
     }
     (diagnostics, coverages)
+}
+
+/// One question file as `check` keeps it: its problems, its authoring findings and the
+/// facts of its questions; the questions themselves are dropped.
+struct CheckedFile {
+    diagnostics: Vec<Diagnostic>,
+    /// `None` when the exam's blueprint did not parse (the authoring checks then do not run).
+    findings: Option<lint::FileFindings>,
+    questions: Vec<validate::QuestionFacts>,
+    scenarios: Vec<validate::ScenarioFacts>,
+    /// Nothing could be read from it and it has errors.
+    failed: bool,
+}
+
+fn check_file(file: &BankFile, blueprint: Option<&Blueprint>) -> CheckedFile {
+    let parsed = parse_file(file, blueprint);
+    CheckedFile {
+        failed: parsed.questions.is_empty() && parsed.diagnostics.iter().any(Diagnostic::is_error),
+        findings: blueprint.map(|_| lint::check_file(&parsed.questions)),
+        questions: parsed.questions.iter().map(validate::QuestionFacts::of).collect(),
+        scenarios: parsed.scenarios.iter().map(validate::ScenarioFacts::of).collect(),
+        diagnostics: parsed.diagnostics,
+    }
 }
 
 /// `f` over `items` on every core, results in the order of `items`.
@@ -413,88 +457,134 @@ fn shipped_ids() -> Vec<(String, String)> {
         .collect()
 }
 
-type LoadedFolder = (ParsedBlueprint, Vec<parse::LocatedQuestion>, Vec<parse::LocatedScenario>);
-
-/// Parses one exam folder completely; the exam comes back only when the blueprint parsed.
-fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let blueprint = match folder.blueprint_file.read() {
+/// An exam folder's blueprint, when it parses, and its problems.
+fn read_blueprint(folder: &ExamFolder) -> (Option<ParsedBlueprint>, Vec<Diagnostic>) {
+    match folder.blueprint_file.read() {
         Ok(bytes) => {
             let (parsed, found) = parse::parse_blueprint(&folder.blueprint_file.label, &bytes);
-            diagnostics.extend(found);
-            parsed
+            (parsed, found)
         }
-        Err(d) => {
-            diagnostics.push(d);
-            None
-        }
-    };
-    // Parsed banks take many times their size in memory: bound what one exam may load, so
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// The error for an exam whose question files hold more than one exam may load.
+fn exam_too_large(folder: &ExamFolder) -> Option<Diagnostic> {
+    // A loaded exam takes a few times its text in memory: bound what one exam may load, so
     // a huge --bank-dir cannot exhaust the machine (each file is bounded on its own too).
     let total: u64 = folder.question_files.iter().map(BankFile::size).sum();
-    if total > MAX_EXAM_BYTES {
-        diagnostics.push(Diagnostic::error(
+    (total > MAX_EXAM_BYTES).then(|| {
+        Diagnostic::error(
             Location::file(&folder.label),
             format!(
                 "this exam's question files hold {} MiB; at most {} MiB are read for one exam",
                 total / 1024 / 1024,
                 MAX_EXAM_BYTES / 1024 / 1024
             ),
-        ));
+        )
+    })
+}
+
+type LoadedFolder = (ParsedBlueprint, Vec<parse::LocatedQuestion>, Vec<parse::LocatedScenario>);
+
+/// Parses one exam folder completely, to load it; the exam comes back only when the
+/// blueprint parsed.
+fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
+    let (blueprint, mut diagnostics) = read_blueprint(folder);
+    if let Some(bound) = exam_too_large(folder) {
+        diagnostics.push(bound);
         return (None, diagnostics);
     }
     let domains = blueprint.as_ref().map(|b| &b.blueprint);
     let mut questions = Vec::new();
     let mut scenarios = Vec::new();
     let mut files_failed = false;
-    for file in parse_files_in_parallel(&folder.question_files, domains) {
+    for file in in_parallel(&folder.question_files, |file| parse_file(file, domains)) {
         files_failed |= file.questions.is_empty() && file.diagnostics.iter().any(Diagnostic::is_error);
         questions.extend(file.questions);
         scenarios.extend(file.scenarios);
         diagnostics.extend(file.diagnostics);
     }
-    diagnostics.extend(validate::check_exam(blueprint.as_ref(), &questions, &scenarios, files_failed));
+    let facts: Vec<validate::QuestionFacts> = questions.iter().map(validate::QuestionFacts::of).collect();
+    let scenario_facts: Vec<validate::ScenarioFacts> =
+        scenarios.iter().map(validate::ScenarioFacts::of).collect();
+    diagnostics.extend(validate::check_exam(blueprint.as_ref(), &facts, &scenario_facts, files_failed));
     diagnostic::sort(&mut diagnostics);
     (blueprint.map(|b| (b, questions, scenarios)), diagnostics)
 }
 
-type ParsedFile = parse::QuestionFile;
-
-/// Parses question files on every core (files are independent), keeping file order.
-fn parse_files_in_parallel(files: &[BankFile], blueprint: Option<&Blueprint>) -> Vec<ParsedFile> {
-    let parse_one = |file: &BankFile| -> ParsedFile {
-        match file.read() {
-            Ok(bytes) => parse::parse_questions(&file.label, &bytes, blueprint),
-            Err(d) => parse::QuestionFile { diagnostics: vec![d], ..parse::QuestionFile::default() },
-        }
-    };
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len());
-    if workers <= 1 {
-        return files.iter().map(parse_one).collect();
+/// One question file read and parsed (a file that cannot be read is its diagnostic).
+fn parse_file(file: &BankFile, blueprint: Option<&Blueprint>) -> parse::QuestionFile {
+    match file.read() {
+        Ok(bytes) => parse_in_pieces(&file.label, &bytes, blueprint),
+        Err(d) => parse::QuestionFile { diagnostics: vec![d], ..parse::QuestionFile::default() },
     }
-    let mut results: Vec<Option<ParsedFile>> = (0..files.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|worker| {
-                scope.spawn(move || {
-                    files
-                        .iter()
-                        .enumerate()
-                        .skip(worker)
-                        .step_by(workers)
-                        .map(|(i, file)| (i, parse_one(file)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for handle in handles {
-            // A worker only panics on a bug; re-raise it rather than hide it.
-            for (i, parsed) in handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
-                results[i] = Some(parsed);
+}
+
+/// A question file larger than this is parsed in pieces (see `bank::split`)...
+const SPLIT_ABOVE: usize = 1024 * 1024;
+/// ... of about this size each.
+const PIECE_BYTES: usize = 256 * 1024;
+
+/// Parses a question file; a large one piece by piece (`bank::split`), so that its parsed
+/// TOML document (many times the text's size) is never in memory whole. The questions,
+/// scenarios and problems come back as one parse would give them, at their places in the
+/// file. One difference, for broken files only: a syntax error stops its piece, not the
+/// whole file, so the other pieces' questions are still read and checked.
+pub fn parse_in_pieces(label: &str, bytes: &[u8], blueprint: Option<&Blueprint>) -> parse::QuestionFile {
+    parse_in_pieces_of(label, bytes, blueprint, SPLIT_ABOVE, PIECE_BYTES)
+}
+
+fn parse_in_pieces_of(
+    label: &str,
+    bytes: &[u8],
+    blueprint: Option<&Blueprint>,
+    split_above: usize,
+    piece_bytes: usize,
+) -> parse::QuestionFile {
+    let cut = (bytes.len() > split_above)
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+        .and_then(|text| Some((text, split::split(text, piece_bytes)?)))
+        .filter(|(_, cut)| cut.pieces.len() > 1);
+    let Some((text, cut)) = cut else { return parse::parse_questions(label, bytes, blueprint) };
+    // Every piece but the first is parsed behind the file's [source] table (it applies to
+    // every question); problems inside that repeated text were reported with the first.
+    let preamble = &text[cut.preamble.clone()];
+    let preamble_lines = preamble.matches('\n').count();
+    let mut file = parse::QuestionFile::default();
+    let mut lines_before = 0;
+    let mut counted_to = 0;
+    for (k, range) in cut.pieces.into_iter().enumerate() {
+        lines_before += text[counted_to..range.start].matches('\n').count();
+        counted_to = range.start;
+        let (piece, skip) = if k == 0 {
+            (parse::parse_questions(label, &bytes[range], blueprint), 0)
+        } else {
+            let joined = [preamble, &text[range]].concat();
+            (parse::parse_questions(label, joined.as_bytes(), blueprint), preamble_lines)
+        };
+        let place =
+            |location: &mut Location| location.line = location.line.saturating_sub(skip) + lines_before;
+        for mut q in piece.questions {
+            place(&mut q.location);
+            if let Some(at) = &mut q.scenario_location {
+                place(at);
+            }
+            file.questions.push(q);
+        }
+        for mut s in piece.scenarios {
+            place(&mut s.location);
+            file.scenarios.push(s);
+        }
+        for mut d in piece.diagnostics {
+            if d.location.line > skip {
+                place(&mut d.location);
+                file.diagnostics.push(d);
             }
         }
-    });
-    results.into_iter().flatten().collect()
+    }
+    file
 }
 
 /// Parses and checks one exam folder's TOML; any error stops it (warnings do not).
@@ -610,5 +700,167 @@ impl Catalog {
 
     pub fn load_by_id(&self, id: &str) -> Result<Exam, BankError> {
         self.load(self.find(id)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What a parse gives, in a form two parses can be compared by.
+    fn outcome(file: &parse::QuestionFile) -> String {
+        format!("{:#?}\n{:#?}\n{:#?}", file.questions, file.scenarios, file.diagnostics)
+    }
+
+    fn whole_and_in_pieces(
+        label: &str,
+        text: &str,
+        blueprint: Option<&Blueprint>,
+    ) -> (String, String, usize) {
+        let whole = parse::parse_questions(label, text.as_bytes(), blueprint);
+        let pieces = parse_in_pieces_of(label, text.as_bytes(), blueprint, 0, 1);
+        let cut = split::split(text, 1).map_or(0, |c| c.pieces.len());
+        (outcome(&whole), outcome(&pieces), cut)
+    }
+
+    #[test]
+    fn every_shipped_file_parses_in_pieces_as_it_does_whole() {
+        let mut cut_files = 0;
+        for folder in shipped_folders() {
+            let bytes = folder.blueprint_file.read().unwrap();
+            let blueprint = parse::parse_blueprint(&folder.blueprint_file.label, &bytes).0.unwrap().blueprint;
+            for file in &folder.question_files {
+                let bytes = file.read().unwrap();
+                let text = std::str::from_utf8(&bytes).unwrap();
+                let (whole, pieces, cut) = whole_and_in_pieces(&file.label, text, Some(&blueprint));
+                assert_eq!(whole, pieces, "{}", file.label);
+                cut_files += usize::from(cut > 1);
+            }
+        }
+        assert!(cut_files > 10, "only {cut_files} shipped files were cut");
+    }
+
+    const BLUEPRINT: &str = r#"format = 1
+id = "x"
+code = "X"
+title = "X"
+vendor = "X"
+level = "associate"
+exam_questions = 2
+scored_questions = 2
+minutes = 10
+passing_score = 700
+[status]
+state = "active"
+date = "2026-01-01"
+[[domain]]
+id = "a"
+name = "A"
+weight = 100
+[[domain.task]]
+id = "1.1"
+text = "A task"
+"#;
+
+    fn blueprint() -> Blueprint {
+        parse::parse_blueprint("exam.toml", BLUEPRINT.as_bytes()).0.unwrap().blueprint
+    }
+
+    fn question(id: &str, stem: &str, extra: &str) -> String {
+        format!(
+            "[[question]]\nid = \"{id}\"\ndomain = \"a\"\nkind = \"multiple-choice\"\nstem = \"\"\"\n{stem}\"\"\"\n\
+             explanation = \"Because.\"\nreferences = [\"https://docs.aws.amazon.com/x.html\"]\n{extra}\
+             [[question.option]]\ntext = \"yes\"\ncorrect = true\nrationale = \"r\"\n\
+             [[question.option]]\ntext = \"no\"\nrationale = \"r\"\n\n"
+        )
+    }
+
+    #[test]
+    fn places_and_the_source_table_survive_the_cut() {
+        let text = String::from(
+            "# made by hand\n[source]\nurl = \"https://example.com/bank\"\nlicence = \"MIT\"\n\n",
+        ) + &question("q1", "First?\n[[question]]\nnot a header", "")
+            + &question("q2", "Second?", "typo = 1\n")
+            + &question("q3", "Third?", "# [[question]] in a comment\ntags = [\n  \"a\",\n]\n")
+            + &question("q4", "Fourth?", "difficulty = \"impossible\"\n");
+        let (whole, pieces, cut) = whole_and_in_pieces("q.toml", &text, Some(&blueprint()));
+        assert_eq!(cut, 4);
+        assert_eq!(whole, pieces);
+        let parsed = parse_in_pieces_of("q.toml", text.as_bytes(), Some(&blueprint()), 0, 1);
+        // q2 and q4 have schema errors: reported, at their lines, and not read.
+        let ids: Vec<&str> = parsed.questions.iter().map(|q| q.question.id.as_str()).collect();
+        assert_eq!(ids, ["q1", "q3"]);
+        let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+        let error_lines: Vec<usize> =
+            parsed.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.location.line).collect();
+        assert!(error_lines.contains(&line_of("typo")), "{:?}", parsed.diagnostics);
+        assert!(error_lines.contains(&line_of("difficulty")), "{:?}", parsed.diagnostics);
+        let licence = |q: &parse::LocatedQuestion| q.question.source.as_ref().and_then(|s| s.licence.clone());
+        assert!(parsed.questions.iter().all(|q| licence(q).as_deref() == Some("MIT")));
+    }
+
+    #[test]
+    fn a_broken_piece_is_reported_at_its_place_and_the_others_still_read() {
+        let text = question("q1", "First?", "")
+            + &question("q2", "Second?", "x = = 1\n")
+            + &question("q3", "Third?", "");
+        let parsed = parse_in_pieces_of("q.toml", text.as_bytes(), Some(&blueprint()), 0, 1);
+        let errors: Vec<&Diagnostic> = parsed.diagnostics.iter().filter(|d| d.is_error()).collect();
+        let line = text.lines().position(|l| l == "x = = 1").unwrap() + 1;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].location.line, line);
+        assert_eq!(parsed.questions.iter().map(|q| q.question.id.as_str()).collect::<Vec<_>>(), ["q1", "q3"]);
+    }
+
+    fn stem_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("[[question]]".to_string()),
+                Just("  [[scenario]]".to_string()),
+                Just("# not a comment".to_string()),
+                Just(r#"quote \" and ' and ''' inside"#.to_string()),
+                Just(r"a backslash \\".to_string()),
+                Just("[x]".to_string()),
+                Just("ünïcödé ✓".to_string()),
+                "[a-z ]{0,20}",
+            ],
+            0..4,
+        )
+        .prop_map(|lines| lines.join("\n"))
+    }
+
+    fn extra() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("tags = [\n  \"a\", # [[question]]\n  \"b\",\n]\n".to_string()),
+            Just("difficulty = \"hard\"\r\n".to_string()),
+            Just("task = \"1.1\"\n".to_string()),
+            Just("unknown = { a = [1, [2]] }\n".to_string()),
+            Just("[question.source]\nfile = \"x.gift\"\n".to_string()),
+            Just("difficulty = \"impossible\"\n".to_string()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn generated_files_parse_in_pieces_as_they_do_whole(
+            source in prop::bool::ANY,
+            questions in prop::collection::vec((stem_text(), extra()), 1..8),
+            target in 1usize..2000,
+        ) {
+            let mut text = String::from("# generated\n");
+            if source {
+                text.push_str("[source]\nurl = \"https://example.com\"\n\n");
+            }
+            for (i, (stem, extra)) in questions.iter().enumerate() {
+                text.push_str(&question(&format!("q{i}"), stem, extra));
+            }
+            // Every generated file can be cut (its pieces are what is compared).
+            prop_assert!(split::split(&text, target).is_some(), "not cut: {}", text);
+            let whole = parse::parse_questions("q.toml", text.as_bytes(), Some(&blueprint()));
+            let pieces = parse_in_pieces_of("q.toml", text.as_bytes(), Some(&blueprint()), 0, target);
+            prop_assert_eq!(outcome(&whole), outcome(&pieces));
+        }
     }
 }

@@ -776,7 +776,7 @@ fn verify(blueprint: &str, files: &[(String, String)]) -> Result<(), BuildError>
     for (name, text) in files {
         let file = parse::parse_questions(name, text.as_bytes(), Some(&parsed.blueprint));
         errors.extend(file.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()));
-        questions.extend(file.questions);
+        questions.extend(file.questions.iter().map(validate::QuestionFacts::of));
     }
     let cross = validate::check_exam(Some(&parsed), &questions, &[], false);
     errors.extend(cross.iter().filter(|d| d.is_error()).map(|d| d.to_string()));
