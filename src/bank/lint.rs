@@ -9,8 +9,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::diagnostic::{Check, Diagnostic, Location};
+use super::diagnostic::{Check, Diagnostic};
 use super::parse::LocatedQuestion;
+use super::validate::QuestionFacts;
 use super::{Body, Question};
 
 /// A pattern is reported when chance alone would produce it less often than this (after
@@ -67,26 +68,40 @@ const LETTERS: &[u8] = b"ABCDEFGHIJ";
 #[derive(Default)]
 pub struct Authoring {
     stems: StemIndex,
+    /// The facts of the questions seen so far, for `file` (tests feed files one by one).
+    #[cfg(test)]
+    facts: Vec<QuestionFacts>,
 }
 
 impl Authoring {
-    pub fn new() -> Authoring {
-        Authoring::default()
+    /// The checks of an exam of about `questions` questions (room for their stems is made
+    /// once, not grown).
+    pub fn for_questions(questions: usize) -> Authoring {
+        let mut authoring = Authoring::default();
+        authoring.stems.signatures.reserve_exact(questions);
+        authoring.stems.owners.reserve_exact(questions);
+        authoring
     }
 
     /// The checks of one file's questions, and its stems against the exam's earlier ones.
     #[cfg(test)]
     pub fn file(&mut self, questions: &[LocatedQuestion]) -> Vec<Diagnostic> {
-        let findings = check_file(questions);
-        self.add(findings)
+        let first = self.facts.len();
+        self.facts.extend(questions.iter().map(QuestionFacts::of));
+        let facts = std::mem::take(&mut self.facts);
+        let found = self.add(check_file(questions), &facts, first);
+        self.facts = facts;
+        found
     }
 
     /// A file's findings (from `check_file`, which may run on another thread), with its
-    /// stems checked against the exam's earlier ones; files must come in order.
-    pub fn add(&mut self, findings: FileFindings) -> Vec<Diagnostic> {
+    /// stems checked against the exam's earlier ones; files must come in order. `exam`:
+    /// the facts of the exam's questions in file order, this file's from `first` on (only
+    /// an index is kept per stem; ids and places are read from them).
+    pub fn add(&mut self, findings: FileFindings, exam: &[QuestionFacts], first: usize) -> Vec<Diagnostic> {
         let mut found = findings.diagnostics;
         for fingerprint in findings.fingerprints {
-            found.extend(self.stems.add(fingerprint));
+            found.extend(self.stems.add(first + fingerprint.question, fingerprint.signature, exam));
         }
         found
     }
@@ -105,15 +120,11 @@ pub fn check_file(questions: &[LocatedQuestion]) -> FileFindings {
     diagnostics.extend(key_length(questions));
     diagnostics.extend(absolute_words(questions));
     let mut fingerprints = Vec::new();
-    for q in questions {
+    for (question, q) in questions.iter().enumerate() {
         diagnostics.extend(letters_in_explanations(q));
         let shingles = shingles(&q.question.stem);
         if !shingles.is_empty() {
-            fingerprints.push(Fingerprint {
-                id: q.question.id.clone(),
-                location: q.location.clone(),
-                signature: signature(&shingles),
-            });
+            fingerprints.push(Fingerprint { question, signature: signature(&shingles) });
         }
     }
     FileFindings { diagnostics, fingerprints }
@@ -557,27 +568,29 @@ fn similarity(a: &[u32; HASHES], b: &[u32; HASHES]) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / HASHES as f64
 }
 
-/// One stem's fingerprint and where its question is.
+/// One stem's fingerprint, and its question's place among its file's questions.
 struct Fingerprint {
-    id: String,
-    location: Location,
+    question: usize,
     signature: [u32; HASHES],
 }
 
-/// The exam's stems so far, as fingerprints in LSH buckets (one per band).
+/// The exam's stems so far, as fingerprints in LSH buckets (one per band). Only the
+/// signatures and the index of each stem's question are kept (some 260 bytes a question).
 #[derive(Default)]
 struct StemIndex {
-    stems: Vec<Fingerprint>,
-    buckets: HashMap<(usize, u64), Vec<usize>>,
+    signatures: Vec<[u32; HASHES]>,
+    /// The index of each stem's question in the exam's facts.
+    owners: Vec<usize>,
+    buckets: HashMap<(usize, u64), Vec<u32>>,
 }
 
 impl StemIndex {
-    /// Adds a stem; a warning when an earlier stem of the exam is nearly the same.
-    fn add(&mut self, stem: Fingerprint) -> Option<Diagnostic> {
-        let signature = stem.signature;
-        let index = self.stems.len();
-        let mut seen: HashSet<usize> = HashSet::with_capacity(MAX_CANDIDATES);
-        let mut best: Option<(usize, f64)> = None;
+    /// Adds the stem of question `owner` of `exam`; a warning when an earlier stem of the
+    /// exam is nearly the same.
+    fn add(&mut self, owner: usize, signature: [u32; HASHES], exam: &[QuestionFacts]) -> Option<Diagnostic> {
+        let index = u32::try_from(self.signatures.len()).ok()?;
+        let mut seen: HashSet<u32> = HashSet::with_capacity(MAX_CANDIDATES);
+        let mut best: Option<(u32, f64)> = None;
         for band in 0..BANDS {
             let rows = &signature[band * ROWS..(band + 1) * ROWS];
             let key = fnv(rows.iter().flat_map(|r| r.to_le_bytes()));
@@ -592,25 +605,25 @@ impl StemIndex {
                 if !seen.insert(other) {
                     continue;
                 }
-                let s = similarity(&signature, &self.stems[other].signature);
+                let s = similarity(&signature, &self.signatures[other as usize]);
                 if s >= NEAR_DUPLICATE && best.is_none_or(|(_, b)| s > b) {
                     best = Some((other, s));
                 }
             }
             bucket.push(index);
         }
-        let (id, location) = (stem.id.clone(), stem.location.clone());
-        self.stems.push(stem);
+        self.signatures.push(signature);
+        self.owners.push(owner);
         let (other, s) = best?;
-        let other = &self.stems[other];
+        let (this, other) = (exam.get(owner)?, exam.get(self.owners[other as usize])?);
         Some(Diagnostic::authoring(
             Check::NearDuplicateStem,
-            location,
+            this.location.clone(),
             format!(
                 "question {}: its stem is nearly the same as question {}'s at {} (about {} of their \
                  {SHINGLE_WORDS}-word runs shared): one gives the other away; merge them or make them ask \
                  different things",
-                id,
+                this.id,
                 other.id,
                 other.location,
                 percent(s)
@@ -650,7 +663,7 @@ mod tests {
                     multiple: false,
                 }),
             },
-            location: Location { path: "q.toml".to_string(), line: 1, col: 1 },
+            location: crate::bank::diagnostic::Location { path: "q.toml".to_string(), line: 1, col: 1 },
             scenario_location: None,
         }
     }
@@ -840,7 +853,7 @@ mod tests {
         let b = a.replace("Europe", "Asia");
         let c = "A team stores backups in Amazon S3 and must keep them for seven years at the lowest \
                  cost. Which storage class should it use?";
-        let mut authoring = Authoring::new();
+        let mut authoring = Authoring::default();
         let first = authoring.file(&[choice("q1", a, &["x", "y"], 0), choice("q2", c, &["x", "y"], 0)]);
         assert!(first.iter().all(|d| d.check != Check::NearDuplicateStem), "{first:?}");
         let second = authoring.file(&[choice("q3", &b, &["x", "y"], 0)]);
@@ -850,7 +863,7 @@ mod tests {
         // Below the threshold: half the stem rewritten.
         let half = "A company runs a web application on Amazon EC2 instances and wants a cheaper way to \
                     store its logs for a year. Which option is cheapest?";
-        let mut authoring = Authoring::new();
+        let mut authoring = Authoring::default();
         authoring.file(&[choice("q1", a, &["x", "y"], 0)]);
         let found = authoring.file(&[choice("q2", half, &["x", "y"], 0)]);
         assert!(found.iter().all(|d| d.check != Check::NearDuplicateStem), "{found:?}");
@@ -881,7 +894,7 @@ mod tests {
         let questions: Vec<LocatedQuestion> = (0..2000)
             .map(|i| choice(&format!("q{i}"), "Which service stores objects durably?", &["x", "y"], 0))
             .collect();
-        let mut authoring = Authoring::new();
+        let mut authoring = Authoring::default();
         let found = authoring.file(&questions);
         assert_eq!(found.iter().filter(|d| d.check == Check::NearDuplicateStem).count(), 1999);
     }

@@ -344,10 +344,10 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
         let mut findings = Vec::with_capacity(files.len());
         for file in files {
             files_failed |= file.failed;
+            findings.push((questions.len(), file.findings));
             questions.extend(file.questions);
             scenarios.extend(file.scenarios);
             found.extend(file.diagnostics);
-            findings.push(file.findings);
         }
         found.extend(validate::check_exam(blueprint.as_ref(), &questions, &scenarios, files_failed));
         diagnostic::sort(&mut found);
@@ -379,9 +379,11 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
                 }
             }
             // Each file's stems, in order, against the exam's earlier ones.
-            let mut authoring = Authoring::new();
-            for file in findings.into_iter().flatten() {
-                found.extend(authoring.add(file));
+            let mut authoring = Authoring::for_questions(questions.len());
+            for (first, file) in findings {
+                if let Some(file) = file {
+                    found.extend(authoring.add(file, &questions, first));
+                }
             }
             diagnostic::sort(&mut found);
         }
