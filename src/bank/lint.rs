@@ -74,15 +74,6 @@ pub struct Authoring {
 }
 
 impl Authoring {
-    /// The checks of an exam of about `questions` questions (room for their stems is made
-    /// once, not grown).
-    pub fn for_questions(questions: usize) -> Authoring {
-        let mut authoring = Authoring::default();
-        authoring.stems.signatures.reserve_exact(questions);
-        authoring.stems.owners.reserve_exact(questions);
-        authoring
-    }
-
     /// The checks of one file's questions, and its stems against the exam's earlier ones.
     #[cfg(test)]
     pub fn file(&mut self, questions: &[LocatedQuestion]) -> Vec<Diagnostic> {

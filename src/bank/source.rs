@@ -337,18 +337,23 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
             continue;
         }
         let domains = blueprint.as_ref().map(|b| &b.blueprint);
-        let files = in_parallel(&folder.question_files, |file| check_file(file, domains));
         let mut questions: Vec<validate::QuestionFacts> = Vec::new();
         let mut scenarios: Vec<validate::ScenarioFacts> = Vec::new();
         let mut files_failed = false;
-        let mut findings = Vec::with_capacity(files.len());
-        for file in files {
+        // Each file's stems, in order, against the exam's earlier ones, as the files come.
+        let mut authoring = Authoring::default();
+        let mut linted = Vec::new();
+        let take = |file: CheckedFile| {
             files_failed |= file.failed;
-            findings.push((questions.len(), file.findings));
+            let first = questions.len();
             questions.extend(file.questions);
             scenarios.extend(file.scenarios);
             found.extend(file.diagnostics);
-        }
+            if let Some(findings) = file.findings {
+                linted.extend(authoring.add(findings, &questions, first));
+            }
+        };
+        in_parallel_in_order(&folder.question_files, |file| check_file(file, domains), take);
         found.extend(validate::check_exam(blueprint.as_ref(), &questions, &scenarios, files_failed));
         diagnostic::sort(&mut found);
         if let Some(blueprint) = &blueprint {
@@ -378,13 +383,7 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
                     ));
                 }
             }
-            // Each file's stems, in order, against the exam's earlier ones.
-            let mut authoring = Authoring::for_questions(questions.len());
-            for (first, file) in findings {
-                if let Some(file) = file {
-                    found.extend(authoring.add(file, &questions, first));
-                }
-            }
+            found.extend(linted);
             diagnostic::sort(&mut found);
         }
         diagnostics.extend(found);
@@ -413,6 +412,38 @@ fn check_file(file: &BankFile, blueprint: Option<&Blueprint>) -> CheckedFile {
         scenarios: parsed.scenarios.iter().map(validate::ScenarioFacts::of).collect(),
         diagnostics: parsed.diagnostics,
     }
+}
+
+/// `f` over `items` on every core, each result handed to `take` in the order of `items`
+/// as soon as it is done and `take` has had those before it: only results not yet taken
+/// are held (at most two per worker), not all of them.
+fn in_parallel_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync, mut take: impl FnMut(R)) {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(items.len());
+    if workers <= 1 {
+        items.iter().map(f).for_each(take);
+        return;
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let results: Vec<std::sync::mpsc::Receiver<R>> = (0..workers)
+            .map(|worker| {
+                let (send, receive) = std::sync::mpsc::sync_channel(1);
+                scope.spawn(move || {
+                    for item in items.iter().skip(worker).step_by(workers) {
+                        if send.send(f(item)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                receive
+            })
+            .collect();
+        for i in 0..items.len() {
+            // An error means the worker panicked (a bug): the scope re-raises its panic.
+            let Ok(result) = results[i % workers].recv() else { break };
+            take(result);
+        }
+    });
 }
 
 /// `f` over `items` on every core, results in the order of `items`.
@@ -498,10 +529,12 @@ fn load_folder(folder: &ExamFolder) -> (Option<LoadedFolder>, Vec<Diagnostic>) {
         return (None, diagnostics);
     }
     let domains = blueprint.as_ref().map(|b| &b.blueprint);
-    let mut questions = Vec::new();
+    let files = in_parallel(&folder.question_files, |file| parse_file(file, domains));
+    // Sized once: a large bank's questions are not copied into ever larger lists.
+    let mut questions = Vec::with_capacity(files.iter().map(|f| f.questions.len()).sum());
     let mut scenarios = Vec::new();
     let mut files_failed = false;
-    for file in in_parallel(&folder.question_files, |file| parse_file(file, domains)) {
+    for file in files {
         files_failed |= file.questions.is_empty() && file.diagnostics.iter().any(Diagnostic::is_error);
         questions.extend(file.questions);
         scenarios.extend(file.scenarios);
@@ -724,6 +757,29 @@ mod tests {
         let pieces = parse_in_pieces_of(label, text.as_bytes(), blueprint, 0, 1);
         let cut = split::split(text, 1).map_or(0, |c| c.pieces.len());
         (outcome(&whole), outcome(&pieces), cut)
+    }
+
+    #[test]
+    fn results_are_taken_in_order_whatever_finishes_first() {
+        // Early items take longest, so later ones finish first on other workers.
+        let items: Vec<u64> = (0..40).collect();
+        let mut taken = Vec::new();
+        in_parallel_in_order(
+            &items,
+            |&i| {
+                std::thread::sleep(std::time::Duration::from_millis(40u64.saturating_sub(i)));
+                i * 2
+            },
+            |r| taken.push(r),
+        );
+        assert_eq!(taken, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_panicking_worker_is_not_hidden() {
+        let items: Vec<u32> = (0..8).collect();
+        in_parallel_in_order(&items, |&i| if i == 5 { panic!("bug") } else { i }, |_| {});
     }
 
     #[test]
