@@ -569,17 +569,28 @@ struct Fingerprint {
 /// signatures and the index of each stem's question are kept (some 260 bytes a question).
 #[derive(Default)]
 struct StemIndex {
-    signatures: Vec<[u32; HASHES]>,
+    /// In blocks of `SIGNATURE_BLOCK`, each allocated once: a growing exam never copies
+    /// its signatures into a list twice the size (a large bank's biggest allocation).
+    signatures: Vec<Vec<[u32; HASHES]>>,
     /// The index of each stem's question in the exam's facts.
     owners: Vec<usize>,
     buckets: HashMap<(usize, u64), Vec<u32>>,
+}
+
+/// Signatures per block of the stem index (1 MiB).
+const SIGNATURE_BLOCK: usize = 4096;
+
+/// Signature `index` of the blocks.
+fn signature_at(blocks: &[Vec<[u32; HASHES]>], index: u32) -> &[u32; HASHES] {
+    let index = index as usize;
+    &blocks[index / SIGNATURE_BLOCK][index % SIGNATURE_BLOCK]
 }
 
 impl StemIndex {
     /// Adds the stem of question `owner` of `exam`; a warning when an earlier stem of the
     /// exam is nearly the same.
     fn add(&mut self, owner: usize, signature: [u32; HASHES], exam: &[QuestionFacts]) -> Option<Diagnostic> {
-        let index = u32::try_from(self.signatures.len()).ok()?;
+        let index = u32::try_from(self.owners.len()).ok()?;
         let mut seen: HashSet<u32> = HashSet::with_capacity(MAX_CANDIDATES);
         let mut best: Option<(u32, f64)> = None;
         for band in 0..BANDS {
@@ -596,14 +607,21 @@ impl StemIndex {
                 if !seen.insert(other) {
                     continue;
                 }
-                let s = similarity(&signature, &self.signatures[other as usize]);
+                let s = similarity(&signature, signature_at(&self.signatures, other));
                 if s >= NEAR_DUPLICATE && best.is_none_or(|(_, b)| s > b) {
                     best = Some((other, s));
                 }
             }
             bucket.push(index);
         }
-        self.signatures.push(signature);
+        match self.signatures.last_mut() {
+            Some(block) if block.len() < SIGNATURE_BLOCK => block.push(signature),
+            _ => {
+                let mut block = Vec::with_capacity(SIGNATURE_BLOCK);
+                block.push(signature);
+                self.signatures.push(block);
+            }
+        }
         self.owners.push(owner);
         let (other, s) = best?;
         let (this, other) = (exam.get(owner)?, exam.get(self.owners[other as usize])?);
@@ -876,6 +894,21 @@ mod tests {
         // Case and punctuation do not matter; word order does.
         assert_eq!(shingles("Which SERVICE, stores objects?"), shingles("which service stores objects"));
         assert_ne!(shingles("stores which service objects"), shingles("which service stores objects"));
+    }
+
+    #[test]
+    fn a_near_duplicate_is_found_across_blocks_of_the_index() {
+        // Distinct stems fill more than one block of signatures; the last repeats the first.
+        let stem = |i: usize| {
+            format!("Team {i} runs workload w{i} in region r{i} and needs plan p{i} for case c{i}?")
+        };
+        let mut questions: Vec<LocatedQuestion> =
+            (0..SIGNATURE_BLOCK + 10).map(|i| choice(&format!("q{i}"), &stem(i), &["x", "y"], 0)).collect();
+        questions.push(choice("last", &stem(0), &["x", "y"], 0));
+        let found = Authoring::default().file(&questions);
+        let dups: Vec<&Diagnostic> = found.iter().filter(|d| d.check == Check::NearDuplicateStem).collect();
+        assert_eq!(dups.len(), 1, "{dups:?}");
+        assert!(dups[0].message.starts_with("question last:") && dups[0].message.contains("question q0's"));
     }
 
     #[test]

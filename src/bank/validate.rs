@@ -16,8 +16,9 @@ pub struct QuestionFacts {
     pub domain: String,
     pub task: Option<String>,
     pub item_type: ItemType,
-    /// The case-study scenario it belongs to, and where that was written.
-    pub scenario: Option<(String, Location)>,
+    /// The case-study scenario it belongs to, and where that was written (boxed: most
+    /// questions have none, and `check` keeps one of these per question).
+    pub scenario: Option<Box<(String, Location)>>,
 }
 
 impl QuestionFacts {
@@ -31,7 +32,7 @@ impl QuestionFacts {
             item_type: question.kind().item_type(),
             scenario: question.scenario.clone().map(|id| {
                 let at = q.scenario_location.clone().unwrap_or_else(|| q.location.clone());
-                (id, at)
+                Box::new((id, at))
             }),
         }
     }
@@ -163,7 +164,7 @@ fn check_case_studies(questions: &[QuestionFacts], scenarios: &[ScenarioFacts]) 
     };
     let mut members: HashMap<&str, usize> = HashMap::new();
     for q in questions {
-        let Some((id, at)) = &q.scenario else { continue };
+        let Some((id, at)) = q.scenario.as_deref() else { continue };
         let id = id.as_str();
         *members.entry(id).or_default() += 1;
         if !declared.contains_key(id) {
