@@ -493,10 +493,7 @@ fn shipped_ids() -> Vec<(String, String)> {
 /// An exam folder's blueprint, when it parses, and its problems.
 fn read_blueprint(folder: &ExamFolder) -> (Option<ParsedBlueprint>, Vec<Diagnostic>) {
     match folder.blueprint_file.read() {
-        Ok(bytes) => {
-            let (parsed, found) = parse::parse_blueprint(&folder.blueprint_file.label, &bytes);
-            (parsed, found)
-        }
+        Ok(bytes) => parse::parse_blueprint(&folder.blueprint_file.label, &bytes),
         Err(d) => (None, vec![d]),
     }
 }
@@ -566,7 +563,7 @@ const PIECE_BYTES: usize = 256 * 1024;
 /// scenarios and problems come back as one parse would give them, at their places in the
 /// file. One difference, for broken files only: a syntax error stops its piece, not the
 /// whole file, so the other pieces' questions are still read and checked.
-pub fn parse_in_pieces(label: &str, bytes: &[u8], blueprint: Option<&Blueprint>) -> parse::QuestionFile {
+fn parse_in_pieces(label: &str, bytes: &[u8], blueprint: Option<&Blueprint>) -> parse::QuestionFile {
     parse_in_pieces_of(label, bytes, blueprint, SPLIT_ABOVE, PIECE_BYTES)
 }
 
