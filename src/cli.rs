@@ -264,7 +264,15 @@ pub struct HistoryArgs {
     /// Only this exam
     pub exam: Option<String>,
 
-    /// Print JSON instead of a table
+    /// Every attempt (the table shows the newest 25 by default)
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+
+    /// The newest N attempts (table and JSON)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+
+    /// Print JSON instead of a table: every attempt unless --limit is given (docs/json.md)
     #[arg(long)]
     pub json: bool,
 }

@@ -30,11 +30,12 @@ pub(crate) mod web;
 pub mod bench {
     pub use crate::bank::parse::parse_questions;
     pub use crate::bank::source::{Catalog, check_folders, folders_at};
-    pub use crate::exam::assemble::assemble_exam;
+    pub use crate::exam::assemble::{assemble_exam, assemble_set};
     pub use crate::exam::item::Response;
     pub use crate::exam::session::ItemState;
     pub use crate::model::{EndReason, Mode};
     pub use crate::store::{NewAttempt, Store};
+    pub use crate::study::select::{drill_choice, filter};
 }
 
 use std::ffi::OsString;

@@ -215,6 +215,49 @@ pub struct ExamTotals {
     pub questions: Vec<QuestionTotals>,
 }
 
+/// What the statistics are computed from (`study::stats::digest` over the running
+/// totals): aggregates over every finished attempt of the exam, and the newest attempts
+/// each series draws (every one, or the newest few for the text and the browser, which
+/// then never format or send thousands of points).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Digest {
+    /// Finished attempts.
+    pub finished: u32,
+    /// Per domain with scored answers in finished exams and drills, sorted by id.
+    pub domains: Vec<DomainDigest>,
+    /// Answered questions and the time on them in finished mock exams (pace).
+    pub exam_answered: u64,
+    pub exam_millis: Millis,
+    /// Finished mock exams with scored questions, and how many of them are readiness
+    /// evidence (`study::readiness::exclusion`).
+    pub exams: u32,
+    pub counted: u32,
+    /// The newest of those exams (up to the window), and the newest `study::stats::ROLLING_EXAMS` that
+    /// count; newest first.
+    pub latest_exams: Vec<AttemptSummary>,
+    pub latest_counted: Vec<AttemptSummary>,
+    pub questions: Vec<QuestionTotals>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DomainDigest {
+    pub domain: String,
+    /// Scored answers and right ones over every finished exam and drill.
+    pub answered: u32,
+    pub correct: u32,
+    /// The newest attempts with the domain answered (up to the window, and never fewer
+    /// than `study::stats::RECENT_ATTEMPTS` when there are that many), newest first.
+    pub latest: Vec<DomainPointTally>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainPointTally {
+    pub attempt: i64,
+    pub started_at: Millis,
+    pub answered: u32,
+    pub correct: u32,
+}
+
 /// One question's place in the review queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {

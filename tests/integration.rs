@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod exam;
 mod format;
+mod history;
 mod hostile;
 mod interop;
 mod json;

@@ -19,6 +19,15 @@ pub use crate::study::readiness::PassEstimate;
 pub use crate::study::stats::{Stats, TrendPoint};
 use crate::study::{readiness, stats};
 
+/// Which points the statistics' series (per-domain by attempt, mock exams) hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Series {
+    /// The newest `stats::SERIES` (what the text and the browser draw).
+    Newest,
+    /// Every attempt (`stats --json`).
+    All,
+}
+
 /// The statistics of exam `id` from its finished attempts (`store` is `None` before the
 /// first attempt), with the readiness estimate at `now`: what `proctor stats` prints and
 /// the browser draws.
@@ -27,15 +36,21 @@ pub fn exam_stats(
     store: Option<&Store>,
     id: &str,
     now: Millis,
+    series: Series,
 ) -> Result<(Stats, Exam, Option<PassEstimate>)> {
     let exam = catalog.load_by_id(id)?;
+    let b = &exam.blueprint;
     // The running totals: O(bank + attempts), whatever the number of answers.
     let totals = match store {
         Some(store) => store.exam_totals(id)?,
         None => Default::default(),
     };
-    let pass = readiness::estimate(&exam.blueprint, &totals, now);
-    Ok((stats::compute(&exam, &totals), exam, pass))
+    let pass = readiness::estimate(b, &totals, now);
+    let stats = match series {
+        Series::Newest => stats::compute_from(&exam, &stats::digest(b, &totals, Some(stats::SERIES))),
+        Series::All => stats::compute(&exam, &totals),
+    };
+    Ok((stats, exam, pass))
 }
 
 pub struct Room {
@@ -81,10 +96,26 @@ impl Room {
         start::resume(&self.catalog, store, Some(id), false, now)
     }
 
-    /// Every attempt, newest first (reading creates no store).
-    pub fn history(&self) -> Result<Vec<AttemptSummary>> {
+    /// The newest `limit` attempts (every one with `None`), newest first, and how many
+    /// there are in all (reading creates no store).
+    pub fn history(&self, limit: Option<usize>) -> Result<(Vec<AttemptSummary>, usize)> {
         match Store::open_existing(&self.data_dir)? {
-            Some(store) => Ok(store.attempts(None)?),
+            Some(store) => {
+                let attempts = store.newest_attempts(None, limit)?;
+                let total = match limit {
+                    Some(n) if attempts.len() >= n => store.count_attempts(None)?,
+                    _ => attempts.len(),
+                };
+                Ok((attempts, total))
+            }
+            None => Ok((Vec::new(), 0)),
+        }
+    }
+
+    /// The unfinished attempts, newest first.
+    pub fn unfinished(&self) -> Result<Vec<AttemptSummary>> {
+        match Store::open_existing(&self.data_dir)? {
+            Some(store) => Ok(store.unfinished_attempts()?),
             None => Ok(Vec::new()),
         }
     }
@@ -93,7 +124,7 @@ impl Room {
     pub fn stats(&self, id: &str, now: Millis) -> Result<(Stats, Exam, Option<PassEstimate>)> {
         let id = self.catalog.find(id)?.blueprint.id.clone();
         let store = Store::open_existing(&self.data_dir)?;
-        exam_stats(&self.catalog, store.as_ref(), &id, now)
+        exam_stats(&self.catalog, store.as_ref(), &id, now, Series::Newest)
     }
 
     /// A finished attempt walked through (the answer key of an unfinished one stays hidden).

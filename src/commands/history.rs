@@ -1,4 +1,4 @@
-//! `proctor history` (every attempt, newest first) and `proctor show ATTEMPT` (one finished
+//! `proctor history` (the newest attempts first; `--all` every one) and `proctor show ATTEMPT` (one finished
 //! attempt walked through with answers, rationales and explanations).
 
 use std::io::Write;
@@ -16,6 +16,10 @@ use crate::text::{printable, wrap};
 use crate::ui::render::{self, ScreenContext};
 use crate::ui::text_width;
 
+/// How many attempts the table shows without `--all` or `--limit`: a person reads the
+/// newest ones, and the footer says how to see the rest.
+pub const HISTORY_PAGE: usize = 25;
+
 pub fn history(config: &Config, args: &HistoryArgs, out: &mut dyn Write) -> Result<()> {
     // Reading history creates nothing: no store yet means no attempts yet.
     let store = Store::open_existing(&config.data_dir()?)?;
@@ -24,9 +28,25 @@ pub fn history(config: &Config, args: &HistoryArgs, out: &mut dyn Write) -> Resu
     // Pass marks come from the banks; history still lists attempts of exams not loaded.
     let catalog = config.catalog()?;
     let passing = |id: &str| catalog.find(id).ok().map(|e| e.blueprint.passing_score);
-    let attempts = match &store {
-        Some(store) => store.attempts(exam.as_deref())?,
-        None => Vec::new(),
+    // Scripts read JSON and expect every attempt; people read the newest ones.
+    let limit = match (args.limit, args.all || args.json) {
+        (Some(n), _) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+        (None, true) => None,
+        (None, false) => Some(HISTORY_PAGE),
+    };
+    let (attempts, total, open) = match &store {
+        Some(store) => {
+            let attempts = store.newest_attempts(exam.as_deref(), limit)?;
+            // Only a bounded list needs the count and a separate look for an open attempt.
+            let (total, open) = match limit {
+                Some(n) if attempts.len() >= n => {
+                    (store.count_attempts(exam.as_deref())?, store.latest_unfinished(exam.as_deref(), None)?)
+                }
+                _ => (attempts.len(), attempts.iter().find(|a| a.finished_at.is_none()).map(|a| a.id)),
+            };
+            (attempts, total, open)
+        }
+        None => (Vec::new(), 0, None),
     };
     let entries: Vec<HistoryEntry> =
         attempts.iter().map(|a| HistoryEntry::new(a, passing(&a.exam), now)).collect();
@@ -81,11 +101,20 @@ pub fn history(config: &Config, args: &HistoryArgs, out: &mut dyn Write) -> Resu
             time
         )?;
     }
-    if let Some(open) = entries.iter().find(|e| !e.finished) {
+    if total > entries.len() {
+        let older = total - entries.len();
+        let exam_arg = exam.as_deref().map_or(String::new(), |e| format!(" {}", printable(e)));
         writeln!(
             out,
-            "\nOpen attempts continue with `proctor resume ID` (latest: `proctor resume {}`); an expired one is scored as it stood at its deadline.",
-            open.id
+            "\nThe newest {} of {total} attempts; {older} older {} not shown: `proctor history{exam_arg} --all` lists every one, `--limit N` the newest N.",
+            entries.len(),
+            if older == 1 { "is" } else { "are" },
+        )?;
+    }
+    if let Some(open) = open {
+        writeln!(
+            out,
+            "\nOpen attempts continue with `proctor resume ID` (latest: `proctor resume {open}`); an expired one is scored as it stood at its deadline."
         )?;
     }
     Ok(())

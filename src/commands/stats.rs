@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::app::room::Series;
 use crate::bank::Exam;
 use crate::cli::StatsArgs;
 use crate::config::Config;
@@ -19,13 +20,10 @@ pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()>
     let ids: Vec<String> = match &args.exam {
         Some(id) => vec![catalog.find(id)?.blueprint.id.clone()],
         None => {
-            let attempts = match &store {
-                Some(store) => store.attempts(None)?,
+            let mut ids = match &store {
+                Some(store) => store.exams_with_attempts()?,
                 None => Vec::new(),
             };
-            let mut ids: Vec<String> = attempts.into_iter().map(|a| a.exam).collect();
-            ids.sort();
-            ids.dedup();
             ids.retain(|id| catalog.find(id).is_ok());
             ids
         }
@@ -33,7 +31,9 @@ pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()>
     let now = config.clock()?.now();
     let mut all: Vec<(Stats, Exam, Option<PassEstimate>)> = Vec::new();
     for id in &ids {
-        all.push(crate::app::room::exam_stats(&catalog, store.as_ref(), id, now)?);
+        // People read the newest points of each series; scripts get every one.
+        let series = if args.json { Series::All } else { Series::Newest };
+        all.push(crate::app::room::exam_stats(&catalog, store.as_ref(), id, now, series)?);
     }
     if args.json {
         let list: Vec<ExamStats> = all

@@ -205,6 +205,12 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE temp.totals_items;
     DROP TABLE temp.totals_first;
     DROP TABLE temp.totals_last;",
+    // 11: `history` reads only the attempts it shows (the newest, `LIMIT`) and names the
+    // newest open one: an index on start time walks them newest first without sorting every
+    // attempt, and a partial one holds only the unfinished attempts (a handful).
+    // (IF NOT EXISTS: `forget_totals` takes a store back to 9 with these kept.)
+    "CREATE INDEX IF NOT EXISTS attempts_by_start ON attempts(started_at);
+    CREATE INDEX IF NOT EXISTS attempts_open ON attempts(started_at) WHERE finished_at IS NULL;",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -40,9 +40,33 @@ impl Store {
 
     /// Every attempt, newest first, optionally of one exam.
     pub fn attempts(&self, exam: Option<&str>) -> Result<Vec<AttemptSummary>, StoreError> {
+        self.newest_attempts(exam, None)
+    }
+
+    /// The newest `limit` attempts (all with `None`), newest first, optionally of one exam.
+    /// Only the attempts returned are joined to their totals: the cost is the index walk
+    /// (`attempts_by_exam` for one exam) or a scan of the attempt rows, never the answers.
+    pub fn newest_attempts(
+        &self,
+        exam: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<Vec<AttemptSummary>, StoreError> {
+        let filter = if exam.is_some() { "WHERE exam = ?1" } else { "WHERE ?1 IS NULL" };
+        self.summaries(filter, exam, limit)
+    }
+
+    /// The attempts `filter` keeps (a WHERE clause on `attempts` with `?1` bound to
+    /// `exam`), newest first, at most `limit`.
+    fn summaries(
+        &self,
+        filter: &str,
+        exam: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<Vec<AttemptSummary>, StoreError> {
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let mut statement = self
             .conn
-            .prepare(
+            .prepare_cached(&format!(
                 // A finished attempt's counts are its running totals; an unfinished one (a
                 // handful at most) is counted from its items.
                 "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
@@ -60,13 +84,14 @@ impl Store {
                         CASE WHEN t.attempt_id IS NOT NULL THEN t.answered_millis
                              ELSE (SELECT coalesce(sum(CASE WHEN i.answer IS NOT NULL THEN i.millis ELSE 0 END), 0)
                                    FROM attempt_items i WHERE i.attempt_id = a.id) END
-                 FROM attempts a LEFT JOIN attempt_totals t ON t.attempt_id = a.id
-                 WHERE a.exam = coalesce(?1, a.exam)
-                 ORDER BY a.started_at DESC, a.id DESC",
-            )
+                 FROM (SELECT id, exam, mode, seed, started_at, finished_at, end_reason, time_limit_ms, deadline
+                       FROM attempts {filter} ORDER BY started_at DESC, id DESC LIMIT ?2) a
+                 LEFT JOIN attempt_totals t ON t.attempt_id = a.id
+                 ORDER BY a.started_at DESC, a.id DESC"
+            ))
             .map_err(self.sql())?;
         let rows = statement
-            .query_map([exam], |r| {
+            .query_map(rusqlite::params![exam, limit], |r| {
                 Ok(AttemptSummary {
                     questions: r.get(8)?,
                     scored: r.get(9)?,
@@ -79,6 +104,33 @@ impl Store {
             })
             .map_err(self.sql())?;
         rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// How many attempts there are (finished or not), optionally of one exam.
+    pub fn count_attempts(&self, exam: Option<&str>) -> Result<usize, StoreError> {
+        let sql = if exam.is_some() {
+            "SELECT count(*) FROM attempts WHERE exam = ?1"
+        } else {
+            "SELECT count(*) FROM attempts WHERE ?1 IS NULL"
+        };
+        let n: i64 = self.conn.query_row(sql, [exam], |r| r.get(0)).map_err(self.sql())?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The exams that have at least one attempt (finished or not), sorted.
+    pub fn exams_with_attempts(&self) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT DISTINCT exam FROM attempts ORDER BY exam")
+            .map_err(self.sql())?;
+        let rows = statement.query_map([], |r| r.get(0)).map_err(self.sql())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql())
+    }
+
+    /// The unfinished attempts, newest first (a handful at most: they are finished, resumed
+    /// or discarded).
+    pub fn unfinished_attempts(&self) -> Result<Vec<AttemptSummary>, StoreError> {
+        self.summaries("WHERE finished_at IS NULL AND ?1 IS NULL", None, None)
     }
 
     /// The finished attempts at `exam` without their counts.

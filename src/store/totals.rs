@@ -198,6 +198,23 @@ pub(super) fn add_finished(tx: &Transaction, id: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
+fn u32_of(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+/// An attempt's header (columns 0-7) and its totals (8-12: questions, scored, correct,
+/// answered, answered_millis).
+fn summary_with_counts(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
+    Ok(AttemptSummary {
+        questions: u32_of(r.get(8)?),
+        scored: u32_of(r.get(9)?),
+        correct: u32_of(r.get(10)?),
+        answered: u32_of(r.get(11)?),
+        answered_millis: r.get::<_, i64>(12)?.max(0) as Millis,
+        ..attempt_header(r)?
+    })
+}
+
 impl Store {
     /// Takes the store back to the schema before the running totals (their tables dropped),
     /// as a proctor from before them left it: the next `open` migrates and backfills. For
@@ -216,7 +233,6 @@ impl Store {
     /// The running totals of `exam`: its finished attempts with their counts, their
     /// tallies per domain, and its questions' totals.
     pub fn exam_totals(&self, exam: &str) -> Result<ExamTotals, StoreError> {
-        let u32_of = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
         let mut statement = self
             .conn
             .prepare_cached(
@@ -227,16 +243,7 @@ impl Store {
             )
             .map_err(self.sql())?;
         let attempts = statement
-            .query_map([exam], |r| {
-                Ok(AttemptSummary {
-                    questions: u32_of(r.get(8)?),
-                    scored: u32_of(r.get(9)?),
-                    correct: u32_of(r.get(10)?),
-                    answered: u32_of(r.get(11)?),
-                    answered_millis: r.get::<_, i64>(12)?.max(0) as Millis,
-                    ..attempt_header(r)?
-                })
-            })
+            .query_map([exam], summary_with_counts)
             .map_err(self.sql())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql())?;
@@ -273,6 +280,12 @@ impl Store {
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql())?;
+        let questions = self.question_totals(exam)?;
+        Ok(ExamTotals { attempts, domains, questions })
+    }
+
+    /// The totals of `exam`'s questions.
+    fn question_totals(&self, exam: &str) -> Result<Vec<QuestionTotals>, StoreError> {
         let mut statement = self
             .conn
             .prepare_cached(
@@ -280,7 +293,7 @@ impl Store {
                  FROM question_totals WHERE exam = ?1",
             )
             .map_err(self.sql())?;
-        let questions = statement
+        statement
             .query_map([exam], |r| {
                 Ok(QuestionTotals {
                     question_id: r.get(0)?,
@@ -296,8 +309,7 @@ impl Store {
             })
             .map_err(self.sql())?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(self.sql())?;
-        Ok(ExamTotals { attempts, domains, questions })
+            .map_err(self.sql())
     }
 
     /// For each question of `exam` put on screen in a finished attempt: when it was last

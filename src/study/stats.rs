@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::bank::Exam;
-use crate::exam::clock::{Millis, format_timestamp, seconds};
+use crate::exam::clock::{format_timestamp, seconds};
 use crate::exam::score::{percent, scaled_score};
-use crate::model::{AttemptSummary, DomainTally, ExamTotals, Mode};
+use crate::model::{AttemptSummary, Digest, DomainDigest, DomainPointTally, DomainTally, ExamTotals, Mode};
 
 /// How many of the latest attempts make the "recent" figures and the rolling readiness.
 pub const RECENT_ATTEMPTS: usize = 5;
@@ -86,58 +86,115 @@ pub struct Stats {
     pub most_missed: Vec<MissedQuestion>,
     pub pace: Pace,
     pub readiness: Readiness,
-    /// Finished mock exams, oldest first.
+    /// Finished mock exams with scored questions, in all.
+    #[serde(skip)]
+    pub exams: u32,
+    /// Finished mock exams, oldest first (the newest `SERIES` when bounded).
     pub trend: Vec<TrendPoint>,
 }
 
-/// Computes the statistics of `exam` from its running totals: O(bank + attempts × domains),
-/// whatever the number of answers.
-pub fn compute(exam: &Exam, totals: &ExamTotals) -> Stats {
-    let b = &exam.blueprint;
-    let finished: Vec<&AttemptSummary> = totals.attempts.iter().filter(|a| a.finished_at.is_some()).collect();
-    let by_id: HashMap<i64, &AttemptSummary> = finished.iter().map(|a| (a.id, *a)).collect();
-    // Attempts newest first, for "recent".
-    let mut by_recency: Vec<&AttemptSummary> = finished.clone();
-    by_recency.sort_by(|a, c| c.started_at.cmp(&a.started_at).then(c.id.cmp(&a.id)));
+/// How many of the newest points a bounded series keeps: the text draws the latest 8 per
+/// domain and the latest `SERIES` mock exams, the browser the same.
+pub const SERIES: usize = 20;
 
-    // A review re-asks a question whose answer was just shown, so its answers would flatter
-    // accuracy; only exams and drills count for it. Accuracy is over answered questions: one
-    // left blank when time ran out says nothing about what the candidate knows (the exam
-    // score still counts it wrong).
+/// Newest first, as "recent" and the series count.
+fn newest_first(a: &AttemptSummary, c: &AttemptSummary) -> std::cmp::Ordering {
+    c.started_at.cmp(&a.started_at).then(c.id.cmp(&a.id))
+}
+
+/// The digest of `totals` for `blueprint` (model::Digest), each series cut to its newest
+/// `window` points (at least `RECENT_ATTEMPTS` per domain); every point with `None`.
+pub fn digest(blueprint: &crate::bank::Blueprint, totals: &ExamTotals, window: Option<usize>) -> Digest {
+    let keep = window.map_or(usize::MAX, |w| w.max(RECENT_ATTEMPTS));
+    let mut finished: Vec<&AttemptSummary> =
+        totals.attempts.iter().filter(|a| a.finished_at.is_some()).collect();
+    finished.sort_by(|a, c| newest_first(a, c));
+    let by_id: HashMap<i64, &AttemptSummary> = finished.iter().map(|a| (a.id, *a)).collect();
+    // A review re-asks a question whose answer was just shown, so its answers would
+    // flatter accuracy; only exams and drills count for it.
     let mut by_domain: HashMap<&str, HashMap<i64, &DomainTally>> = HashMap::new();
     for t in &totals.domains {
         if t.answered() > 0 && by_id.get(&t.attempt).is_some_and(|a| a.mode != Mode::Review) {
             by_domain.entry(t.domain.as_str()).or_default().insert(t.attempt, t);
         }
     }
+    let mut domains: Vec<DomainDigest> = by_domain
+        .iter()
+        .map(|(domain, mine)| DomainDigest {
+            domain: domain.to_string(),
+            answered: mine.values().map(|t| t.answered()).sum(),
+            correct: mine.values().map(|t| t.correct()).sum(),
+            latest: finished
+                .iter()
+                .filter_map(|a| mine.get(&a.id).map(|t| (a, t)))
+                .take(keep)
+                .map(|(a, t)| DomainPointTally {
+                    attempt: a.id,
+                    started_at: a.started_at,
+                    answered: t.answered(),
+                    correct: t.correct(),
+                })
+                .collect(),
+        })
+        .collect();
+    domains.sort_by(|a, c| a.domain.cmp(&c.domain));
+    // Pace compares with the real exam, so only exams count for it.
+    let mock: Vec<&&AttemptSummary> = finished.iter().filter(|a| a.mode == Mode::Exam).collect();
+    let exam_answered = mock.iter().map(|a| u64::from(a.answered)).sum();
+    let exam_millis = mock.iter().map(|a| a.answered_millis).sum();
+    let exams: Vec<&AttemptSummary> = mock.iter().filter(|a| a.scored > 0).map(|a| **a).collect();
+    let counted: Vec<&AttemptSummary> =
+        exams.iter().filter(|a| super::readiness::exclusion(a, blueprint).is_none()).copied().collect();
+    Digest {
+        finished: finished.len() as u32,
+        domains,
+        exam_answered,
+        exam_millis,
+        exams: exams.len() as u32,
+        counted: counted.len() as u32,
+        latest_exams: exams.iter().take(window.unwrap_or(usize::MAX)).map(|a| (*a).clone()).collect(),
+        latest_counted: counted.iter().take(ROLLING_EXAMS).map(|a| (*a).clone()).collect(),
+        questions: totals.questions.clone(),
+    }
+}
+
+/// Computes the statistics of `exam` from its running totals, every attempt in every
+/// series: O(bank + attempts × domains), whatever the number of answers.
+pub fn compute(exam: &Exam, totals: &ExamTotals) -> Stats {
+    compute_from(exam, &digest(&exam.blueprint, totals, None))
+}
+
+/// The statistics from a digest: its series hold what the digest holds (the newest points
+/// of a bounded one; `Stats::exams` says how many mock exams there are in all).
+pub fn compute_from(exam: &Exam, digest: &Digest) -> Stats {
+    let b = &exam.blueprint;
+    // Accuracy is over answered questions: one left blank when time ran out says nothing
+    // about what the candidate knows (the exam score still counts it wrong).
     // Seen: put on screen or answered; a question never reached is not seen.
     let seen: HashSet<&str> =
-        totals.questions.iter().filter(|q| q.seen > 0).map(|q| q.question_id.as_str()).collect();
+        digest.questions.iter().filter(|q| q.seen > 0).map(|q| q.question_id.as_str()).collect();
     let mut bank: HashMap<&str, (u32, u32)> = HashMap::new();
     for q in &exam.questions {
         let entry = bank.entry(q.domain.as_str()).or_default();
         entry.0 += 1;
         entry.1 += u32::from(seen.contains(q.id.as_str()));
     }
-    let none = HashMap::new();
+    let none = DomainDigest::default();
     let domains = b
         .domains
         .iter()
         .map(|d| {
-            let mine = by_domain.get(d.id.as_str()).unwrap_or(&none);
-            let answered: u32 = mine.values().map(|t| t.answered()).sum();
-            let correct: u32 = mine.values().map(|t| t.correct()).sum();
-            let recent: Vec<&DomainTally> =
-                by_recency.iter().filter_map(|a| mine.get(&a.id).copied()).take(RECENT_ATTEMPTS).collect();
-            let by_attempt: Vec<DomainPoint> = by_recency
+            let mine = digest.domains.iter().find(|m| m.domain == d.id).unwrap_or(&none);
+            let recent = &mine.latest[..mine.latest.len().min(RECENT_ATTEMPTS)];
+            let by_attempt: Vec<DomainPoint> = mine
+                .latest
                 .iter()
                 .rev()
-                .filter_map(|a| mine.get(&a.id).map(|t| (a, t)))
-                .map(|(a, t)| DomainPoint {
-                    attempt: a.id,
-                    started_at: format_timestamp(a.started_at),
-                    answered: t.answered(),
-                    percent: percent(t.correct(), t.answered()).unwrap_or(0.0),
+                .map(|t| DomainPoint {
+                    attempt: t.attempt,
+                    started_at: format_timestamp(t.started_at),
+                    answered: t.answered,
+                    percent: percent(t.correct, t.answered).unwrap_or(0.0),
                 })
                 .collect();
             let (questions, seen_here) = bank.get(d.id.as_str()).copied().unwrap_or_default();
@@ -145,12 +202,12 @@ pub fn compute(exam: &Exam, totals: &ExamTotals) -> Stats {
                 id: d.id.clone(),
                 name: d.name.clone(),
                 weight: d.weight,
-                answered,
-                correct,
-                percent: percent(correct, answered),
+                answered: mine.answered,
+                correct: mine.correct,
+                percent: percent(mine.correct, mine.answered),
                 recent_percent: percent(
-                    recent.iter().map(|t| t.correct()).sum(),
-                    recent.iter().map(|t| t.answered()).sum(),
+                    recent.iter().map(|t| t.correct).sum(),
+                    recent.iter().map(|t| t.answered).sum(),
                 ),
                 questions,
                 seen: seen_here,
@@ -160,7 +217,7 @@ pub fn compute(exam: &Exam, totals: &ExamTotals) -> Stats {
         })
         .collect();
 
-    let mut most_missed: Vec<MissedQuestion> = totals
+    let mut most_missed: Vec<MissedQuestion> = digest
         .questions
         .iter()
         .filter(|q| q.missed > 0)
@@ -174,51 +231,42 @@ pub fn compute(exam: &Exam, totals: &ExamTotals) -> Stats {
     most_missed.sort_by(|a, c| c.missed.cmp(&a.missed).then(a.id.cmp(&c.id)));
     most_missed.truncate(10);
 
-    // Pace compares with the real exam, so only exams count for it.
-    let (answered, millis) = finished
-        .iter()
-        .filter(|a| a.mode == Mode::Exam)
-        .fold((0u64, 0 as Millis), |(n, t), a| (n + u64::from(a.answered), t + a.answered_millis));
-    let average_seconds = (answered > 0).then(|| seconds(millis as f64 / answered as f64));
+    let average_seconds =
+        (digest.exam_answered > 0).then(|| seconds(digest.exam_millis as f64 / digest.exam_answered as f64));
     let exam_seconds =
         (f64::from(b.minutes) * 60.0 / f64::from(b.exam_questions.max(1)) * 10.0).round() / 10.0;
 
-    let mut exams: Vec<&&AttemptSummary> =
-        finished.iter().filter(|a| a.mode == Mode::Exam && a.scored > 0).collect();
-    exams.sort_by(|a, c| a.started_at.cmp(&c.started_at).then(a.id.cmp(&c.id)));
-    let trend: Vec<TrendPoint> = exams
-        .iter()
-        .map(|a| {
-            let fraction = f64::from(a.correct) / f64::from(a.scored);
-            TrendPoint {
-                attempt: a.id,
-                started_at: format_timestamp(a.started_at),
-                percent: percent(a.correct, a.scored).unwrap_or(0.0),
-                scaled_score: scaled_score(fraction, b.passing_score),
-                counted: super::readiness::exclusion(a, b).is_none(),
-            }
-        })
-        .collect();
+    let point = |a: &AttemptSummary| {
+        let fraction = f64::from(a.correct) / f64::from(a.scored);
+        TrendPoint {
+            attempt: a.id,
+            started_at: format_timestamp(a.started_at),
+            percent: percent(a.correct, a.scored).unwrap_or(0.0),
+            scaled_score: scaled_score(fraction, b.passing_score),
+            counted: super::readiness::exclusion(a, b).is_none(),
+        }
+    };
+    let trend: Vec<TrendPoint> = digest.latest_exams.iter().rev().map(point).collect();
     // Throw-away attempts (a shortened time limit, most questions unanswered) are shown in
     // the trend but are not readiness evidence.
-    let counted: Vec<&TrendPoint> = trend.iter().filter(|t| t.counted).collect();
-    let latest_scaled = counted.last().map(|t| t.scaled_score);
-    let rolling: Vec<u32> = counted.iter().rev().take(ROLLING_EXAMS).map(|t| t.scaled_score).collect();
+    let rolling: Vec<u32> = digest.latest_counted.iter().map(|a| point(a).scaled_score).collect();
+    let latest_scaled = rolling.first().copied();
     let rolling_scaled = (!rolling.is_empty())
         .then(|| (f64::from(rolling.iter().sum::<u32>()) / rolling.len() as f64).round() as u32);
     Stats {
         exam: b.id.clone(),
-        attempts: finished.len() as u32,
+        attempts: digest.finished,
         domains,
         most_missed,
         pace: Pace { average_seconds, exam_seconds },
         readiness: Readiness {
-            exams_taken: counted.len() as u32,
+            exams_taken: digest.counted,
             latest_scaled,
             rolling_scaled,
             passing_score: b.passing_score,
             ready: rolling_scaled.map(|r| r >= b.passing_score),
         },
+        exams: digest.exams,
         trend,
     }
 }
@@ -230,6 +278,7 @@ pub(crate) mod oracle {
     use std::collections::{BTreeMap, HashSet};
 
     use super::*;
+    use crate::exam::clock::Millis;
     use crate::model::ItemRow;
 
     /// Fills each attempt's counts (questions, scored, correct, answered) from its items.
@@ -396,6 +445,7 @@ pub(crate) mod oracle {
                 passing_score: b.passing_score,
                 ready: rolling_scaled.map(|r| r >= b.passing_score),
             },
+            exams: trend.len() as u32,
             trend,
         }
     }
@@ -405,6 +455,7 @@ pub(crate) mod oracle {
 mod tests {
     use super::*;
     use crate::exam::assemble::tests_support::sample_exam;
+    use crate::exam::clock::Millis;
     use crate::model::{EndReason, ItemRow};
     use crate::study::totals::fold;
 
@@ -502,6 +553,27 @@ mod tests {
             let exam = sample_exam(&[(60, 3), (40, 3)], 4);
             let from_items = oracle::compute_from_items(&exam, &attempts, &items);
             proptest::prop_assert_eq!(compute(&exam, &fold(&attempts, &items)), from_items);
+        }
+    }
+
+    proptest::proptest! {
+        /// Bounded series (what the text and the browser draw) are the newest points of the
+        /// unbounded ones, and every other figure is the same.
+        #[test]
+        fn a_bounded_digest_gives_the_newest_points_of_the_whole_statistics(
+            (attempts, items) in crate::study::totals::strategy::history(),
+            window in 1usize..4,
+        ) {
+            let exam = sample_exam(&[(60, 3), (40, 3)], 4);
+            let totals = fold(&attempts, &items);
+            let mut whole = compute(&exam, &totals);
+            let bounded = compute_from(&exam, &digest(&exam.blueprint, &totals, Some(window)));
+            for d in &mut whole.domains {
+                let keep = window.max(RECENT_ATTEMPTS);
+                d.by_attempt.drain(..d.by_attempt.len().saturating_sub(keep));
+            }
+            whole.trend.drain(..whole.trend.len().saturating_sub(window));
+            proptest::prop_assert_eq!(bounded, whole);
         }
     }
 

@@ -60,14 +60,18 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
         out.push_str("No mock exam finished yet: readiness needs one (`proctor exam ...`).\n");
     } else {
         let scores: Vec<u32> = stats.trend.iter().map(|t| t.scaled_score).collect();
+        let which = if stats.exams as usize > scores.len() {
+            format!(" (the latest {} of {})", scores.len(), stats.exams)
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
-            "Mock exams: {}  {}  (estimated scaled, 100-1000; pass {})\n",
+            "Mock exams{which}: {}  {}  (estimated scaled, 100-1000; pass {})\n",
             sparkline(&scores, 100, 1000),
             scores.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
             r.passing_score
         ));
-        let counted = stats.trend.iter().filter(|t| t.counted).count();
-        let n = counted.min(ROLLING_EXAMS);
+        let n = (stats.readiness.exams_taken as usize).min(ROLLING_EXAMS);
         let exams = if n == 1 { "exam".to_string() } else { format!("{n} exams") };
         match (r.latest_scaled, r.rolling_scaled) {
             (Some(latest), Some(rolling)) => out.push_str(&format!(

@@ -740,13 +740,23 @@ pub fn report(ctx: &Ctx, b: &Blueprint, r: &ReportView, last: Option<&FeedbackVi
     )
 }
 
-pub fn history(ctx: &Ctx, attempts: &[AttemptSummary]) -> Markup {
+/// How many attempts the history page lists unless asked for every one.
+pub const HISTORY_PAGE: usize = 50;
+
+/// The newest `attempts` of `total`, with a link to every one when some are left out.
+pub fn history(ctx: &Ctx, attempts: &[AttemptSummary], total: usize) -> Markup {
     plain(
         ctx,
         "History",
         html! {
             h1 { "History" }
             @if attempts.is_empty() { p { "No attempts yet." } }
+            @if total > attempts.len() {
+                p #history-more {
+                    "The newest " (attempts.len()) " of " (total) " attempts. "
+                    a href={ (ctx.prefix) "/history?all=1" } { "Show all " (total) }
+                }
+            }
             table.history {
                 thead { tr { th { "Attempt" } th { "Started (UTC)" } th { "Exam" } th { "Mode" } th { "Score" } th { span.sr-only { "Show or resume" } } } }
                 tbody {
@@ -792,7 +802,7 @@ pub fn show(ctx: &Ctx, past: &PastAttempt) -> Markup {
 }
 
 /// The trend of mock-exam scaled scores (100-1000) with the pass mark, as SVG.
-fn trend_chart(points: &[TrendPoint], passing: u32) -> Markup {
+fn trend_chart(points: &[TrendPoint], passing: u32, total: u32) -> Markup {
     const W: f64 = 600.0;
     const H: f64 = 200.0;
     let y = |scaled: u32| H - 10.0 - (f64::from(scaled.clamp(100, 1000)) - 100.0) / 900.0 * (H - 20.0);
@@ -801,9 +811,13 @@ fn trend_chart(points: &[TrendPoint], passing: u32) -> Markup {
     };
     let line: Vec<String> =
         points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.scaled_score))).collect();
+    let which = if total as usize > points.len() {
+        format!("the latest {} of {}", points.len(), total)
+    } else {
+        points.len().to_string()
+    };
     let label = format!(
-        "Estimated scaled scores of {} mock exams, oldest first: {}",
-        points.len(),
+        "Estimated scaled scores of {which} mock exams, oldest first: {}",
         points.iter().map(|p| p.scaled_score.to_string()).collect::<Vec<_>>().join(", ")
     );
     html! {
@@ -862,7 +876,10 @@ pub fn stats(ctx: &Ctx, s: &Stats, b: &Blueprint, pass: Option<&PassEstimate>) -
                 }
                 @if !s.trend.is_empty() {
                     h2 { "Mock exams" }
-                    (trend_chart(&s.trend, s.readiness.passing_score))
+                    @if s.exams as usize > s.trend.len() {
+                        p #trend-latest { "The latest " (s.trend.len()) " of " (s.exams) " mock exams." }
+                    }
+                    (trend_chart(&s.trend, s.readiness.passing_score, s.exams))
                 }
                 @if !s.most_missed.is_empty() {
                     h2 { "Most missed" }

@@ -340,7 +340,7 @@ impl Shared {
             }
             (&Method::GET, ["a", id, seat]) => self.attempt_page(id, seat, &query(uri)),
             (&Method::POST, ["a", id, seat]) => self.attempt_action(id, seat, &form),
-            (&Method::GET, ["history"]) => self.history(),
+            (&Method::GET, ["history"]) => self.history(&query(uri)),
             (&Method::GET, ["show", id]) => self.show(id),
             (&Method::GET, ["stats", id]) => self.stats(id),
             _ => Ok(Reply::Page(
@@ -373,8 +373,7 @@ impl Shared {
     }
 
     fn home(&self) -> Result<Reply> {
-        let history = self.room.history()?;
-        let unfinished: Vec<_> = history.iter().filter(|a| a.finished_at.is_none()).cloned().collect();
+        let unfinished = self.room.unfinished()?;
         Ok(Reply::Page(StatusCode::OK, pages::home(&self.ctx(), &self.room.exams(), &unfinished)))
     }
 
@@ -506,9 +505,11 @@ impl Shared {
         self.seat(attempt, false)
     }
 
-    fn history(&self) -> Result<Reply> {
-        let history = self.room.history()?;
-        Ok(Reply::Page(StatusCode::OK, pages::history(&self.ctx(), &history)))
+    /// The newest `pages::HISTORY_PAGE` attempts, or every one with `?all=1`.
+    fn history(&self, query: &[(String, String)]) -> Result<Reply> {
+        let all = ticked(query, "all");
+        let (history, total) = self.room.history((!all).then_some(pages::HISTORY_PAGE))?;
+        Ok(Reply::Page(StatusCode::OK, pages::history(&self.ctx(), &history, total)))
     }
 
     fn stats(&self, id: &str) -> Result<Reply> {
