@@ -8,6 +8,8 @@ use crate::text::printable;
 
 /// How many attempts a domain's trend line shows (the latest).
 const TREND_POINTS: usize = 8;
+/// How many of the attempts readiness leaves out are named (the latest).
+const EXCLUDED_SHOWN: usize = 10;
 
 /// A one-line chart of values between `low` and `high`.
 pub fn sparkline(values: &[u32], low: u32, high: u32) -> String {
@@ -146,12 +148,17 @@ pub fn render_pass(pass: Option<&crate::study::readiness::PassEstimate>, exam: &
         count(Mode::Review)
     ));
     if !pass.excluded.is_empty() {
-        let ids: Vec<String> = pass.excluded.iter().map(|(id, _)| id.to_string()).collect();
+        // The latest few by id: a long history must not print every one.
+        let shown = pass.excluded.len().min(EXCLUDED_SHOWN);
+        let ids: Vec<String> =
+            pass.excluded[pass.excluded.len() - shown..].iter().map(|(id, _)| id.to_string()).collect();
+        let which = if shown < pass.excluded.len() {
+            format!("{} attempts, the latest {}", pass.excluded.len(), ids.join(", "))
+        } else {
+            format!("attempt {}", ids.join(", "))
+        };
         out.push_str(&crate::text::wrap_lines(
-            &format!(
-                "Not counted: attempt {} (a shortened time limit or mostly unanswered).",
-                ids.join(", ")
-            ),
+            &format!("Not counted: {which} (a shortened time limit or mostly unanswered)."),
             80,
         ));
         out.push('\n');
@@ -180,6 +187,30 @@ mod tests {
     fn sparkline_spans_the_range() {
         let line = sparkline(&[100, 550, 1000], 100, 1000);
         assert!(line == "▁▅█" || line == "_=#", "{line}");
+    }
+
+    #[test]
+    fn many_excluded_attempts_are_counted_and_the_latest_named() {
+        use crate::study::readiness::{Excluded, PassEstimate};
+        let exam = sample_exam(&[(100, 3)], 3);
+        let mut pass = PassEstimate {
+            probability: 0.5,
+            low: 0.4,
+            high: 0.6,
+            cut: 0.72,
+            at_cuts: vec![],
+            domains: vec![],
+            answers: Default::default(),
+            excluded: (1..=12).map(|id| (id, Excluded::MostlyUnanswered)).collect(),
+        };
+        let text = render_pass(Some(&pass), &exam).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("Not counted: 12 attempts, the latest 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 ("),
+            "{text}"
+        );
+        pass.excluded.truncate(2);
+        let text = render_pass(Some(&pass), &exam).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Not counted: attempt 1, 2 ("), "{text}");
     }
 
     #[test]
