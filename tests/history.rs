@@ -147,3 +147,25 @@ fn stats_draws_the_newest_mock_exams_and_json_keeps_every_one() {
         json["domains"].as_array().unwrap().iter().map(|d| d["answered"].as_u64().unwrap()).sum();
     assert_eq!(answered, 30 * 5);
 }
+
+#[test]
+fn the_browser_lists_the_newest_50_with_a_link_to_every_one() {
+    let test = Test::new();
+    long_history(&test, 59);
+    let server = crate::serve::Server::start(&test, &tiny_bank());
+    let page = crate::serve::get(&format!("{}/history", server.base));
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body.matches("/show/").count(), 50, "{}", page.body);
+    assert!(page.body.contains("The newest 50 of 60 attempts."), "{}", page.body);
+    assert!(page.body.contains("/history?all=1\">Show all 60</a>"), "{}", page.body);
+    let all = crate::serve::get(&format!("{}/history?all=1", server.base));
+    assert_eq!(all.body.matches("/show/").count(), 60);
+    assert!(!all.body.contains("Show all"), "{}", all.body);
+    let stats = crate::serve::get(&format!("{}/stats/tiny", server.base));
+    assert!(stats.body.contains("The latest 20 of 60 mock exams."), "{}", stats.body);
+    assert!(
+        stats.body.contains("Estimated scaled scores of the latest 20 of 60 mock exams"),
+        "{}",
+        stats.body
+    );
+}
