@@ -42,6 +42,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", manifest.join("src/text.rs").display());
     println!("cargo:rerun-if-changed={}", manifest.join("src/program.rs").display());
     println!("cargo:rerun-if-changed={}", manifest.join("catalog").display());
+    loader_fingerprint(&manifest);
     let mut files = Vec::new();
     if root.is_dir() {
         collect(&root, &mut files);
@@ -115,6 +116,36 @@ fn main() {
         program_path.display().to_string()
     ));
     fs::write(out_dir.join("embedded_banks.rs"), out).expect("write embedded_banks.rs");
+}
+
+/// A hash of the loader's source (src/bank, src/text.rs) for the `--bank-dir` cache key
+/// (src/bank/cache.rs): a binary whose checks or model changed never takes an entry an
+/// older build wrote, even under the same version number.
+fn loader_fingerprint(manifest: &Path) {
+    let mut files = Vec::new();
+    let mut dirs = vec![manifest.join("src/bank")];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display())).flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.push(manifest.join("src/text.rs"));
+    files.sort();
+    let mut hasher = blake3::Hasher::new();
+    for path in &files {
+        let bytes = fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        let relative = path.strip_prefix(manifest).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        hasher.update(&(relative.len() as u64).to_le_bytes());
+        hasher.update(relative.as_bytes());
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    println!("cargo:rustc-env=PROCTOR_LOADER_FINGERPRINT={}", hasher.finalize().to_hex());
 }
 
 /// Every `.toml` file below `dir`; each folder is also watched for new files.

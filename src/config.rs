@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::bank::cache::BankCache;
 use crate::bank::source::Catalog;
 use crate::cli::Cli;
 use crate::error::{Error, Result};
@@ -57,9 +58,22 @@ impl Config {
     /// The exams, shipped and from `--bank-dir`; a bank that cannot be loaded is named on
     /// stderr and the others are used as usual.
     pub fn catalog(&self) -> Result<Catalog> {
-        let catalog = Catalog::open(&self.bank_dirs)?;
+        let catalog = self.open_catalog()?;
         catalog.warn_broken();
         Ok(catalog)
+    }
+
+    /// The exams, without a word about broken banks (`list` names them itself). `--bank-dir`
+    /// exams go through the bank cache in `<data dir>/bank-cache/` (none when there is no
+    /// data folder to name).
+    pub fn open_catalog(&self) -> Result<Catalog> {
+        let catalog = Catalog::open(&self.bank_dirs)?;
+        Ok(match self.data_dir() {
+            Ok(data_dir) if !self.bank_dirs.is_empty() => {
+                catalog.with_cache(BankCache::in_data_dir(data_dir))
+            }
+            _ => catalog,
+        })
     }
 
     pub fn clock(&self) -> Result<Box<dyn Clock>> {

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
+use crate::bank::Blueprint;
 use crate::bank::prebuilt::QuestionCounts;
-use crate::bank::{Blueprint, Exam};
 use crate::exam::clock::{Millis, format_timestamp, seconds};
 use crate::exam::score::{Score, percent, scaled_score};
 use crate::model::{AttemptSummary, Card, Mode, Note};
@@ -44,10 +44,6 @@ pub struct DomainEntry {
 }
 
 impl ExamEntry {
-    pub fn of(exam: &Exam) -> ExamEntry {
-        ExamEntry::summarise(&exam.blueprint, &QuestionCounts::of(exam))
-    }
-
     /// From what the catalog knows without loading the questions.
     pub fn summarise(b: &Blueprint, counts: &QuestionCounts) -> ExamEntry {
         ExamEntry {

@@ -93,7 +93,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
     }
     let code = match &cli.command {
         Command::List(args) => {
-            let catalog = Catalog::open(&config.bank_dirs)?;
+            let catalog = config.open_catalog()?;
             commands::list::run(&catalog, args, &mut out)?;
             0
         }

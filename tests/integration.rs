@@ -3,6 +3,8 @@
 
 mod architecture;
 mod authoring;
+#[cfg(unix)]
+mod bank_cache;
 mod browser;
 mod check;
 mod cli;

@@ -1,7 +1,9 @@
 //! Question banks: the model (this file), parsing TOML with locations (`parse`), checks that
 //! span files (`validate`), authoring checks (`lint`), diagnostics (`diagnostic`) and finding banks on disk or in the
-//! binary (`source`). Everything but `source` is pure: text in, model and diagnostics out.
+//! binary (`source`), and the `--bank-dir` cache in the data folder (`cache`). Everything but
+//! `source` and `cache` is pure: text in, model and diagnostics out.
 
+pub mod cache;
 pub mod coverage;
 pub mod diagnostic;
 pub mod lint;

@@ -1,7 +1,8 @@
 //! The shipped banks in the form `build.rs` embeds: checked at build time by this very
 //! loader, then encoded with postcard, so starting an exam decodes bytes instead of
 //! parsing and checking TOML. The TOML files stay the source of truth (they are embedded
-//! too, for `check` and `export`). Pure: bytes in, model out.
+//! too, for `check` and `export`). `--bank-dir` banks are cached in the same form
+//! (`bank::cache`). Pure: bytes in, model out.
 
 use serde::{Deserialize, Serialize};
 
@@ -37,9 +38,14 @@ pub struct ExamSummary {
     pub counts: QuestionCounts,
 }
 
+impl ExamSummary {
+    pub fn of(exam: &Exam) -> ExamSummary {
+        ExamSummary { blueprint: exam.blueprint.clone(), counts: QuestionCounts::of(exam) }
+    }
+}
+
 /// An exam's questions and scenarios, as encoded (sorted by id, as `Exam` keeps them).
 #[derive(Serialize)]
-#[allow(dead_code)] // build.rs encodes; the crate itself only decodes
 struct ContentsRef<'a> {
     questions: &'a [Question],
     scenarios: &'a [Scenario],
@@ -53,9 +59,8 @@ struct Contents {
 }
 
 /// The two blobs of one exam: its summary and its contents.
-#[allow(dead_code)] // build.rs encodes; the crate itself only decodes
 pub fn encode(exam: &Exam) -> Result<(Vec<u8>, Vec<u8>), postcard::Error> {
-    let summary = ExamSummary { blueprint: exam.blueprint.clone(), counts: QuestionCounts::of(exam) };
+    let summary = ExamSummary::of(exam);
     let contents = ContentsRef { questions: &exam.questions, scenarios: &exam.scenarios };
     Ok((postcard::to_allocvec(&summary)?, postcard::to_allocvec(&contents)?))
 }

@@ -6,11 +6,13 @@ use std::fmt;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
+use super::cache::{BankCache, FileDigest};
 use super::diagnostic::{self, Check, Diagnostic, Location};
 use super::lint::{self, Authoring};
 use super::parse::{self, ParsedBlueprint};
-use super::prebuilt::{self, QuestionCounts};
+use super::prebuilt::{self, ExamSummary, QuestionCounts};
 use super::{Blueprint, Exam, coverage, split, validate};
 
 /// The blueprint file of every exam folder.
@@ -55,9 +57,24 @@ fn label_of(path: &Path) -> String {
 enum FileData {
     Embedded(&'static [u8]),
     Disk(PathBuf),
+    /// A file on disk whose reads are recorded (see `ExamFolder::load_recorded`).
+    Recorded(PathBuf, Arc<Mutex<ReadRecord>>),
     /// Something in the bank that could not be walked (an unreadable folder, files nested
     /// too deep): reported as this diagnostic when the bank is read.
     Problem(Diagnostic),
+}
+
+/// What was read of a recorded file: the bank cache keys a parse by the bytes the parse
+/// itself read, so a file edited during the parse cannot be cached under the wrong key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadRecord {
+    Unread,
+    Read {
+        len: u64,
+        digest: [u8; 32],
+    },
+    /// Read more than once, with different bytes.
+    Inconsistent,
 }
 
 /// One bank file and the name it is reported under.
@@ -72,7 +89,7 @@ impl BankFile {
     fn size(&self) -> u64 {
         match &self.data {
             FileData::Embedded(bytes) => bytes.len() as u64,
-            FileData::Disk(path) => fs::metadata(path).map_or(0, |m| m.len()),
+            FileData::Disk(path) | FileData::Recorded(path, _) => fs::metadata(path).map_or(0, |m| m.len()),
             FileData::Problem(_) => 0,
         }
     }
@@ -82,31 +99,52 @@ impl BankFile {
         match &self.data {
             FileData::Embedded(bytes) => Ok(Cow::Borrowed(bytes)),
             FileData::Problem(diagnostic) => Err(diagnostic.clone()),
-            FileData::Disk(path) => {
-                let fail = |e: std::io::Error| {
-                    Diagnostic::error(Location::file(&self.label), format!("cannot read: {e}"))
+            FileData::Disk(path) => self.read_disk(path).map(Cow::Owned),
+            FileData::Recorded(path, record) => {
+                let bytes = self.read_disk(path)?;
+                let read = ReadRecord::Read { len: bytes.len() as u64, digest: super::cache::digest(&bytes) };
+                let mut record = record.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                *record = match *record {
+                    ReadRecord::Unread => read,
+                    same if same == read => read,
+                    _ => ReadRecord::Inconsistent,
                 };
-                // A FIFO, socket or device named *.toml would block the read (or never end):
-                // only regular files are opened.
-                if !fs::metadata(path).map_err(fail)?.is_file() {
-                    return Err(Diagnostic::error(
-                        Location::file(&self.label),
-                        "not a regular file (a FIFO, socket or device): bank files must be regular files",
-                    ));
-                }
-                let file = fs::File::open(path).map_err(fail)?;
-                let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES + 1);
-                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-                // Read one byte past the limit to tell "too large" without reading it all.
-                file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(fail)?;
-                if bytes.len() as u64 > MAX_FILE_BYTES {
-                    return Err(Diagnostic::error(
-                        Location::file(&self.label),
-                        format!("file is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
-                    ));
-                }
                 Ok(Cow::Owned(bytes))
             }
+        }
+    }
+
+    /// A file on disk, bounded: only a regular file, at most `MAX_FILE_BYTES`.
+    fn read_disk(&self, path: &Path) -> Result<Vec<u8>, Diagnostic> {
+        let fail =
+            |e: std::io::Error| Diagnostic::error(Location::file(&self.label), format!("cannot read: {e}"));
+        // A FIFO, socket or device named *.toml would block the read (or never end):
+        // only regular files are opened.
+        if !fs::metadata(path).map_err(fail)?.is_file() {
+            return Err(Diagnostic::error(
+                Location::file(&self.label),
+                "not a regular file (a FIFO, socket or device): bank files must be regular files",
+            ));
+        }
+        let file = fs::File::open(path).map_err(fail)?;
+        let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES + 1);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        // Read one byte past the limit to tell "too large" without reading it all.
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(fail)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Diagnostic::error(
+                Location::file(&self.label),
+                format!("file is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// The file's path on disk, when it is a file on disk.
+    fn disk_path(&self) -> Option<&Path> {
+        match &self.data {
+            FileData::Disk(path) | FileData::Recorded(path, _) => Some(path),
+            FileData::Embedded(_) | FileData::Problem(_) => None,
         }
     }
 }
@@ -139,6 +177,73 @@ impl ExamFolder {
     pub fn is_shipped(&self) -> bool {
         matches!(self.blueprint_file.data, FileData::Embedded(_))
     }
+
+    /// The exam folder on disk (the blueprint's folder); `None` for a shipped exam or a
+    /// folder that could not be read.
+    pub fn dir(&self) -> Option<&Path> {
+        self.blueprint_file.disk_path()?.parent()
+    }
+
+    /// Every file the loader reads, in its order: the blueprint, then the question files.
+    fn files(&self) -> impl Iterator<Item = &BankFile> {
+        std::iter::once(&self.blueprint_file).chain(&self.question_files)
+    }
+
+    /// Every file the loader reads, in its order, each read as the loader reads it and
+    /// hashed, one file at a time (what a bank cache key is made of). `None` when one is not
+    /// a file on disk inside the folder or cannot be read, or when they hold more than an
+    /// exam may: such a bank is parsed every time, which reports its problem.
+    pub(crate) fn digests(&self) -> Option<Vec<FileDigest>> {
+        let dir = self.dir()?;
+        if exam_too_large(self).is_some() {
+            return None;
+        }
+        self.files()
+            .map(|file| {
+                let path = relative_path(dir, file.disk_path()?)?;
+                let bytes = file.read().ok()?;
+                Some(FileDigest { path, len: bytes.len() as u64, digest: super::cache::digest(&bytes) })
+            })
+            .collect()
+    }
+
+    /// `load_from_toml`, and the digest of every file as that parse read it: `None` when one
+    /// was not read exactly once (not a file on disk, not read, or read again with other
+    /// bytes), so the result is never cached under a key it was not parsed from.
+    pub(crate) fn load_recorded(&self) -> (Result<Exam, BankError>, Option<Vec<FileDigest>>) {
+        let Some(dir) = self.dir() else { return (load_from_toml(self), None) };
+        let record = |file: &BankFile| match &file.data {
+            FileData::Disk(path) => BankFile {
+                label: file.label.clone(),
+                data: FileData::Recorded(path.clone(), Arc::new(Mutex::new(ReadRecord::Unread))),
+            },
+            _ => file.clone(),
+        };
+        let recorded = ExamFolder {
+            blueprint_file: record(&self.blueprint_file),
+            question_files: self.question_files.iter().map(record).collect(),
+            ..self.clone()
+        };
+        let loaded = load_from_toml(&recorded);
+        let digests = recorded
+            .files()
+            .map(|file| {
+                let FileData::Recorded(path, record) = &file.data else { return None };
+                let ReadRecord::Read { len, digest } =
+                    *record.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+                else {
+                    return None;
+                };
+                Some(FileDigest { path: relative_path(dir, path)?, len, digest })
+            })
+            .collect();
+        (loaded, digests)
+    }
+}
+
+/// `path` inside `dir`, as bytes (exactly as the file system names it).
+fn relative_path(dir: &Path, path: &Path) -> Option<Vec<u8>> {
+    Some(path.strip_prefix(dir).ok()?.as_os_str().as_encoded_bytes().to_vec())
 }
 
 impl fmt::Display for ExamFolder {
@@ -647,6 +752,8 @@ pub struct CatalogEntry {
 pub struct Catalog {
     pub entries: Vec<CatalogEntry>,
     pub broken: Vec<Diagnostic>,
+    /// Where `--bank-dir` exams that passed the check are kept encoded (`bank::cache`).
+    cache: Option<BankCache>,
 }
 
 impl Catalog {
@@ -696,7 +803,13 @@ impl Catalog {
             }
             entries.push(CatalogEntry { folder, blueprint: parsed.blueprint, counts: None });
         }
-        Ok(Catalog { entries, broken: diagnostics })
+        Ok(Catalog { entries, broken: diagnostics, cache: None })
+    }
+
+    /// The same catalog, loading `--bank-dir` exams through `cache` (never `check`: it
+    /// always parses).
+    pub fn with_cache(self, cache: BankCache) -> Catalog {
+        Catalog { cache: Some(cache), ..self }
     }
 
     /// Tells stderr about exams that could not be loaded (the others work as usual).
@@ -718,8 +831,8 @@ impl Catalog {
         })
     }
 
-    /// One exam's questions: decoded when prebuilt, else parsed and checked (any error
-    /// stops it; warnings do not).
+    /// One exam's questions: decoded when prebuilt or cached, else parsed and checked (any
+    /// error stops it; warnings do not).
     pub fn load(&self, entry: &CatalogEntry) -> Result<Exam, BankError> {
         if let Some(prebuilt) = entry.folder.prebuilt {
             // Undecodable bytes cannot come from build.rs; if they ever do, the TOML decides.
@@ -727,7 +840,22 @@ impl Catalog {
                 return Ok(exam);
             }
         }
-        load_from_toml(&entry.folder)
+        match &self.cache {
+            Some(cache) if !entry.folder.is_shipped() => cache.load(&entry.folder),
+            _ => load_from_toml(&entry.folder),
+        }
+    }
+
+    /// An exam's blueprint and question counts (what `list` shows): without loading the
+    /// questions when the exam is prebuilt or cached, else from loading it (which caches it).
+    pub fn summary(&self, entry: &CatalogEntry) -> Result<ExamSummary, BankError> {
+        if let Some(counts) = &entry.counts {
+            return Ok(ExamSummary { blueprint: entry.blueprint.clone(), counts: counts.clone() });
+        }
+        match &self.cache {
+            Some(cache) if !entry.folder.is_shipped() => cache.summary(&entry.folder),
+            _ => load_from_toml(&entry.folder).map(|exam| ExamSummary::of(&exam)),
+        }
     }
 
     pub fn load_by_id(&self, id: &str) -> Result<Exam, BankError> {

@@ -18,13 +18,9 @@ pub fn run(catalog: &Catalog, args: &ListArgs, out: &mut dyn Write) -> Result<()
     let mut broken = catalog.broken.clone();
     let mut summaries: Vec<ExamEntry> = Vec::new();
     for entry in &catalog.entries {
-        // Counts known without the questions (a prebuilt exam): nothing to load.
-        if let Some(counts) = &entry.counts {
-            summaries.push(ExamEntry::summarise(&entry.blueprint, counts));
-            continue;
-        }
-        match catalog.load(entry) {
-            Ok(exam) => summaries.push(ExamEntry::of(&exam)),
+        // Without the questions when the exam is prebuilt or cached.
+        match catalog.summary(entry) {
+            Ok(summary) => summaries.push(ExamEntry::summarise(&summary.blueprint, &summary.counts)),
             Err(BankError::Invalid { diagnostics }) => broken.extend(diagnostics),
             Err(other) => return Err(other.into()),
         }
