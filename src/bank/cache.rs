@@ -12,7 +12,7 @@
 //! that cannot be written (a read-only or full data folder) changes nothing but speed.
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -131,6 +131,11 @@ impl BankCache {
     }
 
     fn parse_and_keep(&self, folder: &ExamFolder) -> Result<Exam, BankError> {
+        // The cache lives in the data folder but does not create it: a command that only
+        // reads (`list`) leaves a fresh machine as it found it. A plain parse, then.
+        if !self.data_dir.is_dir() {
+            return source::load_from_toml(folder);
+        }
         let (loaded, digests) = folder.load_recorded();
         if let (Ok(exam), Some(digests), Some(path)) = (&loaded, digests, self.entry_path(folder)) {
             // A cache that cannot be written only costs the next start its parse: nothing
@@ -142,45 +147,86 @@ impl BankCache {
     }
 
     fn write_entry(&self, path: &Path, key: &[u8; 32], exam: &Exam) -> io::Result<()> {
-        // The cache lives in the data folder but does not create it: a command that only
-        // reads (`list`) leaves a fresh machine as it found it.
-        if !self.data_dir.is_dir() {
-            return Ok(());
-        }
-        let (summary, contents) = prebuilt::encode(exam).map_err(io::Error::other)?;
-        if summary.len() as u64 > MAX_SUMMARY_BYTES || contents.len() as u64 > MAX_CONTENTS_BYTES {
-            return Ok(());
-        }
         let dir = self.dir();
         match fs::create_dir(&dir) {
             Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
             _ => {}
         }
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(MAGIC);
-        header.extend_from_slice(&ENCODING_VERSION.to_le_bytes());
-        header.extend_from_slice(key);
-        header.extend_from_slice(&(summary.len() as u64).to_le_bytes());
-        header.extend_from_slice(&(contents.len() as u64).to_le_bytes());
-        header.extend_from_slice(&digest(&summary));
-        header.extend_from_slice(&digest(&contents));
         let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = dir.join(format!("{stem}.{}.{nanos}.tmp", std::process::id()));
         // No sync: a write torn by a crash fails its digests and is a miss, never a wrong exam.
-        let written = (|| {
-            let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
-            file.write_all(&header)?;
-            file.write_all(&summary)?;
-            file.write_all(&contents)?;
-            drop(file);
-            fs::rename(&temp, path)
-        })();
+        let written = write_temp(&temp, key, exam).and_then(|()| fs::rename(&temp, path));
         if written.is_err() {
             let _ = fs::remove_file(&temp);
         }
         remove_stale_temps(&dir);
         written
+    }
+}
+
+/// Writes an entry to the new file `temp`, encoding straight into it (a large bank's
+/// encoding is never held in memory whole): a placeholder header, the summary and the
+/// contents, each hashed as it goes, then the header.
+fn write_temp(temp: &Path, key: &[u8; 32], exam: &Exam) -> io::Result<()> {
+    let file = fs::OpenOptions::new().write(true).create_new(true).open(temp)?;
+    let mut out = io::BufWriter::with_capacity(64 * 1024, Hashing::new(file));
+    out.write_all(&[0; HEADER_LEN])?;
+    out.flush()?;
+    out.get_mut().take();
+    postcard::to_io(&ExamSummary::of(exam), &mut out).map_err(io::Error::other)?;
+    out.flush()?;
+    let (summary_len, summary_digest) = out.get_mut().take();
+    prebuilt::write_contents(exam, &mut out).map_err(io::Error::other)?;
+    out.flush()?;
+    let (contents_len, contents_digest) = out.get_mut().take();
+    if summary_len > MAX_SUMMARY_BYTES || contents_len > MAX_CONTENTS_BYTES {
+        return Err(io::Error::other("too large to cache"));
+    }
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&ENCODING_VERSION.to_le_bytes());
+    header.extend_from_slice(key);
+    header.extend_from_slice(&summary_len.to_le_bytes());
+    header.extend_from_slice(&contents_len.to_le_bytes());
+    header.extend_from_slice(&summary_digest);
+    header.extend_from_slice(&contents_digest);
+    let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?.inner;
+    file.seek(io::SeekFrom::Start(0))?;
+    file.write_all(&header)
+}
+
+/// A writer that hashes and counts what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+    len: u64,
+}
+
+impl<W> Hashing<W> {
+    fn new(inner: W) -> Hashing<W> {
+        Hashing { inner, hasher: blake3::Hasher::new(), len: 0 }
+    }
+
+    /// The length and digest of what was written since the last `take`.
+    fn take(&mut self) -> (u64, [u8; 32]) {
+        let taken = (self.len, *self.hasher.finalize().as_bytes());
+        self.hasher.reset();
+        self.len = 0;
+        taken
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -329,6 +375,20 @@ mod tests {
         assert_same(&s.cache.load(&folder(&s.bank)).unwrap(), &parsed);
         assert_eq!(read_summary(&path, &key).unwrap(), ExamSummary::of(&parsed));
         assert_eq!(s.cache.summary(&folder(&s.bank)).unwrap(), ExamSummary::of(&parsed));
+    }
+
+    #[test]
+    fn an_entry_holds_the_blobs_the_shipped_banks_are_built_from() {
+        let s = setup();
+        let exam = s.cache.load(&folder(&s.bank)).unwrap();
+        let (path, key) = entry(&s);
+        let bytes = fs::read(&path).unwrap();
+        let (summary, contents) = prebuilt::encode(&exam).unwrap();
+        assert_eq!(bytes.len(), HEADER_LEN + summary.len() + contents.len());
+        assert_eq!(&bytes[HEADER_LEN..HEADER_LEN + summary.len()], summary.as_slice());
+        assert_eq!(&bytes[HEADER_LEN + summary.len()..], contents.as_slice());
+        assert_eq!(&bytes[..MAGIC.len()], MAGIC);
+        assert_eq!(&bytes[16..48], key.as_slice());
     }
 
     #[test]

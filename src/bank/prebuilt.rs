@@ -59,10 +59,16 @@ struct Contents {
 }
 
 /// The two blobs of one exam: its summary and its contents.
+#[allow(dead_code)] // build.rs encodes with this; the bank cache streams the same bytes
 pub fn encode(exam: &Exam) -> Result<(Vec<u8>, Vec<u8>), postcard::Error> {
     let summary = ExamSummary::of(exam);
     let contents = ContentsRef { questions: &exam.questions, scenarios: &exam.scenarios };
     Ok((postcard::to_allocvec(&summary)?, postcard::to_allocvec(&contents)?))
+}
+
+/// The contents blob of `encode`, written to `writer` as it is encoded (no buffer of it).
+pub fn write_contents<W: std::io::Write>(exam: &Exam, writer: W) -> Result<W, postcard::Error> {
+    postcard::to_io(&ContentsRef { questions: &exam.questions, scenarios: &exam.scenarios }, writer)
 }
 
 pub fn decode_summary(bytes: &[u8]) -> Result<ExamSummary, postcard::Error> {
