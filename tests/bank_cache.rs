@@ -69,6 +69,7 @@ fn uncached_data(test: &Test) -> PathBuf {
 }
 
 const EXAM: &[&str] = &["exam", "tiny", "--seed", "1", "--json"];
+const REVIEW: &[&str] = &["review", "tiny", "--all", "--seed", "5", "--json"];
 const ANSWERS: &str = "b\nnext\nac\nnext\nflag\nd\nsubmit\n";
 
 #[test]
@@ -89,12 +90,14 @@ fn a_cache_hit_runs_exactly_the_exam_a_parse_runs() {
     let hit_exam = run(&data, &bank, EXAM, ANSWERS);
     let hit_drill = run(&data, &bank, &["drill", "tiny", "--seed", "2", "--count", "3"], "a\nb\nc\n");
     let hit_stats = run(&data, &bank, &["stats", "tiny", "--json"], "");
+    let hit_review = run(&data, &bank, REVIEW, "a\nb\nsubmit\n");
     assert_eq!(inode(&the_entry(&data)), written, "a hit rewrote the entry");
 
     let parsed_list = run(&reference, &bank, &["list", "--json"], "");
     let parsed_exam = run(&reference, &bank, EXAM, ANSWERS);
     let parsed_drill = run(&reference, &bank, &["drill", "tiny", "--seed", "2", "--count", "3"], "a\nb\nc\n");
     let parsed_stats = run(&reference, &bank, &["stats", "tiny", "--json"], "");
+    let parsed_review = run(&reference, &bank, REVIEW, "a\nb\nsubmit\n");
     assert!(fs::metadata(reference.join("bank-cache")).unwrap().is_file(), "nothing was cached there");
 
     for (hit, parsed, what) in [
@@ -103,6 +106,7 @@ fn a_cache_hit_runs_exactly_the_exam_a_parse_runs() {
         (&hit_exam, &parsed_exam, "exam"),
         (&hit_drill, &parsed_drill, "drill"),
         (&hit_stats, &parsed_stats, "stats"),
+        (&hit_review, &parsed_review, "review"),
     ] {
         assert_eq!(hit.status, 0, "{what}: {}", hit.stderr);
         assert_eq!(hit.stdout, parsed.stdout, "{what}");
@@ -110,6 +114,7 @@ fn a_cache_hit_runs_exactly_the_exam_a_parse_runs() {
     }
     let result = hit_exam.json();
     assert_eq!(result["questions"].as_array().unwrap().len(), 5, "{result:#}");
+    assert!(!hit_review.json()["questions"].as_array().unwrap().is_empty(), "{}", hit_review.stdout);
 }
 
 #[test]

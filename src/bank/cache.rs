@@ -478,6 +478,31 @@ mod tests {
     }
 
     #[test]
+    fn temporary_files_are_never_read_and_a_killed_writers_are_removed_later() {
+        let s = setup();
+        let parsed = load_from_toml(&folder(&s.bank)).unwrap();
+        s.cache.load(&folder(&s.bank)).unwrap();
+        let (path, key) = entry(&s);
+        let good = fs::read(&path).unwrap();
+        // What a writer killed before its rename leaves: a whole entry under a temporary
+        // name (only the entry's own name is ever read), here one old and one recent.
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let old = s.cache.dir().join(format!("{stem}.1.1.tmp"));
+        let recent = s.cache.dir().join(format!("{stem}.2.2.tmp"));
+        fs::write(&old, &good).unwrap();
+        fs::write(&recent, &good).unwrap();
+        let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+        fs::File::options().write(true).open(&old).unwrap().set_modified(two_hours_ago).unwrap();
+        fs::remove_file(&path).unwrap();
+        assert!(read_exam(&path, &key).is_none());
+        // A miss (no entry): parsed and written, and the old temporary file swept.
+        assert_same(&s.cache.load(&folder(&s.bank)).unwrap(), &parsed);
+        assert_eq!(fs::read(&path).unwrap(), good);
+        assert!(!old.exists(), "a temporary file older than an hour is removed");
+        assert!(recent.exists(), "a writer may still be busy with a recent one");
+    }
+
+    #[test]
     fn no_data_folder_no_cache() {
         let root = tempfile::tempdir().unwrap();
         let bank = tiny_copy(root.path());
