@@ -85,20 +85,52 @@ fn main() {
         }
     }
 
-    let mut out = String::from("pub static EMBEDDED_FILES: crate::bank::source::EmbeddedFiles = &[\n");
-    for path in &files {
-        let relative = path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
-        out.push_str(&format!("    ({relative:?}, include_bytes!({:?})),\n", path.display().to_string()));
+    // Each kind of data is one blob, the tables that slice it apart: the names and summaries
+    // that every start reads sit together, away from the bytes it never reads. (Interleaved,
+    // each name read faulted in the page cache folio around it: 3 MB of TOML were resident in
+    // every exam for nothing, see docs/performance.md.)
+    let mut out = String::new();
+    let mut toml = Vec::new();
+    let mut table = String::new();
+    for (relative, bytes) in embedded {
+        table.push_str(&format!("    ({relative:?}, part(TOML, {}, {})),\n", toml.len(), bytes.len()));
+        toml.extend_from_slice(bytes);
     }
-    out.push_str("];\n");
-    out.push_str("pub static PREBUILT_EXAMS: crate::bank::source::PrebuiltExams = &[\n");
-    for (name, summary, contents) in &prebuilt {
+    let (mut summaries, mut contents) = (Vec::new(), Vec::new());
+    let mut prebuilt_table = String::new();
+    for (name, summary, content) in &prebuilt {
+        let summary = fs::read(summary).expect("read a prebuilt summary");
+        let content = fs::read(content).expect("read prebuilt contents");
+        prebuilt_table.push_str(&format!(
+            "    ({name:?}, part(SUMMARIES, {}, {}), part(CONTENTS, {}, {})),\n",
+            summaries.len(),
+            summary.len(),
+            contents.len(),
+            content.len()
+        ));
+        summaries.extend_from_slice(&summary);
+        contents.extend_from_slice(&content);
+    }
+    for (file, bytes) in [("toml", &toml), ("summaries", &summaries), ("contents", &contents)] {
+        let path = prebuilt_dir.join(file);
+        fs::write(&path, bytes).expect("write an embedded blob");
         out.push_str(&format!(
-            "    ({name:?}, include_bytes!({:?}), include_bytes!({:?})),\n",
-            summary.display().to_string(),
-            contents.display().to_string()
+            "const {}: &[u8] = include_bytes!({:?});\n",
+            file.to_uppercase(),
+            path.display().to_string()
         ));
     }
+    out.push_str(
+        "/// `len` bytes of `blob` from `at` (a const fn: the tables below are built at compile time).\n\
+         const fn part(blob: &'static [u8], at: usize, len: usize) -> &'static [u8] {\n\
+         \x20   blob.split_at(at).1.split_at(len).0\n\
+         }\n",
+    );
+    out.push_str("pub static EMBEDDED_FILES: crate::bank::source::EmbeddedFiles = &[\n");
+    out.push_str(&table);
+    out.push_str("];\n");
+    out.push_str("pub static PREBUILT_EXAMS: crate::bank::source::PrebuiltExams = &[\n");
+    out.push_str(&prebuilt_table);
     out.push_str("];\n");
     // The AWS program catalogue, checked and encoded the same way (empty when it does not
     // check: the TOML is parsed at run time and its error reported there).
