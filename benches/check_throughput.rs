@@ -3,7 +3,7 @@
 //!   1. a bare `toml::from_str::<toml::Table>` of the same files (the floor: parsing only),
 //!   2. proctor's full check (parse with spans, validate, cross-file checks) in-process,
 //!      files parsed on every core as `proctor check` does (and, for reference, the
-//!      per-file parse on one thread),
+//!      per-file parse on one thread, and the authoring checks alone on one thread),
 //!   3. `proctor check PATH` as a user runs it (the real binary, end to end).
 //!
 //! Each figure is printed as a ratio to the floor, the bare parse on one thread, measured in
@@ -109,6 +109,27 @@ fn main() {
             })
             .collect(),
     );
+    // The authoring checks alone (issue 12): each file's checks and stem fingerprints, then
+    // the exam's near-duplicate index, on files already parsed.
+    let parsed: Vec<_> =
+        files.iter().map(|text| proctor::bench::parse_questions("f", text.as_bytes(), None)).collect();
+    let lint = median(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                let mut authoring = proctor::bench::Authoring::default();
+                let mut facts = Vec::new();
+                for file in &parsed {
+                    let first = facts.len();
+                    facts.extend(file.questions.iter().map(proctor::bench::QuestionFacts::of));
+                    let found = authoring.add(proctor::bench::check_file(&file.questions), &facts, first);
+                    std::hint::black_box(found);
+                }
+                start.elapsed()
+            })
+            .collect(),
+    );
+    drop(parsed);
     let check = median(
         (0..RUNS)
             .map(|_| {
@@ -163,6 +184,7 @@ fn main() {
     };
     line("floor: bare toml::from_str::<Table>, 1 thread", bare);
     line("parse_questions per file, 1 thread", typed);
+    line("  authoring checks alone (lint), 1 thread", lint);
     line("full check in-process (files on every core)", check);
     line("proctor check PATH (binary, every core)", binary);
     if let Some(pinned) = pinned {

@@ -28,8 +28,10 @@ pub(crate) mod web;
 /// compiler reports dead code.
 #[doc(hidden)]
 pub mod bench {
+    pub use crate::bank::lint::{Authoring, check_file};
     pub use crate::bank::parse::parse_questions;
     pub use crate::bank::source::{Catalog, check_folders, folders_at};
+    pub use crate::bank::validate::QuestionFacts;
     pub use crate::exam::assemble::{assemble_exam, assemble_set};
     pub use crate::exam::item::Response;
     pub use crate::exam::session::ItemState;

@@ -7,7 +7,7 @@
 //! LSH buckets), so the stems of earlier files are not kept and the cost stays linear in
 //! the number of questions, not in the number of pairs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::diagnostic::{Check, Diagnostic};
 use super::parse::LocatedQuestion;
@@ -440,28 +440,31 @@ pub fn cited_letter(text: &str) -> Option<String> {
 /// shown, so the letter the author saw is not the one the candidate sees.
 fn letters_in_explanations(q: &LocatedQuestion) -> Vec<Diagnostic> {
     let question = &q.question;
-    let mut fields: Vec<(String, &str)> = vec![("explanation".to_string(), question.explanation.as_str())];
+    // (what the field is, its 1-based number, its text): the name is only written out for
+    // a field that cites a letter.
+    let mut fields: Vec<(&str, usize, &str)> = vec![("explanation", 0, question.explanation.as_str())];
     match &question.body {
         Body::Choice(choice) => {
             for (i, option) in choice.options.iter().enumerate() {
-                fields.push((format!("rationale of option {}", i + 1), option.rationale.as_str()));
+                fields.push(("option", i + 1, option.rationale.as_str()));
             }
         }
         Body::Ordering(ordering) => {
             for (i, step) in ordering.steps.iter().enumerate() {
-                fields.push((format!("rationale of step {}", i + 1), step.rationale.as_str()));
+                fields.push(("step", i + 1, step.rationale.as_str()));
             }
         }
         Body::Matching(matching) => {
             for (i, prompt) in matching.prompts.iter().enumerate() {
-                fields.push((format!("rationale of prompt {}", i + 1), prompt.rationale.as_str()));
+                fields.push(("prompt", i + 1, prompt.rationale.as_str()));
             }
         }
     }
     fields
         .into_iter()
-        .filter_map(|(field, text)| {
+        .filter_map(|(what, n, text)| {
             let cited = cited_letter(text)?;
+            let field = if n == 0 { what.to_string() } else { format!("rationale of {what} {n}") };
             Some(Diagnostic::authoring(
                 Check::LetterInExplanation,
                 q.location.clone(),
@@ -484,7 +487,12 @@ fn shingles(stem: &str) -> Vec<u64> {
     let mut hash = FNV_OFFSET;
     let mut in_word = false;
     for c in stem.chars().chain([' ']) {
-        if c.is_alphanumeric() {
+        // ASCII (most stems) takes the short way; the hashes are the same.
+        if c.is_ascii_alphanumeric() {
+            hash ^= u64::from(c.to_ascii_lowercase());
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+            in_word = true;
+        } else if !c.is_ascii() && c.is_alphanumeric() {
             for lower in c.to_lowercase() {
                 hash ^= u64::from(u32::from(lower));
                 hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -556,7 +564,8 @@ fn hash_family() -> &'static ([u64; HASHES], [u64; HASHES]) {
 }
 
 fn similarity(a: &[u32; HASHES], b: &[u32; HASHES]) -> f64 {
-    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / HASHES as f64
+    let equal: u32 = a.iter().zip(b).map(|(x, y)| u32::from(x == y)).sum();
+    f64::from(equal) / HASHES as f64
 }
 
 /// One stem's fingerprint, and its question's place among its file's questions.
@@ -574,7 +583,35 @@ struct StemIndex {
     signatures: Vec<Vec<[u32; HASHES]>>,
     /// The index of each stem's question in the exam's facts.
     owners: Vec<usize>,
-    buckets: HashMap<(usize, u64), Vec<u32>>,
+    /// Bucket keys are FNV hashes already: no need for SipHash over them.
+    buckets: HashMap<(usize, u64), Vec<u32>, std::hash::BuildHasherDefault<KeyHasher>>,
+    /// For each earlier stem, 1 + the index of the last new stem compared with it (the
+    /// candidates already seen, without a set per stem).
+    compared_for: Vec<u32>,
+}
+
+/// A hasher for keys that are already well mixed (a band and its FNV hash).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = mix(self.0 ^ n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 /// Signatures per block of the stem index (1 MiB).
@@ -591,7 +628,8 @@ impl StemIndex {
     /// exam is nearly the same.
     fn add(&mut self, owner: usize, signature: [u32; HASHES], exam: &[QuestionFacts]) -> Option<Diagnostic> {
         let index = u32::try_from(self.owners.len()).ok()?;
-        let mut seen: HashSet<u32> = HashSet::with_capacity(MAX_CANDIDATES);
+        let mark = index.checked_add(1)?;
+        let mut seen = 0;
         let mut best: Option<(u32, f64)> = None;
         for band in 0..BANDS {
             let rows = &signature[band * ROWS..(band + 1) * ROWS];
@@ -601,12 +639,14 @@ impl StemIndex {
             // bucket of many identical stems (each already reported) must not make the check
             // quadratic.
             for &other in bucket.iter().rev().take(MAX_CANDIDATES) {
-                if seen.len() >= MAX_CANDIDATES {
+                if seen >= MAX_CANDIDATES {
                     break;
                 }
-                if !seen.insert(other) {
+                if self.compared_for[other as usize] == mark {
                     continue;
                 }
+                self.compared_for[other as usize] = mark;
+                seen += 1;
                 let s = similarity(&signature, signature_at(&self.signatures, other));
                 if s >= NEAR_DUPLICATE && best.is_none_or(|(_, b)| s > b) {
                     best = Some((other, s));
@@ -623,6 +663,7 @@ impl StemIndex {
             }
         }
         self.owners.push(owner);
+        self.compared_for.push(0);
         let (other, s) = best?;
         let (this, other) = (exam.get(owner)?, exam.get(self.owners[other as usize])?);
         Some(Diagnostic::authoring(
@@ -645,6 +686,7 @@ impl StemIndex {
 mod tests {
     use super::*;
     use crate::bank::{Choice, ChoiceBody};
+    use std::collections::HashSet;
 
     fn choice(id: &str, stem: &str, options: &[&str], key: usize) -> LocatedQuestion {
         LocatedQuestion {

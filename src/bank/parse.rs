@@ -15,6 +15,8 @@ use super::{
 };
 use crate::text;
 
+mod fast;
+
 /// Most options a question may have: answers are the letters A to J.
 pub const MAX_OPTIONS: usize = 10;
 
@@ -171,8 +173,29 @@ fn deserialize<T: serde::de::DeserializeOwned>(path: &str, source: &str) -> Resu
 }
 
 /// `needle` (ASCII, lower-case) in `haystack`, ignoring ASCII case, without allocating.
+#[cfg(test)]
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// The phrases of a stem that says "Select N" itself (any case).
+#[cfg(test)]
+const SELECT_PHRASES: [&str; 6] =
+    ["(select ", "select two", "select three", "select four", "select 2", "select 3"];
+
+/// Whether `stem` holds one of `SELECT_PHRASES`, ignoring ASCII case: every phrase holds
+/// "select", so the stem is read once for that word and each one found is looked at.
+fn says_select(stem: &str) -> bool {
+    let bytes = stem.as_bytes();
+    let follows = |at: usize, tail: &str| {
+        bytes.get(at..at + tail.len()).is_some_and(|b| b.eq_ignore_ascii_case(tail.as_bytes()))
+    };
+    (0..bytes.len()).any(|i| {
+        matches!(bytes[i], b's' | b'S')
+            && follows(i, "select")
+            && ((i > 0 && bytes[i - 1] == b'(' && follows(i + 6, " "))
+                || [" two", " three", " four", " 2", " 3"].iter().any(|tail| follows(i + 6, tail)))
+    })
 }
 
 pub fn is_slug(id: &str) -> bool {
@@ -377,75 +400,68 @@ pub fn parse_blueprint(path: &str, bytes: &[u8]) -> (Option<ParsedBlueprint>, Ve
 /// its own, so one question's schema error (an unknown key, a wrong type) does not hide
 /// the others' problems, and time and memory stay linear in the file.
 pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) -> QuestionFile {
+    parse_questions_with(path, bytes, blueprint, true)
+}
+
+/// `parse_questions`, with the fast path (`fast`) tried first when `fast_path` is set.
+/// Either way the result is the same: the fast path gives up on anything the toml path
+/// would read differently, and the toml path then reads the file.
+fn parse_questions_with(
+    path: &str,
+    bytes: &[u8],
+    blueprint: Option<&Blueprint>,
+    fast_path: bool,
+) -> QuestionFile {
     let source = match decode(path, bytes) {
         Ok(source) => source,
         Err(d) => return QuestionFile { diagnostics: vec![d], ..QuestionFile::default() },
     };
     let source = &*source;
-    let document = match DeTable::parse(source) {
-        Ok(document) => document,
-        Err(e) => {
-            return QuestionFile {
-                diagnostics: vec![toml_error(path, source, &e)],
-                ..QuestionFile::default()
-            };
-        }
+    let raw = match fast_path.then(|| fast::parse(source)).flatten() {
+        Some(parsed) => Ok(RawFile::from(parsed)),
+        None => toml_raw(path, source),
+    };
+    let RawFile { source: file_source, entries } = match raw {
+        Ok(raw) => raw,
+        Err(d) => return QuestionFile { diagnostics: vec![d], ..QuestionFile::default() },
     };
     let mut report = FileReport::new(path, source);
     let mut file = QuestionFile::default();
     let domains: Option<(std::collections::HashSet<&str>, &Blueprint)> =
         blueprint.map(|b| (b.domains.iter().map(|d| d.id.as_str()).collect(), b));
     let mut declared = 0;
-    let mut entries: Vec<_> = document.into_inner().into_iter().collect();
     // The file's `[source]` applies to every question, wherever the table is written.
-    let mut file_source = RawSource::default();
-    if let Some(at) = entries.iter().position(|(key, _)| key.get_ref().as_ref() == "source") {
-        let (_, value) = entries.remove(at);
-        match RawSource::deserialize(ValueDeserializer::from(value)) {
-            Ok(raw) => {
-                check_source(&mut report, &raw);
-                file_source = raw;
-            }
-            Err(e) => report.diagnostics.push(toml_error(path, source, &e)),
+    let file_source = match file_source {
+        Some(Ok(raw)) => {
+            check_source(&mut report, &raw);
+            raw
         }
-    }
-    for (key, value) in entries {
-        let table = key.get_ref().as_ref();
-        if table != "question" && table != "scenario" {
-            report.error(
-                &key.span(),
-                format!("unknown field `{table}`, expected `question`, `scenario` or `source`"),
-            );
-            continue;
+        Some(Err(e)) => {
+            report.diagnostics.push(e);
+            RawSource::default()
         }
-        let span = value.span();
-        let DeValue::Array(entries) = value.into_inner() else {
-            report
-                .error(&span, format!("`{table}` must be an array of tables: write each one as [[{table}]]"));
-            continue;
-        };
-        for entry in entries {
-            if table == "scenario" {
-                match RawScenario::deserialize(ValueDeserializer::from(entry)) {
-                    Ok(raw) => file.scenarios.push(check_scenario(&mut report, raw)),
-                    Err(e) => report.diagnostics.push(toml_error(path, source, &e)),
-                }
-                continue;
+        None => RawSource::default(),
+    };
+    for entry in entries {
+        match entry {
+            Entry::Question(raw) => {
+                declared += 1;
+                check_question(&mut report, &raw, domains.as_ref());
+                let location = report.at(&raw.id.span());
+                let scenario_location = raw.scenario.as_ref().map(|s| report.at(&s.span()));
+                file.questions.push(LocatedQuestion {
+                    question: into_question(raw, &file_source),
+                    location,
+                    scenario_location,
+                });
             }
-            declared += 1;
-            match RawQuestion::deserialize(ValueDeserializer::from(entry)) {
-                Ok(raw) => {
-                    check_question(&mut report, &raw, domains.as_ref());
-                    let location = report.at(&raw.id.span());
-                    let scenario_location = raw.scenario.as_ref().map(|s| report.at(&s.span()));
-                    file.questions.push(LocatedQuestion {
-                        question: into_question(raw, &file_source),
-                        location,
-                        scenario_location,
-                    });
-                }
-                Err(e) => report.diagnostics.push(toml_error(path, source, &e)),
+            Entry::Scenario(raw) => file.scenarios.push(check_scenario(&mut report, raw)),
+            // A question that could not be read still counts as declared.
+            Entry::BadQuestion(e) => {
+                declared += 1;
+                report.diagnostics.push(e);
             }
+            Entry::Problem(e) => report.diagnostics.push(e),
         }
     }
     if declared == 0 && file.scenarios.is_empty() {
@@ -453,6 +469,86 @@ pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) 
     }
     file.diagnostics = report.diagnostics;
     file
+}
+
+/// A question file as read, before any check: its `[source]` (or the error reading it),
+/// then its questions and scenarios, and the problems met reading them, in the order they
+/// are reported.
+struct RawFile {
+    source: Option<Result<RawSource, Diagnostic>>,
+    entries: Vec<Entry>,
+}
+
+// Most entries are questions; boxing them would cost an allocation each for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Entry {
+    Question(RawQuestion),
+    Scenario(RawScenario),
+    /// A `[[question]]` that does not fit the raw model (its schema error).
+    BadQuestion(Diagnostic),
+    /// Anything else wrong at the top of the file.
+    Problem(Diagnostic),
+}
+
+impl From<fast::Parsed> for RawFile {
+    fn from(parsed: fast::Parsed) -> RawFile {
+        let questions = parsed.questions.into_iter().map(Entry::Question);
+        let scenarios = parsed.scenarios.into_iter().map(Entry::Scenario);
+        // The toml path's order: the document's keys sorted, so questions before scenarios.
+        RawFile { source: parsed.source.map(Ok), entries: questions.chain(scenarios).collect() }
+    }
+}
+
+/// The toml crate's reading of a question file: parsed once into a spanned document, then
+/// each `[[question]]` deserialized on its own, so one question's schema error (an unknown
+/// key, a wrong type) does not hide the others' problems, and time and memory stay linear
+/// in the file. A syntax error is the whole file's only diagnostic.
+fn toml_raw(path: &str, source: &str) -> Result<RawFile, Diagnostic> {
+    let document = DeTable::parse(source).map_err(|e| toml_error(path, source, &e))?;
+    let mut entries: Vec<_> = document.into_inner().into_iter().collect();
+    let mut file_source = None;
+    if let Some(at) = entries.iter().position(|(key, _)| key.get_ref().as_ref() == "source") {
+        let (_, value) = entries.remove(at);
+        file_source = Some(
+            RawSource::deserialize(ValueDeserializer::from(value)).map_err(|e| toml_error(path, source, &e)),
+        );
+    }
+    let lines = LineIndex::new(source);
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let table = key.get_ref().as_ref();
+        if table != "question" && table != "scenario" {
+            let location = lines.locate(path, key.span().start);
+            out.push(Entry::Problem(Diagnostic::error(
+                location,
+                format!("unknown field `{table}`, expected `question`, `scenario` or `source`"),
+            )));
+            continue;
+        }
+        let span = value.span();
+        let DeValue::Array(items) = value.into_inner() else {
+            let location = lines.locate(path, span.start);
+            out.push(Entry::Problem(Diagnostic::error(
+                location,
+                format!("`{table}` must be an array of tables: write each one as [[{table}]]"),
+            )));
+            continue;
+        };
+        for item in items {
+            out.push(if table == "scenario" {
+                match RawScenario::deserialize(ValueDeserializer::from(item)) {
+                    Ok(raw) => Entry::Scenario(raw),
+                    Err(e) => Entry::Problem(toml_error(path, source, &e)),
+                }
+            } else {
+                match RawQuestion::deserialize(ValueDeserializer::from(item)) {
+                    Ok(raw) => Entry::Question(raw),
+                    Err(e) => Entry::BadQuestion(toml_error(path, source, &e)),
+                }
+            });
+        }
+    }
+    Ok(RawFile { source: file_source, entries: out })
 }
 
 fn check_scenario(report: &mut FileReport, raw: RawScenario) -> LocatedScenario {
@@ -512,10 +608,7 @@ fn check_question(
         );
     }
     report.check_not_empty(&q.stem, "stem");
-    let says_select = ["(select ", "select two", "select three", "select four", "select 2", "select 3"]
-        .iter()
-        .any(|phrase| contains_ignore_case(q.stem.get_ref(), phrase));
-    if says_select {
+    if says_select(q.stem.get_ref()) {
         report.warning(
             &q.stem.span(),
             format!("question {id}: the stem says \"Select N\"; proctor adds it from the key"),
@@ -1059,6 +1152,449 @@ mod tests {
                 .any(|t| crate::text::forbidden_char(&t.replace("\r\n", "\n")).is_some());
             if hostile {
                 prop_assert!(file.diagnostics.iter().any(Diagnostic::is_error), "{text}");
+            }
+        }
+    }
+
+    /// A raw file as text, errors included, to compare the two paths' readings.
+    fn raw_debug(raw: RawFile) -> String {
+        let source = format!("{:?}", raw.source.map(|s| s.map_err(|d| d.to_string())));
+        let entries: Vec<String> = raw
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Question(q) => format!("{q:?}"),
+                Entry::Scenario(s) => format!("{s:?}"),
+                Entry::BadQuestion(d) | Entry::Problem(d) => format!("error {d}"),
+            })
+            .collect();
+        format!("{source}\n{}", entries.join("\n"))
+    }
+
+    /// The fast path agrees with the toml path on `text`: when it reads the file at all, its
+    /// raw model is the toml crate's (every value and span), and the file's questions and
+    /// diagnostics are the same either way. Returns whether the fast path read it.
+    fn assert_same(text: &str) -> bool {
+        let fast = fast::parse(text);
+        let handled = fast.is_some();
+        if let Some(parsed) = fast {
+            let toml = toml_raw("f.toml", text).unwrap_or_else(|d| panic!("toml refuses ({d}):\n{text}"));
+            assert!(
+                toml.source.as_ref().is_none_or(Result::is_ok)
+                    && toml.entries.iter().all(|e| matches!(e, Entry::Question(_) | Entry::Scenario(_))),
+                "the fast path read a file with schema errors:\n{text}\n{}",
+                raw_debug(toml)
+            );
+            assert_eq!(raw_debug(RawFile::from(parsed)), raw_debug(toml), "{text}");
+        }
+        let with = parse_questions_with("f.toml", text.as_bytes(), None, true);
+        let without = parse_questions_with("f.toml", text.as_bytes(), None, false);
+        assert_eq!(format!("{with:?}"), format!("{without:?}"), "{text}");
+        handled
+    }
+
+    fn toml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                toml_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") && !path.ends_with("exam.toml") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_every_shipped_and_fixture_bank_as_toml_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        toml_files(&root.join("question-banks"), &mut files);
+        let shipped = files.len();
+        toml_files(&root.join("tests/fixtures/banks"), &mut files);
+        assert!(shipped >= 20, "{files:?}");
+        for (n, path) in files.iter().enumerate() {
+            let text = std::fs::read_to_string(path).unwrap();
+            // The shipped banks are what the fast path is for: it must read them itself.
+            let handled = assert_same(&text);
+            assert!(handled || n >= shipped, "the fast path gave up on {}", path.display());
+            // Saved on Windows: the same, through decode.
+            let crlf = text.replace('\n', "\r\n");
+            let with = parse_questions_with("f.toml", crlf.as_bytes(), None, true);
+            let without = parse_questions_with("f.toml", crlf.as_bytes(), None, false);
+            assert_eq!(format!("{with:?}"), format!("{without:?}"), "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_imported_samples_as_toml_does() {
+        use crate::interop::{self, ImportFormat, draft};
+        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/interop");
+        if !samples.join("gift").is_dir() {
+            eprintln!("warning: interop samples not found at {}: skipped", samples.display());
+            return;
+        }
+        let mut checked = 0;
+        for (folder, ext, format) in [
+            ("gift", "gift", ImportFormat::Gift),
+            ("moodle-xml", "xml", ImportFormat::MoodleXml),
+            ("markdown-quiz", "md", ImportFormat::Markdown),
+        ] {
+            let Ok(entries) = std::fs::read_dir(samples.join(folder)) else { continue };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                if path.extension().is_none_or(|e| e != ext) {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                let Ok(drafts) = interop::read(format, "sample", &text) else { continue };
+                let target =
+                    draft::Target { exam_id: "imported", blueprint: None, today: "2026-12-01", sources: &[] };
+                let Ok(built) = draft::build(drafts, &target) else { continue };
+                for (_, toml) in &built.files {
+                    assert!(assert_same(toml), "the fast path gave up on an imported file:\n{toml}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 10, "only {checked} imported files");
+    }
+
+    #[test]
+    fn the_fast_path_gives_up_where_toml_would_differ_or_fail() {
+        let base = GOOD_QUESTION;
+        // Each of these is read by toml (or refused by it) in a way the fast path does not
+        // reproduce: it leaves them all to toml, and the result is the same.
+        for (from, to) in [
+            ("id = \"q\"", "id = \"q\\e\""),
+            ("id = \"q\"", "id = \"q\\x41\""),
+            ("id = \"q\"", "\"id\" = \"q\""),
+            ("id = \"q\"", "id = \"q\"\nid = \"r\""),
+            ("id = \"q\"", "id = 'q' 'r'"),
+            ("stem = \"s\"", "stem = \"s\\q\""),
+            ("stem = \"s\"", "stem = \"\"\"s\"\"\"\"\"\"\""),
+            ("stem = \"s\"", "stem.x = \"s\""),
+            ("stem = \"s\"", "stem = 1"),
+            ("stem = \"s\"", "stem = \"s\u{7f}\""),
+            ("stem = \"s\"", "stem = \"\\uD800\""),
+            ("stem = \"s\"", "stem = \"s\" # \u{1}"),
+            ("correct = true", "correct = True"),
+            ("correct = true", "correct = \"true\""),
+            ("kind = \"multiple-choice\"", "kind = \"multiple\""),
+            ("[[question]]", "[[ question ]]"),
+            ("[[question]]", "[question]"),
+            ("[[question.option]]\ntext = \"a\"", "[[question.option]]\ntxt = \"a\""),
+            ("[[question.option]]\ntext = \"a\"", "[[question.option]]"),
+            ("domain = \"d\"", "domain = \"d\"\nsource = { url = \"u\" }"),
+            ("domain = \"d\"", "domain = \"d\"\ntags = [\"a\", 1]"),
+            ("domain = \"d\"", "domain = \"d\"\ntags = [\"a\" \"b\"]"),
+        ] {
+            let text = base.replacen(from, to, 1);
+            assert!(text != base, "{from}");
+            assert!(!assert_same(&text), "the fast path read:\n{text}");
+        }
+        // What it does read.
+        for (from, to) in [
+            ("id = \"q\"", "id = 'q' # a comment"),
+            ("stem = \"s\"", "stem = \"\"\"\n  \\\n  s\\t\\u00e9\\U0001F600 \"\"\"\"\""),
+            ("stem = \"s\"", "stem = '''\ns \"x\" ''''"),
+            ("domain = \"d\"", "domain = \"d\"\ntags = [\n  \"a\", # one\n  'b',\n]\nreferences = []"),
+            ("[[question]]", "# head\n\n[[question]]\t# the first"),
+        ] {
+            let text = base.replacen(from, to, 1);
+            assert!(assert_same(&text), "the fast path gave up on:\n{text}");
+        }
+        let ordering = "[[question]]\nid = \"o\"\ndomain = \"d\"\nkind = \"ordering\"\nstem = \"s\"\n\
+            [[question.step]]\ntext = \"a\"\nposition = 1\n[[question.step]]\ntext = \"b\"\nposition = -2\n\
+            [[question.step]]\ntext = \"c\"\nposition = 0\n[[scenario]]\nid = \"s\"\ntitle = \"t\"\ntext = \"x\"\n\
+            [source]\nurl = \"https://example.com\"\n";
+        assert!(assert_same(ordering));
+        for bad in [
+            "position = 01",
+            "position = +1",
+            "position = 1_0",
+            "position = 99999999999999999999",
+            "position = -0",
+            "position = 1.5",
+        ] {
+            assert!(!assert_same(&ordering.replacen("position = 1", bad, 1)), "{bad}");
+        }
+    }
+
+    /// A small deterministic generator for the property tests (proptest gives the seed).
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+
+        fn chance(&mut self, percent: usize) -> bool {
+            self.below(100) < percent
+        }
+
+        /// Text with the characters that make TOML strings hard.
+        fn text(&mut self) -> String {
+            let pieces = [
+                "plain words",
+                "x",
+                " ",
+                "\"",
+                "'",
+                "''",
+                "\"\"",
+                "\\",
+                "\n",
+                "\t",
+                "é",
+                "日本",
+                "😀",
+                "\u{85}",
+                "\u{1b}",
+                "\u{7f}",
+                "\r",
+                "#",
+                "[[question]]",
+                "```",
+                "=",
+                ",",
+                "]",
+                "\u{200b}",
+                "\u{e0041}",
+            ];
+            (0..self.below(6)).map(|_| self.pick(&pieces)).collect()
+        }
+
+        /// A TOML string for `text` in one of its forms (or something near one, which toml
+        /// may read differently or refuse).
+        fn string(&mut self, text: &str) -> String {
+            match self.below(7) {
+                0 => toml::Value::String(text.to_string()).to_string(),
+                1 => crate::interop::draft::toml_string(text),
+                2 => format!("'{text}'"),
+                3 => format!("'''{}{text}'''", if self.chance(50) { "\n" } else { "" }),
+                4 => format!(
+                    "\"\"\"{}{}\"\"\"",
+                    if self.chance(50) { "\n" } else { "" },
+                    text.replace('\\', "\\\\")
+                ),
+                5 => {
+                    let escaped = crate::interop::draft::toml_string(text);
+                    let inner = &escaped[1..escaped.len() - 1];
+                    let inner = inner.replace("\\n", if self.chance(50) { "\n" } else { "\\\n   " });
+                    format!("\"\"\"{inner}\"\"\"")
+                }
+                _ => format!("\"{text}\""),
+            }
+        }
+
+        fn value(&mut self, key: &str) -> String {
+            match key {
+                "kind" => {
+                    let kind =
+                        self.pick(&["multiple-choice", "multiple-response", "ordering", "matching", "x"]);
+                    self.string(kind)
+                }
+                "difficulty" => {
+                    let difficulty = self.pick(&["easy", "medium", "hard", "Easy"]);
+                    self.string(difficulty)
+                }
+                "correct" => self.pick(&["true", "false", "1", "\"true\""]).to_string(),
+                "position" => self
+                    .pick(&[
+                        "1",
+                        "2",
+                        "-3",
+                        "0",
+                        "007",
+                        "1e2",
+                        "9223372036854775807",
+                        "9223372036854775808",
+                        "1_0",
+                    ])
+                    .to_string(),
+                "tags" | "references" => {
+                    let items: Vec<String> = (0..self.below(4))
+                        .map(|_| {
+                            let text = self.text();
+                            self.string(&text)
+                        })
+                        .collect();
+                    let separator = self.pick(&[", ", ",\n  ", " , # c\n", ","]);
+                    let trailing = if self.chance(30) { "," } else { "" };
+                    format!("[{}{trailing}]", items.join(separator))
+                }
+                _ if self.chance(3) => self.pick(&["1", "true", "[]", "{ }"]).to_string(),
+                _ => {
+                    let text = self.text();
+                    self.string(&text)
+                }
+            }
+        }
+
+        /// Key/value lines for `keys` in a random order: the first `required` nearly always,
+        /// the others now and then.
+        fn lines(&mut self, keys: &[&str], required: usize, out: &mut String) {
+            let mut order: Vec<&str> = keys.to_vec();
+            for i in (1..order.len()).rev() {
+                order.swap(i, self.below(i + 1));
+            }
+            for key in order {
+                let is_required = keys[..required].contains(&key);
+                if (is_required && self.chance(2)) || (!is_required && self.chance(40)) {
+                    continue;
+                }
+                let eq = self.pick(&[" = ", "=", "\t=  "]);
+                let value = self.value(key);
+                out.push_str(&format!("{key}{eq}{value}"));
+                if self.chance(10) {
+                    out.push_str(" # note");
+                }
+                out.push('\n');
+                if self.chance(5) {
+                    out.push_str(self.pick(&["\n", "# comment\n", "  \n", "extra = 1\n"]));
+                }
+            }
+        }
+
+        fn document(&mut self) -> String {
+            let mut out = String::new();
+            if self.chance(10) {
+                out.push_str("# a question file\n\n");
+            }
+            let source_keys = ["url", "licence", "commit", "original_id", "file"];
+            for _ in 0..self.below(4) {
+                match self.below(10) {
+                    0 => {
+                        out.push_str("[source]\n");
+                        self.lines(&source_keys, 0, &mut out);
+                    }
+                    1 => {
+                        out.push_str("[[scenario]]\n");
+                        self.lines(&["id", "title", "text"], 3, &mut out);
+                    }
+                    _ => {
+                        out.push_str("[[question]]\n");
+                        let keys = [
+                            "id",
+                            "domain",
+                            "kind",
+                            "stem",
+                            "difficulty",
+                            "tags",
+                            "explanation",
+                            "references",
+                            "scenario",
+                            "task",
+                        ];
+                        self.lines(&keys, 4, &mut out);
+                        if self.chance(20) {
+                            out.push_str("[question.source]\n");
+                            self.lines(&source_keys, 0, &mut out);
+                        }
+                        for _ in 0..self.below(5) {
+                            let (header, keys, required): (&str, &[&str], usize) = match self.below(6) {
+                                0 => ("[[question.step]]", &["text", "position", "rationale"], 1),
+                                1 => ("[[question.prompt]]", &["text", "match", "rationale"], 2),
+                                2 => ("[[question.response]]", &["id", "text"], 2),
+                                _ => ("[[question.option]]", &["text", "correct", "rationale"], 1),
+                            };
+                            out.push_str(header);
+                            out.push('\n');
+                            self.lines(keys, required, &mut out);
+                        }
+                    }
+                }
+            }
+            out
+        }
+    }
+
+    #[test]
+    fn says_select_finds_exactly_the_phrases() {
+        let samples = [
+            "Which two? (Select TWO.)",
+            "(select three)",
+            "SELECT 2 answers",
+            "select  two",
+            "(selectTwo",
+            "Select the best",
+            "preselect 3 items",
+            "(Select ",
+            "x(select",
+            "select thre",
+            "SeLeCt FoUr",
+            "",
+            "s",
+            "select",
+            "é(select 3",
+        ];
+        for text in samples {
+            let scan = SELECT_PHRASES.iter().any(|phrase| contains_ignore_case(text, phrase));
+            assert_eq!(says_select(text), scan, "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn says_select_agrees_with_the_phrase_scan(text in "[sSeElLcCtT( 234wohrfuéx]{0,24}") {
+            let scan = SELECT_PHRASES.iter().any(|phrase| contains_ignore_case(&text, phrase));
+            prop_assert_eq!(says_select(&text), scan);
+        }
+    }
+
+    #[test]
+    fn the_generated_files_exercise_both_paths() {
+        // Not a vacuous property: many generated files are read by the fast path, many are not.
+        let handled = (1..=2000u64).filter(|&seed| fast::parse(&Gen(seed).document()).is_some()).count();
+        assert!((200..=1800).contains(&handled), "the fast path read {handled} of 2000");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        // Generated question files (strings with escapes, quotes, unicode, line breaks and
+        // control characters in every form; comments; arrays over lines; every table): the
+        // fast path reads each exactly as toml does, or leaves it to toml.
+        #[test]
+        fn the_fast_path_agrees_with_toml_on_generated_files(seed in 1u64..u64::MAX) {
+            let text = Gen(seed).document();
+            assert_same(&text);
+        }
+
+        // The same files with a byte changed, inserted or cut: mostly broken TOML, which the
+        // fast path must leave to toml (same errors), or read as toml does.
+        #[test]
+        fn the_fast_path_agrees_with_toml_on_damaged_files(
+            seed in 1u64..u64::MAX,
+            at in any::<usize>(),
+            byte in prop_oneof![
+                Just(b'"'), Just(b'\''), Just(b'\\'), Just(b'\n'), Just(b'['), Just(b']'), Just(b'='),
+                Just(b'#'), Just(b','), Just(b' '), any::<u8>()
+            ],
+            how in 0..3usize,
+        ) {
+            let mut bytes = Gen(seed).document().into_bytes();
+            if !bytes.is_empty() {
+                let at = at % bytes.len();
+                match how {
+                    0 => bytes[at] = byte,
+                    1 => bytes.insert(at, byte),
+                    _ => bytes.truncate(at),
+                }
+            }
+            if let Ok(text) = String::from_utf8(bytes) {
+                assert_same(&text);
             }
         }
     }

@@ -76,6 +76,8 @@ pub fn run(config: &Config, args: &CheckArgs, out: &mut dyn Write) -> Result<i32
             json::write(out, &report)?;
         }
         CheckFormat::Text => {
+            // One write for many lines (stdout is line-buffered): a large bank has thousands.
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut *out);
             for d in diagnostics.iter().filter(|d| !args.quiet || d.is_error()) {
                 writeln!(out, "{d}")?;
             }
@@ -85,6 +87,7 @@ pub fn run(config: &Config, args: &CheckArgs, out: &mut dyn Write) -> Result<i32
                 }
             }
             writeln!(out, "checked {} exam(s){what}: {}", folders.len(), summary(&diagnostics))?;
+            out.flush()?;
         }
     }
     Ok(if errors > 0 { 1 } else { 0 })
