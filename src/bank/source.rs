@@ -41,7 +41,7 @@ pub enum BankError {
 fn render_invalid(diagnostics: &[Diagnostic]) -> String {
     let errors: Vec<String> = diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
     format!(
-        "the bank has {} error(s); `proctor check` lists them all:\n{}",
+        "the bank has {} error(s); `proctor check FOLDER` (the bank's folder) lists them all:\n{}",
         errors.len(),
         errors.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
     )
