@@ -1694,4 +1694,340 @@ mod tests {
             file.diagnostics
         );
     }
+
+    /// Pieces the fast path must read exactly as toml does or leave alone: multi-byte UTF-8,
+    /// line ends of every kind, a BOM, escapes of every kind, quote runs, line-ending
+    /// backslashes, control characters, headers, keys and values at their edges.
+    const FRAGMENTS: &[&str] = &[
+        "é",
+        "€",
+        "😀",
+        "\u{feff}",
+        "\u{200b}",
+        "\r",
+        "\r\n",
+        "\n",
+        "\t",
+        " ",
+        "\u{0}",
+        "\u{1}",
+        "\u{7f}",
+        "\u{85}",
+        "\\",
+        "\\\\",
+        "\\\"",
+        "\\n",
+        "\\u00e9",
+        "\\u00E9",
+        "\\uD800",
+        "\\uDFFF",
+        "\\u0000",
+        "\\U0010FFFF",
+        "\\U00110000",
+        "\\U0001F600",
+        "\\u12",
+        "\\e",
+        "\\x41",
+        "\\ ",
+        "\\ \n",
+        "\\  \t\n  ",
+        "\\\r\n",
+        "\"",
+        "\"\"",
+        "\"\"\"",
+        "\"\"\"\"",
+        "\"\"\"\"\"",
+        "\"\"\"\"\"\"",
+        "'",
+        "''",
+        "'''",
+        "''''",
+        "'''''",
+        "''''''",
+        "#",
+        "# é\n",
+        "#\u{1}",
+        "# \u{7f}\n",
+        "#\r\n",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        ",",
+        ",\n",
+        "=",
+        " = ",
+        ".",
+        "[[question]]\n",
+        "[question.source]\n",
+        "[source]\n",
+        "[[scenario]]\n",
+        "[[question.option]]\n",
+        "[[question.step]]\n",
+        "[[question.prompt]]\n",
+        "[[question.response]]\n",
+        "[[question]] ",
+        " [[question]]",
+        "[ [question]]",
+        "[[question.source]]\n",
+        "[question]\n",
+        "\nid = \"x\"\n",
+        "\ntext = 'é'\n",
+        "\ncorrect = true\n",
+        "\ncorrect = false\n",
+        "\nposition = 9223372036854775807\n",
+        "\nposition = -9223372036854775808\n",
+        "\nposition = 9223372036854775808\n",
+        "\nposition = -0\n",
+        "\nposition = 0\n",
+        "\ntags = [\n]\n",
+        "\ntags = [ , ]\n",
+        "\ntags = ['a',,]\n",
+        "\ntags = [\"a\" # c\n , ]\n",
+        "\nreferences = [\"\"\"x\"\"\", '''y''']\n",
+        "\nunknown = 1\n",
+        "\n\"id\" = \"q\"\n",
+        "\nid.x = \"q\"\n",
+        "\nkind = \"ordering\"\n",
+        "\ndifficulty = \"hard\"\n",
+        "true",
+        "false",
+        "0",
+        "-",
+        "1_0",
+        "\u{2028}",
+        "ß",
+        "\u{10ffff}",
+    ];
+
+    /// The shipped question banks, read once.
+    fn shipped_banks() -> &'static [String] {
+        static BANKS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        BANKS.get_or_init(|| {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut files = Vec::new();
+            toml_files(&root.join("question-banks"), &mut files);
+            files.iter().map(|path| std::fs::read_to_string(path).unwrap()).collect()
+        })
+    }
+
+    /// `at` moved back to a char boundary of `text`.
+    fn boundary(text: &str, at: usize) -> usize {
+        let mut at = at % (text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    /// Changes `text` at `at` in the way `how` picks, with `fragment` and `span`.
+    fn mutate(text: &mut String, how: usize, at: usize, fragment: &str, span: usize) {
+        let at = boundary(text, at);
+        let end = boundary(text, (at + span % 64).min(text.len())).max(at);
+        match how {
+            0 | 1 => text.insert_str(at, fragment),
+            2 => text.replace_range(at..end, fragment),
+            3 => text.replace_range(at..end, ""),
+            4 => text.truncate(at),
+            5 => {
+                // Repeat the line `at` is on (a repeated key or header).
+                let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+                let stop = text[at..].find('\n').map_or(text.len(), |n| at + n + 1);
+                let line = text[start..stop].to_string();
+                text.insert_str(stop, &line);
+            }
+            _ => {
+                // Move the piece just after `end` to `at` (tables out of order).
+                let stop = boundary(text, (end + span % 200).min(text.len())).max(end);
+                let moved = text[end..stop].to_string();
+                text.replace_range(end..stop, "");
+                text.insert_str(at, &moved);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_toml_at_the_edges() {
+        let base = GOOD_QUESTION;
+        let mut cases: Vec<String> = vec![
+            String::new(),
+            "\n".into(),
+            "\u{feff}".into(),
+            "# only a comment".into(),
+            "\r".into(),
+            "\r\n".into(),
+            base.trim_end().into(),
+            base.replace('\n', "\r\n"),
+            base.replace('\n', "\r"),
+            format!("\u{feff}{base}"),
+            format!("\u{feff}\u{feff}{base}"),
+        ];
+        for fragment in FRAGMENTS {
+            for at in 0..=base.len() {
+                let mut text = base.to_string();
+                text.insert_str(at, fragment);
+                cases.push(text);
+            }
+        }
+        let long = format!("stem = \"{}\"", "é".repeat(100_000));
+        let quotes = format!("stem = \"\"\"{}\"\"\"", "\"\"\\\"".repeat(10_000));
+        let literal_quotes = format!("stem = '''{}'''", "''x".repeat(10_000));
+        for (from, to) in [
+            ("stem = \"s\"", "stem = \"é\""),
+            ("stem = \"s\"", "stem = \"s\u{0}\""),
+            ("stem = \"s\"", "stem = '\u{1f600}'"),
+            ("stem = \"s\"", "stem = \"\"\"é\"\"\""),
+            ("stem = \"s\"", "stem = \"\"\"\"\"\"\""),
+            ("stem = \"s\"", "stem = \"\"\"\"\"\"\"\""),
+            ("stem = \"s\"", "stem = '''''''"),
+            ("stem = \"s\"", "stem = ''''''''"),
+            ("stem = \"s\"", "stem = \"\"\"\r\ns\"\"\""),
+            ("stem = \"s\"", "stem = \"\"\"s\\\r\n  t\"\"\""),
+            ("stem = \"s\"", "stem = \"\"\"s\\ \t \n\n  \t t\"\"\""),
+            ("stem = \"s\"", "stem = \"\"\"s\\\n\"\"\""),
+            ("stem = \"s\"", "stem = \"\"\"\\\n\"\"\""),
+            ("stem = \"s\"", "stem = \"\"\"\\ \"\"\""),
+            ("stem = \"s\"", "stem = \"\"\"s\\\"\"\"\"\""),
+            ("stem = \"s\"", "stem = \"\\u00e9\\U0001f600\""),
+            ("stem = \"s\"", "stem = \"\\UFFFFFFFF\""),
+            ("stem = \"s\"", "stem = \"\\u+123\""),
+            ("stem = \"s\"", "stem = \"\\u00é\""),
+            ("stem = \"s\"", "stem = '''\n'''"),
+            ("stem = \"s\"", "stem = '''\r\n'''"),
+            ("stem = \"s\"", "stem = \"\"\"\n\n\"\"\""),
+            ("stem = \"s\"", "stem = \"s\"\r"),
+            ("stem = \"s\"", "stem = \"s\"\t#\t\u{e9}"),
+            ("stem = \"s\"", "stem = \"\"\"s\"\"\"#"),
+            ("stem = \"s\"", &long),
+            ("stem = \"s\"", &quotes),
+            ("stem = \"s\"", &literal_quotes),
+            ("correct = true", "correct = true#"),
+            ("correct = true", "correct = truee"),
+            ("correct = true", "correct = tru"),
+            ("correct = true", "correct = true,"),
+            ("[[question]]", "[[question]]\r"),
+            ("[[question]]", "  [[question]]  # x"),
+            ("[[question]]", "[[question]]]"),
+            ("[[question]]", "[[scenario]]\nid = \"s\"\ntitle = \"t\"\ntext = \"x\"\n[[question]]"),
+        ] {
+            cases.push(base.replacen(from, to, 1));
+        }
+        let ordering = "[[question]]\nid = \"o\"\ndomain = \"d\"\nkind = \"ordering\"\nstem = \"s\"\n\
+            [[question.step]]\ntext = \"a\"\nposition = 1\n";
+        for value in [
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "99999999999999999999999999",
+            "-",
+            "--1",
+            "1-",
+            "0",
+            "00",
+            "0x1",
+            "0o1",
+            "0b1",
+            "1 # c",
+            "1#c",
+            "1\r",
+            "inf",
+            "nan",
+            "true",
+            "1979-05-27",
+            "\"1\"",
+        ] {
+            cases.push(ordering.replacen("position = 1", &format!("position = {value}"), 1));
+        }
+        let head = "[[question]]\nid = \"q\"\ndomain = \"d\"\nkind = \"matching\"\nstem = \"s\"\n";
+        for tail in [
+            "[question.source]\n[question.source]\n",
+            "[source]\n",
+            "[[question.option]]\ntext = \"a\"\n[question.source]\nurl = \"u\"\n[[question.option]]\ntext = \"b\"\n",
+            "[[scenario]]\nid = \"s\"\ntitle = \"t\"\ntext = \"x\"\n[[question.option]]\ntext = \"a\"\n[question.source]\n",
+            "source = {}\n",
+            "[question.source]\nurl = \"u\"\nurl = \"v\"\n",
+            "tags = []\ntags = []\n",
+            "[source.x]\n",
+            "[[question.option.x]]\n",
+        ] {
+            cases.push(format!("{head}{tail}"));
+            cases.push(format!("[source]\n{head}{tail}"));
+        }
+        for text in [
+            "[question.source]\n[[question]]\n",
+            "[source]\n[source]\n",
+            "[[question.option]]\ntext = \"a\"\n",
+            "[[scenario]]\nid = \"s\"\ntitle = \"t\"\ntext = \"x\"\n[[scenario]]\nid = \"s\"\ntitle = \"t\"\ntext = \"x\"\n",
+            "question = 1\n",
+            "[[question]]",
+            "[[question]]\n[[question]]\n",
+        ] {
+            cases.push(text.to_string());
+        }
+        for text in &cases {
+            assert_same(text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        // The shipped banks, changed in one to four places with the edge fragments above (or
+        // cut, or a line repeated, or a piece moved): the fast path reads each exactly as toml
+        // does, or leaves it to toml; it never panics.
+        #[test]
+        fn the_fast_path_agrees_with_toml_on_changed_shipped_banks(
+            file in any::<usize>(),
+            changes in prop::collection::vec(
+                (0..7usize, any::<usize>(), any::<usize>(), any::<usize>()), 1..5),
+        ) {
+            let banks = shipped_banks();
+            let mut text = banks[file % banks.len()].clone();
+            for (how, at, fragment, span) in changes {
+                mutate(&mut text, how, at, FRAGMENTS[fragment % FRAGMENTS.len()], span);
+            }
+            assert_same(&text);
+        }
+
+        // Generated files with edge fragments put in: a small document, so a change lands
+        // inside strings, headers and values often.
+        #[test]
+        fn the_fast_path_agrees_with_toml_on_generated_files_with_edge_fragments(
+            seed in 1u64..u64::MAX,
+            changes in prop::collection::vec(
+                (0..7usize, any::<usize>(), any::<usize>(), any::<usize>()), 1..4),
+        ) {
+            let mut text = Gen(seed).document();
+            for (how, at, fragment, span) in changes {
+                mutate(&mut text, how, at, FRAGMENTS[fragment % FRAGMENTS.len()], span);
+            }
+            assert_same(&text);
+        }
+    }
+
+    #[test]
+    fn the_fast_path_is_linear_on_large_hostile_files() {
+        // Each is a megabyte or so of one hostile pattern; a quadratic scan would take minutes.
+        let n = 200_000;
+        let head = "[[question]]\nid = \"q\"\ndomain = \"d\"\nkind = \"multiple-choice\"\n";
+        let files = [
+            format!("{head}stem = \"\"\"{}\"\"\"\n", "\"\"x".repeat(n)),
+            format!("{head}stem = '''{}'''\n", "''x".repeat(n)),
+            format!("{head}stem = \"{}\"\n", "\\\\\\u00e9".repeat(n)),
+            format!("{head}stem = \"\"\"{}\"\"\"\n", "\\\n \n".repeat(n)),
+            format!("{head}stem = \"s\"\ntags = [{}]\n", "'a', # c\n".repeat(n)),
+            format!("{head}stem = \"s\"\n{}", "[[question.option]]\ntext = \"a\"\n".repeat(n / 4)),
+            "[[question]]\n".repeat(n),
+            format!("{}{head}", "\n# c\n\t \n".repeat(n)),
+            format!("{head}stem = \"{}", "é".repeat(n)),
+            format!("{head}stem = \"\"\"{}", "\"".repeat(n)),
+            format!("{head}stem = [{}", "\"a\",".repeat(n)),
+            format!("[[step]]\nposition = {}\n", "9".repeat(n)),
+        ];
+        let started = std::time::Instant::now();
+        for text in &files {
+            let _ = fast::parse(text);
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    }
 }
