@@ -2006,7 +2006,7 @@ mod tests {
     }
 
     #[test]
-    fn the_fast_path_is_linear_on_large_hostile_files() {
+    fn the_fast_path_reads_megabyte_hostile_files_to_the_end() {
         // Each is a megabyte or so of one hostile pattern; a quadratic scan would take minutes.
         let n = 200_000;
         let head = "[[question]]\nid = \"q\"\ndomain = \"d\"\nkind = \"multiple-choice\"\n";
@@ -2024,10 +2024,10 @@ mod tests {
             format!("{head}stem = [{}", "\"a\",".repeat(n)),
             format!("[[step]]\nposition = {}\n", "9".repeat(n)),
         ];
-        let started = std::time::Instant::now();
+        // No timed assertion (tests never time): each file must simply be read to its end
+        // without a panic; a quadratic path would show as a test that does not finish.
         for text in &files {
             let _ = fast::parse(text);
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     }
 }
