@@ -553,34 +553,9 @@ fn in_parallel_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Syn
 
 /// `f` over `items` on every core, results in the order of `items`.
 fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(items.len());
-    if workers <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|worker| {
-                scope.spawn(move || {
-                    items
-                        .iter()
-                        .enumerate()
-                        .skip(worker)
-                        .step_by(workers)
-                        .map(|(i, item)| (i, f(item)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for handle in handles {
-            // A worker only panics on a bug; re-raise it rather than hide it.
-            for (i, result) in handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
-                results[i] = Some(result);
-            }
-        }
-    });
-    results.into_iter().flatten().collect()
+    let mut results = Vec::with_capacity(items.len());
+    in_parallel_in_order(items, f, |result| results.push(result));
+    results
 }
 
 /// The id and blueprint file of every shipped exam whose blueprint parses.
