@@ -583,14 +583,19 @@ fn ordering_and_matching_with_the_keyboard_in_a_real_browser() {
     driver.wait_script(SAVED_MATCH, json!([queue]), json!(sqs));
 }
 
+/// The window's width, the page's scroll width and client width, and the first elements
+/// past the right edge. Inside a `.table-scroll` box a wide table scrolls in its own box
+/// (the box itself must fit).
+const WIDEST: &str = "const w = document.documentElement.clientWidth;\
+                      const wide = Array.from(document.querySelectorAll('body *'))\
+                        .filter(e => e.getBoundingClientRect().right > w + 1)\
+                        .filter(e => !e.parentElement.closest('.table-scroll'))\
+                        .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5);\
+                      return [innerWidth, document.documentElement.scrollWidth, w, wide]";
+
 /// Fails with the widest elements when the page at `what` scrolls sideways.
 fn assert_no_sideways_scroll(driver: &Driver, what: &str) {
-    let script = "const w = document.documentElement.clientWidth;\
-                  const wide = Array.from(document.querySelectorAll('body *'))\
-                    .filter(e => e.getBoundingClientRect().right > w + 1)\
-                    .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5);\
-                  return [innerWidth, document.documentElement.scrollWidth, w, wide]";
-    let got = driver.execute(script, json!([]));
+    let got = driver.execute(WIDEST, json!([]));
     assert_eq!(got[0], 640, "the 200% zoom emulation is on ({what})");
     assert!(got[1].as_u64() <= got[2].as_u64(), "{what} scrolls sideways at 200% zoom: {got}");
 }
@@ -773,4 +778,67 @@ fn a_problem_reported_in_a_real_browser_keeps_the_question_and_its_answer() {
     let notes = test.run().json();
     assert_eq!(notes[0]["text"], "b is also right, see d", "{notes}");
     assert_eq!(notes[0]["attempt"], 1, "{notes}");
+}
+
+#[test]
+fn a_multiple_response_answer_with_too_few_boxes_says_so_and_keeps_the_saved_one() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let server = Server::start(&test, &kinds_bank());
+    let driver = Driver::start(&chromium, &chromedriver);
+    start_kinds_exam(&driver, &server);
+    reach(&driver, "input[type=checkbox][name=choice]");
+    let number = driver.wait_text("#position", |_| true);
+    // One box of two: nothing is saved yet, and the line under the options says why.
+    driver.click("#option-A");
+    let said = driver.wait_text(".select-status", |t| !t.is_empty());
+    assert!(said.starts_with("1 of 2 chosen: choose exactly 2"), "{said}");
+    assert_eq!(driver.count("input[name=choice][checked]"), 0, "nothing saved at one box of two");
+    // Two boxes: saved (the page comes back from the server with both ticked), the line empty.
+    driver.click("#option-B");
+    driver.wait_for("#option-B input[checked]");
+    assert_eq!(driver.count("input[name=choice][checked]"), 2);
+    assert_eq!(driver.wait_text(".select-status", |_| true), "");
+    // One box taken away: said again, and the review screen, opened from here, says the
+    // answer on screen was not saved and shows the saved one.
+    driver.click("#option-B");
+    driver.wait_text(".select-status", |t| t.starts_with("1 of 2 chosen"));
+    driver.click("#review");
+    driver.wait_text("h1", |t| t == "Review");
+    let note = driver.wait_text("p.note[role=alert]", |_| true);
+    let n = number.trim_start_matches("Question ").split(' ').next().unwrap().to_string();
+    assert!(note.starts_with(&format!("Question {n}:")), "{note}");
+    let row = driver.wait_text("table.grid tbody", |t| t.contains(&format!("Question {n}")));
+    assert!(row.contains("AB"), "the saved answer stays: {row}");
+}
+
+#[test]
+fn tables_on_a_phone_break_lines_between_words_and_the_page_does_not_scroll_sideways() {
+    let Some((chromium, chromedriver)) = browser() else { return };
+    let test = Test::new();
+    let server = Server::start(&test, &kinds_bank());
+    let driver = Driver::start(&chromium, &chromedriver);
+    start_kinds_exam(&driver, &server);
+    driver.click("#end");
+    driver.click("#confirm-end");
+    driver.wait_text("#result", |t| t.contains("KINDS-01"));
+    driver.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true}),
+    );
+    // The visible one-word headers of the tables on screen that take more than one line.
+    let lines = "return Array.from(document.querySelectorAll('th'))\
+                 .filter(th => !th.querySelector('.sr-only') && /^[A-Za-z]+$/.test(th.textContent.trim()))\
+                 .map(th => { const r = document.createRange(); r.selectNodeContents(th);\
+                   const tops = new Set(Array.from(r.getClientRects()).map(c => Math.round(c.top)));\
+                   return [th.textContent.trim(), tops.size]; })\
+                 .filter(([, n]) => n > 1)";
+    for page in ["/", "/history", "/stats/kinds"] {
+        driver.go(&format!("{}{page}", server.base));
+        driver.wait_for("table");
+        let broken = driver.execute(lines, json!([]));
+        assert_eq!(broken, json!([]), "{page}: one-word headers broken over lines");
+        let got = driver.execute(WIDEST, json!([]));
+        assert!(got[1].as_u64() <= got[2].as_u64(), "{page} scrolls sideways at 390 pixels: {got}");
+    }
 }

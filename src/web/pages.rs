@@ -124,17 +124,19 @@ pub fn home(ctx: &Ctx, exams: &[&Blueprint], unfinished: &[AttemptSummary]) -> M
             form.review method="post" action={ (ctx.prefix) "/review" } {
                 button type="submit" #begin-review { "Review missed questions that are due" }
             }
-            table.exams {
-                thead { tr { th { "Exam" } th { "Title" } th { "Questions" } th { "Minutes" } th { "Pass" } th { span.sr-only { "Start" } } } }
-                tbody {
-                    @for b in exams {
-                        tr {
-                            td { (b.code) }
-                            td { (b.title) }
-                            td.num { (b.exam_questions) }
-                            td.num { (b.minutes) }
-                            td.num { (b.passing_score) }
-                            td { a.button href={ (ctx.prefix) "/exam/" (b.id) } { "Start" span.sr-only { " " (b.code) } } }
+            div.table-scroll {
+                table.exams {
+                    thead { tr { th { "Exam" } th { "Title" } th { "Questions" } th { "Minutes" } th { "Pass" } th { span.sr-only { "Start" } } } }
+                    tbody {
+                        @for b in exams {
+                            tr {
+                                td { (b.code) }
+                                td { (b.title) }
+                                td.num { (b.exam_questions) }
+                                td.num { (b.minutes) }
+                                td.num { (b.passing_score) }
+                                td { a.button href={ (ctx.prefix) "/exam/" (b.id) } { "Start" span.sr-only { " " (b.code) } } }
+                            }
                         }
                     }
                 }
@@ -462,6 +464,8 @@ fn body(body: &BodyView, locked: bool) -> Markup {
                         }
                     }
                 }
+                // app.js says here when the boxes ticked are not yet the number asked for.
+                @if *multiple { p.select-status role="status" {} }
             }
         },
         // The selects are the form without JavaScript; app.js builds the drag-and-drop and
@@ -543,11 +547,15 @@ fn feedback_panel(f: &FeedbackView) -> Markup {
             }
             div.explanation { (rich(&f.explanation)) }
             @if !f.references.is_empty() {
-                p { "Read more: "
+                // One link per line: two run together read as one address.
+                p.read-more { "Read more:" }
+                ul.references {
                     @for r in &f.references {
-                        @if r.starts_with("https://") || r.starts_with("http://") {
-                            a href=(r) rel="noreferrer noopener" target="_blank" { (r) } " "
-                        } @else { (r) " " }
+                        li {
+                            @if r.starts_with("https://") || r.starts_with("http://") {
+                                a href=(r) rel="noreferrer noopener" target="_blank" { (r) }
+                            } @else { (r) }
+                        }
                     }
                 }
             }
@@ -572,6 +580,7 @@ pub fn review(
     mode: Mode,
     grid: &ReviewGrid,
     status: &StatusView,
+    note: Option<&str>,
 ) -> Markup {
     let filters = [
         (ReviewFilter::All, "All", grid.total),
@@ -592,6 +601,8 @@ pub fn review(
             (warnings())
             main.review {
                 h1 { "Review" }
+                // What the last button could not save (two of three boxes, say), said here too.
+                @if let Some(note) = note { p.note role="alert" { (note) } }
                 // Real buttons with their pressed state; a GET form, so they work without
                 // JavaScript and the address says which list is shown.
                 form.filters method="get" action=(base) aria-label="Show questions" {
@@ -603,17 +614,19 @@ pub fn review(
                 form method="post" action=(base) {
                     input type="hidden" name="filter" value=(filter_name(grid.filter));
                     @if grid.entries.is_empty() { p #no-entries { "No questions in this list." } }
-                    table.grid {
-                        thead { tr { th { "Question" } th { "State" } th { "Answer" } th { "Flag" } } }
-                        tbody {
-                            @for e in &grid.entries {
-                                tr.current[e.current] {
-                                    td { button type="submit" name="do" value={ "goto:" (e.number) } { "Question " (e.number) } }
-                                    td.state { (state_name(e.state)) }
-                                    td { (e.answer.as_deref().unwrap_or("")) }
-                                    // A toggle: its state is aria-pressed (and the highlight), so its name stays.
-                                    td { button type="submit" name="do" value={ "flagat:" (e.number) } aria-pressed=(e.flagged) {
-                                        "Flag" span.sr-only { " question " (e.number) } } }
+                    div.table-scroll {
+                        table.grid {
+                            thead { tr { th { "Question" } th { "State" } th { "Answer" } th { "Flag" } } }
+                            tbody {
+                                @for e in &grid.entries {
+                                    tr.current[e.current] {
+                                        td { button type="submit" name="do" value={ "goto:" (e.number) } { "Question " (e.number) } }
+                                        td.state { (state_name(e.state)) }
+                                        td { (e.answer.as_deref().unwrap_or("")) }
+                                        // A toggle: its state is aria-pressed (and the highlight), so its name stays.
+                                        td { button type="submit" name="do" value={ "flagat:" (e.number) } aria-pressed=(e.flagged) {
+                                            "Flag" span.sr-only { " question " (e.number) } } }
+                                    }
                                 }
                             }
                         }
@@ -645,6 +658,7 @@ pub fn confirm_end(
     status: &StatusView,
     unanswered: usize,
     mode: Mode,
+    note: Option<&str>,
 ) -> Markup {
     layout(
         ctx,
@@ -654,6 +668,7 @@ pub fn confirm_end(
             (warnings())
             main.page {
                 h1 { "End the " (mode_name(mode)) "?" }
+                @if let Some(note) = note { p.note role="alert" { (note) } }
                 p { (status.answered) " of " (status.total) " answered, " (unanswered) " not answered, " (status.flagged) " flagged." }
                 @if unanswered > 0 { p.note { "Unanswered questions count as wrong." } }
                 p { "Once you end, you cannot change your answers." }
@@ -696,16 +711,18 @@ pub fn report(ctx: &Ctx, b: &Blueprint, r: &ReportView, last: Option<&FeedbackVi
             }
             p.small { "The scaled score is proctor's estimate; AWS does not publish how raw scores map to the scale." }
             h2 { "Domains" }
-            table.domains #domains {
-                thead { tr { th { "Domain" } th { "Correct" } th { span.sr-only { "Bar" } } th { "Result" } } }
-                tbody {
-                    @for d in &s.domains {
-                        @if d.total > 0 {
-                            tr {
-                                td { (d.name) }
-                                td.num { (d.correct) "/" (d.total) " (" (format!("{:.0}", d.percent)) "%)" }
-                                td { (bar(d.percent, &format!("{}: {:.0}%", d.name, d.percent))) }
-                                td { (d.classification) }
+            div.table-scroll {
+                table.domains #domains {
+                    thead { tr { th { "Domain" } th { "Correct" } th { span.sr-only { "Bar" } } th { "Result" } } }
+                    tbody {
+                        @for d in &s.domains {
+                            @if d.total > 0 {
+                                tr {
+                                    td { (d.name) }
+                                    td.num { (d.correct) "/" (d.total) " (" (format!("{:.0}", d.percent)) "%)" }
+                                    td { (bar(d.percent, &format!("{}: {:.0}%", d.name, d.percent))) }
+                                    td { (d.classification) }
+                                }
                             }
                         }
                     }
@@ -757,21 +774,23 @@ pub fn history(ctx: &Ctx, attempts: &[AttemptSummary], total: usize) -> Markup {
                     a href={ (ctx.prefix) "/history?all=1" } { "Show all " (total) }
                 }
             }
-            table.history {
-                thead { tr { th { "Attempt" } th { "Started (UTC)" } th { "Exam" } th { "Mode" } th { "Score" } th { span.sr-only { "Show or resume" } } } }
-                tbody {
-                    @for a in attempts {
-                        tr {
-                            td.num { (a.id) }
-                            td { (format_timestamp(a.started_at)) }
-                            td { (a.exam) }
-                            td { (a.mode.as_str()) }
-                            td { @if a.finished_at.is_some() { (a.correct) "/" (a.scored) } @else { (a.answered) "/" (a.questions) " answered" } }
-                            td {
-                                @if a.finished_at.is_some() {
-                                    a href={ (ctx.prefix) "/show/" (a.id) } { "Show" span.sr-only { " attempt " (a.id) } }
-                                } @else {
-                                    form method="post" action={ (ctx.prefix) "/resume/" (a.id) } { button type="submit" { "Resume" span.sr-only { " attempt " (a.id) } } }
+            div.table-scroll {
+                table.history {
+                    thead { tr { th { "Attempt" } th { "Started (UTC)" } th { "Exam" } th { "Mode" } th { "Score" } th { span.sr-only { "Show or resume" } } } }
+                    tbody {
+                        @for a in attempts {
+                            tr {
+                                td.num { (a.id) }
+                                td { (format_timestamp(a.started_at)) }
+                                td { (a.exam) }
+                                td { (a.mode.as_str()) }
+                                td { @if a.finished_at.is_some() { (a.correct) "/" (a.scored) } @else { (a.answered) "/" (a.questions) " answered" } }
+                                td {
+                                    @if a.finished_at.is_some() {
+                                        a href={ (ctx.prefix) "/show/" (a.id) } { "Show" span.sr-only { " attempt " (a.id) } }
+                                    } @else {
+                                        form method="post" action={ (ctx.prefix) "/resume/" (a.id) } { button type="submit" { "Resume" span.sr-only { " attempt " (a.id) } } }
+                                    }
                                 }
                             }
                         }
@@ -858,18 +877,20 @@ pub fn stats(ctx: &Ctx, s: &Stats, b: &Blueprint, pass: Option<&PassEstimate>) -
                     }
                 }
                 h2 { "Domains" }
-                table.domains #stats-domains {
-                    thead { tr { th { "Domain" } th { "Weight" } th { "Answered" } th { "Correct" } th { span.sr-only { "Bar" } } th { "Recent" } th { "Never seen" } } }
-                    tbody {
-                        @for d in &s.domains {
-                            tr {
-                                td { (d.name) }
-                                td.num { (d.weight) "%" }
-                                td.num { (d.answered) }
-                                td.num { (pct(d.percent)) }
-                                td { (bar(d.percent.unwrap_or(0.0), &format!("{}: {}", d.name, pct(d.percent)))) }
-                                td.num { (pct(d.recent_percent)) }
-                                td.num { (d.never_seen) " of " (d.questions) }
+                div.table-scroll {
+                    table.domains #stats-domains {
+                        thead { tr { th { "Domain" } th { "Weight" } th { "Answered" } th { "Correct" } th { span.sr-only { "Bar" } } th { "Recent" } th { "Never seen" } } }
+                        tbody {
+                            @for d in &s.domains {
+                                tr {
+                                    td { (d.name) }
+                                    td.num { (d.weight) "%" }
+                                    td.num { (d.answered) }
+                                    td.num { (pct(d.percent)) }
+                                    td { (bar(d.percent.unwrap_or(0.0), &format!("{}: {}", d.name, pct(d.percent)))) }
+                                    td.num { (pct(d.recent_percent)) }
+                                    td.num { (d.never_seen) " of " (d.questions) }
+                                }
                             }
                         }
                     }

@@ -303,7 +303,10 @@ impl Shared {
         if !segments.next().is_some_and(|t| same(t, &self.token)) {
             return Reply::Refused(
                 StatusCode::FORBIDDEN,
-                "Forbidden: open the address `proctor serve` printed (it carries this session's key).\n",
+                "Forbidden: this address does not carry the key of the running `proctor serve`. \
+                 Each start of `proctor serve` makes a new key: if it was restarted since this page \
+                 was opened, open the address it printed now. Answers already given are saved; \
+                 an open attempt continues from the home page (Resume).\n",
             );
         }
         if method == Method::POST
@@ -561,7 +564,7 @@ impl Shared {
             let unanswered = attempt.unanswered_count();
             return Ok(Reply::Page(
                 StatusCode::OK,
-                pages::confirm_end(&ctx, &base, &code, &status, unanswered, attempt.mode()),
+                pages::confirm_end(&ctx, &base, &code, &status, unanswered, attempt.mode(), note.as_deref()),
             ));
         }
         if let Some(filter) = field(query, "review").and_then(parse_filter) {
@@ -569,7 +572,7 @@ impl Shared {
             let status = attempt.status(now);
             return Ok(Reply::Page(
                 StatusCode::OK,
-                pages::review(&ctx, &base, &code, attempt.mode(), &grid, &status),
+                pages::review(&ctx, &base, &code, attempt.mode(), &grid, &status, note.as_deref()),
             ));
         }
         let mut view = attempt.present(now)?;

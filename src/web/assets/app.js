@@ -349,9 +349,20 @@
       if (event.target.matches("input, select")) {
         // Multiple response: saved once the stem's number of options is chosen (or none).
         const group = event.target.closest("fieldset[data-select]");
+        // Until then the status line under the options says so, and what was saved before
+        // for the question stays saved (the server refuses two of three boxes, too).
         if (group && event.target.type === "checkbox") {
           const chosen = group.querySelectorAll("input[type=checkbox]:checked").length;
-          if (chosen !== 0 && chosen !== Number(group.dataset.select)) return;
+          const need = Number(group.dataset.select);
+          const status = group.querySelector(".select-status");
+          if (chosen !== 0 && chosen !== need) {
+            if (status) {
+              status.textContent = chosen + " of " + need + " chosen: choose exactly " + need +
+                " to save this answer. Until then, what was saved before for this question stays.";
+            }
+            return;
+          }
+          if (status) status.textContent = "";
         }
         sessionStorage.setItem("proctor-focus", event.target.name + "=" + event.target.value);
         form.requestSubmit(save);
