@@ -6,6 +6,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+use crate::bank::Exam;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -18,6 +19,7 @@ pub fn run(config: &Config, args: &ExportArgs, out: &mut dyn Write) -> Result<i3
     let mut skipped: Vec<(String, String)> = Vec::new();
     let text = match args.format {
         ExportFormat::Gift => {
+            not_carried("GIFT", &exam)?;
             let (text, left_out) = gift::write(&exam);
             skipped = left_out;
             text
@@ -26,6 +28,7 @@ pub fn run(config: &Config, args: &ExportArgs, out: &mut dyn Write) -> Result<i3
         ExportFormat::Csv => tabular::csv(&exam),
         ExportFormat::Markdown => tabular::markdown(&exam),
         ExportFormat::Qti12 => {
+            not_carried("QTI 1.2", &exam)?;
             let (xml, left_out) = qti::write_12(&exam);
             if let Some(path) = args.out.as_deref().filter(|p| is_zip(p)) {
                 let file = format!("{}.xml", exam.blueprint.id);
@@ -56,6 +59,7 @@ pub fn run(config: &Config, args: &ExportArgs, out: &mut dyn Write) -> Result<i3
                     printable_line(&dir.display().to_string())
                 )));
             }
+            not_carried("QTI 2.1", &exam)?;
             let (files, left_out) = qti::write(&exam);
             if zipped {
                 write_zip(dir, &files)?;
@@ -116,6 +120,20 @@ fn write_zip(path: &Path, files: &[(String, String)]) -> Result<()> {
         let _ = fs::remove_file(&partial);
         Error::Usage(format!("cannot write {}: {e}", shown()))
     })
+}
+
+/// What a format has no place for, said once on stderr: the references (the links that
+/// settle each key) are the one part a round trip would otherwise lose without a word.
+fn not_carried(format: &str, exam: &Exam) -> Result<()> {
+    let with_links = exam.questions.iter().filter(|q| !q.references.is_empty()).count();
+    if with_links > 0 {
+        writeln!(
+            std::io::stderr().lock(),
+            "note: {format} has no place for references: the links of {with_links} question(s) are not in \
+             the export (export markdown, csv or anki keeps them)"
+        )?;
+    }
+    Ok(())
 }
 
 /// Questions left out, on stderr, so stdout stays the export itself.

@@ -106,6 +106,7 @@ fn parse(name: &str, block: &[(usize, &str)]) -> Draft {
         tags: Vec::new(),
         stem,
         explanation: None,
+        references: Vec::new(),
         body,
         notes,
     }

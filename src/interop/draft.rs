@@ -37,6 +37,9 @@ pub struct Draft {
     pub stem: String,
     /// General feedback: shown whatever was answered.
     pub explanation: Option<String>,
+    /// Links to the documentation that settles the key (a Markdown list of links right
+    /// below a quiz, as `export markdown` writes them).
+    pub references: Vec<String>,
     pub body: DraftBody,
     /// What the reader already knows changes on the way (an image dropped, true/false
     /// mapped to two options), reported with the item.
@@ -158,6 +161,7 @@ struct Ready {
     tags: Vec<String>,
     stem: String,
     explanation: Option<String>,
+    references: Vec<String>,
     /// The item's id in the source, kept in `[question.source]` with the source file.
     original_id: Option<String>,
     kind: ReadyBody,
@@ -319,6 +323,7 @@ pub fn build(drafts: Vec<Draft>, target: &Target) -> Result<Built, BuildError> {
             tags,
             stem: draft.stem.trim().to_string(),
             explanation: draft.explanation.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()),
+            references: draft.references,
             // The source's id is kept as written (the question id may be a slug of it).
             // (GIFT and Moodle name an item by its title when it has no id.)
             original_id: draft
@@ -348,6 +353,7 @@ pub fn build(drafts: Vec<Draft>, target: &Target) -> Result<Built, BuildError> {
 fn forbidden_in(draft: &Draft, kind: &ReadyBody) -> Option<char> {
     let mut texts: Vec<&str> = vec![&draft.stem];
     texts.extend(draft.explanation.as_deref());
+    texts.extend(draft.references.iter().map(String::as_str));
     texts.extend(draft.tags.iter().map(String::as_str));
     texts.extend(draft.source_id.as_deref());
     match kind {
@@ -694,6 +700,12 @@ fn write_question(out: &mut String, q: &Ready) {
     if let Some(explanation) = &q.explanation {
         out.push_str(&format!("explanation = {}\n", toml_string(explanation)));
     }
+    if !q.references.is_empty() {
+        out.push_str(&format!(
+            "references = [{}]\n",
+            q.references.iter().map(|r| toml_string(r)).collect::<Vec<_>>().join(", ")
+        ));
+    }
     out.push_str("\n[question.source]\n");
     if let Some(original_id) = &q.original_id {
         out.push_str(&format!("original_id = {}\n", toml_string(original_id)));
@@ -796,6 +808,7 @@ mod tests {
             tags: Vec::new(),
             stem: stem.into(),
             explanation: None,
+            references: Vec::new(),
             body,
             notes: Vec::new(),
         }

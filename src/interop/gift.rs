@@ -231,6 +231,7 @@ fn parse_question(text: &str, loc: SourceLoc) -> Draft {
         tags: Vec::new(),
         stem: String::new(),
         explanation: None,
+        references: Vec::new(),
         body: DraftBody::Unsupported {
             kind: "description".into(),
             reason: "text without an answer block".into(),

@@ -4,9 +4,9 @@
 //! an optional content section (shown after answering: the explanation), and `</quiz>`.
 //! One correct answer is multiple choice, several multiple response. Quizzes inside fenced
 //! code blocks are examples, not questions. A `## Section` heading names the category of the
-//! quizzes below it (a trailing weight such as "(60%)" dropped), and a `### id` heading
-//! right above a quiz is its id. Fill-in-the-blank quizzes (`[[answer]]`) cannot be asked
-//! and are reported.
+//! quizzes below it (a trailing weight such as "(60%)" dropped), a `### id` heading
+//! right above a quiz is its id, and a list of links right below it its references.
+//! Fill-in-the-blank quizzes (`[[answer]]`) cannot be asked and are reported.
 
 use super::draft::{Draft, DraftBody, DraftOption, SourceLoc};
 use super::gift::normalise;
@@ -67,6 +67,21 @@ fn answer(line: &str) -> Option<(bool, &str)> {
         },
     };
     Some((correct, rest.trim()))
+}
+
+/// A list item that is only a link: `- <https://...>`, `- https://...` or
+/// `- [text](https://...)`; the address.
+fn reference(line: &str) -> Option<&str> {
+    let item = line.trim().strip_prefix(['-', '*'])?.strip_prefix(' ')?.trim();
+    let address = if let Some(inner) = item.strip_prefix('<') {
+        inner.strip_suffix('>')?
+    } else if let Some(rest) = item.strip_prefix('[') {
+        rest.split_once("](")?.1.strip_suffix(')')?
+    } else {
+        item
+    };
+    let web = address.starts_with("https://") || address.starts_with("http://");
+    (web && !address.contains(char::is_whitespace)).then_some(address)
 }
 
 /// A heading: its level and text.
@@ -147,6 +162,20 @@ pub fn read(name: &str, source: &str) -> Vec<Draft> {
         let mut draft = parse(name, start, &body);
         draft.category = category.clone();
         draft.source_id = id_heading.take();
+        if closed {
+            // A list of links right below the quiz (blank lines apart) is its references.
+            let mut next = i;
+            while next < lines.len() && lines[next].trim().is_empty() {
+                next += 1;
+            }
+            while let Some(link) = lines.get(next).and_then(|line| reference(line)) {
+                draft.references.push(link.to_string());
+                next += 1;
+            }
+            if !draft.references.is_empty() {
+                i = next;
+            }
+        }
         if !closed {
             draft.body = DraftBody::Unsupported {
                 kind: "mkdocs-quiz".into(),
@@ -183,6 +212,7 @@ fn parse(name: &str, start: usize, lines: &[&str]) -> Draft {
         tags: Vec::new(),
         stem: String::new(),
         explanation: None,
+        references: Vec::new(),
         body: DraftBody::Unsupported { kind: "mkdocs-quiz".into(), reason: String::new() },
         notes: Vec::new(),
     };
@@ -292,6 +322,27 @@ mod tests {
             matches!(&drafts[3].body, DraftBody::Unsupported { reason, .. } if reason.contains("never closed"))
         );
         assert_eq!(drafts[3].loc.line, 28);
+    }
+
+    #[test]
+    fn a_list_of_links_right_below_a_quiz_is_its_references() {
+        let drafts = read(
+            "q.md",
+            "<quiz>\nWhich?\n- [x] a\n- [ ] b\n</quiz>\n\n- <https://docs.aws.amazon.com/a.html>\n- [B](https://docs.aws.amazon.com/b.html)\n* http://example.com/c\n\n- <https://after.example/not-a-reference>\n\n<quiz>\nAnd?\n- [x] a\n- [ ] b\n</quiz>\n- not a link\n- <https://x.example/too-late>\n",
+        );
+        assert_eq!(drafts.len(), 2);
+        assert_eq!(
+            drafts[0].references,
+            [
+                "https://docs.aws.amazon.com/a.html",
+                "https://docs.aws.amazon.com/b.html",
+                "http://example.com/c"
+            ]
+        );
+        assert!(drafts[1].references.is_empty(), "{:?}", drafts[1].references);
+        assert_eq!(reference("- <https://a.example/x y>"), None);
+        assert_eq!(reference("- <ftp://a.example/x>"), None);
+        assert_eq!(reference("-<https://a.example/x>"), None);
     }
 
     #[test]

@@ -93,6 +93,7 @@ pub fn read(name: &str, source: &str) -> Result<Vec<Draft>, ReadError> {
             tags,
             stem,
             explanation,
+            references: Vec::new(),
             body,
             notes,
         });

@@ -53,6 +53,7 @@ fn empty_draft(doc: &Document, name: &str, node: Node) -> Draft {
         tags: Vec::new(),
         stem: String::new(),
         explanation: None,
+        references: Vec::new(),
         body: DraftBody::Unsupported { kind: "item".into(), reason: "no interaction".into() },
         notes: Vec::new(),
     }
