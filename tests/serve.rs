@@ -112,6 +112,8 @@ fn requests_without_the_token_are_refused() {
     let wrong = get(&format!("{}/0123456789abcdef0123456789abcdef/", server.origin));
     assert_eq!(wrong.status, 403);
     assert!(wrong.body.contains("Forbidden"), "{}", wrong.body);
+    // The likely cause, a restarted server, is said, and that nothing was lost.
+    assert!(wrong.body.contains("restarted") && wrong.body.contains("saved"), "{}", wrong.body);
     assert_eq!(get(&format!("{}/", server.origin)).status, 403);
     assert_eq!(get(&format!("{}/static/style.css", server.origin)).status, 403);
     let home = get(&format!("{}/", server.base));
@@ -634,4 +636,34 @@ fn a_problem_reported_from_the_question_screen_is_a_note_and_keeps_the_answer() 
     assert_eq!(notes[0]["text"], "The key is wrong <script>alert(1)</script> [31m");
     assert_eq!(notes[0]["mode"], "exam");
     assert_eq!(notes[0]["attempt"], 1);
+}
+
+#[test]
+fn a_review_started_while_one_is_unfinished_says_so() {
+    let test = Test::new();
+    let bank = tiny_bank();
+    let bank_dir = bank.to_str().unwrap();
+    let cli = |args: &[&str], stdin: &str| {
+        let mut child = test
+            .command()
+            .args(["--bank-dir", bank_dir])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    };
+    cli(&["exam", "tiny", "--seed", "3", "--all-scored"], "a\na\na\na\nab\nsubmit\ny\n");
+    // A review with an answer (seed 5 asks a single-answer question first), then quit:
+    // attempt 2, unfinished.
+    cli(&["review", "--all", "--seed", "5"], "a\nquit\n");
+    let server = Server::start(&test, &bank);
+    let started = post(&server, "review", &[("exam", "tiny"), ("all", "on")]);
+    assert_eq!(started.status, 303, "{}", started.body);
+    let page = get(&format!("{}{}", server.origin, started.location.unwrap()));
+    assert!(page.body.contains("Review 2 is unfinished"), "{}", page.body);
 }

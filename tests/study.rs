@@ -108,6 +108,27 @@ fn review_of_one_attempt_and_wrong_answers_stay_due() {
 }
 
 #[test]
+fn a_review_left_unfinished_is_named_when_the_next_one_starts() {
+    let test = Test::new();
+    let exam =
+        run(&test, &["exam", "tiny", "--seed", "3", "--json", "--all-scored"], "a\na\na\na\nab\nsubmit\n")
+            .json();
+    assert!(!missed_ids(&exam).is_empty(), "{exam}");
+    // An answer (seed 5 asks a single-answer question first), then quit: kept (a review
+    // quit with nothing answered is not).
+    let first = run(&test, &["review", "--all", "--seed", "5"], "a\nquit\n");
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    let said = |r: &Run| format!("{}{}", r.stdout, r.stderr);
+    assert!(!said(&first).contains("is unfinished"), "{}", said(&first));
+    let second = run(&test, &["review", "--all"], "quit\n");
+    assert!(
+        said(&second).contains("Note: review attempt 2 is unfinished; `proctor resume 2` continues it."),
+        "{}",
+        said(&second)
+    );
+}
+
+#[test]
 fn drill_stays_in_its_domain_prefers_unseen_and_gives_feedback() {
     let test = Test::new();
     // Both questions are put on screen (the first, then `next`), so both count as seen.

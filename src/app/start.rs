@@ -294,6 +294,8 @@ pub enum ReviewStart {
         scope: ReviewScope,
         /// Questions of the queue no longer in the bank (skipped).
         gone: usize,
+        /// An earlier review of the same exam left unfinished: said, not forgotten.
+        unfinished: Option<i64>,
     },
     /// Nothing to ask: the queue as it is, for "the next is due ...".
     NothingDue { cards: Vec<Card>, exam: Option<String> },
@@ -367,8 +369,10 @@ pub fn start_review(
         seen_before: None,
         retake_of: None,
     };
+    // Looked up before the new review exists (it is unfinished too).
+    let unfinished = store.latest_unfinished(Some(&exam.blueprint.id), Some(Mode::Review))?;
     let attempt = Attempt::begin(exam, store, plan, now)?;
-    Ok(ReviewStart::Started { attempt: Box::new(attempt), scope, gone })
+    Ok(ReviewStart::Started { attempt: Box::new(attempt), scope, gone, unfinished })
 }
 
 /// Reopens an unfinished attempt (the latest when `id` is `None`).

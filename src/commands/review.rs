@@ -21,8 +21,8 @@ pub fn run(config: &Config, args: &ReviewArgs) -> Result<i32> {
     let catalog = config.catalog()?;
     let request =
         ReviewRequest { exam: args.exam.as_deref(), all: args.all, attempt: args.attempt, seed: args.seed };
-    let (mut attempt, scope, gone) = match start::start_review(&catalog, store, &request, now)? {
-        ReviewStart::Started { attempt, scope, gone } => (attempt, scope, gone),
+    let (mut attempt, scope, gone, unfinished) = match start::start_review(&catalog, store, &request, now)? {
+        ReviewStart::Started { attempt, scope, gone, unfinished } => (attempt, scope, gone, unfinished),
         ReviewStart::NothingDue { cards, exam } => {
             return nothing_due(&cards, now, exam.as_deref(), args.json);
         }
@@ -50,6 +50,11 @@ pub fn run(config: &Config, args: &ReviewArgs) -> Result<i32> {
     );
     if gone > 0 {
         intro.push_str(&format!("{gone} question(s) are no longer in the bank and are skipped.\n"));
+    }
+    if let Some(open) = unfinished {
+        intro.push_str(&format!(
+            "Note: review attempt {open} is unfinished; `proctor resume {open}` continues it.\n"
+        ));
     }
     intro.push_str("Answer with letters; feedback follows each answer.\n");
     run_attempt(&mut attempt, &intro, args.json, &*clock, false, false)

@@ -489,7 +489,16 @@ impl Shared {
         }
         let request = ReviewRequest { exam, all, attempt, seed: form_seed(form).map_err(at("seed"))? };
         match self.room.start_review(&request, now())? {
-            ReviewStart::Started { attempt, .. } => Ok(self.seat(*attempt, false)?),
+            ReviewStart::Started { attempt, unfinished, .. } => {
+                let id = attempt.id();
+                let reply = self.seat(*attempt, false)?;
+                if let (Some(open), Some(held)) = (unfinished, self.seats.get_mut(&id)) {
+                    held.note = Some(format!(
+                        "Review {open} is unfinished: Resume it from the home page to finish it."
+                    ));
+                }
+                Ok(reply)
+            }
             ReviewStart::NothingDue { cards, .. } => {
                 let learning = cards.iter().filter(|c| !c.learned).count();
                 let next = cards.iter().filter(|c| !c.learned).map(|c| c.due_at).min();
