@@ -291,8 +291,9 @@ pub fn expand_code_tabs(text: &str) -> std::borrow::Cow<'_, str> {
 /// Word-wraps `text` to `width` columns (by display width: a wide character takes two
 /// columns; a word is never cut in two), indenting every line by
 /// `indent` spaces. As in Markdown, a single line break inside a paragraph is a space and
-/// a blank line separates paragraphs; a line starting with "- " or "* " starts a list
-/// item, so short lists keep their shape.
+/// a blank line separates paragraphs; a line starting with "- ", "* ", "1. " or "2) "
+/// starts a list item on a line of its own, wrapped with a hanging indent under its first
+/// word (`paragraphs`).
 ///
 /// A fenced code block is never re-wrapped: its lines are printed as they are, indented
 /// `indent + 4` spaces, with a blank line between it and the prose around it. A code line
@@ -324,53 +325,106 @@ fn code_lines(lines: &[String], indent: usize) -> String {
     if lines.is_empty() { pad.trim_end().to_string() } else { lines.join("\n") }
 }
 
-fn wrap_prose(text: &str, width: usize, indent: usize) -> String {
-    let width = width.saturating_sub(indent).max(20);
-    let pad = " ".repeat(indent);
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in text.trim().lines() {
+/// The marker that starts a list item on `line` (already trimmed), with the space after
+/// it: `- `, `* `, or a number of one to three digits and `.` or `)` (`1. `, `12) `).
+pub fn list_marker(line: &str) -> Option<&str> {
+    if line.starts_with("- ") || line.starts_with("* ") {
+        return Some(&line[..2]);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line.as_bytes()[digits..];
+    ((1..=3).contains(&digits) && rest.len() >= 2 && matches!(rest[0], b'.' | b')') && rest[1] == b' ')
+        .then(|| &line[..digits + 2])
+}
+
+/// A paragraph of prose: its words on one line, and the list marker it starts with, if
+/// it is a list item (the marker is not repeated in `words`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    pub marker: Option<String>,
+    pub words: String,
+}
+
+/// Prose as Markdown reads it: a single line break inside a paragraph is a space, a blank
+/// line separates paragraphs (an empty `Paragraph` stands for each run of blank lines),
+/// and a line starting with a list marker (`list_marker`) starts a list item that runs to
+/// the next item, blank line or end. `label_first`: the first line starts with a label
+/// written by proctor ("1. " of a matching prompt), never a list marker.
+pub fn paragraphs(text: &str, label_first: bool) -> Vec<Paragraph> {
+    let mut paragraphs: Vec<Paragraph> = Vec::new();
+    let mut current: Option<Paragraph> = None;
+    for (n, line) in text.trim().lines().enumerate() {
         let line = line.trim();
-        let list_item = line.starts_with("- ") || line.starts_with("* ");
-        if line.is_empty() || list_item {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
-            }
+        let marker = if n == 0 && label_first { None } else { list_marker(line) };
+        if line.is_empty() || marker.is_some() {
+            paragraphs.extend(current.take());
             if line.is_empty() {
-                paragraphs.push(String::new());
+                if paragraphs.last().is_some_and(|p| p.words.is_empty() && p.marker.is_none()) {
+                    continue;
+                }
+                paragraphs.push(Paragraph { marker: None, words: String::new() });
                 continue;
             }
         }
-        if !current.is_empty() {
-            current.push(' ');
+        let (marker, rest) = match marker {
+            Some(m) => (Some(m.trim_end().to_string()), line[m.len()..].trim_start()),
+            None => (None, line),
+        };
+        match current.as_mut() {
+            Some(p) => {
+                p.words.push(' ');
+                p.words.push_str(rest);
+            }
+            None => current = Some(Paragraph { marker, words: rest.to_string() }),
         }
-        current.push_str(line);
     }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    paragraphs.dedup_by(|a, b| a.is_empty() && b.is_empty());
+    paragraphs.extend(current);
+    paragraphs
+}
+
+fn wrap_prose(text: &str, width: usize, indent: usize) -> String {
+    wrap_prose_as(text, width, indent, false)
+}
+
+fn wrap_prose_as(text: &str, width: usize, indent: usize, label_first: bool) -> String {
+    let width = width.saturating_sub(indent).max(20);
+    let pad = " ".repeat(indent);
     let mut out = String::new();
-    for (i, paragraph) in paragraphs.iter().enumerate() {
+    for (i, paragraph) in paragraphs(text, label_first).iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let mut line_len = 0;
-        if !paragraph.is_empty() {
-            out.push_str(&pad);
+        if paragraph.words.is_empty() && paragraph.marker.is_none() {
+            continue;
         }
-        for word in paragraph.split_whitespace() {
+        out.push_str(&pad);
+        // A list item: its marker, then its words with a hanging indent under the first.
+        let (mut line_len, hang) = match &paragraph.marker {
+            Some(marker) => {
+                out.push_str(marker);
+                let len = unicode_width::UnicodeWidthStr::width(marker.as_str()) + 1;
+                if !paragraph.words.is_empty() {
+                    out.push(' ');
+                }
+                (len, len)
+            }
+            None => (0, 0),
+        };
+        let mut first = true;
+        for word in paragraph.words.split_whitespace() {
             let len = unicode_width::UnicodeWidthStr::width(word);
-            if line_len > 0 && line_len + 1 + len > width {
+            if !first && line_len + 1 + len > width {
                 out.push('\n');
                 out.push_str(&pad);
-                line_len = 0;
-            } else if line_len > 0 {
+                out.push_str(&" ".repeat(hang));
+                line_len = hang;
+            } else if !first {
                 out.push(' ');
                 line_len += 1;
             }
             out.push_str(word);
             line_len += len;
+            first = false;
         }
     }
     out
@@ -387,8 +441,13 @@ pub fn wrap_lines(text: &str, width: usize) -> String {
 
 /// Like `wrap` with `indent`, but the first line starts with `first` instead of the
 /// indent (a hanging indent: "  A. text" with continuation lines under the text).
+/// The text starts with proctor's label ("A. ", "1. "): that is never a list marker.
 pub fn wrap_hanging(text: &str, width: usize, first: &str, indent: usize) -> String {
-    let wrapped = wrap(text, width, indent);
+    let wrapped = if text.contains("```") {
+        wrap(text, width, indent)
+    } else {
+        wrap_prose_as(text, width, indent, true)
+    };
     let rest = wrapped.strip_prefix(&" ".repeat(indent)).unwrap_or(&wrapped);
     format!("{first}{rest}")
 }
@@ -526,6 +585,24 @@ mod tests {
         for line in wrap(long, 20, 0).lines() {
             assert!(line.chars().count() <= 20, "{line}");
         }
+    }
+
+    #[test]
+    fn list_items_keep_their_lines_with_a_hanging_indent() {
+        let text = "Three data sets:\n1. Processed image sets that are derived from the originals and\ncan be regenerated.\n2) Original scans.\n- a bullet that is long enough to wrap round\n* another\n\nWhich?";
+        assert_eq!(
+            wrap(text, 40, 2),
+            "  Three data sets:\n  1. Processed image sets that are\n     derived from the originals and can\n     be regenerated.\n  2) Original scans.\n  - a bullet that is long enough to wrap\n    round\n  * another\n\n  Which?"
+        );
+        // Not markers: a year, a decimal, four digits, no space after the dot.
+        for line in ["2019 was a year", "1.5 TB of data", "1000. items", "3.list", "-5 degrees"] {
+            assert_eq!(list_marker(line), None, "{line}");
+        }
+        assert_eq!(list_marker("12) twelve"), Some("12) "));
+        // A label written by proctor is not a list item: its continuation lines stay under
+        // the label's indent.
+        let out = wrap_hanging("1. a matching prompt long enough to need a second line", 30, "   ", 6);
+        assert_eq!(out, "   1. a matching prompt\n      long enough to need a\n      second line");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod json;
 mod kinds;
 mod list;
 mod notes;
+mod polish;
 #[cfg(unix)]
 mod pty;
 mod schema;

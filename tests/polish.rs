@@ -1,0 +1,47 @@
+//! User-facing fixes from a new-user trial: lists in bank text, wrapped lines, partial
+//! ordering answers, resume and drill times, unknown exam ids, zero limits and short banks.
+
+use crate::util::{Test, tiny_bank};
+
+/// The tiny bank copied into `test`'s folder (`bank/tiny`), each question file's text
+/// passed through `change`; returns the `--bank-dir` to pass.
+fn tiny_copy(test: &Test, change: impl Fn(&str) -> String) -> String {
+    let from = tiny_bank();
+    for name in ["exam.toml", "questions.toml"] {
+        let text = std::fs::read_to_string(from.join(name)).unwrap();
+        let text = if name == "questions.toml" { change(&text) } else { text };
+        test.write(&format!("bank/tiny/{name}"), text);
+    }
+    test.dir.path().join("bank").display().to_string()
+}
+
+/// Every stem's scenario line replaced by a numbered list and a bulleted one.
+const LIST_STEM: &str = "A hospital imaging group is moving three data sets to Amazon S3:
+1. Processed image sets (20 TB, about 40 MB each) that are derived from the originals and can
+be regenerated at any time.
+2) Original scans (2 PB) that must be kept for 10 years.
+- Prior studies that are opened about once a quarter and must open immediately when asked.
+* Nothing else.";
+
+#[test]
+fn list_items_in_a_stem_keep_their_lines_with_a_hanging_indent() {
+    let test = Test::new();
+    let dir = tiny_copy(&test, |text| {
+        (1..=6).fold(text.to_string(), |text, n| {
+            let start = text.find(&format!("Scenario {n}:")).unwrap();
+            let end = start + text[start..].find('\n').unwrap();
+            format!("{}{LIST_STEM}{}", &text[..start], &text[end..])
+        })
+    });
+    let run = test.args(["--bank-dir", &dir, "exam", "tiny", "--seed", "1"]).stdin("quit\n").run();
+    assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
+    let expected = "A hospital imaging group is moving three data sets to Amazon S3:
+1. Processed image sets (20 TB, about 40 MB each) that are derived from the
+   originals and can be regenerated at any time.
+2) Original scans (2 PB) that must be kept for 10 years.
+- Prior studies that are opened about once a quarter and must open immediately
+  when asked.
+* Nothing else.
+";
+    assert!(run.stdout.contains(expected), "{}", run.stdout);
+}
