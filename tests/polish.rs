@@ -45,3 +45,25 @@ fn list_items_in_a_stem_keep_their_lines_with_a_hanging_indent() {
 ";
     assert!(run.stdout.contains(expected), "{}", run.stdout);
 }
+
+#[test]
+fn the_pass_probability_lines_are_wrapped_to_the_width_like_the_rest() {
+    let bank = tiny_bank();
+    for columns in ["40", "80"] {
+        let test = Test::new()
+            .args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "1"])
+            .env("COLUMNS", columns)
+            .stdin("submit\n");
+        let exam = test.run();
+        assert_eq!(exam.status, 0, "{}", exam.stderr);
+        let stats = test.args(["--bank-dir", bank.to_str().unwrap(), "stats", "tiny"]).stdin("").run();
+        assert_eq!(stats.status, 0, "{}", stats.stderr);
+        for out in [&exam.stdout, &stats.stdout] {
+            let from = out.find("Pass probability").unwrap_or_else(|| panic!("{out}"));
+            let width: usize = columns.parse().unwrap();
+            for line in out[from..].lines() {
+                assert!(line.chars().count() <= width, "{columns} columns: {line:?}\n{out}");
+            }
+        }
+    }
+}

@@ -117,12 +117,17 @@ pub fn render(stats: &Stats, exam: &Exam) -> String {
 }
 
 /// The pass probability for people: the estimate with its interval, how it moves with the
-/// unpublished cut, and what it stands on.
+/// unpublished cut, and what it stands on; every line wrapped to the terminal's width.
 pub fn render_pass(pass: Option<&crate::study::readiness::PassEstimate>, exam: &Exam) -> String {
+    render_pass_at(pass, exam, super::text_width())
+}
+
+/// `render_pass` wrapped to `width` columns.
+fn render_pass_at(pass: Option<&crate::study::readiness::PassEstimate>, exam: &Exam, width: usize) -> String {
     let Some(pass) = pass else {
-        return "Pass probability: not enough evidence yet. Mock exams count with the real time limit \
-                and at least half answered; drills and reviews count too.\n"
-            .to_string();
+        let line = "Pass probability: not enough evidence yet. Mock exams count with the real time limit \
+                    and at least half answered; drills and reviews count too.";
+        return crate::text::wrap_lines(line, width) + "\n";
     };
     let pct = |p: f64| format!("{:.0}%", p * 100.0);
     let mut out = format!(
@@ -136,7 +141,7 @@ pub fn render_pass(pass: Option<&crate::study::readiness::PassEstimate>, exam: &
         pass.at_cuts.iter().map(|(cut, p)| format!("{} at a cut of {}", pct(*p), pct(*cut))).collect();
     out.push_str(&crate::text::wrap_lines(
         &format!("AWS does not publish the cut: {}.", around.join(", ")),
-        80,
+        width,
     ));
     out.push('\n');
     let count = |m| pass.answers.get(&m).copied().unwrap_or(0);
@@ -159,7 +164,7 @@ pub fn render_pass(pass: Option<&crate::study::readiness::PassEstimate>, exam: &
         };
         out.push_str(&crate::text::wrap_lines(
             &format!("Not counted: {which} (a shortened time limit or mostly unanswered)."),
-            80,
+            width,
         ));
         out.push('\n');
     }
@@ -174,7 +179,7 @@ pub fn render_pass(pass: Option<&crate::study::readiness::PassEstimate>, exam: &
             pct(ability.high)
         ));
     }
-    crate::text::wrap_lines(&out, super::text_width()) + "\n"
+    crate::text::wrap_lines(&out, width) + "\n"
 }
 
 #[cfg(test)]
@@ -203,14 +208,24 @@ mod tests {
             answers: Default::default(),
             excluded: (1..=12).map(|id| (id, Excluded::MostlyUnanswered)).collect(),
         };
-        let text = render_pass(Some(&pass), &exam).split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = render_pass_at(Some(&pass), &exam, 80).split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             text.contains("Not counted: 12 attempts, the latest 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 ("),
             "{text}"
         );
         pass.excluded.truncate(2);
-        let text = render_pass(Some(&pass), &exam).split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = render_pass_at(Some(&pass), &exam, 80).split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(text.contains("Not counted: attempt 1, 2 ("), "{text}");
+    }
+
+    #[test]
+    fn every_pass_probability_line_fits_the_width() {
+        let exam = sample_exam(&[(100, 3)], 3);
+        for width in [40, 60, 80] {
+            let text = render_pass_at(None, &exam, width);
+            assert!(text.starts_with("Pass probability: not enough"), "{text}");
+            assert!(text.lines().all(|l| l.chars().count() <= width), "{width}:\n{text}");
+        }
     }
 
     #[test]
