@@ -67,3 +67,33 @@ fn the_pass_probability_lines_are_wrapped_to_the_width_like_the_rest() {
         }
     }
 }
+
+fn kinds_bank() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/banks/kinds")
+}
+
+#[test]
+fn a_partial_ordering_answer_is_not_counted_answered_until_complete() {
+    let bank = kinds_bank();
+    let bank = bank.to_str().unwrap();
+    let test = Test::new();
+    let key =
+        test.args(["--bank-dir", bank, "exam", "kinds", "--seed", "9", "--json"]).stdin("submit\n").run();
+    let key = key.json();
+    let questions = key["questions"].as_array().unwrap();
+    let total = questions.len();
+    let order = questions.iter().position(|q| q["id"] == "k-order").unwrap() + 1;
+    let step = key["questions"][order - 1]["correct_response"].as_str().unwrap()[..1].to_lowercase();
+    // One step placed of several: saved, incomplete, wrong if scored, not "answered".
+    let test = Test::new()
+        .args(["--bank-dir", bank, "exam", "kinds", "--seed", "9"])
+        .stdin(&format!("goto {order}\n{step}\nreview\nquit\n"));
+    let run = test.run();
+    assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("Not complete yet"), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("Review (all questions: {total}): 0 complete")), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!(": 0 of {total} answered.")), "{}", run.stdout);
+    let result = test.args(["--bank-dir", bank, "resume", "--json"]).stdin("submit\n").run().json();
+    let scored = &result["questions"][order - 1];
+    assert_eq!((scored["id"].as_str(), scored["correct"].as_bool()), (Some("k-order"), Some(false)));
+}

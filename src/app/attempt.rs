@@ -504,7 +504,8 @@ impl Attempt {
 
     /// Saves the time spent so far and leaves the attempt open for `proctor resume`.
     pub fn quit(&mut self, now: Millis) -> Result<Quit> {
-        if self.mode.gives_feedback() && self.session.answered_count() == 0 {
+        // A partial ordering answer is kept: something was answered.
+        if self.mode.gives_feedback() && self.session.responded_count() == 0 {
             self.store.delete_attempt(self.id)?;
             return Ok(Quit::Discarded);
         }

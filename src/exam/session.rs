@@ -166,7 +166,15 @@ impl Session {
         self.items[position].response.as_ref().is_some_and(|r| r.is_complete(&self.shapes[position]))
     }
 
+    /// The questions with a complete answer: a partial ordering or matching answer is
+    /// saved but does not count (it scores as wrong, and the review screen shows it
+    /// incomplete), as the real exam counts it.
     pub fn answered_count(&self) -> usize {
+        (0..self.items.len()).filter(|&i| self.is_complete(i)).count()
+    }
+
+    /// The questions with any answer saved, complete or not.
+    pub fn responded_count(&self) -> usize {
         self.items.iter().filter(|i| i.answered()).count()
     }
 
