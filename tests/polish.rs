@@ -97,3 +97,31 @@ fn a_partial_ordering_answer_is_not_counted_answered_until_complete() {
     let scored = &result["questions"][order - 1];
     assert_eq!((scored["id"].as_str(), scored["correct"].as_bool()), (Some("k-order"), Some(false)));
 }
+
+#[test]
+fn resume_of_a_timed_exam_says_how_much_time_is_left_and_that_the_clock_ran_on() {
+    let bank = tiny_bank();
+    let bank = bank.to_str().unwrap();
+    let test = Test::new()
+        .env("PROCTOR_FAKE_CLOCK", "1000000")
+        .args(["--bank-dir", bank, "exam", "tiny", "--seed", "4", "--time-limit", "10m"])
+        .stdin("b\nquit\n");
+    assert_eq!(test.run().status, 0);
+    // Four minutes later by the clock, closed all the while.
+    let later =
+        test.env("PROCTOR_FAKE_CLOCK", "1240000").args(["--bank-dir", bank, "resume"]).stdin("quit\n");
+    let run = later.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "Time left: 0:06:00 of 0:10:00. The clock kept running while the attempt was\nclosed, and it runs on now."
+        ),
+        "{}",
+        run.stdout
+    );
+    // Past the deadline: it says so, and scores.
+    let late = later.env("PROCTOR_FAKE_CLOCK", "9000000").stdin("").args(["--bank-dir", bank, "resume"]);
+    let run = late.run();
+    assert!(run.stdout.contains("The time ran out while the attempt was closed"), "{}", run.stdout);
+    assert!(run.stdout.contains("Time is up"), "{}", run.stdout);
+}

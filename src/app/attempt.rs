@@ -318,6 +318,11 @@ impl Attempt {
         self.session.remaining(now)
     }
 
+    /// The attempt's time limit; `None` when untimed.
+    pub fn time_limit(&self) -> Option<Millis> {
+        self.time_limit_ms
+    }
+
     pub fn is_over_time(&self, now: Millis) -> bool {
         self.session.is_over_time(now)
     }

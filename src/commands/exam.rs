@@ -6,7 +6,7 @@ use crate::app::start::{self, ExamRequest};
 use crate::cli::{ExamArgs, ResumeArgs};
 use crate::config::Config;
 use crate::error::Result;
-use crate::exam::clock::human_duration;
+use crate::exam::clock::{format_countdown, human_duration};
 use crate::store::Store;
 use crate::text::printable;
 
@@ -96,6 +96,21 @@ pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
         attempt.mode().as_str(),
         attempt.seed()
     );
+    // The deadline is absolute: say what is left of it before the candidate starts again.
+    match (attempt.remaining(clock.now()), attempt.time_limit()) {
+        (Some(0), _) => intro.push_str(
+            "The time ran out while the attempt was closed (the clock keeps running): it is scored now, \
+             with the answers saved before the deadline.\n",
+        ),
+        (Some(left), limit) => {
+            let of = limit.map_or_else(String::new, |l| format!(" of {}", format_countdown(l)));
+            intro.push_str(&format!(
+                "Time left: {}{of}. The clock kept running while the attempt was closed, and it runs on now.\n",
+                format_countdown(left)
+            ));
+        }
+        (None, _) => {}
+    }
     let changed = attempt.edited_count();
     if changed > 0 {
         intro.push_str(&format!(
