@@ -125,3 +125,26 @@ fn resume_of_a_timed_exam_says_how_much_time_is_left_and_that_the_clock_ran_on()
     assert!(run.stdout.contains("The time ran out while the attempt was closed"), "{}", run.stdout);
     assert!(run.stdout.contains("Time is up"), "{}", run.stdout);
 }
+
+#[test]
+fn a_drills_time_used_counts_only_the_time_it_was_open() {
+    let bank = tiny_bank();
+    let bank = bank.to_str().unwrap();
+    // The fake clock moves a second at every reading.
+    let test = Test::new()
+        .env("PROCTOR_FAKE_CLOCK", "1000000+1000")
+        .args(["--bank-dir", bank, "drill", "tiny", "--count", "2", "--seed", "3"])
+        .stdin("a\nquit\n");
+    let run = test.run();
+    assert!(run.stdout.contains("Saved attempt 1"), "{}", run.stdout);
+    // Resumed an hour later: the hour closed is not time used.
+    let later = test
+        .env("PROCTOR_FAKE_CLOCK", "4600000+1000")
+        .args(["--bank-dir", bank, "resume"])
+        .stdin("next\na\nsubmit\n");
+    let run = later.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let used =
+        run.stdout.lines().find(|l| l.starts_with("Time used: ")).unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(used.starts_with("Time used: 0:00:") && used != "Time used: 0:00:00", "{used}\n{}", run.stdout);
+}

@@ -318,6 +318,17 @@ impl Attempt {
         self.session.remaining(now)
     }
 
+    /// The time the report gives as used: a timed attempt's from its start to its end (its
+    /// clock runs while it is closed, as the real exam's would); an untimed one's (a drill,
+    /// a review) only while it was open: the time counted to its questions, which stops at
+    /// `quit` and starts again at `resume`.
+    fn time_used(&self, finished_at: Millis) -> Millis {
+        match self.time_limit_ms {
+            Some(_) => finished_at.saturating_sub(self.started_at),
+            None => self.session.items.iter().map(|i| i.millis).sum(),
+        }
+    }
+
     /// The attempt's time limit; `None` when untimed.
     pub fn time_limit(&self) -> Option<Millis> {
         self.time_limit_ms
@@ -565,7 +576,7 @@ impl Attempt {
             mode: self.mode,
             attempt: self.id,
             seed: self.seed,
-            used: finished_at.saturating_sub(self.started_at),
+            used: self.time_used(finished_at),
             limit: self.time_limit_ms,
             reason,
             unscored: self.unscored_count(),
