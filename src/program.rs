@@ -244,8 +244,14 @@ impl Program {
 }
 
 /// What to tell someone who asked for an exam proctor has no bank for (`None` when the
-/// program does not know the code either).
-pub fn no_bank_message(program: &Program, id: &str, has_bank: &dyn Fn(&str) -> bool) -> Option<String> {
+/// program does not know the code either). `command` is what they typed (`exam`,
+/// `drill`): the suggestion is the same command for the closest exam.
+pub fn no_bank_message(
+    program: &Program,
+    id: &str,
+    has_bank: &dyn Fn(&str) -> bool,
+    command: &str,
+) -> Option<String> {
     let exam = program.find(id)?;
     let mut message =
         format!("proctor has no bank for {} ({}; {})", exam.code, exam.title, exam.status_phrase());
@@ -256,7 +262,7 @@ pub fn no_bank_message(program: &Program, id: &str, has_bank: &dyn Fn(&str) -> b
     }
     match program.closest_with_bank(id, has_bank) {
         Some(closest) => message.push_str(&format!(
-            ". The closest exam with a bank is {} ({}): `proctor exam {}`",
+            ". The closest exam with a bank is {} ({}): `proctor {command} {}`",
             closest.code,
             closest.title,
             closest.id()
@@ -356,12 +362,14 @@ exams = ["SIDE-C01", "NEW-C02"]
         assert_eq!(program.closest_with_bank("old-c01", &|id| id == "new-c02").unwrap().code, "NEW-C02");
         assert_eq!(program.closest_with_bank("new-c02", &|id| id == "side-c01").unwrap().code, "SIDE-C01");
         assert!(program.closest_with_bank("new-c02", &|_| false).is_none());
-        let message = no_bank_message(&program, "old-c01", &|id| id == "new-c02").unwrap();
+        let message = no_bank_message(&program, "old-c01", &|id| id == "new-c02", "exam").unwrap();
         assert!(
             message.contains("retired on 2025-01-31") && message.contains("successor is NEW-C02"),
             "{message}"
         );
         assert!(message.contains("`proctor exam new-c02`"), "{message}");
+        let message = no_bank_message(&program, "old-c01", &|id| id == "new-c02", "drill").unwrap();
+        assert!(message.contains("`proctor drill new-c02`"), "{message}");
     }
 
     #[test]

@@ -148,3 +148,32 @@ fn a_drills_time_used_counts_only_the_time_it_was_open() {
         run.stdout.lines().find(|l| l.starts_with("Time used: ")).unwrap_or_else(|| panic!("{}", run.stdout));
     assert!(used.starts_with("Time used: 0:00:") && used != "Time used: 0:00:00", "{used}\n{}", run.stdout);
 }
+
+#[test]
+fn an_unknown_exam_id_gets_the_nearest_known_one_with_the_command_typed() {
+    let exam = Test::new().args(["exam", "saa-c02"]).run();
+    assert_eq!(exam.status, 2);
+    assert!(
+        exam.stderr.contains("no exam \"saa-c02\"; did you mean saa-c03 (`proctor exam saa-c03`)?"),
+        "{}",
+        exam.stderr
+    );
+    // A retired exam the catalogue knows: its status, its successor, and the same command.
+    let drill = Test::new().args(["drill", "clf-c01"]).run();
+    assert_eq!(drill.status, 2);
+    assert!(drill.stderr.contains("retired"), "{}", drill.stderr);
+    assert!(drill.stderr.contains("its successor is CLF-C02"), "{}", drill.stderr);
+    assert!(drill.stderr.contains("`proctor drill clf-c02`"), "{}", drill.stderr);
+    assert!(!drill.stderr.contains("proctor exam"), "{}", drill.stderr);
+    // --bank-dir ids count, and far-off ids get no guess.
+    let bank = tiny_bank();
+    let typo = Test::new().args(["--bank-dir", bank.to_str().unwrap(), "drill", "tinny"]).run();
+    assert!(typo.stderr.contains("did you mean tiny (`proctor drill tiny`)?"), "{}", typo.stderr);
+    let far = Test::new().args(["exam", "kubernetes"]).run();
+    assert_eq!(far.status, 2);
+    assert!(!far.stderr.contains("did you mean"), "{}", far.stderr);
+    assert!(far.stderr.contains("available: "), "{}", far.stderr);
+    // Commands that only name an exam say it too.
+    let stats = Test::new().args(["stats", "saa-c3"]).run();
+    assert!(stats.stderr.contains("did you mean saa-c03?"), "{}", stats.stderr);
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::attempt::{Attempt, Plan};
 use crate::bank::Exam;
-use crate::bank::source::Catalog;
+use crate::bank::source::{BankError, Catalog};
 use crate::error::{Error, Result};
 use crate::exam::assemble::{Paper, assemble_exam, assemble_exam_unseen_first, assemble_set};
 use crate::exam::clock::Millis;
@@ -14,18 +14,26 @@ use crate::store::{Store, StoreError};
 use crate::study::select::{drill_choice, filter};
 
 /// Loads the bank of exam `id`. An exam the AWS program knows but proctor has no bank for
-/// gets a message naming its status, successor and the closest exam that has a bank.
-pub fn load_exam(catalog: &Catalog, id: &str) -> Result<Exam> {
+/// gets a message naming its status, successor and the closest exam that has a bank; an
+/// id near a known one (a typo, an older version) "did you mean". Either suggestion is the
+/// command that was typed (`command`: `exam`, `drill`) for that exam.
+pub fn load_exam(catalog: &Catalog, id: &str, command: &str) -> Result<Exam> {
     match catalog.find(id) {
         Ok(entry) => Ok(catalog.load(entry)?),
         Err(unknown) => {
             let has_bank = |id: &str| catalog.find(id).is_ok();
             let known = crate::program::Program::shipped()
                 .ok()
-                .and_then(|program| crate::program::no_bank_message(&program, id, &has_bank));
-            Err(match known {
-                Some(message) => Error::Usage(message),
-                None => unknown.into(),
+                .and_then(|program| crate::program::no_bank_message(&program, id, &has_bank, command));
+            Err(match (known, unknown) {
+                (Some(message), _) => Error::Usage(message),
+                (None, BankError::UnknownExam { id, known, suggestion: Some(near) }) => {
+                    Error::Usage(format!(
+                        "no exam {id:?}; did you mean {near} (`proctor {command} {near}`)? Available: {}",
+                        known.join(", ")
+                    ))
+                }
+                (None, unknown) => unknown.into(),
             })
         }
     }
@@ -111,7 +119,7 @@ pub fn prepare_exam(
     request: &ExamRequest,
     now: Millis,
 ) -> Result<PreparedExam> {
-    let exam = Arc::new(load_exam(catalog, request.exam)?);
+    let exam = Arc::new(load_exam(catalog, request.exam, "exam")?);
     let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
     let exam_ms = u64::from(exam.blueprint.minutes) * 60_000;
     let mut seen_before = None;
@@ -214,7 +222,7 @@ pub fn start_drill(
     request: &DrillRequest,
     now: Millis,
 ) -> Result<DrillStart> {
-    let exam = Arc::new(load_exam(catalog, request.exam)?);
+    let exam = Arc::new(load_exam(catalog, request.exam, "drill")?);
     let domains: Vec<String> = request.domains.iter().map(|d| d.to_ascii_lowercase()).collect();
     for domain in &domains {
         if exam.blueprint.domain(domain).is_none() {

@@ -26,6 +26,38 @@ pub const MAX_EXAM_BYTES: u64 = 512 * 1024 * 1024;
 /// How deep `--bank-dir` is searched for exam folders.
 const MAX_DEPTH: usize = 8;
 
+/// The known id nearest to `typed` (a typo, or an older version's code: `saa-c02` for
+/// `saa-c03`), if one is near enough: at most a third of its characters changed (edit
+/// distance). A tie goes to the id that sorts last (the newer version of an exam).
+pub fn closest_id(typed: &str, known: &[String]) -> Option<String> {
+    let typed = typed.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|id| (edit_distance(&typed, id), id))
+        .filter(|(distance, id)| {
+            *distance > 0 && *distance * 3 <= id.chars().count().max(typed.chars().count())
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
+        .map(|(_, id)| id.clone())
+}
+
+/// The Levenshtein distance between two short strings (characters inserted, deleted or
+/// replaced), for `closest_id`: ids are a few characters, so the plain two-row table.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let replaced = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = replaced.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BankError {
     #[error("cannot read {path}: {source}")]
@@ -34,8 +66,8 @@ pub enum BankError {
     NoExams { path: String },
     #[error("{}", render_invalid(.diagnostics))]
     Invalid { diagnostics: Vec<Diagnostic> },
-    #[error("no exam {id:?}; available: {}", .known.join(", "))]
-    UnknownExam { id: String, known: Vec<String> },
+    #[error("no exam {id:?}; {}available: {}", .suggestion.as_ref().map_or_else(String::new, |s| format!("did you mean {s}? ")), .known.join(", "))]
+    UnknownExam { id: String, known: Vec<String>, suggestion: Option<String> },
 }
 
 fn render_invalid(diagnostics: &[Diagnostic]) -> String {
@@ -800,9 +832,9 @@ impl Catalog {
 
     pub fn find(&self, id: &str) -> Result<&CatalogEntry, BankError> {
         let wanted = id.to_ascii_lowercase();
-        self.entries.iter().find(|e| e.blueprint.id == wanted).ok_or_else(|| BankError::UnknownExam {
-            id: id.to_string(),
-            known: self.entries.iter().map(|e| e.blueprint.id.clone()).collect(),
+        self.entries.iter().find(|e| e.blueprint.id == wanted).ok_or_else(|| {
+            let known: Vec<String> = self.entries.iter().map(|e| e.blueprint.id.clone()).collect();
+            BankError::UnknownExam { id: id.to_string(), suggestion: closest_id(&wanted, &known), known }
         })
     }
 
@@ -840,6 +872,18 @@ impl Catalog {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_closest_id_is_within_a_third_of_its_characters() {
+        let known: Vec<String> =
+            ["aif-c01", "clf-c02", "saa-c03", "scs-c03", "tiny"].map(String::from).to_vec();
+        assert_eq!(closest_id("saa-c02", &known).as_deref(), Some("saa-c03"));
+        assert_eq!(closest_id("SAA-C3", &known).as_deref(), Some("saa-c03"));
+        assert_eq!(closest_id("tinny", &known).as_deref(), Some("tiny"));
+        assert_eq!(closest_id("kubernetes", &known), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
     use super::*;
     use proptest::prelude::*;
 
