@@ -259,6 +259,19 @@ pub struct ReviewArgs {
     pub json: bool,
 }
 
+/// `history --limit N`: at least 1 (0 would list nothing, which no one means).
+fn parse_limit(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => {
+            Err("0 would list no attempt: give 1 or more for the newest N, or --all for every one".into())
+        }
+        Ok(n) => Ok(n),
+        Err(_) => {
+            Err(format!("{text:?} is not a number of attempts: give 1 or more, or --all for every one"))
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// Only this exam
@@ -269,7 +282,7 @@ pub struct HistoryArgs {
     pub all: bool,
 
     /// The newest N attempts (table and JSON)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = parse_limit)]
     pub limit: Option<u64>,
 
     /// Print JSON instead of a table: every attempt unless --limit is given (docs/json.md)
@@ -474,8 +487,18 @@ mod tests {
         assert_eq!(parse_duration("2h10m"), Ok(7800));
         assert_eq!(parse_duration("1h0m30s"), Ok(3630));
         assert_eq!(parse_duration("45"), Ok(2700));
-        for bad in ["", "0s", "10x", "m", "10m2h", "5m5m", "1.5h", "99999999999999999999h", "8d"] {
+        for bad in ["", "0s", "10x", "m", "10m2h", "5m5m", "1.5h", "99999999999999999999h", "8d", "20000"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+        // Zero is a duration, but not a time limit: the message says so.
+        for zero in ["0", "0m", "0h0m0s"] {
+            assert!(
+                parse_duration(zero).unwrap_err().contains("would end the attempt before it starts"),
+                "{zero}"
+            );
+        }
+        assert_eq!(parse_limit("3"), Ok(3));
+        assert!(parse_limit("0").unwrap_err().contains("--all"));
+        assert!(parse_limit("x").is_err());
     }
 }

@@ -177,3 +177,25 @@ fn an_unknown_exam_id_gets_the_nearest_known_one_with_the_command_typed() {
     let stats = Test::new().args(["stats", "saa-c3"]).run();
     assert!(stats.stderr.contains("did you mean saa-c03?"), "{}", stats.stderr);
 }
+
+#[test]
+fn a_zero_time_limit_and_a_zero_history_limit_are_refused_with_what_to_give() {
+    let bank = tiny_bank();
+    let exam =
+        Test::new().args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--time-limit", "0"]).run();
+    assert_eq!(exam.status, 2);
+    assert!(
+        exam.stderr.contains("a time limit of \"0\" would end the attempt before it starts"),
+        "{}",
+        exam.stderr
+    );
+    assert!(!exam.stderr.contains("is not a duration"), "{}", exam.stderr);
+    let drill =
+        Test::new().args(["--bank-dir", bank.to_str().unwrap(), "drill", "tiny", "--time-limit", "0s"]).run();
+    assert_eq!(drill.status, 2);
+    assert!(drill.stderr.contains("would end the attempt before it starts"), "{}", drill.stderr);
+    let history = Test::new().args(["history", "--limit", "0"]).run();
+    assert_eq!(history.status, 2);
+    assert!(history.stderr.contains("0 would list no attempt: give 1 or more"), "{}", history.stderr);
+    assert!(history.stderr.contains("--all"), "{}", history.stderr);
+}

@@ -498,7 +498,7 @@ fn bad_start_form_values_are_refused_on_the_start_screen() {
         "exam",
         "is not a duration: write e.g. 90s, 130m or 2h10m",
     );
-    refused("exam/tiny", &[("time_limit", "0")], "exam", "is not a duration");
+    refused("exam/tiny", &[("time_limit", "0")], "exam", "would end the attempt before it starts");
     refused("exam/tiny", &[("time_limit", "8d")], "exam", "is not a duration");
     refused("exam/tiny", &[("paper", "missed")], "exam", "no finished mock exam of tiny yet");
     refused(

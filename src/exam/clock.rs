@@ -64,16 +64,21 @@ pub fn format_duration(millis: Millis) -> String {
 pub fn parse_duration(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let invalid = || format!("{text:?} is not a duration: write e.g. 90s, 130m or 2h10m");
+    let zero = || {
+        format!(
+            "a time limit of {text:?} would end the attempt before it starts: give at least 1s, e.g. 90s, 130m or 2h10m (without --time-limit the exam's own limit applies)"
+        )
+    };
     if text.is_empty() {
         return Err(invalid());
     }
     if text.bytes().all(|b| b.is_ascii_digit()) {
-        return text
-            .parse::<u64>()
-            .ok()
-            .and_then(|m| m.checked_mul(60))
-            .filter(|&s| s > 0)
-            .ok_or_else(invalid);
+        return match text.parse::<u64>().ok().and_then(|m| m.checked_mul(60)) {
+            Some(0) => Err(zero()),
+            Some(s) if s <= 7 * 24 * 3600 => Ok(s),
+            Some(_) => Err(format!("{text:?} is longer than the 7-day maximum")),
+            None => Err(invalid()),
+        };
     }
     let mut total: u64 = 0;
     let mut number = String::new();
@@ -98,8 +103,11 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         total = value.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(invalid)?;
         number.clear();
     }
-    if !number.is_empty() || total == 0 {
+    if !number.is_empty() {
         return Err(invalid());
+    }
+    if total == 0 {
+        return Err(zero());
     }
     if total > 7 * 24 * 3600 {
         return Err(format!("{text:?} is longer than the 7-day maximum"));
