@@ -199,3 +199,68 @@ fn a_zero_time_limit_and_a_zero_history_limit_are_refused_with_what_to_give() {
     assert!(history.stderr.contains("0 would list no attempt: give 1 or more"), "{}", history.stderr);
     assert!(history.stderr.contains("--all"), "{}", history.stderr);
 }
+
+/// The tiny bank's questions, split into (alpha questions, beta questions) as TOML.
+fn tiny_by_domain() -> (String, String) {
+    let text = std::fs::read_to_string(tiny_bank().join("questions.toml")).unwrap();
+    let (mut alpha, mut beta) = (String::new(), String::new());
+    for part in text.split("[[question]]").skip(1) {
+        let target = if part.contains("domain = \"beta\"") { &mut beta } else { &mut alpha };
+        target.push_str("[[question]]");
+        target.push_str(part);
+    }
+    (alpha, beta)
+}
+
+#[test]
+fn an_exam_from_a_bank_with_an_empty_domain_warns_once_at_the_start() {
+    let test = Test::new();
+    let (alpha, _) = tiny_by_domain();
+    // Enough questions for a full paper, none of them in beta.
+    let more = alpha.replace("id = \"alpha-0", "id = \"alpha-1").replace("Scenario ", "Another scenario ");
+    let blueprint = std::fs::read_to_string(tiny_bank().join("exam.toml")).unwrap();
+    test.write("bank/tiny/exam.toml", blueprint);
+    test.write("bank/tiny/questions.toml", alpha + &more);
+    let dir = test.dir.path().join("bank").display().to_string();
+    for json in [false, true] {
+        let mut args = vec!["--bank-dir", dir.as_str(), "exam", "tiny", "--seed", "1"];
+        if json {
+            args.push("--json");
+        }
+        let run = Test::new().args(args).stdin("submit\n").run();
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let warning = "warning: the bank of exam tiny has no question in domain beta (Beta Domain, weight 40%), \
+                       so this paper cannot meet the blueprint's domain weights: its places are drawn from the \
+                       other domains.";
+        assert!(words(&run.stderr).contains(warning), "{}", run.stderr);
+        assert_eq!(run.stderr.matches("no question in domain beta").count(), 1, "{}", run.stderr);
+        assert!(!run.stdout.contains("no question in domain beta"), "{}", run.stdout);
+        assert!(!run.stderr.contains("beta has 0") && !run.stdout.contains("beta has 0"), "{}", run.stdout);
+    }
+    // A full bank: no warning.
+    let bank = tiny_bank();
+    let full =
+        Test::new().args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny"]).stdin("submit\n").run();
+    assert!(!full.stderr.contains("warning"), "{}", full.stderr);
+}
+
+#[test]
+fn a_question_file_that_fails_to_parse_does_not_also_empty_its_domain_in_check() {
+    let test = Test::new();
+    let (alpha, beta) = tiny_by_domain();
+    let blueprint = std::fs::read_to_string(tiny_bank().join("exam.toml")).unwrap();
+    test.write("bank/tiny/exam.toml", blueprint);
+    test.write("bank/tiny/alpha.toml", alpha);
+    // A syntax error: the whole beta file is lost.
+    test.write("bank/tiny/beta.toml", beta.replacen("[[question]]", "[[question]\n", 1));
+    let dir = test.dir.path().join("bank").display().to_string();
+    let run = Test::new().args(["check", &dir]).run();
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("beta.toml:"), "{}", run.stdout);
+    assert!(!run.stdout.contains("domain beta has 0 question(s)"), "{}", run.stdout);
+    // Without the broken file the empty domain is a warning, as before.
+    std::fs::remove_file(test.dir.path().join("bank/tiny/beta.toml")).unwrap();
+    let run = Test::new().args(["check", &dir]).run();
+    assert!(run.stdout.contains("domain beta has 0 question(s)"), "{}", run.stdout);
+}

@@ -56,6 +56,12 @@ impl Exam {
         self.by_id.get(id).copied()
     }
 
+    /// The blueprint's domains that have no question in the bank: a paper by the blueprint
+    /// cannot meet their weights.
+    pub fn empty_domains(&self) -> Vec<&Domain> {
+        self.blueprint.domains.iter().filter(|d| self.count_in_domain(&d.id) == 0).collect()
+    }
+
     /// How many questions of the bank belong to `domain`.
     pub fn count_in_domain(&self, domain: &str) -> usize {
         self.questions.iter().filter(|q| q.domain == domain).count()

@@ -54,7 +54,7 @@ impl ScenarioFacts {
 /// Problems that only show across files: duplicate ids, an exam with no questions, and
 /// domains with fewer questions than one full exam draws from them.
 /// `files_failed`: some question file could not be read or parsed (then an empty exam is
-/// that file's fault, already reported, not a missing file).
+/// that file's fault, already reported, not a missing file, and domains are not counted).
 pub fn check_exam(
     blueprint: Option<&ParsedBlueprint>,
     questions: &[QuestionFacts],
@@ -108,6 +108,11 @@ pub fn check_exam(
                 ));
             }
         }
+    }
+    // A question file that failed is already an error, and its questions are not counted:
+    // "domain X has 0 question(s)" would blame the domain for that file.
+    if files_failed {
+        return diagnostics;
     }
     let quotas = blueprint.domain_quotas(blueprint.exam_questions);
     let mut per_domain: HashMap<&str, usize> = HashMap::new();

@@ -72,6 +72,15 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     );
     // At a terminal the clock starts when the candidate is ready, as on the real exam.
     let interactive = super::attempt::is_interactive(args.json);
+    // A domain without questions (a --bank-dir bank still being written): said once, on
+    // stderr for a script, and on the start screen at a terminal (which clears the screen).
+    if let Some(warning) = empty_domains_warning(&prepared) {
+        if interactive {
+            intro.push_str(&format!("Warning: {warning}\n"));
+        } else {
+            eprintln!("{}", crate::text::wrap_lines(&format!("warning: {warning}"), crate::ui::text_width()));
+        }
+    }
     if interactive && !super::attempt::start_screen(&intro, args.json)? {
         return Ok(0);
     }
@@ -79,6 +88,27 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     let begin_at = if interactive { clock.now() } else { now };
     let mut attempt = prepared.begin_on_screen(begin_at)?;
     run_attempt(&mut attempt, &intro, args.json, &*clock, true, args.pace)
+}
+
+/// The warning for a paper drawn by the blueprint from a bank with no question in one of
+/// its domains (`None` for a retake, which is not drawn by weights).
+fn empty_domains_warning(prepared: &start::PreparedExam) -> Option<String> {
+    let empty = prepared.exam.empty_domains();
+    if empty.is_empty() || prepared.retaken().is_some() {
+        return None;
+    }
+    let named: Vec<String> = empty
+        .iter()
+        .map(|d| format!("{} ({}, weight {}%)", printable(&d.id), printable(&d.name), d.weight))
+        .collect();
+    let (which, them) = if empty.len() == 1 { ("domain", "its") } else { ("domains", "their") };
+    Some(format!(
+        "the bank of exam {} has no question in {which} {}, so this paper cannot meet the blueprint's \
+         domain weights: {them} places are drawn from the other domains. `proctor check FOLDER` lists \
+         the bank's problems.",
+        printable(&prepared.exam.blueprint.id),
+        named.join(" and ")
+    ))
 }
 
 pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {

@@ -107,7 +107,7 @@ pub fn assemble_exam_unseen_first(
     let mut missing: u32 = 0;
     for (i, have) in sizes.iter().enumerate() {
         if *have < quotas[i] {
-            short_domains.push(format!("{} has {} of {}", blueprint.domains[i].id, have, quotas[i]));
+            short_domains.push((*have, format!("{} has {} of {}", blueprint.domains[i].id, have, quotas[i])));
             missing += quotas[i] - have;
             quotas[i] = *have;
         }
@@ -188,6 +188,10 @@ pub fn assemble_exam_unseen_first(
         .collect();
     let total = items.len() as u32;
 
+    // A domain with no question at all is the front end's warning (`Exam::empty_domains`),
+    // not part of this note.
+    short_domains.retain(|(have, _)| *have > 0);
+    let short_domains: Vec<String> = short_domains.into_iter().map(|(_, text)| text).collect();
     let shortfall =
         (available < wanted || !short_domains.is_empty() || total < wanted.min(available)).then(|| {
             let mut note = format!("The bank has {available} questions; the real exam has {wanted}.");
