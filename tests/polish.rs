@@ -23,16 +23,21 @@ be regenerated at any time.
 - Prior studies that are opened about once a quarter and must open immediately when asked.
 * Nothing else.";
 
-#[test]
-fn list_items_in_a_stem_keep_their_lines_with_a_hanging_indent() {
-    let test = Test::new();
-    let dir = tiny_copy(&test, |text| {
+/// The tiny bank with every stem's scenario line replaced by `LIST_STEM`.
+fn list_bank(test: &Test) -> String {
+    tiny_copy(test, |text| {
         (1..=6).fold(text.to_string(), |text, n| {
             let start = text.find(&format!("Scenario {n}:")).unwrap();
             let end = start + text[start..].find('\n').unwrap();
             format!("{}{LIST_STEM}{}", &text[..start], &text[end..])
         })
-    });
+    })
+}
+
+#[test]
+fn list_items_in_a_stem_keep_their_lines_with_a_hanging_indent() {
+    let test = Test::new();
+    let dir = list_bank(&test);
     let run = test.args(["--bank-dir", &dir, "exam", "tiny", "--seed", "1"]).stdin("quit\n").run();
     assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
     let expected = "A hospital imaging group is moving three data sets to Amazon S3:
@@ -263,4 +268,23 @@ fn a_question_file_that_fails_to_parse_does_not_also_empty_its_domain_in_check()
     std::fs::remove_file(test.dir.path().join("bank/tiny/beta.toml")).unwrap();
     let run = Test::new().args(["check", &dir]).run();
     assert!(run.stdout.contains("domain beta has 0 question(s)"), "{}", run.stdout);
+}
+
+#[test]
+fn the_browser_room_shows_list_items_as_blocks_too() {
+    use crate::serve::{Server, get, post};
+    let test = Test::new();
+    let dir = list_bank(&test);
+    let server = Server::start(&test, std::path::Path::new(&dir));
+    let started = post(&server, "exam/tiny", &[]);
+    assert_eq!(started.status, 303, "{}", started.body);
+    let page = get(&format!("{}{}", server.origin, started.location.unwrap())).body;
+    assert!(
+        page.contains(
+            "<span class=\"li\"><span class=\"marker\">1. </span>Processed image sets (20 TB, about 40 MB each) \
+             that are derived from the originals and can be regenerated at any time.</span>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"marker\">* </span>Nothing else.</span>"), "{page}");
 }

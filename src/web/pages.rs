@@ -336,18 +336,65 @@ fn exam_bar(code: &str, status: &StatusView, mode: Mode, pace: Option<(usize, Mi
 /// Containers of such text are `div`s: a `<pre>` may not sit inside a `<p>`.
 fn rich(text: &str) -> Markup {
     if !text::has_code(text) {
-        return html! { (text) };
+        return lists(text);
     }
     html! {
         @for block in text::blocks(text) {
             @match block {
                 Block::Prose(prose) => {
                     @let prose = prose.trim_matches('\n');
-                    @if !prose.trim().is_empty() { span.prose { (prose) } }
+                    @if !prose.trim().is_empty() { span.prose { (lists(prose)) } }
                 }
                 Block::Code { lang, lines } => {
                     pre.code { code class=[lang.map(|l| format!("language-{l}"))] { (lines.join("\n")) } }
                 }
+            }
+        }
+    }
+}
+
+/// Prose with its list items (`text::list_marker`: `- `, `* `, `1. `, `2) `) as blocks
+/// with a hanging indent, as at the prompt: an item's lines run together and wrap under
+/// its first word. The other lines keep their breaks (the container's `pre-wrap`), and
+/// text without a list item is unchanged. Everything is escaped.
+fn lists(prose: &str) -> Markup {
+    let lines: Vec<&str> = prose.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    if !lines.iter().any(|l| text::list_marker(l.trim()).is_some()) {
+        return html! { (prose) };
+    }
+    // Runs of plain lines (kept as written) and list items (marker, words).
+    enum Piece {
+        Lines(String),
+        Item(String, String),
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    for line in lines {
+        let trimmed = line.trim();
+        if let Some(marker) = text::list_marker(trimmed) {
+            let words = trimmed[marker.len()..].trim().to_string();
+            pieces.push(Piece::Item(marker.trim_end().to_string(), words));
+            continue;
+        }
+        match pieces.last_mut() {
+            // A line under an item continues it, up to a blank line.
+            Some(Piece::Item(_, words)) if !trimmed.is_empty() => {
+                words.push(' ');
+                words.push_str(trimmed);
+            }
+            Some(Piece::Lines(text)) => {
+                text.push('\n');
+                text.push_str(line);
+            }
+            // After an item (a block box) a new run starts on its own line, so only a blank
+            // line comes here, and it shows as one.
+            _ => pieces.push(Piece::Lines(line.to_string())),
+        }
+    }
+    html! {
+        @for piece in &pieces {
+            @match piece {
+                Piece::Lines(text) => { (text) }
+                Piece::Item(marker, words) => { span.li { span.marker { (marker) " " } (words) } }
             }
         }
     }
@@ -1012,5 +1059,20 @@ mod tests {
         let markup = rich("```a\"><script>\nx\n```").into_string();
         assert!(markup.contains("class=\"language-a&quot;&gt;&lt;script&gt;\""), "{markup}");
         assert_eq!(rich("plain <i>").into_string(), "plain &lt;i&gt;");
+    }
+
+    #[test]
+    fn list_items_are_blocks_with_their_lines_joined_and_escaped() {
+        let text = "Three sets:\n1. Processed <b>images</b> that\ncan be regenerated.\n2) Scans.\n- a bullet\n\nWhich?";
+        assert_eq!(
+            rich(text).into_string(),
+            "Three sets:<span class=\"li\"><span class=\"marker\">1. </span>Processed &lt;b&gt;images&lt;/b&gt; that \
+             can be regenerated.</span><span class=\"li\"><span class=\"marker\">2) </span>Scans.</span>\
+             <span class=\"li\"><span class=\"marker\">- </span>a bullet</span>\nWhich?"
+        );
+        // Without a list item, and in the prose around code, as before or listed the same.
+        assert_eq!(rich("one\ntwo\n\nthree").into_string(), "one\ntwo\n\nthree");
+        let markup = rich("Steps:\n- one\n```\nx\n```").into_string();
+        assert!(markup.starts_with("<span class=\"prose\">Steps:<span class=\"li\">"), "{markup}");
     }
 }
