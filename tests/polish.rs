@@ -98,6 +98,9 @@ fn a_partial_ordering_answer_is_not_counted_answered_until_complete() {
     assert!(run.stdout.contains("Not complete yet"), "{}", run.stdout);
     assert!(run.stdout.contains(&format!("Review (all questions: {total}): 0 complete")), "{}", run.stdout);
     assert!(run.stdout.contains(&format!(": 0 of {total} answered.")), "{}", run.stdout);
+    // Its cell says it is partial, and the legend says what that means.
+    assert!(run.stdout.contains(&format!("{order:>3} part")), "{}", run.stdout);
+    assert!(run.stdout.contains("part partial"), "{}", run.stdout);
     let result = test.args(["--bank-dir", bank, "resume", "--json"]).stdin("submit\n").run().json();
     let scored = &result["questions"][order - 1];
     assert_eq!((scored["id"].as_str(), scored["correct"].as_bool()), (Some("k-order"), Some(false)));

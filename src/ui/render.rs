@@ -314,7 +314,7 @@ pub fn refusal(refusal: &Refusal) -> String {
 
 /// The review screen, with the real exam's states: every question (or those of one
 /// state) as a cell of a grid, so a 65-question exam fits on one screen. "12 AC" complete,
-/// "13 --" incomplete (seen; a partial answer shows as "13 1B~"), "14 .." unseen, "!"
+/// "13 --" incomplete (seen; a partial answer shows as "13 part"), "14 .." unseen, "!"
 /// flagged, ">" the current question.
 pub fn review(grid: &ReviewGrid, width: usize) -> String {
     const CELL: usize = 10;
@@ -351,7 +351,7 @@ pub fn review(grid: &ReviewGrid, width: usize) -> String {
     };
     let head = format!(
         "Review ({what}: {}): {} complete, {} incomplete, {} unseen, {} flagged.\n\
-         AC complete, -- incomplete, .. unseen, ! flagged, > current.\n\
+         AC complete, -- incomplete, part partial, .. unseen, ! flagged, > current.\n\
          Open: `N`. Flag: `flag N`. Next incomplete / flagged: `nu` / `nf`.\n\
          Filter: `review incomplete` (or unseen, flagged, complete). End: `end review`.\n",
         grid.entries.len(),
