@@ -221,7 +221,7 @@ pub struct DrillArgs {
     pub tags: Vec<String>,
 
     /// How many questions
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, default_value_t = 10, value_parser = parse_count)]
     pub count: u32,
 
     /// Seed for choosing among equals and shuffling
@@ -257,6 +257,15 @@ pub struct ReviewArgs {
     /// Print the result as JSON on stdout (the session goes to stderr)
     #[arg(long)]
     pub json: bool,
+}
+
+/// `drill --count N`: 1 to 1000, in the browser's words.
+fn parse_count(text: &str) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=1000).contains(n))
+        .ok_or_else(|| "the number of questions must be a whole number from 1 to 1000".to_string())
 }
 
 /// `history --limit N`: at least 1 (0 would list nothing, which no one means).
@@ -498,6 +507,10 @@ mod tests {
             );
         }
         assert_eq!(parse_limit("3"), Ok(3));
+        assert_eq!(parse_count("1000"), Ok(1000));
+        for bad in ["0", "1001", "-1", "x"] {
+            assert!(parse_count(bad).unwrap_err().contains("from 1 to 1000"), "{bad}");
+        }
         assert!(parse_limit("0").unwrap_err().contains("--all"));
         assert!(parse_limit("x").is_err());
     }

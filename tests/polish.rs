@@ -202,6 +202,13 @@ fn a_zero_time_limit_and_a_zero_history_limit_are_refused_with_what_to_give() {
         Test::new().args(["--bank-dir", bank.to_str().unwrap(), "drill", "tiny", "--time-limit", "0s"]).run();
     assert_eq!(drill.status, 2);
     assert!(drill.stderr.contains("would end the attempt before it starts"), "{}", drill.stderr);
+    let count = Test::new().args(["drill", "saa-c03", "--count", "0"]).run();
+    assert_eq!(count.status, 2);
+    assert!(
+        count.stderr.contains("the number of questions must be a whole number from 1 to 1000"),
+        "{}",
+        count.stderr
+    );
     let history = Test::new().args(["history", "--limit", "0"]).run();
     assert_eq!(history.status, 2);
     assert!(history.stderr.contains("0 would list no attempt: give 1 or more"), "{}", history.stderr);
