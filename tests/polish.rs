@@ -187,6 +187,25 @@ fn an_unknown_exam_id_gets_the_nearest_known_one_with_the_command_typed() {
 }
 
 #[test]
+fn a_mistyped_tag_gets_the_nearest_tag_or_the_tags_that_hold_it_never_a_dump() {
+    let tag = |typed: &str| {
+        let run = Test::new().args(["drill", "saa-c03", "--tag", typed]).run();
+        assert_eq!(run.status, 2, "{}", run.stderr);
+        run.stderr
+    };
+    assert!(tag("lamda").contains("no question tagged \"lamda\"; did you mean lambda?"), "{}", tag("lamda"));
+    let part = tag("encrypt");
+    assert!(
+        part.contains("tags with \"encrypt\" in them: ") && part.contains("encryption-at-rest"),
+        "{part}"
+    );
+    // Nothing near: a cut list that says how many tags there are.
+    let far = tag("zzzzqq");
+    assert!(far.contains("tags include ") && far.trim_end().ends_with(", ..."), "{far}");
+    assert!(far.len() < 1000, "{far}");
+}
+
+#[test]
 fn a_zero_time_limit_and_a_zero_history_limit_are_refused_with_what_to_give() {
     let bank = tiny_bank();
     let exam =

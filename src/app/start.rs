@@ -240,10 +240,21 @@ pub fn start_drill(
                 exam.questions.iter().flat_map(|q| q.tags.iter().map(String::as_str)).collect();
             known.sort_unstable();
             known.dedup();
+            // A typo first gets its nearest tag, then the tags that hold what was typed;
+            // a long list is cut (with how many there are), never dumped whole.
+            let owned: Vec<String> = known.iter().map(|t| t.to_string()).collect();
+            let nearest = crate::bank::source::closest_id(tag, &owned);
+            let typed = tag.to_ascii_lowercase();
+            let alike: Vec<&str> =
+                known.iter().copied().filter(|t| t.to_ascii_lowercase().contains(&typed)).take(10).collect();
             let listed = if known.is_empty() {
                 "it has no tags".to_string()
+            } else if let Some(nearest) = nearest {
+                format!("did you mean {nearest}?")
+            } else if !alike.is_empty() {
+                format!("tags with {typed:?} in them: {}", alike.join(", "))
             } else if known.len() > 30 {
-                format!("its tags include {}, ...", known[..30].join(", "))
+                format!("its {} tags include {}, ...", known.len(), known[..30].join(", "))
             } else {
                 format!("its tags: {}", known.join(", "))
             };
