@@ -120,6 +120,17 @@ pub fn prepare_exam(
     now: Millis,
 ) -> Result<PreparedExam> {
     let exam = Arc::new(load_exam(catalog, request.exam, "exam")?);
+    prepare_loaded_exam(exam, store, request, now)
+}
+
+/// `prepare_exam` with the bank already loaded (`load_exam` of `request.exam`): `proctor
+/// exam` decodes it while the store opens on another thread.
+pub fn prepare_loaded_exam(
+    exam: Arc<Exam>,
+    store: Store,
+    request: &ExamRequest,
+    now: Millis,
+) -> Result<PreparedExam> {
     let seed = request.seed.unwrap_or_else(|| fresh_seed(now));
     let exam_ms = u64::from(exam.blueprint.minutes) * 60_000;
     let mut seen_before = None;

@@ -11,9 +11,26 @@ use crate::store::Store;
 use crate::text::printable;
 
 pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
-    let catalog = config.catalog()?;
     let clock = config.clock()?;
-    let store = Store::open_for_writing(&config.data_dir()?)?;
+    let data_dir = config.data_dir()?;
+    // The store is opened (its WAL read back, its schema and small tables checked) on a
+    // second thread while this one decodes the bank: neither needs the other, and on two
+    // cores the start is shorter by the smaller of the two (docs/performance.md, "Start-up").
+    let (store, exam) = std::thread::scope(|scope| {
+        let opening = std::thread::Builder::new()
+            .name("store".into())
+            .spawn_scoped(scope, || Store::open_for_writing(&data_dir));
+        let exam = config.catalog().and_then(|catalog| start::load_exam(&catalog, &args.exam, "exam"));
+        let store = match opening {
+            Ok(opening) => opening.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No second thread to be had: open it here.
+            Err(_) => Store::open_for_writing(&data_dir),
+        };
+        (store, exam)
+    });
+    // A damaged store is reported before an unknown exam, as when they were done in turn.
+    let store = store?;
+    let exam = std::sync::Arc::new(exam?);
     // As on the real exam: domains hidden and unscored items mixed in, unless asked.
     let request = ExamRequest {
         exam: &args.exam,
@@ -25,7 +42,7 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
         include_seen: args.include_seen,
     };
     let now = clock.now();
-    let prepared = start::prepare_exam(&catalog, store, &request, now)?;
+    let prepared = start::prepare_loaded_exam(exam, store, &request, now)?;
     let blueprint = &prepared.exam.blueprint;
     let mut intro = format!(
         "{} - {}\nMock exam, seed {}: {} questions, {}, pass mark {} (scale 100-1000).\n",
@@ -87,7 +104,16 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     // The clock starts now: after the start screen at a terminal, at once for a script.
     let begin_at = if interactive { clock.now() } else { now };
     let mut attempt = prepared.begin_on_screen(begin_at)?;
-    run_attempt(&mut attempt, &intro, args.json, &*clock, true, args.pace)
+    let code = run_attempt(&mut attempt, &intro, args.json, &*clock, true, args.pace)?;
+    leave_bank(attempt);
+    Ok(code)
+}
+
+/// Closes the attempt's store (SQLite releases its locks and keeps the WAL as it should)
+/// and leaves the bank to the operating system: the process ends right after this, and
+/// freeing its thousands of strings one by one was about 4 % of an exam's start.
+fn leave_bank(attempt: crate::app::attempt::Attempt) {
+    std::mem::forget(attempt.close());
 }
 
 /// The warning for a paper drawn by the blueprint from a bank with no question in one of
@@ -147,5 +173,7 @@ pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
             "Note: {changed} question(s) were edited in the bank since this attempt began.\n"
         ));
     }
-    run_attempt(&mut attempt, &intro, args.json, &*clock, false, args.pace)
+    let code = run_attempt(&mut attempt, &intro, args.json, &*clock, false, args.pace)?;
+    leave_bank(attempt);
+    Ok(code)
 }
