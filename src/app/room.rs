@@ -97,9 +97,15 @@ pub(crate) fn pass_from_sums(
     if !readiness::sums_apply(sums, now) {
         return Ok(readiness::estimate(blueprint, &store.exam_totals(id)?, now));
     }
-    let any_excluded = sums.groups.iter().any(|g| readiness::exclusion_of(&g.key, blueprint).is_some());
-    let excluded = if any_excluded {
-        let limit = (!every_excluded).then_some(readiness::EXCLUDED_NAMED);
+    let count: usize = sums
+        .groups
+        .iter()
+        .filter(|g| readiness::exclusion_of(&g.key, blueprint).is_some())
+        .map(|g| g.attempts as usize)
+        .sum();
+    let excluded = if count > 0 {
+        // The walk stops once it has them all: how many there are is known.
+        let limit = Some(if every_excluded { count } else { count.min(readiness::EXCLUDED_NAMED) });
         store
             .excluded_mock_exams(id, readiness::real_limit(blueprint), limit)?
             .iter()

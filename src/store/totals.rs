@@ -526,7 +526,8 @@ impl Store {
             Err(detail) => detail,
         };
         let rebuild = || -> rusqlite::Result<ExamSums> {
-            let tx = self.conn.unchecked_transaction()?;
+            // IMMEDIATE: it writes, and waits for another writer instead of failing.
+            let tx = Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
             let sums = sums_from_totals(&tx, Some(exam))?.remove(exam).unwrap_or_default();
             write_sums(&tx, exam, &sums)?;
             tx.commit()?;
