@@ -3,7 +3,8 @@
 //! 65-question mock exams, each figure the median of `RUNS` runs, with its ratio to the
 //! 100-attempt figure and to a bare process start measured in the same run. Targets
 //! (issue 13): at 10,000 attempts at most 20 ms each and at most 1.5x the 100-attempt time.
-//! Then recording one answer durably, as the session does before every prompt
+//! Also a mock exam submitted at once (its report with the pass probability, which reads
+//! the per-exam running sums). Then recording one answer durably, as the session does before every prompt
 //! (`Store::save_progress`, WAL + synchronous=FULL).
 //!
 //! The generator writes attempts and items with SQL in one transaction (the schema's
@@ -46,9 +47,14 @@ fn generate(dir: &Path, attempts: u64) -> Duration {
                          ?6, 0, '', 60000, ?7, ?8)",
             )
             .unwrap();
+        // Four a day, the newest a day ago: every attempt started in the past, as in real use
+        // (readiness reads every attempt's totals when one started after now).
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+        let first = now - DAY - attempts * DAY / 4;
         for n in 0..attempts {
             let paper = assemble_exam(&exam, n, false);
-            let started = 1_700_000_000_000 + n * DAY / 4;
+            let started = first + n * DAY / 4;
             attempt
                 .execute(rusqlite::params![n as i64 + 1, started as i64, (started + 6_000_000) as i64])
                 .unwrap();
@@ -77,18 +83,26 @@ fn generate(dir: &Path, attempts: u64) -> Duration {
 
 /// Median wall time of `proctor ARGS` over `RUNS` runs.
 fn median(program: &str, args: &[&str], data: &Path) -> Duration {
+    median_with(program, args, data, "")
+}
+
+/// `median` with `stdin` on standard input.
+fn median_with(program: &str, args: &[&str], data: &Path, stdin: &str) -> Duration {
     let mut times: Vec<Duration> = (0..RUNS)
         .map(|_| {
             let start = Instant::now();
-            let status = Command::new(program)
+            let mut child = Command::new(program)
                 .args(args)
                 .env("PROCTOR_DATA_DIR", data)
                 .env_remove("PROCTOR_FAKE_CLOCK")
                 .env_remove("PROCTOR_BANK_DIR")
+                .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(if std::env::var_os("SHOW").is_some() { Stdio::inherit() } else { Stdio::null() })
-                .status()
+                .spawn()
                 .unwrap();
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+            let status = child.wait().unwrap();
             assert!(status.success(), "{program} {args:?}");
             start.elapsed()
         })
@@ -131,10 +145,16 @@ fn main() {
         ms(bare_true),
         ms(bare)
     );
-    for (name, args) in [("stats saa-c03", &["stats", "saa-c03"][..]), ("history", &["history"][..])] {
+    // The last: a mock exam submitted at once, so its report (with the pass probability
+    // read from the running sums) is printed; each run adds one attempt to the store.
+    for (name, args, stdin) in [
+        ("stats saa-c03", &["stats", "saa-c03"][..], ""),
+        ("history", &["history"][..], ""),
+        ("exam saa-c03, submit (report)", &["exam", "saa-c03", "--seed", "1"][..], "submit\n"),
+    ] {
         let mut first = None;
         for (n, dir) in &stores {
-            let t = median(proctor, args, dir.path());
+            let t = median_with(proctor, args, dir.path(), stdin);
             let base = *first.get_or_insert(t);
             println!(
                 "proctor {name} at {n:>6} attempts: median {:6.2} ms  ({:.2}x the 100-attempt time, {:.1}x proctor --version)",

@@ -53,3 +53,58 @@ fn stats_and_history_json_are_what_reading_every_answer_gave() {
     assert_eq!(run(&test, "1800600000000", &["stats", "tiny", "--json"], ""), fixture("stats.json"));
     assert_eq!(run(&test, "1800600000000", &["history", "--json"], ""), fixture("history.json"));
 }
+
+/// Runs proctor and returns (stdout, stderr).
+fn run_both(test: &Test, clock: &str, rest: &[&str]) -> (String, String) {
+    let bank = tiny_bank();
+    let output = test
+        .command()
+        .args(["--bank-dir", bank.to_str().unwrap(), "--fake-clock", clock])
+        .args(rest)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{rest:?}: {}", String::from_utf8_lossy(&output.stderr));
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A store written before the running sums (schema 11: migration 12's tables and indexes
+/// are not there) upgrades to the same `stats`, text and JSON, as the store that kept
+/// them at `finish`; and damaged sums are rebuilt with a note, the figures unchanged.
+#[test]
+fn a_store_from_before_the_running_sums_upgrades_to_the_same_stats() {
+    let test = Test::new();
+    scripted_history(&test);
+    let now = "1800600000000";
+    let text = run_both(&test, now, &["stats", "tiny"]);
+    let json = run_both(&test, now, &["stats", "tiny", "--json"]);
+    assert_eq!(json.0, fixture("stats.json"));
+    assert!(text.0.contains("Pass probability") && text.1.is_empty(), "{text:?}");
+    let db = test.data_dir().join("proctor.db");
+    let sql = |batch: &str| {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(batch).unwrap();
+    };
+    // Schema 11, as the proctor before migration 12 left it.
+    sql("DROP TABLE exam_group_sums; DROP TABLE exam_domain_sums;
+         DROP INDEX attempts_mock_by_start; DROP INDEX attempts_mock_by_id; PRAGMA user_version = 11;");
+    assert_eq!(run_both(&test, now, &["stats", "tiny"]), text);
+    assert_eq!(run_both(&test, now, &["stats", "tiny", "--json"]), json);
+    let version: i64 =
+        rusqlite::Connection::open(&db).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 12);
+
+    // A damaged row: rebuilt from the totals, said on stderr, the same figures.
+    sql("UPDATE exam_domain_sums SET new_right = -1e9");
+    let damaged = run_both(&test, now, &["stats", "tiny"]);
+    assert_eq!(damaged.0, text.0);
+    assert!(
+        damaged.1.contains("the running sums of tiny were damaged") && damaged.1.contains("rebuilt"),
+        "{}",
+        damaged.1
+    );
+    assert_eq!(run_both(&test, now, &["stats", "tiny"]), text, "rebuilt in place");
+}

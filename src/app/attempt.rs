@@ -599,11 +599,10 @@ impl Attempt {
     }
 
     /// The pass probability for this exam from every finished attempt (this one included,
-    /// once finished), as of `now`.
+    /// once finished), as of `now`: from the exam's running sums, flat in the history's size.
     pub fn pass_estimate(&self, now: Millis) -> Result<Option<crate::study::readiness::PassEstimate>> {
-        let id = &self.exam.blueprint.id;
-        let totals = self.store.exam_totals(id)?;
-        Ok(crate::study::readiness::estimate(&self.exam.blueprint, &totals, now))
+        let sums = self.store.exam_sums(&self.exam.blueprint.id)?;
+        super::room::pass_from_sums(&self.store, &self.exam.blueprint, &sums, now, false)
     }
 
     /// Saves the position, the clock tick and these items' states durably.

@@ -12,7 +12,7 @@ use crate::bank::source::Catalog;
 use crate::bank::{Blueprint, Exam};
 use crate::error::Result;
 use crate::exam::clock::Millis;
-use crate::model::AttemptSummary;
+use crate::model::{AttemptSummary, ExamSums, ExamTotals};
 use crate::store::Store;
 /// What statistics a front end shows (computed by `study::stats` and `study::readiness`).
 pub use crate::study::readiness::PassEstimate;
@@ -30,7 +30,9 @@ pub enum Series {
 
 /// The statistics of exam `id` from its finished attempts (`store` is `None` before the
 /// first attempt), with the readiness estimate at `now`: what `proctor stats` prints and
-/// the browser draws.
+/// the browser draws. They read the exam's running sums, the newest rows of each series
+/// and the bank's question totals: O(groups × domains + window + bank) rows, whatever the
+/// number of attempts; `Series::All` reads every attempt's totals for its series.
 pub fn exam_stats(
     catalog: &Catalog,
     store: Option<&Store>,
@@ -40,17 +42,79 @@ pub fn exam_stats(
 ) -> Result<(Stats, Exam, Option<PassEstimate>)> {
     let exam = catalog.load_by_id(id)?;
     let b = &exam.blueprint;
-    // The running totals: O(bank + attempts), whatever the number of answers.
-    let totals = match store {
-        Some(store) => store.exam_totals(id)?,
-        None => Default::default(),
+    let Some(store) = store else {
+        let none = ExamTotals::default();
+        let pass = readiness::estimate(b, &none, now);
+        return Ok((stats::compute(&exam, &none), exam, pass));
     };
-    let pass = readiness::estimate(b, &totals, now);
-    let stats = match series {
-        Series::Newest => stats::compute_from(&exam, &stats::digest(b, &totals, Some(stats::SERIES))),
-        Series::All => stats::compute(&exam, &totals),
+    let sums = store.exam_sums(id)?;
+    let pass = pass_from_sums(store, b, &sums, now, series == Series::All)?;
+    let mut stats = match series {
+        Series::Newest => {
+            stats::compute_from(&exam, &stats::digest_from_sums(b, &sums, newest(store, b, stats::SERIES)?))
+        }
+        Series::All => stats::compute(&exam, &store.exam_totals(id)?),
     };
+    stats.notice = sums.rebuilt.map(|what| {
+        format!("the running sums of {id} were damaged ({what}) and were rebuilt from the attempts' totals")
+    });
     Ok((stats, exam, pass))
+}
+
+/// The newest rows of each series of `blueprint`'s exam, `window` of each (and at least
+/// `stats::RECENT_ATTEMPTS` per domain), through the store's indexes.
+pub(crate) fn newest(store: &Store, blueprint: &Blueprint, window: usize) -> Result<stats::Newest> {
+    let id = &blueprint.id;
+    let per_domain = window.max(stats::RECENT_ATTEMPTS);
+    Ok(stats::Newest {
+        domain_points: blueprint
+            .domains
+            .iter()
+            .map(|d| Ok((d.id.clone(), store.latest_domain_points(id, &d.id, per_domain)?)))
+            .collect::<Result<_>>()?,
+        latest_exams: store.latest_mock_exams(id, None, window)?,
+        latest_counted: store.latest_mock_exams(
+            id,
+            Some(readiness::real_limit(blueprint)),
+            stats::ROLLING_EXAMS,
+        )?,
+        questions: store.question_totals(id)?,
+    })
+}
+
+/// The readiness estimate at `now` from the exam's running sums (read by the caller), with
+/// the excluded attempts named: every one with `every_excluded`, else the newest
+/// `readiness::EXCLUDED_NAMED`. If an attempt started after `now` (a clock set back), the
+/// sums cannot give it its full weight: the estimate is then made from every attempt's totals.
+pub(crate) fn pass_from_sums(
+    store: &Store,
+    blueprint: &Blueprint,
+    sums: &ExamSums,
+    now: Millis,
+    every_excluded: bool,
+) -> Result<Option<PassEstimate>> {
+    let id = &blueprint.id;
+    if !readiness::sums_apply(sums, now) {
+        return Ok(readiness::estimate(blueprint, &store.exam_totals(id)?, now));
+    }
+    let count: usize = sums
+        .groups
+        .iter()
+        .filter(|g| readiness::exclusion_of(&g.key, blueprint).is_some())
+        .map(|g| g.attempts as usize)
+        .sum();
+    let excluded = if count > 0 {
+        // The walk stops once it has them all: how many there are is known.
+        let limit = Some(if every_excluded { count } else { count.min(readiness::EXCLUDED_NAMED) });
+        store
+            .excluded_mock_exams(id, readiness::real_limit(blueprint), limit)?
+            .iter()
+            .filter_map(|a| readiness::exclusion(a, blueprint).map(|why| (a.id, why)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(readiness::estimate_from_sums(blueprint, sums, now, excluded))
 }
 
 pub struct Room {

@@ -33,7 +33,11 @@ pub fn run(config: &Config, args: &StatsArgs, out: &mut dyn Write) -> Result<()>
     for id in &ids {
         // People read the newest points of each series; scripts get every one.
         let series = if args.json { Series::All } else { Series::Newest };
-        all.push(crate::app::room::exam_stats(&catalog, store.as_ref(), id, now, series)?);
+        let (stats, exam, pass) = crate::app::room::exam_stats(&catalog, store.as_ref(), id, now, series)?;
+        if let Some(notice) = &stats.notice {
+            eprintln!("proctor: note: {}", crate::text::printable_line(notice));
+        }
+        all.push((stats, exam, pass));
     }
     if args.json {
         let list: Vec<ExamStats> = all

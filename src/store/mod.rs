@@ -30,6 +30,8 @@ pub const DATABASE_FILE: &str = "proctor.db";
 /// The migration that adds the running totals (its index in `MIGRATIONS`, so its number
 /// minus one): the version a store from before them has.
 const TOTALS_MIGRATION: usize = 9;
+/// The same for the running sums (migration 12).
+const SUMS_MIGRATION: usize = 11;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts those applied.
 const MIGRATIONS: &[&str] = &[
@@ -211,6 +213,46 @@ const MIGRATIONS: &[&str] = &[
     // (IF NOT EXISTS: `forget_totals` takes a store back to 9 with these kept.)
     "CREATE INDEX IF NOT EXISTS attempts_by_start ON attempts(started_at);
     CREATE INDEX IF NOT EXISTS attempts_open ON attempts(started_at) WHERE finished_at IS NULL;",
+    // 12: per-exam running sums, kept at `finish` with the totals, so `stats` and the report
+    // after a mock exam read O(groups × domains) rows plus the newest few attempts, never
+    // every attempt (docs/architecture.md, "Running sums"). A group is (mode, time limit,
+    // mostly unanswered): what readiness's exclusions need; a time limit of -1 is none. The
+    // weights are `model::Decayed`'s. Backfilled from the totals by `totals::backfill_sums`
+    // (Rust: SQLite here has no exp2). The partial indexes walk the finished mock exams
+    // newest first, by start (the trend) and by id (the excluded ones).
+    "CREATE TABLE IF NOT EXISTS exam_group_sums (
+        exam TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        time_limit_ms INTEGER NOT NULL,
+        mostly_unanswered INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        scored_attempts INTEGER NOT NULL,
+        answered INTEGER NOT NULL,
+        answered_millis INTEGER NOT NULL,
+        newest_started INTEGER NOT NULL,
+        PRIMARY KEY (exam, mode, time_limit_ms, mostly_unanswered)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS exam_domain_sums (
+        exam TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        time_limit_ms INTEGER NOT NULL,
+        mostly_unanswered INTEGER NOT NULL,
+        domain TEXT NOT NULL,
+        answered INTEGER NOT NULL,
+        correct INTEGER NOT NULL,
+        t0 INTEGER NOT NULL,
+        new_right REAL NOT NULL,
+        new_wrong REAL NOT NULL,
+        repeat_right REAL NOT NULL,
+        repeat_wrong REAL NOT NULL,
+        PRIMARY KEY (exam, mode, time_limit_ms, mostly_unanswered, domain)
+    ) WITHOUT ROWID;
+    DELETE FROM exam_group_sums;
+    DELETE FROM exam_domain_sums;
+    CREATE INDEX IF NOT EXISTS attempts_mock_by_start ON attempts(exam, started_at)
+        WHERE mode = 'exam' AND finished_at IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS attempts_mock_by_id ON attempts(exam, id)
+        WHERE mode = 'exam' AND finished_at IS NOT NULL;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -555,6 +597,9 @@ impl Store {
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
         for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(migration).map_err(sql)?;
+            if i == SUMS_MIGRATION {
+                totals::backfill_sums(&tx).map_err(sql)?;
+            }
             tx.execute_batch(&format!(
                 "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
                 i + 1
@@ -569,7 +614,7 @@ impl Store {
     /// otherwise only fail when some command reaches it). Preparing a statement checks the
     /// names without reading a row.
     fn check_schema(&self) -> Result<(), StoreError> {
-        const SHAPE: [&str; 8] = [
+        const SHAPE: [&str; 10] = [
             "SELECT id, exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, position, \
              last_tick, finished_at, end_reason, hide_domain FROM attempts",
             "SELECT attempt_id, position, question_id, domain, content_hash, layout, scored, answer, flagged, \
@@ -583,6 +628,10 @@ impl Store {
             "SELECT exam, question_id, domain, seen, answered, missed, last_seen_at, last_seen_attempt, \
              last_seen_position, last_correct, first_attempt, first_started, first_domain, first_correct \
              FROM question_totals",
+            "SELECT exam, mode, time_limit_ms, mostly_unanswered, attempts, scored_attempts, answered, \
+             answered_millis, newest_started FROM exam_group_sums",
+            "SELECT exam, mode, time_limit_ms, mostly_unanswered, domain, answered, correct, t0, new_right, \
+             new_wrong, repeat_right, repeat_wrong FROM exam_domain_sums",
         ];
         for query in SHAPE {
             if let Err(e) = self.conn.prepare(query) {

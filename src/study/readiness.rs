@@ -29,17 +29,18 @@ use statrs::function::gamma::ln_gamma;
 
 use crate::bank::Blueprint;
 use crate::exam::score::raw_cut;
-use crate::model::{AttemptSummary, ExamTotals, Millis, Mode};
+use crate::model::{AttemptSummary, ExamSums, ExamTotals, HALF_LIFE_MS, Millis, Mode, SumsKey};
 
 /// Weight of an answer to a question the candidate has answered before (and seen the key of).
 pub const REPEAT_WEIGHT: f64 = 0.25;
-/// Answers lose half their weight every this many days.
-pub const HALF_LIFE_DAYS: f64 = 30.0;
-/// A mock exam with fewer than this share of its questions answered is not evidence.
-pub const MIN_ANSWERED_SHARE: f64 = 0.5;
+/// Answers lose half their weight every this many days (`model::HALF_LIFE_MS`, which the
+/// running sums are kept in).
+pub const HALF_LIFE_DAYS: f64 = (HALF_LIFE_MS / 86_400_000) as f64;
 /// The cuts P(pass) is shown at, around the assumed one (raw fraction, points).
 pub const CUT_SPREAD: f64 = 0.05;
 const DRAWS: usize = 1000;
+/// How many of the excluded attempts the text names (the newest by id).
+pub const EXCLUDED_NAMED: usize = 10;
 /// How many answers the prior of a domain is worth.
 pub const PRIOR_STRENGTH: f64 = 6.0;
 
@@ -77,24 +78,68 @@ pub struct PassEstimate {
     pub domains: Vec<DomainAbility>,
     /// Answers counted, by mode (exam, drill, review), unweighted.
     pub answers: HashMap<Mode, u32>,
-    /// Attempts left out, and why.
+    /// Attempts left out, and why, by id: every one, or the newest few when the estimate
+    /// comes from the running sums for people (`excluded_count` says how many in all).
     pub excluded: Vec<(i64, Excluded)>,
+    pub excluded_count: usize,
 }
 
 /// Whether a finished attempt is evidence: drills and reviews always; a mock exam only with
 /// the real time limit (or more) and at least half of its questions answered.
 pub fn exclusion(attempt: &AttemptSummary, blueprint: &Blueprint) -> Option<Excluded> {
-    if attempt.mode != Mode::Exam {
+    exclusion_of(
+        &SumsKey::of(attempt.mode, attempt.time_limit_ms, attempt.answered, attempt.questions),
+        blueprint,
+    )
+}
+
+/// `exclusion` for a group of the running sums (every attempt of a group is alike).
+pub fn exclusion_of(key: &SumsKey, blueprint: &Blueprint) -> Option<Excluded> {
+    if key.mode != Mode::Exam {
         return None;
     }
-    let real_limit = u64::from(blueprint.minutes) * 60_000;
-    if attempt.time_limit_ms.is_some_and(|l| l < real_limit) {
+    if key.time_limit_ms.is_some_and(|l| l < real_limit(blueprint)) {
         return Some(Excluded::ShortTimeLimit);
     }
-    if f64::from(attempt.answered) < MIN_ANSWERED_SHARE * f64::from(attempt.questions.max(1)) {
+    // `model::mostly_unanswered`: fewer than half of the questions answered.
+    if key.mostly_unanswered {
         return Some(Excluded::MostlyUnanswered);
     }
     None
+}
+
+/// The real exam's time limit.
+pub fn real_limit(blueprint: &Blueprint) -> Millis {
+    u64::from(blueprint.minutes) * 60_000
+}
+
+/// The evidence behind an estimate: weighted right and wrong answers per domain (and their
+/// sum), unweighted answers by mode, the attempts left out.
+struct Evidence<'a> {
+    tallies: HashMap<&'a str, (f64, f64, f64)>,
+    by_mode: HashMap<Mode, u32>,
+    answers: u32,
+    excluded: Vec<(i64, Excluded)>,
+    excluded_count: usize,
+}
+
+impl<'a> Evidence<'a> {
+    fn add(
+        &mut self,
+        domain: &'a str,
+        mode: Mode,
+        answered: u32,
+        [new_right, new_wrong, repeat_right, repeat_wrong]: [f64; 4],
+    ) {
+        let right = new_right + REPEAT_WEIGHT * repeat_right;
+        let wrong = new_wrong + REPEAT_WEIGHT * repeat_wrong;
+        let entry = self.tallies.entry(domain).or_insert((0.0, 0.0, 0.0));
+        entry.0 += right;
+        entry.1 += wrong;
+        entry.2 += right + wrong;
+        *self.by_mode.entry(mode).or_default() += answered;
+        self.answers += answered;
+    }
 }
 
 /// The estimate for `blueprint` from an exam's running totals (finished attempts with
@@ -123,11 +168,11 @@ pub fn estimate_with(
         }
     }
     excluded.sort_by_key(|(id, _)| *id);
+    let excluded_count = excluded.len();
+    let mut evidence =
+        Evidence { tallies: HashMap::new(), by_mode: HashMap::new(), answers: 0, excluded, excluded_count };
     // Every answer of one attempt has the same age, so an attempt's tally in a domain is
     // weighted once: (new + REPEAT_WEIGHT × repeats) × its age's decay.
-    let mut tallies: HashMap<&str, (f64, f64, f64)> = HashMap::new();
-    let mut by_mode: HashMap<Mode, u32> = HashMap::new();
-    let mut answers = 0u32;
     for t in &totals.domains {
         let Some(&(at, mode)) = counted.get(&t.attempt) else { continue };
         if t.answered() == 0 {
@@ -135,15 +180,48 @@ pub fn estimate_with(
         }
         let age_days = now.saturating_sub(at) as f64 / 86_400_000.0;
         let decay = 0.5f64.powf(age_days / HALF_LIFE_DAYS);
-        let right = decay * (f64::from(t.new_right) + REPEAT_WEIGHT * f64::from(t.repeat_right));
-        let wrong = decay * (f64::from(t.new_wrong) + REPEAT_WEIGHT * f64::from(t.repeat_wrong));
-        let entry = tallies.entry(t.domain.as_str()).or_insert((0.0, 0.0, 0.0));
-        entry.0 += right;
-        entry.1 += wrong;
-        entry.2 += right + wrong;
-        *by_mode.entry(mode).or_default() += t.answered();
-        answers += t.answered();
+        let counts = [t.new_right, t.new_wrong, t.repeat_right, t.repeat_wrong].map(|c| decay * f64::from(c));
+        evidence.add(t.domain.as_str(), mode, t.answered(), counts);
     }
+    from_evidence(blueprint, evidence, with_interval)
+}
+
+/// Whether `estimate_from_sums` can give the estimate as of `now`: no attempt in the sums
+/// started after `now` (readiness gives such an attempt its full weight, which a decayed
+/// sum cannot take out again; the caller then reads the totals and calls `estimate`).
+pub fn sums_apply(sums: &ExamSums, now: Millis) -> bool {
+    sums.groups.iter().all(|g| g.newest_started <= now)
+}
+
+/// The estimate from an exam's running sums (`model::ExamSums`) as of `now` (`sums_apply`
+/// must hold): the same as `estimate` over the totals they were kept from, up to rounding
+/// in the last bits. `excluded` is the excluded attempts the caller read (the newest few,
+/// or all); their number comes from the sums.
+pub fn estimate_from_sums(
+    blueprint: &Blueprint,
+    sums: &ExamSums,
+    now: Millis,
+    excluded: Vec<(i64, Excluded)>,
+) -> Option<PassEstimate> {
+    let excluded_count = sums
+        .groups
+        .iter()
+        .filter(|g| exclusion_of(&g.key, blueprint).is_some())
+        .map(|g| g.attempts as usize)
+        .sum();
+    let mut evidence =
+        Evidence { tallies: HashMap::new(), by_mode: HashMap::new(), answers: 0, excluded, excluded_count };
+    for d in &sums.domains {
+        if d.answered == 0 || exclusion_of(&d.key, blueprint).is_some() {
+            continue;
+        }
+        evidence.add(d.domain.as_str(), d.key.mode, d.answered, d.weighted.at(now));
+    }
+    from_evidence(blueprint, evidence, true)
+}
+
+fn from_evidence(blueprint: &Blueprint, evidence: Evidence, with_interval: bool) -> Option<PassEstimate> {
+    let Evidence { tallies, by_mode, answers, excluded, excluded_count } = evidence;
     if answers == 0 {
         return None;
     }
@@ -181,7 +259,17 @@ pub fn estimate_with(
             }
         })
         .collect();
-    Some(PassEstimate { probability, low, high, cut, at_cuts, domains, answers: by_mode, excluded })
+    Some(PassEstimate {
+        probability,
+        low,
+        high,
+        cut,
+        at_cuts,
+        domains,
+        answers: by_mode,
+        excluded,
+        excluded_count,
+    })
 }
 
 /// Scored questions per domain on a form: the scored count split by the weights.
@@ -444,7 +532,18 @@ mod tests {
                 }
             })
             .collect();
-        Some(PassEstimate { probability, low, high, cut, at_cuts, domains, answers: by_mode, excluded })
+        let excluded_count = excluded.len();
+        Some(PassEstimate {
+            probability,
+            low,
+            high,
+            cut,
+            at_cuts,
+            domains,
+            answers: by_mode,
+            excluded,
+            excluded_count,
+        })
     }
 
     proptest::proptest! {

@@ -8,7 +8,9 @@ use serde::Serialize;
 use crate::bank::Exam;
 use crate::exam::clock::{format_timestamp, seconds};
 use crate::exam::score::{percent, scaled_score};
-use crate::model::{AttemptSummary, Digest, DomainDigest, DomainPointTally, DomainTally, ExamTotals, Mode};
+use crate::model::{
+    AttemptSummary, Digest, DomainDigest, DomainPointTally, DomainTally, ExamSums, ExamTotals, Mode,
+};
 
 /// How many of the latest attempts make the "recent" figures and the rolling readiness.
 pub const RECENT_ATTEMPTS: usize = 5;
@@ -91,6 +93,10 @@ pub struct Stats {
     pub exams: u32,
     /// Finished mock exams, oldest first (the newest `SERIES` when bounded).
     pub trend: Vec<TrendPoint>,
+    /// Something the candidate should know about how these were read (the running sums
+    /// were damaged and rebuilt).
+    #[serde(skip)]
+    pub notice: Option<String>,
 }
 
 /// How many of the newest points a bounded series keeps: the text draws the latest 8 per
@@ -155,6 +161,55 @@ pub fn digest(blueprint: &crate::bank::Blueprint, totals: &ExamTotals, window: O
         latest_exams: exams.iter().take(window.unwrap_or(usize::MAX)).map(|a| (*a).clone()).collect(),
         latest_counted: counted.iter().take(ROLLING_EXAMS).map(|a| (*a).clone()).collect(),
         questions: totals.questions.clone(),
+    }
+}
+
+/// What a digest from the running sums reads besides them: the newest rows of each series
+/// (through the store's indexes, `LIMIT` the window) and the bank's questions' totals.
+#[derive(Debug, Clone, Default)]
+pub struct Newest {
+    /// Per domain of the blueprint, its newest points (finished exams and drills with the
+    /// domain answered), newest first: at least the window (and `RECENT_ATTEMPTS`).
+    pub domain_points: Vec<(String, Vec<DomainPointTally>)>,
+    /// The newest finished mock exams with scored questions (the window), newest first.
+    pub latest_exams: Vec<AttemptSummary>,
+    /// The newest `ROLLING_EXAMS` of them that are readiness evidence, newest first.
+    pub latest_counted: Vec<AttemptSummary>,
+    pub questions: Vec<crate::model::QuestionTotals>,
+}
+
+/// The digest from the exam's running sums (`model::ExamSums`, the aggregates over every
+/// finished attempt) and the newest rows of each series: what `digest` gives over the full
+/// totals with the same window, in O(groups × domains + window + bank).
+pub fn digest_from_sums(blueprint: &crate::bank::Blueprint, sums: &ExamSums, newest: Newest) -> Digest {
+    let mut domains: Vec<DomainDigest> = newest
+        .domain_points
+        .into_iter()
+        .filter_map(|(domain, latest)| {
+            // A review re-asks a question whose answer was just shown: not for accuracy.
+            let (answered, correct) = sums
+                .domains
+                .iter()
+                .filter(|d| d.domain == domain && d.key.mode != Mode::Review)
+                .fold((0, 0), |(a, c), d| (a + d.answered, c + d.correct));
+            (answered > 0).then_some(DomainDigest { domain, answered, correct, latest })
+        })
+        .collect();
+    domains.sort_by(|a, c| a.domain.cmp(&c.domain));
+    let mock = || sums.groups.iter().filter(|g| g.key.mode == Mode::Exam);
+    Digest {
+        finished: sums.groups.iter().map(|g| g.attempts).sum(),
+        domains,
+        exam_answered: mock().map(|g| g.answered).sum(),
+        exam_millis: mock().map(|g| g.answered_millis).sum(),
+        exams: mock().map(|g| g.scored_attempts).sum(),
+        counted: mock()
+            .filter(|g| super::readiness::exclusion_of(&g.key, blueprint).is_none())
+            .map(|g| g.scored_attempts)
+            .sum(),
+        latest_exams: newest.latest_exams,
+        latest_counted: newest.latest_counted,
+        questions: newest.questions,
     }
 }
 
@@ -268,6 +323,7 @@ pub fn compute_from(exam: &Exam, digest: &Digest) -> Stats {
         },
         exams: digest.exams,
         trend,
+        notice: None,
     }
 }
 
@@ -447,6 +503,7 @@ pub(crate) mod oracle {
             },
             exams: trend.len() as u32,
             trend,
+            notice: None,
         }
     }
 }

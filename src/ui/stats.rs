@@ -9,7 +9,7 @@ use crate::text::printable;
 /// How many attempts a domain's trend line shows (the latest).
 const TREND_POINTS: usize = 8;
 /// How many of the attempts readiness leaves out are named (the latest).
-const EXCLUDED_SHOWN: usize = 10;
+const EXCLUDED_SHOWN: usize = crate::study::readiness::EXCLUDED_NAMED;
 
 /// A one-line chart of values between `low` and `high`.
 pub fn sparkline(values: &[u32], low: u32, high: u32) -> String {
@@ -157,8 +157,12 @@ fn render_pass_at(pass: Option<&crate::study::readiness::PassEstimate>, exam: &E
         let shown = pass.excluded.len().min(EXCLUDED_SHOWN);
         let ids: Vec<String> =
             pass.excluded[pass.excluded.len() - shown..].iter().map(|(id, _)| id.to_string()).collect();
-        let which = if shown < pass.excluded.len() {
-            format!("{} attempts, the latest {}", pass.excluded.len(), ids.join(", "))
+        let which = if shown < pass.excluded_count.max(pass.excluded.len()) {
+            format!(
+                "{} attempts, the latest {}",
+                pass.excluded_count.max(pass.excluded.len()),
+                ids.join(", ")
+            )
         } else {
             format!("attempt {}", ids.join(", "))
         };
@@ -207,6 +211,7 @@ mod tests {
             domains: vec![],
             answers: Default::default(),
             excluded: (1..=12).map(|id| (id, Excluded::MostlyUnanswered)).collect(),
+            excluded_count: 12,
         };
         let text = render_pass_at(Some(&pass), &exam, 80).split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
@@ -214,6 +219,7 @@ mod tests {
             "{text}"
         );
         pass.excluded.truncate(2);
+        pass.excluded_count = 2;
         let text = render_pass_at(Some(&pass), &exam, 80).split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(text.contains("Not counted: attempt 1, 2 ("), "{text}");
     }
