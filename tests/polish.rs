@@ -317,3 +317,27 @@ fn the_browser_room_shows_list_items_as_blocks_too() {
     );
     assert!(page.contains("<span class=\"marker\">* </span>Nothing else.</span>"), "{page}");
 }
+
+#[test]
+fn a_counted_mock_exam_with_blanks_says_its_pass_probability_leaves_them_out() {
+    let bank = tiny_bank();
+    let exam = |stdin: &str| {
+        let run = Test::new()
+            .args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "3", "--all-scored"])
+            .stdin(stdin)
+            .run();
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        format!("{}{}", run.stdout, run.stderr).split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    // Three of five answered (seed 3: four single-answer questions first): counted, blanks said.
+    let blanks = exam("a\na\na\nsubmit\ny\n");
+    assert!(blanks.contains("Pass probability on a fresh form"), "{blanks}");
+    assert!(
+        blanks.contains("This probability assumes you answer every question: the 2 you left unanswered"),
+        "{blanks}"
+    );
+    // Every question answered: no such line.
+    let full = exam("a\na\na\na\nab\nsubmit\ny\n");
+    assert!(full.contains("Pass probability on a fresh form"), "{full}");
+    assert!(!full.contains("This probability assumes"), "{full}");
+}

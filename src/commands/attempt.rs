@@ -85,6 +85,16 @@ pub fn run_attempt(
     if attempt.mode() == crate::model::Mode::Exam {
         let pass = attempt.pass_estimate(clock.now())?;
         write!(screen, "\n{}", crate::ui::stats::render_pass(pass.as_ref(), attempt.exam()))?;
+        // Counted with blanks: the estimate (of what the answers show) must not read as the
+        // result of a paper that left questions unanswered.
+        let counted = pass.as_ref().is_some_and(|p| !p.excluded.iter().any(|(id, _)| *id == attempt.id()));
+        if counted && attempt.unanswered_count() > 0 {
+            write!(
+                screen,
+                "{}",
+                crate::ui::stats::render_unanswered_caveat(attempt.unanswered_count(), width)
+            )?;
+        }
     }
     screen.flush()?;
     drop(screen);

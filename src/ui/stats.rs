@@ -122,6 +122,17 @@ pub fn render_pass(pass: Option<&crate::study::readiness::PassEstimate>, exam: &
     render_pass_at(pass, exam, super::text_width())
 }
 
+/// After a mock exam counted with questions left unanswered: the pass probability is of
+/// what the answers show (blanks are left out of it, docs/readiness.md), while the real
+/// exam scores a blank wrong, as this attempt's own score did.
+pub fn render_unanswered_caveat(unanswered: usize, width: usize) -> String {
+    let line = format!(
+        "This probability assumes you answer every question: the {unanswered} you left unanswered \
+         are not in it, but the real exam scores them wrong, as the score above did."
+    );
+    crate::text::wrap_lines(&line, width) + "\n"
+}
+
 /// `render_pass` wrapped to `width` columns.
 fn render_pass_at(pass: Option<&crate::study::readiness::PassEstimate>, exam: &Exam, width: usize) -> String {
     let Some(pass) = pass else {
