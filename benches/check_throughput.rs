@@ -122,7 +122,9 @@ fn main() {
                 for file in &parsed {
                     let first = facts.len();
                     facts.extend(file.questions.iter().map(proctor::bench::QuestionFacts::of));
-                    let found = authoring.add(proctor::bench::check_file(&file.questions), &facts, first);
+                    let found = authoring.add(proctor::bench::check_file(&file.questions), first);
+                    // Written out as the report does (near duplicates are kept compact until then).
+                    let found: Vec<_> = found.into_iter().filter_map(|f| f.into_diagnostic(&facts)).collect();
                     std::hint::black_box(found);
                 }
                 start.elapsed()

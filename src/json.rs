@@ -729,7 +729,7 @@ impl CheckDiagnostic {
         CheckDiagnostic {
             kind: d.check.as_str(),
             severity: d.severity.as_str(),
-            file: d.location.path.clone(),
+            file: d.location.path.to_string(),
             line: d.location.line,
             column: d.location.col,
             message: d.message.clone(),

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::text::{printable, printable_line};
 
@@ -59,10 +60,11 @@ impl Check {
     }
 }
 
-/// A place in a file: 1-based line and column (in characters).
+/// A place in a file: 1-based line and column (in characters). The path is shared by the
+/// places of one file (`LineIndex`): a large bank has a place for every question.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
-    pub path: String,
+    pub path: Arc<str>,
     pub line: usize,
     pub col: usize,
 }
@@ -78,7 +80,7 @@ impl Location {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = before[line_start..].chars().count() + 1;
-        Location { path: path.to_string(), line, col }
+        Location { path: path.into(), line, col }
     }
 
     pub fn of_span(path: &str, source: &str, span: &Range<usize>) -> Self {
@@ -87,25 +89,26 @@ impl Location {
 
     /// For problems with a whole file (one that cannot be read, say).
     pub fn file(path: &str) -> Self {
-        Location { path: path.to_string(), line: 1, col: 1 }
+        Location { path: path.into(), line: 1, col: 1 }
     }
 }
 
 /// Start offsets of every line of a file, so many spans become `line:col` without
-/// rescanning the file for each one.
+/// rescanning the file for each one; the places share one copy of the file's path.
 pub struct LineIndex<'a> {
+    path: Arc<str>,
     source: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
-    pub fn new(source: &'a str) -> Self {
+    pub fn new(path: &str, source: &'a str) -> Self {
         let starts = std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { source, starts }
+        LineIndex { path: path.into(), source, starts }
     }
 
-    /// The same as `Location::at`, in O(log lines + line length).
-    pub fn locate(&self, path: &str, offset: usize) -> Location {
+    /// The same as `Location::at(path, source, offset)`, in O(log lines + line length).
+    pub fn locate(&self, offset: usize) -> Location {
         let mut offset = offset.min(self.source.len());
         while !self.source.is_char_boundary(offset) {
             offset -= 1;
@@ -113,7 +116,7 @@ impl<'a> LineIndex<'a> {
         let line = self.starts.partition_point(|&start| start <= offset);
         let line_start = self.starts[line - 1];
         let col = self.source[line_start..offset].chars().count() + 1;
-        Location { path: path.to_string(), line, col }
+        Location { path: self.path.clone(), line, col }
     }
 }
 
@@ -182,9 +185,9 @@ mod tests {
     #[test]
     fn the_line_index_agrees_with_a_scan() {
         let src = "a = 1\nbé = 2\n\nlast";
-        let index = LineIndex::new(src);
+        let index = LineIndex::new("f", src);
         for offset in 0..src.len() + 3 {
-            assert_eq!(index.locate("f", offset), Location::at("f", src, offset), "offset {offset}");
+            assert_eq!(index.locate(offset), Location::at("f", src, offset), "offset {offset}");
         }
     }
 }

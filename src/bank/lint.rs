@@ -79,26 +79,96 @@ impl Authoring {
     pub fn file(&mut self, questions: &[LocatedQuestion]) -> Vec<Diagnostic> {
         let first = self.facts.len();
         self.facts.extend(questions.iter().map(QuestionFacts::of));
-        let facts = std::mem::take(&mut self.facts);
-        let found = self.add(check_file(questions), &facts, first);
-        self.facts = facts;
-        found
+        let found = self.add(check_file(questions), first);
+        found.into_iter().filter_map(|finding| finding.into_diagnostic(&self.facts)).collect()
     }
 
     /// A file's findings (from `check_file`, which may run on another thread), with its
-    /// stems checked against the exam's earlier ones; files must come in order. `exam`:
-    /// the facts of the exam's questions in file order, this file's from `first` on (only
-    /// an index is kept per stem; ids and places are read from them).
-    pub fn add(&mut self, findings: FileFindings, exam: &[QuestionFacts], first: usize) -> Vec<Diagnostic> {
-        let mut found = findings.diagnostics;
+    /// stems checked against the exam's earlier ones; files must come in order. `first`:
+    /// the index of the file's first question among the exam's questions in file order
+    /// (only that index is kept per stem; a near duplicate names its two questions by
+    /// index, and `Finding::into_diagnostic` reads their ids and places from the facts).
+    pub fn add(&mut self, findings: FileFindings, first: usize) -> Vec<Finding> {
+        let mut found: Vec<Finding> = findings.diagnostics.into_iter().map(Finding::from).collect();
         for fingerprint in findings.fingerprints {
-            found.extend(self.stems.add(first + fingerprint.question, fingerprint.signature, exam));
+            found.extend(
+                self.stems.add(first + fingerprint.question, fingerprint.signature).map(Finding::from),
+            );
         }
         found
     }
 }
 
+/// What the authoring checks report: a diagnostic, or a near-duplicate stem kept as two
+/// question indices and a count until the report is written. A large bank can have one
+/// near duplicate per question (every stem from one template), and the compact form keeps
+/// them out of memory until then (12 bytes each instead of a formatted message).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding {
+    Diagnostic(Box<Diagnostic>),
+    NearDuplicate(NearDuplicate),
+}
+
+impl From<Diagnostic> for Finding {
+    fn from(diagnostic: Diagnostic) -> Finding {
+        Finding::Diagnostic(Box::new(diagnostic))
+    }
+}
+
+impl From<NearDuplicate> for Finding {
+    fn from(duplicate: NearDuplicate) -> Finding {
+        Finding::NearDuplicate(duplicate)
+    }
+}
+
+impl Finding {
+    /// The diagnostic, a near duplicate's written from `exam` (the facts of the exam's
+    /// questions in file order, as given to `Authoring::add`); `None` only for indices
+    /// that are not in `exam`.
+    pub fn into_diagnostic(self, exam: &[QuestionFacts]) -> Option<Diagnostic> {
+        match self {
+            Finding::Diagnostic(diagnostic) => Some(*diagnostic),
+            Finding::NearDuplicate(duplicate) => duplicate.diagnostic(exam),
+        }
+    }
+}
+
+/// A stem nearly the same as an earlier one of the exam: the questions' indices among the
+/// exam's questions, and how many of the `HASHES` MinHash values the two stems share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NearDuplicate {
+    question: u32,
+    earlier: u32,
+    equal: u32,
+}
+
+impl NearDuplicate {
+    fn similarity(&self) -> f64 {
+        f64::from(self.equal) / HASHES as f64
+    }
+
+    /// The warning, at the later question's place.
+    pub fn diagnostic(&self, exam: &[QuestionFacts]) -> Option<Diagnostic> {
+        let this = exam.get(self.question as usize)?;
+        let other = exam.get(self.earlier as usize)?;
+        Some(Diagnostic::authoring(
+            Check::NearDuplicateStem,
+            this.location.clone(),
+            format!(
+                "question {}: its stem is nearly the same as question {}'s at {} (about {} of their \
+                 {SHINGLE_WORDS}-word runs shared): one gives the other away; merge them or make them ask \
+                 different things",
+                this.id,
+                other.id,
+                other.location,
+                percent(self.similarity())
+            ),
+        ))
+    }
+}
+
 /// What the checks of one file found, and its stems' fingerprints for the exam-wide index.
+#[derive(Debug)]
 pub struct FileFindings {
     diagnostics: Vec<Diagnostic>,
     fingerprints: Vec<Fingerprint>,
@@ -106,19 +176,62 @@ pub struct FileFindings {
 
 /// The checks that need only one file's questions, and their stems' fingerprints.
 pub fn check_file(questions: &[LocatedQuestion]) -> FileFindings {
-    let mut diagnostics = Vec::new();
-    diagnostics.extend(key_position(questions));
-    diagnostics.extend(key_length(questions));
-    diagnostics.extend(absolute_words(questions));
-    let mut fingerprints = Vec::new();
-    for (question, q) in questions.iter().enumerate() {
-        diagnostics.extend(letters_in_explanations(q));
-        let shingles = shingles(&q.question.stem);
-        if !shingles.is_empty() {
-            fingerprints.push(Fingerprint { question, signature: signature(&shingles) });
+    let mut checks = FileChecks::default();
+    checks.add(questions);
+    checks.finish(&facts_of(questions))
+}
+
+fn facts_of(questions: &[LocatedQuestion]) -> Vec<QuestionFacts> {
+    questions.iter().map(QuestionFacts::of).collect()
+}
+
+/// The checks of one question file, fed its questions in file order a piece at a time (a
+/// large file is parsed in pieces: only one piece's questions need be in memory). What the
+/// file-wide counts need of each question is kept, small; places are read at the end from
+/// the file's facts, by the question's index in the file.
+#[derive(Default)]
+pub struct FileChecks {
+    /// Questions seen so far: the index in the file of the next one.
+    seen: usize,
+    /// Single-answer multiple-choice questions: (index in the file, stored index of the key,
+    /// options).
+    keyed: Vec<(usize, usize, usize)>,
+    lengths: KeyLengths,
+    words: AbsoluteWords,
+    /// Letters cited in explanations, question by question.
+    letters: Vec<Diagnostic>,
+    fingerprints: Vec<Fingerprint>,
+}
+
+impl FileChecks {
+    /// The file's next questions.
+    pub fn add(&mut self, questions: &[LocatedQuestion]) {
+        for q in questions {
+            let index = self.seen;
+            self.seen += 1;
+            if let Some((options, key)) = single_key(&q.question) {
+                self.keyed.push((index, key, options.len()));
+                self.lengths.add(index, options, key);
+            }
+            self.words.add(index, &q.question);
+            self.letters.extend(letters_in_explanations(q));
+            let shingles = shingles(&q.question.stem);
+            if !shingles.is_empty() {
+                self.fingerprints.push(Fingerprint { question: index, signature: signature(&shingles) });
+            }
         }
     }
-    FileFindings { diagnostics, fingerprints }
+
+    /// What the file's checks found. `facts`: the facts of the file's questions, in order
+    /// (where each one was written).
+    pub fn finish(self, facts: &[QuestionFacts]) -> FileFindings {
+        let mut diagnostics = Vec::new();
+        diagnostics.extend(key_position_of(&self.keyed, facts));
+        diagnostics.extend(self.lengths.judge(facts));
+        diagnostics.extend(self.words.judge(facts));
+        diagnostics.extend(self.letters);
+        FileFindings { diagnostics, fingerprints: self.fingerprints }
+    }
 }
 
 /// P(X >= k) for X ~ Binomial(n, p), summed term by term from the largest one (the first
@@ -184,11 +297,15 @@ fn single_key(q: &Question) -> Option<(&[super::Choice], usize)> {
 /// The key at the same stored position across a file: all of at least four questions, or
 /// a share far above chance (chance for position i: the mean of 1/options over the
 /// questions that have an option i).
+#[cfg(test)]
 fn key_position(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
-    let keyed: Vec<(&LocatedQuestion, usize, usize)> = questions
-        .iter()
-        .filter_map(|q| single_key(&q.question).map(|(options, key)| (q, key, options.len())))
-        .collect();
+    let mut checks = FileChecks::default();
+    checks.add(questions);
+    key_position_of(&checks.keyed, &facts_of(questions))
+}
+
+/// `key_position` over the file's keyed questions: (index in the file, key, options).
+fn key_position_of(keyed: &[(usize, usize, usize)], facts: &[QuestionFacts]) -> Option<Diagnostic> {
     let n = keyed.len();
     if n < MIN_SAME_POSITION {
         return None;
@@ -218,7 +335,7 @@ fn key_position(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
     let letter = char::from(LETTERS[position.min(LETTERS.len() - 1)]);
     Some(Diagnostic::authoring(
         Check::SameKeyPosition,
-        first.location.clone(),
+        facts.get(first)?.location.clone(),
         format!(
             "the correct option is written at position {} ({letter}) in {count} of this file's {n} \
              multiple-choice questions (chance: {}); exports and printed copies keep the written order: \
@@ -231,52 +348,70 @@ fn key_position(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
 
 /// The key systematically the longest (or the shortest) option across a file: the share
 /// of questions whose key is the unique longest option, against chance (1/options each).
+#[cfg(test)]
 fn key_length(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
-    let mut n = 0;
-    let mut chance = 0.0;
-    let mut longest: Vec<&LocatedQuestion> = Vec::new();
-    let mut shortest: Vec<&LocatedQuestion> = Vec::new();
-    for q in questions {
-        let Some((options, key)) = single_key(&q.question) else { continue };
+    let mut checks = FileChecks::default();
+    checks.add(questions);
+    checks.lengths.judge(&facts_of(questions))
+}
+
+/// The counts `key_length` judges, question by question.
+#[derive(Default)]
+struct KeyLengths {
+    n: usize,
+    /// The sum of 1/options.
+    chance: f64,
+    /// The questions (index in the file) whose key is the unique longest option ...
+    longest: Vec<usize>,
+    /// ... and the unique shortest.
+    shortest: Vec<usize>,
+}
+
+impl KeyLengths {
+    fn add(&mut self, index: usize, options: &[super::Choice], key: usize) {
         if options.len() < 3 {
-            continue;
+            return;
         }
-        n += 1;
-        chance += 1.0 / options.len() as f64;
+        self.n += 1;
+        self.chance += 1.0 / options.len() as f64;
         let lengths: Vec<usize> = options.iter().map(|o| o.text.trim().chars().count()).collect();
         let unique = |pick: usize| lengths.iter().filter(|&&l| l == pick).count() == 1;
         let max = lengths.iter().copied().max().unwrap_or(0);
         let min = lengths.iter().copied().min().unwrap_or(0);
         if lengths[key] == max && unique(max) {
-            longest.push(q);
+            self.longest.push(index);
         }
         if lengths[key] == min && unique(min) {
-            shortest.push(q);
+            self.shortest.push(index);
         }
     }
-    if n < MIN_KEY_LENGTH_QUESTIONS {
-        return None;
-    }
-    let chance = chance / n as f64;
-    let judge = |hits: &[&LocatedQuestion], word: &str| -> Option<Diagnostic> {
-        let count = hits.len();
-        // Two directions tried: longest and shortest.
-        let p = tail(n, count, chance) * 2.0;
-        if p >= SIGNIFICANCE || (count as f64) < SHARE_OVER_CHANCE * chance * n as f64 {
+
+    fn judge(&self, facts: &[QuestionFacts]) -> Option<Diagnostic> {
+        let n = self.n;
+        if n < MIN_KEY_LENGTH_QUESTIONS {
             return None;
         }
-        Some(Diagnostic::authoring(
-            Check::KeyLength,
-            hits[0].location.clone(),
-            format!(
-                "the correct option is the {word} option in {count} of this file's {n} multiple-choice \
-                 questions (chance: {}): a candidate can guess by length; make distractors as specific \
-                 as the key (or the key as short as they are)",
-                percent(chance)
-            ),
-        ))
-    };
-    judge(&longest, "longest").or_else(|| judge(&shortest, "shortest"))
+        let chance = self.chance / n as f64;
+        let judge = |hits: &[usize], word: &str| -> Option<Diagnostic> {
+            let count = hits.len();
+            // Two directions tried: longest and shortest.
+            let p = tail(n, count, chance) * 2.0;
+            if p >= SIGNIFICANCE || (count as f64) < SHARE_OVER_CHANCE * chance * n as f64 {
+                return None;
+            }
+            Some(Diagnostic::authoring(
+                Check::KeyLength,
+                facts.get(hits[0])?.location.clone(),
+                format!(
+                    "the correct option is the {word} option in {count} of this file's {n} multiple-choice \
+                     questions (chance: {}): a candidate can guess by length; make distractors as specific \
+                     as the key (or the key as short as they are)",
+                    percent(chance)
+                ),
+            ))
+        };
+        judge(&self.longest, "longest").or_else(|| judge(&self.shortest, "shortest"))
+    }
 }
 
 /// The absolute words in `text`, lower-cased, in order.
@@ -289,55 +424,76 @@ fn absolute_words_in(text: &str) -> Vec<&'static str> {
 
 /// Absolute words mostly in distractors: over the file's choice questions, the options with
 /// such a word split between keys and distractors, against chance (their share of options).
+#[cfg(test)]
 fn absolute_words(questions: &[LocatedQuestion]) -> Option<Diagnostic> {
-    let (mut keys, mut distractors, mut in_keys, mut in_distractors) = (0usize, 0usize, 0usize, 0usize);
-    let mut first: Option<&LocatedQuestion> = None;
-    let mut words: HashMap<&'static str, usize> = HashMap::new();
-    for q in questions {
-        let Body::Choice(choice) = &q.question.body else { continue };
+    let mut checks = FileChecks::default();
+    checks.add(questions);
+    checks.words.judge(&facts_of(questions))
+}
+
+/// The counts `absolute_words` judges, question by question.
+#[derive(Default)]
+struct AbsoluteWords {
+    keys: usize,
+    distractors: usize,
+    in_keys: usize,
+    in_distractors: usize,
+    /// The first question (index in the file) with such a word in a distractor.
+    first: Option<usize>,
+    words: HashMap<&'static str, usize>,
+}
+
+impl AbsoluteWords {
+    fn add(&mut self, index: usize, question: &Question) {
+        let Body::Choice(choice) = &question.body else { return };
         for option in &choice.options {
             let found = absolute_words_in(&option.text);
             if option.correct {
-                keys += 1;
-                in_keys += usize::from(!found.is_empty());
+                self.keys += 1;
+                self.in_keys += usize::from(!found.is_empty());
             } else {
-                distractors += 1;
+                self.distractors += 1;
                 if !found.is_empty() {
-                    in_distractors += 1;
-                    first.get_or_insert(q);
+                    self.in_distractors += 1;
+                    self.first.get_or_insert(index);
                     for word in found {
-                        *words.entry(word).or_default() += 1;
+                        *self.words.entry(word).or_default() += 1;
                     }
                 }
             }
         }
     }
-    let with_word = in_keys + in_distractors;
-    if with_word < MIN_ABSOLUTE_OPTIONS || keys == 0 || distractors == 0 {
-        return None;
+
+    fn judge(&self, facts: &[QuestionFacts]) -> Option<Diagnostic> {
+        let (keys, distractors, in_keys, in_distractors) =
+            (self.keys, self.distractors, self.in_keys, self.in_distractors);
+        let with_word = in_keys + in_distractors;
+        if with_word < MIN_ABSOLUTE_OPTIONS || keys == 0 || distractors == 0 {
+            return None;
+        }
+        let key_rate = in_keys as f64 / keys as f64;
+        let distractor_rate = in_distractors as f64 / distractors as f64;
+        let chance = distractors as f64 / (keys + distractors) as f64;
+        let p = tail(with_word, in_distractors, chance);
+        if distractor_rate < ABSOLUTE_RATE_RATIO * key_rate || p >= ABSOLUTE_SIGNIFICANCE {
+            return None;
+        }
+        let mut common: Vec<(&str, usize)> = self.words.iter().map(|(w, c)| (*w, *c)).collect();
+        common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let common: Vec<String> = common.iter().take(4).map(|(w, c)| format!("{w:?} ({c})")).collect();
+        Some(Diagnostic::authoring(
+            Check::AbsoluteWords,
+            facts.get(self.first?)?.location.clone(),
+            format!(
+                "absolute words are in {in_distractors} of this file's {distractors} distractors ({}) but in \
+                 {in_keys} of its {keys} correct options ({}), most often {}: a candidate can rule such options \
+                 out unread; reword those distractors or state keys as firmly",
+                percent(distractor_rate),
+                percent(key_rate),
+                common.join(", ")
+            ),
+        ))
     }
-    let key_rate = in_keys as f64 / keys as f64;
-    let distractor_rate = in_distractors as f64 / distractors as f64;
-    let chance = distractors as f64 / (keys + distractors) as f64;
-    let p = tail(with_word, in_distractors, chance);
-    if distractor_rate < ABSOLUTE_RATE_RATIO * key_rate || p >= ABSOLUTE_SIGNIFICANCE {
-        return None;
-    }
-    let mut common: Vec<(&str, usize)> = words.into_iter().collect();
-    common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let common: Vec<String> = common.iter().take(4).map(|(w, c)| format!("{w:?} ({c})")).collect();
-    Some(Diagnostic::authoring(
-        Check::AbsoluteWords,
-        first?.location.clone(),
-        format!(
-            "absolute words are in {in_distractors} of this file's {distractors} distractors ({}) but in \
-             {in_keys} of its {keys} correct options ({}), most often {}: a candidate can rule such options \
-             out unread; reword those distractors or state keys as firmly",
-            percent(distractor_rate),
-            percent(key_rate),
-            common.join(", ")
-        ),
-    ))
 }
 
 /// Words that name an option by its letter when a letter follows them.
@@ -486,22 +642,35 @@ fn shingles(stem: &str) -> Vec<u64> {
     let mut words: Vec<u64> = Vec::new();
     let mut hash = FNV_OFFSET;
     let mut in_word = false;
-    for c in stem.chars().chain([' ']) {
-        // ASCII (most stems) takes the short way; the hashes are the same.
-        if c.is_ascii_alphanumeric() {
-            hash ^= u64::from(c.to_ascii_lowercase());
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-            in_word = true;
-        } else if !c.is_ascii() && c.is_alphanumeric() {
-            for lower in c.to_lowercase() {
-                hash ^= u64::from(u32::from(lower));
+    let mut end_word = |hash: &mut u64, in_word: &mut bool| {
+        if *in_word {
+            words.push(*hash);
+            *hash = FNV_OFFSET;
+            *in_word = false;
+        }
+    };
+    if stem.is_ascii() {
+        // The same hashes, a byte at a time (no decoding).
+        for &b in stem.as_bytes().iter().chain(b" ") {
+            if b.is_ascii_alphanumeric() {
+                hash ^= u64::from(b.to_ascii_lowercase());
                 hash = hash.wrapping_mul(0x0100_0000_01b3);
+                in_word = true;
+            } else {
+                end_word(&mut hash, &mut in_word);
             }
-            in_word = true;
-        } else if in_word {
-            words.push(hash);
-            hash = FNV_OFFSET;
-            in_word = false;
+        }
+    } else {
+        for c in stem.chars().chain([' ']) {
+            if c.is_alphanumeric() {
+                for lower in c.to_lowercase() {
+                    hash ^= u64::from(u32::from(lower));
+                    hash = hash.wrapping_mul(0x0100_0000_01b3);
+                }
+                in_word = true;
+            } else {
+                end_word(&mut hash, &mut in_word);
+            }
         }
     }
     let size = SHINGLE_WORDS.min(words.len());
@@ -513,16 +682,6 @@ fn shingles(stem: &str) -> Vec<u64> {
     shingles.sort_unstable();
     shingles.dedup();
     shingles
-}
-
-/// FNV-1a 64: stable across runs and platforms (the bank's hash is too).
-fn fnv(bytes: impl Iterator<Item = u8>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }
 
 /// SplitMix64's finaliser: one independent-looking hash per seed.
@@ -563,56 +722,52 @@ fn hash_family() -> &'static ([u64; HASHES], [u64; HASHES]) {
     })
 }
 
-fn similarity(a: &[u32; HASHES], b: &[u32; HASHES]) -> f64 {
-    let equal: u32 = a.iter().zip(b).map(|(x, y)| u32::from(x == y)).sum();
+/// How many positions of two signatures hold the same value.
+fn equal_values(a: &[u32; HASHES], b: &[u32; HASHES]) -> u32 {
+    a.iter().zip(b).map(|(x, y)| u32::from(x == y)).sum()
+}
+
+/// The estimated Jaccard similarity of two stems sharing `equal` signature values.
+fn similarity_of(equal: u32) -> f64 {
     f64::from(equal) / HASHES as f64
 }
 
+#[cfg(test)]
+fn similarity(a: &[u32; HASHES], b: &[u32; HASHES]) -> f64 {
+    similarity_of(equal_values(a, b))
+}
+
 /// One stem's fingerprint, and its question's place among its file's questions.
+#[derive(Debug)]
 struct Fingerprint {
     question: usize,
     signature: [u32; HASHES],
 }
 
 /// The exam's stems so far, as fingerprints in LSH buckets (one per band). Only the
-/// signatures and the index of each stem's question are kept (some 260 bytes a question).
+/// signatures, the index of each stem's question and the buckets' links are kept (some 330
+/// bytes a question).
 #[derive(Default)]
 struct StemIndex {
     /// In blocks of `SIGNATURE_BLOCK`, each allocated once: a growing exam never copies
     /// its signatures into a list twice the size (a large bank's biggest allocation).
     signatures: Vec<Vec<[u32; HASHES]>>,
     /// The index of each stem's question in the exam's facts.
-    owners: Vec<usize>,
-    /// Bucket keys are FNV hashes already: no need for SipHash over them.
-    buckets: HashMap<(usize, u64), Vec<u32>, std::hash::BuildHasherDefault<KeyHasher>>,
+    owners: Vec<u32>,
+    /// Per band, the most recent stem of each bucket (a bucket: the stems whose values in
+    /// that band are the same).
+    heads: [BandTable; BANDS],
+    /// For each stem and band (`stem * BANDS + band`), the stem before it in its bucket
+    /// (`NONE` for the first): a bucket is a list through the stems, newest first, with
+    /// no allocation per bucket.
+    previous: Vec<u32>,
     /// For each earlier stem, 1 + the index of the last new stem compared with it (the
     /// candidates already seen, without a set per stem).
     compared_for: Vec<u32>,
 }
 
-/// A hasher for keys that are already well mixed (a band and its FNV hash).
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        mix(self.0)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = mix(self.0 ^ n);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
+/// No stem (an empty slot, the end of a bucket).
+const NONE: u32 = u32::MAX;
 
 /// Signatures per block of the stem index (1 MiB).
 const SIGNATURE_BLOCK: usize = 4096;
@@ -623,37 +778,64 @@ fn signature_at(blocks: &[Vec<[u32; HASHES]>], index: u32) -> &[u32; HASHES] {
     &blocks[index / SIGNATURE_BLOCK][index % SIGNATURE_BLOCK]
 }
 
-impl StemIndex {
-    /// Adds the stem of question `owner` of `exam`; a warning when an earlier stem of the
-    /// exam is nearly the same.
-    fn add(&mut self, owner: usize, signature: [u32; HASHES], exam: &[QuestionFacts]) -> Option<Diagnostic> {
-        let index = u32::try_from(self.owners.len()).ok()?;
-        let mark = index.checked_add(1)?;
-        let mut seen = 0;
-        let mut best: Option<(u32, f64)> = None;
-        for band in 0..BANDS {
-            let rows = &signature[band * ROWS..(band + 1) * ROWS];
-            let key = fnv(rows.iter().flat_map(|r| r.to_le_bytes()));
-            let bucket = self.buckets.entry((band, key)).or_default();
-            // The most recent stems of the bucket only, and at most MAX_CANDIDATES in all: a
-            // bucket of many identical stems (each already reported) must not make the check
-            // quadratic.
-            for &other in bucket.iter().rev().take(MAX_CANDIDATES) {
-                if seen >= MAX_CANDIDATES {
-                    break;
-                }
-                if self.compared_for[other as usize] == mark {
-                    continue;
-                }
-                self.compared_for[other as usize] = mark;
-                seen += 1;
-                let s = similarity(&signature, signature_at(&self.signatures, other));
-                if s >= NEAR_DUPLICATE && best.is_none_or(|(_, b)| s > b) {
-                    best = Some((other, s));
-                }
+/// The values of one band of a signature.
+fn band_of(signature: &[u32; HASHES], band: usize) -> &[u32] {
+    &signature[band * ROWS..(band + 1) * ROWS]
+}
+
+/// One band's buckets: an open-addressing table (linear probing, at most 3/4 full) of the
+/// most recent stem of each bucket, keyed by the band's values, which are read from that
+/// stem's signature (4 bytes a slot; the values are not stored twice).
+#[derive(Default)]
+struct BandTable {
+    slots: Vec<u32>,
+    len: usize,
+}
+
+/// Where a band's values start probing: MinHash values are already uniform, mixed once
+/// more so that equal leading values do not cluster.
+fn band_hash(rows: &[u32]) -> u64 {
+    rows.iter().fold(0u64, |acc, &r| mix(acc ^ u64::from(r)).wrapping_add(u64::from(r)))
+}
+
+impl BandTable {
+    /// The slot holding the bucket of `rows` in `band` (its most recent stem), or the empty
+    /// slot where it would go. The table must have room (`reserve`).
+    fn find(&self, rows: &[u32], band: usize, blocks: &[Vec<[u32; HASHES]>]) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = band_hash(rows) as usize & mask;
+        loop {
+            let stem = self.slots[at];
+            if stem == NONE || band_of(signature_at(blocks, stem), band) == rows {
+                return at;
             }
-            bucket.push(index);
+            at = (at + 1) & mask;
         }
+    }
+
+    /// Room for one more bucket: the table doubles (rebuilt from the stems' signatures)
+    /// before it is more than 3/4 full.
+    fn reserve(&mut self, band: usize, blocks: &[Vec<[u32; HASHES]>]) {
+        if (self.len + 1) * 4 <= self.slots.len() * 3 {
+            return;
+        }
+        let size = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![NONE; size]);
+        for stem in old.into_iter().filter(|&stem| stem != NONE) {
+            let at = self.find(band_of(signature_at(blocks, stem), band), band, blocks);
+            self.slots[at] = stem;
+        }
+    }
+}
+
+impl StemIndex {
+    /// Adds the stem of the exam's question `owner`; the near duplicate when an earlier stem
+    /// of the exam is nearly the same (the most similar, the most recent of those).
+    fn add(&mut self, owner: usize, signature: [u32; HASHES]) -> Option<NearDuplicate> {
+        let owner = u32::try_from(owner).ok()?;
+        let index = u32::try_from(self.owners.len()).ok().filter(|&i| i != NONE)?;
+        let mark = index.checked_add(1)?;
+        // The new stem goes in first, so its own bands can be read from the blocks.
         match self.signatures.last_mut() {
             Some(block) if block.len() < SIGNATURE_BLOCK => block.push(signature),
             _ => {
@@ -662,23 +844,46 @@ impl StemIndex {
                 self.signatures.push(block);
             }
         }
+        let mut seen = 0;
+        let mut best: Option<(u32, u32)> = None; // (earlier stem, equal values)
+        for band in 0..BANDS {
+            let rows = band_of(&signature, band);
+            let table = &mut self.heads[band];
+            table.reserve(band, &self.signatures);
+            let slot = table.find(rows, band, &self.signatures);
+            let head = table.slots[slot];
+            // The most recent stems of the bucket only, and at most MAX_CANDIDATES in all: a
+            // bucket of many identical stems (each already reported) must not make the check
+            // quadratic.
+            let mut other = head;
+            let mut taken = 0;
+            while other != NONE && taken < MAX_CANDIDATES {
+                taken += 1;
+                if seen >= MAX_CANDIDATES {
+                    break;
+                }
+                let earlier = other;
+                other = self.previous[earlier as usize * BANDS + band];
+                if self.compared_for[earlier as usize] == mark {
+                    continue;
+                }
+                self.compared_for[earlier as usize] = mark;
+                seen += 1;
+                let equal = equal_values(&signature, signature_at(&self.signatures, earlier));
+                if similarity_of(equal) >= NEAR_DUPLICATE && best.is_none_or(|(_, b)| equal > b) {
+                    best = Some((earlier, equal));
+                }
+            }
+            if head == NONE {
+                table.len += 1;
+            }
+            table.slots[slot] = index;
+            self.previous.push(head);
+        }
         self.owners.push(owner);
         self.compared_for.push(0);
-        let (other, s) = best?;
-        let (this, other) = (exam.get(owner)?, exam.get(self.owners[other as usize])?);
-        Some(Diagnostic::authoring(
-            Check::NearDuplicateStem,
-            this.location.clone(),
-            format!(
-                "question {}: its stem is nearly the same as question {}'s at {} (about {} of their \
-                 {SHINGLE_WORDS}-word runs shared): one gives the other away; merge them or make them ask \
-                 different things",
-                this.id,
-                other.id,
-                other.location,
-                percent(s)
-            ),
-        ))
+        let (other, equal) = best?;
+        Some(NearDuplicate { question: owner, earlier: self.owners[other as usize], equal })
     }
 }
 
@@ -714,7 +919,7 @@ mod tests {
                     multiple: false,
                 }),
             },
-            location: crate::bank::diagnostic::Location { path: "q.toml".to_string(), line: 1, col: 1 },
+            location: crate::bank::diagnostic::Location { path: "q.toml".into(), line: 1, col: 1 },
             scenario_location: None,
         }
     }
@@ -951,6 +1156,116 @@ mod tests {
         let dups: Vec<&Diagnostic> = found.iter().filter(|d| d.check == Check::NearDuplicateStem).collect();
         assert_eq!(dups.len(), 1, "{dups:?}");
         assert!(dups[0].message.starts_with("question last:") && dups[0].message.contains("question q0's"));
+    }
+
+    /// The near duplicates the index reported before its buckets became per-band tables
+    /// of lists through the stems: a map from (band, the band's values) to the stems of the
+    /// bucket, newest last.
+    fn near_duplicates_by_map(signatures: &[[u32; HASHES]]) -> Vec<Option<(u32, u32)>> {
+        let mut buckets: HashMap<(usize, Vec<u32>), Vec<u32>> = HashMap::new();
+        let mut compared_for: Vec<u32> = Vec::new();
+        let mut found = Vec::new();
+        for (index, signature) in signatures.iter().enumerate() {
+            let mark = index as u32 + 1;
+            let mut seen = 0;
+            let mut best: Option<(u32, u32)> = None;
+            for band in 0..BANDS {
+                let bucket = buckets.entry((band, band_of(signature, band).to_vec())).or_default();
+                for &other in bucket.iter().rev().take(MAX_CANDIDATES) {
+                    if seen >= MAX_CANDIDATES {
+                        break;
+                    }
+                    if compared_for[other as usize] == mark {
+                        continue;
+                    }
+                    compared_for[other as usize] = mark;
+                    seen += 1;
+                    let equal = equal_values(signature, &signatures[other as usize]);
+                    if similarity_of(equal) >= NEAR_DUPLICATE && best.is_none_or(|(_, b)| equal > b) {
+                        best = Some((other, equal));
+                    }
+                }
+                bucket.push(index as u32);
+            }
+            compared_for.push(0);
+            found.push(best);
+        }
+        found
+    }
+
+    #[test]
+    fn the_band_tables_find_what_a_map_of_buckets_finds() {
+        // Families of signatures, each a base with a few values changed, over few distinct
+        // values so that bands collide often; more than a block of signatures, and tables
+        // that grow many times.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            state = mix(state.wrapping_add(0x9e37_79b9_7f4a_7c15));
+            state % n
+        };
+        let bases: Vec<[u32; HASHES]> = (0..40).map(|_| std::array::from_fn(|_| next(6) as u32)).collect();
+        let signatures: Vec<[u32; HASHES]> = (0..SIGNATURE_BLOCK + 900)
+            .map(|_| {
+                let mut signature = bases[next(bases.len() as u64) as usize];
+                for _ in 0..next(30) {
+                    signature[next(HASHES as u64) as usize] = next(1000) as u32;
+                }
+                signature
+            })
+            .collect();
+        let expected = near_duplicates_by_map(&signatures);
+        assert!(expected.iter().filter(|f| f.is_some()).count() > signatures.len() / 2);
+        assert!(expected.iter().any(|f| f.is_none()));
+        let mut index = StemIndex::default();
+        for (i, (signature, expected)) in signatures.iter().zip(&expected).enumerate() {
+            let found = index.add(i, *signature);
+            let expected =
+                expected.map(|(earlier, equal)| NearDuplicate { question: i as u32, earlier, equal });
+            assert_eq!(found, expected, "stem {i}");
+        }
+    }
+
+    /// `shingles` as it was: a character at a time, whatever the text.
+    fn shingles_by_chars(stem: &str) -> Vec<u64> {
+        let mut words: Vec<u64> = Vec::new();
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut in_word = false;
+        for c in stem.chars().chain([' ']) {
+            if c.is_alphanumeric() {
+                for lower in c.to_lowercase() {
+                    hash = (hash ^ u64::from(u32::from(lower))).wrapping_mul(0x0100_0000_01b3);
+                }
+                in_word = true;
+            } else if in_word {
+                words.push(hash);
+                hash = 0xcbf2_9ce4_8422_2325;
+                in_word = false;
+            }
+        }
+        let size = SHINGLE_WORDS.min(words.len());
+        if size == 0 {
+            return Vec::new();
+        }
+        let mut shingles: Vec<u64> =
+            words.windows(size).map(|run| run.iter().fold(0, |acc: u64, &word| mix(acc ^ word))).collect();
+        shingles.sort_unstable();
+        shingles.dedup();
+        shingles
+    }
+
+    #[test]
+    fn ascii_stems_shingle_as_they_did_a_character_at_a_time() {
+        for stem in [
+            "",
+            "?",
+            "one",
+            "Which SERVICE, stores objects? A 3-tier app (v2.1) on EC2.",
+            "Ünïcödé stems Straße İstanbul ΣΊΣΥΦΟΣ mixed with ASCII words",
+            "tabs\tand\nlines  and   spaces",
+            "日本語 のテキスト and 123 numbers",
+        ] {
+            assert_eq!(shingles(stem), shingles_by_chars(stem), "{stem:?}");
+        }
     }
 
     #[test]

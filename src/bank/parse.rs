@@ -61,7 +61,6 @@ pub const MATCHING_PROMPTS: std::ops::RangeInclusive<usize> = 3..=7;
 
 /// Collects diagnostics for one file, turning byte spans into `line:col`.
 struct FileReport<'a> {
-    path: &'a str,
     source: &'a str,
     lines: LineIndex<'a>,
     diagnostics: Vec<Diagnostic>,
@@ -69,11 +68,11 @@ struct FileReport<'a> {
 
 impl<'a> FileReport<'a> {
     fn new(path: &'a str, source: &'a str) -> Self {
-        FileReport { path, source, lines: LineIndex::new(source), diagnostics: Vec::new() }
+        FileReport { source, lines: LineIndex::new(path, source), diagnostics: Vec::new() }
     }
 
     fn at(&self, span: &Range<usize>) -> Location {
-        self.lines.locate(self.path, span.start)
+        self.lines.locate(span.start)
     }
 
     fn error(&mut self, span: &Range<usize>, message: impl Into<String>) {
@@ -101,7 +100,7 @@ impl<'a> FileReport<'a> {
         }
         if let Some(line) = text::unclosed_fence(value.get_ref()) {
             let offset = self.fence_offset(value, line);
-            let location = self.lines.locate(self.path, offset);
+            let location = self.lines.locate(offset);
             self.diagnostics.push(Diagnostic::error(
                 location,
                 format!("{what}: the code block opened here is never closed: end it with a line of ```"),
@@ -513,12 +512,12 @@ fn toml_raw(path: &str, source: &str) -> Result<RawFile, Diagnostic> {
             RawSource::deserialize(ValueDeserializer::from(value)).map_err(|e| toml_error(path, source, &e)),
         );
     }
-    let lines = LineIndex::new(source);
+    let lines = LineIndex::new(path, source);
     let mut out = Vec::new();
     for (key, value) in entries {
         let table = key.get_ref().as_ref();
         if table != "question" && table != "scenario" {
-            let location = lines.locate(path, key.span().start);
+            let location = lines.locate(key.span().start);
             out.push(Entry::Problem(Diagnostic::error(
                 location,
                 format!("unknown field `{table}`, expected `question`, `scenario` or `source`"),
@@ -527,7 +526,7 @@ fn toml_raw(path: &str, source: &str) -> Result<RawFile, Diagnostic> {
         }
         let span = value.span();
         let DeValue::Array(items) = value.into_inner() else {
-            let location = lines.locate(path, span.start);
+            let location = lines.locate(span.start);
             out.push(Entry::Problem(Diagnostic::error(
                 location,
                 format!("`{table}` must be an array of tables: write each one as [[{table}]]"),

@@ -483,14 +483,19 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
         let take = |file: CheckedFile| {
             files_failed |= file.failed;
             let first = questions.len();
-            questions.extend(file.questions);
+            // Copied on this thread: the facts outlive the worker's file, and kept in the
+            // worker's allocations they would scatter its memory (fragmentation measured as
+            // some 5 MiB more peak RSS at 50,000 questions).
+            questions.extend(file.questions.iter().cloned());
             scenarios.extend(file.scenarios);
             found.extend(file.diagnostics);
             if let Some(findings) = file.findings {
-                linted.extend(authoring.add(findings, &questions, first));
+                linted.extend(authoring.add(findings, first));
             }
         };
         in_parallel_in_order(&folder.question_files, |file| check_file(file, domains), take);
+        // The stem index is done with: its memory goes before the warnings are written out.
+        drop(authoring);
         found.extend(validate::check_exam(blueprint.as_ref(), &questions, &scenarios, files_failed));
         diagnostic::sort(&mut found);
         if let Some(blueprint) = &blueprint {
@@ -520,7 +525,7 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
                     ));
                 }
             }
-            found.extend(linted);
+            found.extend(linted.into_iter().filter_map(|finding| finding.into_diagnostic(&questions)));
             diagnostic::sort(&mut found);
         }
         diagnostics.extend(found);
@@ -530,6 +535,7 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
 
 /// One question file as `check` keeps it: its problems, its authoring findings and the
 /// facts of its questions; the questions themselves are dropped.
+#[derive(Debug)]
 struct CheckedFile {
     diagnostics: Vec<Diagnostic>,
     /// `None` when the exam's blueprint did not parse (the authoring checks then do not run).
@@ -541,13 +547,46 @@ struct CheckedFile {
 }
 
 fn check_file(file: &BankFile, blueprint: Option<&Blueprint>) -> CheckedFile {
-    let parsed = parse_file(file, blueprint);
+    match file.read() {
+        Ok(bytes) => check_bytes(&file.label, &bytes, blueprint, SPLIT_ABOVE, PIECE_BYTES),
+        Err(d) => CheckedFile {
+            diagnostics: vec![d],
+            findings: blueprint.map(|_| lint::FileChecks::default().finish(&[])),
+            questions: Vec::new(),
+            scenarios: Vec::new(),
+            failed: true,
+        },
+    }
+}
+
+/// `check_file` of a file's bytes, cut as `parse_in_pieces_of` cuts them. The authoring
+/// checks and the facts take each piece as it is read: only one piece's questions are in
+/// memory at a time, not the whole file's.
+fn check_bytes(
+    label: &str,
+    bytes: &[u8],
+    blueprint: Option<&Blueprint>,
+    split_above: usize,
+    piece_bytes: usize,
+) -> CheckedFile {
+    let mut diagnostics = Vec::new();
+    let mut questions = Vec::new();
+    let mut scenarios = Vec::new();
+    let mut authoring = blueprint.map(|_| lint::FileChecks::default());
+    each_piece_of(label, bytes, blueprint, split_above, piece_bytes, |piece| {
+        if let Some(authoring) = &mut authoring {
+            authoring.add(&piece.questions);
+        }
+        questions.extend(piece.questions.iter().map(validate::QuestionFacts::of));
+        scenarios.extend(piece.scenarios.iter().map(validate::ScenarioFacts::of));
+        diagnostics.extend(piece.diagnostics);
+    });
     CheckedFile {
-        failed: parsed.questions.is_empty() && parsed.diagnostics.iter().any(Diagnostic::is_error),
-        findings: blueprint.map(|_| lint::check_file(&parsed.questions)),
-        questions: parsed.questions.iter().map(validate::QuestionFacts::of).collect(),
-        scenarios: parsed.scenarios.iter().map(validate::ScenarioFacts::of).collect(),
-        diagnostics: parsed.diagnostics,
+        failed: questions.is_empty() && diagnostics.iter().any(Diagnostic::is_error),
+        findings: authoring.map(|authoring| authoring.finish(&questions)),
+        questions,
+        scenarios,
+        diagnostics,
     }
 }
 
@@ -686,23 +725,43 @@ fn parse_in_pieces_of(
     split_above: usize,
     piece_bytes: usize,
 ) -> parse::QuestionFile {
+    let mut file = parse::QuestionFile::default();
+    each_piece_of(label, bytes, blueprint, split_above, piece_bytes, |piece| {
+        file.questions.extend(piece.questions);
+        file.scenarios.extend(piece.scenarios);
+        file.diagnostics.extend(piece.diagnostics);
+    });
+    file
+}
+
+/// `parse_in_pieces_of`, each piece's questions, scenarios and problems handed to `each`
+/// as soon as the piece is read (at their places in the file, in file order), so a caller
+/// that reduces them need not hold the whole file's questions. A file that is not cut is
+/// one piece.
+fn each_piece_of(
+    label: &str,
+    bytes: &[u8],
+    blueprint: Option<&Blueprint>,
+    split_above: usize,
+    piece_bytes: usize,
+    mut each: impl FnMut(parse::QuestionFile),
+) {
     let cut = (bytes.len() > split_above)
         .then(|| std::str::from_utf8(bytes).ok())
         .flatten()
         .and_then(|text| Some((text, split::split(text, piece_bytes)?)))
         .filter(|(_, cut)| cut.pieces.len() > 1);
-    let Some((text, cut)) = cut else { return parse::parse_questions(label, bytes, blueprint) };
+    let Some((text, cut)) = cut else { return each(parse::parse_questions(label, bytes, blueprint)) };
     // Every piece but the first is parsed behind the file's [source] table (it applies to
     // every question); problems inside that repeated text were reported with the first.
     let preamble = &text[cut.preamble.clone()];
     let preamble_lines = preamble.matches('\n').count();
-    let mut file = parse::QuestionFile::default();
     let mut lines_before = 0;
     let mut counted_to = 0;
     for (k, range) in cut.pieces.into_iter().enumerate() {
-        lines_before += text[counted_to..range.start].matches('\n').count();
+        lines_before += text.as_bytes()[counted_to..range.start].iter().filter(|&&b| b == b'\n').count();
         counted_to = range.start;
-        let (piece, skip) = if k == 0 {
+        let (mut piece, skip) = if k == 0 || preamble.is_empty() {
             (parse::parse_questions(label, &bytes[range], blueprint), 0)
         } else {
             let joined = [preamble, &text[range]].concat();
@@ -710,25 +769,21 @@ fn parse_in_pieces_of(
         };
         let place =
             |location: &mut Location| location.line = location.line.saturating_sub(skip) + lines_before;
-        for mut q in piece.questions {
+        for q in &mut piece.questions {
             place(&mut q.location);
             if let Some(at) = &mut q.scenario_location {
                 place(at);
             }
-            file.questions.push(q);
         }
-        for mut s in piece.scenarios {
+        for s in &mut piece.scenarios {
             place(&mut s.location);
-            file.scenarios.push(s);
         }
-        for mut d in piece.diagnostics {
-            if d.location.line > skip {
-                place(&mut d.location);
-                file.diagnostics.push(d);
-            }
+        piece.diagnostics.retain(|d| d.location.line > skip);
+        for d in &mut piece.diagnostics {
+            place(&mut d.location);
         }
+        each(piece);
     }
-    file
 }
 
 /// Parses and checks one exam folder's TOML; any error stops it (warnings do not).
@@ -941,6 +996,31 @@ mod tests {
             }
         }
         assert!(cut_files > 10, "only {cut_files} shipped files were cut");
+    }
+
+    #[test]
+    fn a_file_checked_piece_by_piece_gives_what_it_gives_whole() {
+        // The shipped banks and the fixture with every authoring warning, each file cut at
+        // every question and fed to the checks piece by piece, against the whole file.
+        let cues = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/banks/cues");
+        let mut folders = shipped_folders();
+        folders.extend(folders_at(&cues).unwrap());
+        let (mut cut_files, mut findings) = (0, 0);
+        for folder in folders {
+            let bytes = folder.blueprint_file.read().unwrap();
+            let blueprint = parse::parse_blueprint(&folder.blueprint_file.label, &bytes).0.unwrap().blueprint;
+            for file in &folder.question_files {
+                let bytes = file.read().unwrap();
+                let whole = check_bytes(&file.label, &bytes, Some(&blueprint), usize::MAX, PIECE_BYTES);
+                let pieces = check_bytes(&file.label, &bytes, Some(&blueprint), 0, 1);
+                assert_eq!(format!("{whole:#?}"), format!("{pieces:#?}"), "{}", file.label);
+                let text = std::str::from_utf8(&bytes).unwrap();
+                cut_files += usize::from(split::split(text, 1).is_some_and(|c| c.pieces.len() > 1));
+                findings += format!("{:?}", whole.findings).matches("Diagnostic {").count();
+            }
+        }
+        assert!(cut_files > 10, "only {cut_files} files were cut");
+        assert!(findings >= 5, "only {findings} authoring findings");
     }
 
     const BLUEPRINT: &str = r#"format = 1

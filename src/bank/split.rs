@@ -92,6 +92,8 @@ pub fn split(text: &str, target: usize) -> Option<Pieces> {
         let b = bytes[at];
         line_start = b == b'\n';
         at = match b {
+            // Plain text (most of a file outside strings): on to the next byte that matters.
+            _ if !matters(b) => first_of(bytes, at, matters).unwrap_or(bytes.len()),
             b'#' => line_end(bytes, at),
             b'"' if bytes[at..].starts_with(b"\"\"\"") => multi_line_end(bytes, at + 3, b'"')?,
             b'\'' if bytes[at..].starts_with(b"\'\'\'") => multi_line_end(bytes, at + 3, b'\'')?,
@@ -157,15 +159,46 @@ fn header_name(line: &str) -> Option<Header<'_>> {
     Some(if array { Header::Array(name) } else { Header::Table(name) })
 }
 
+/// The bytes `split` looks at outside strings; the others are skipped in blocks.
+fn matters(b: u8) -> bool {
+    // `|`, not `||` or a match: no branch per byte, so `first_of`'s blocks vectorise.
+    (b == b'#')
+        | (b == b'"')
+        | (b == b'\'')
+        | (b == b'[')
+        | (b == b'{')
+        | (b == b']')
+        | (b == b'}')
+        | (b == b'\n')
+}
+
+/// Bytes per block of `first_of`.
+const BLOCK: usize = 32;
+
+/// The offset of the first byte at or after `from` that `stop` accepts (`None`: none
+/// before the end). Blocks without one are skipped whole, each tested without an early
+/// exit, so the test vectorises: bank files are mostly long runs of plain text.
+pub(crate) fn first_of(bytes: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut at = from;
+    while let Some(block) = bytes.get(at..).and_then(|rest| rest.first_chunk::<BLOCK>()) {
+        if block.iter().fold(0u8, |any, &b| any | u8::from(stop(b))) != 0 {
+            break;
+        }
+        at += BLOCK;
+    }
+    bytes.get(at..)?.iter().position(|&b| stop(b)).map(|i| at + i)
+}
+
 /// The offset just past the end of the line holding `at` (its `\n`, or the end of text).
 fn line_end(bytes: &[u8], at: usize) -> usize {
-    bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| at + i + 1)
+    first_of(bytes, at, |b| b == b'\n').map_or(bytes.len(), |i| i + 1)
 }
 
 /// The offset just past a one-line string's closing `quote` (`at` is just inside it);
 /// `None` when the line ends first.
 fn one_line_end(bytes: &[u8], mut at: usize, quote: u8) -> Option<usize> {
     while at < bytes.len() {
+        at = first_of(bytes, at, |b| (b == b'\n') | (b == b'\\') | (b == quote))?;
         match bytes[at] {
             b'\n' => return None,
             // An escaped line break is no escape in a one-line string: the parser decides.
@@ -182,7 +215,9 @@ fn one_line_end(bytes: &[u8], mut at: usize, quote: u8) -> Option<usize> {
 /// up to two more quotes before the delimiter belong to the string); `None` if it never ends.
 fn multi_line_end(bytes: &[u8], mut at: usize, quote: u8) -> Option<usize> {
     let closing = [quote; 3];
+    let escapes = quote == b'"';
     while at < bytes.len() {
+        at = first_of(bytes, at, |b| (b == quote) | (escapes & (b == b'\\')))?;
         match bytes[at] {
             b'\\' if quote == b'"' => at += 2,
             _ if bytes[at..].starts_with(&closing) => {
