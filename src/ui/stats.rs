@@ -141,13 +141,21 @@ fn render_pass_at(pass: Option<&crate::study::readiness::PassEstimate>, exam: &E
         return crate::text::wrap_lines(line, width) + "\n";
     };
     let pct = |p: f64| format!("{:.0}%", p * 100.0);
-    let mut out = format!(
-        "Pass probability on a fresh form: {} (likely between {} and {}), if the cut is {} correct.\n",
-        pct(pass.probability),
-        pct(pass.low),
-        pct(pass.high),
-        pct(pass.cut)
+    // "likely between 0% and 0%" reads as a slip: one figure when both ends round alike.
+    let likely = if pct(pass.low) == pct(pass.high) {
+        format!("{} at both ends of the likely range", pct(pass.low))
+    } else {
+        format!("likely between {} and {}", pct(pass.low), pct(pass.high))
+    };
+    let mut out = crate::text::wrap_lines(
+        &format!(
+            "Pass probability on a fresh form: {} ({likely}), if the cut is {} correct.",
+            pct(pass.probability),
+            pct(pass.cut)
+        ),
+        width,
     );
+    out.push('\n');
     let around: Vec<String> =
         pass.at_cuts.iter().map(|(cut, p)| format!("{} at a cut of {}", pct(*p), pct(*cut))).collect();
     out.push_str(&crate::text::wrap_lines(
@@ -243,6 +251,35 @@ mod tests {
             assert!(text.starts_with("Pass probability: not enough"), "{text}");
             assert!(text.lines().all(|l| l.chars().count() <= width), "{width}:\n{text}");
         }
+    }
+
+    #[test]
+    fn a_range_whose_ends_round_alike_is_one_figure_and_the_lines_fit() {
+        use crate::study::readiness::PassEstimate;
+        let exam = sample_exam(&[(100, 3)], 3);
+        let pass = |low: f64, high: f64| PassEstimate {
+            probability: low,
+            low,
+            high,
+            cut: 0.72,
+            at_cuts: vec![(0.67, low), (0.77, low)],
+            domains: vec![],
+            answers: Default::default(),
+            excluded: vec![],
+            excluded_count: 0,
+        };
+        let flat = render_pass_at(Some(&pass(0.001, 0.004)), &exam, 40);
+        assert!(
+            flat.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains("(0% at both ends of the likely range)"),
+            "{flat}"
+        );
+        assert!(!flat.contains("between"), "{flat}");
+        assert!(flat.lines().all(|l| l.chars().count() <= 40), "{flat}");
+        let wide = render_pass_at(Some(&pass(0.2, 0.6)), &exam, 80);
+        assert!(wide.contains("likely between 20% and 60%"), "{wide}");
     }
 
     #[test]

@@ -920,7 +920,9 @@ pub fn stats(ctx: &Ctx, s: &Stats, b: &Blueprint, pass: Option<&PassEstimate>) -
                 @if let Some(p) = pass {
                     p #pass-probability {
                         "Estimated chance of passing a fresh form now: " strong { (format!("{:.0}%", p.probability * 100.0)) }
-                        " (likely between " (format!("{:.0}%", p.low * 100.0)) " and " (format!("{:.0}%", p.high * 100.0)) "; see docs/readiness.md)."
+                        @let (low, high) = (format!("{:.0}%", p.low * 100.0), format!("{:.0}%", p.high * 100.0));
+                        @if low == high { " (" (low) " at both ends of the likely range; see docs/readiness.md)." }
+                        @else { " (likely between " (low) " and " (high) "; see docs/readiness.md)." }
                     }
                 }
                 h2 { "Domains" }
