@@ -667,3 +667,24 @@ fn a_review_started_while_one_is_unfinished_says_so() {
     let page = get(&format!("{}{}", server.origin, started.location.unwrap()));
     assert!(page.body.contains("Review 2 is unfinished"), "{}", page.body);
 }
+
+#[test]
+fn a_page_asked_for_with_the_wrong_method_is_405_with_the_methods_it_takes() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let call = |method: &str, path: &str| {
+        let url = format!("{}{path}", server.base);
+        let request = ureq::http::Request::builder().method(method).uri(&url).body(()).unwrap();
+        agent().run(request).unwrap()
+    };
+    let wrong = call("DELETE", "/");
+    assert_eq!(wrong.status().as_u16(), 405);
+    assert_eq!(wrong.headers().get("allow").unwrap(), "GET, HEAD");
+    let put = call("PUT", "/exam/tiny");
+    assert_eq!(put.status().as_u16(), 405);
+    assert_eq!(put.headers().get("allow").unwrap(), "GET, HEAD, POST");
+    assert_eq!(call("GET", "/drill/tiny").headers().get("allow").unwrap(), "POST");
+    // HEAD is GET without its body; a page that does not exist is still 404.
+    assert_eq!(call("HEAD", "/").status().as_u16(), 200);
+    assert_eq!(call("GET", "/no/such/page").status().as_u16(), 404);
+}

@@ -144,6 +144,8 @@ enum Reply {
     Redirect(String),
     Asset(&'static str, &'static str),
     Refused(StatusCode, &'static str),
+    /// A page that exists, asked for with another method: 405 and the methods it takes.
+    WrongMethod(&'static str),
 }
 
 impl IntoResponse for Reply {
@@ -160,6 +162,12 @@ impl IntoResponse for Reply {
             Reply::Refused(status, why) => {
                 (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], why).into_response()
             }
+            Reply::WrongMethod(allow) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::ALLOW, allow)],
+                format!("Method not allowed: this page takes {allow}.\n"),
+            )
+                .into_response(),
         };
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
@@ -274,6 +282,17 @@ fn read_answer(form: &[(String, String)], shape: Shape) -> Option<Answer> {
     }
 }
 
+/// The methods the page at `path` (after the token) takes, if there is such a page; kept
+/// beside `route`'s table.
+fn methods_of(path: &[&str]) -> Option<&'static str> {
+    Some(match path {
+        [] | ["static", "style.css" | "app.js"] | ["history"] | ["show", _] | ["stats", _] => "GET, HEAD",
+        ["exam", _] | ["a", _, _] => "GET, HEAD, POST",
+        ["drill", _] | ["resume", _] | ["review"] => "POST",
+        _ => return None,
+    })
+}
+
 fn parse_filter(text: &str) -> Option<ReviewFilter> {
     Some(match text {
         "all" => ReviewFilter::All,
@@ -317,6 +336,8 @@ impl Shared {
             return Reply::Refused(StatusCode::FORBIDDEN, "Forbidden: a form from another site.\n");
         }
         let rest: Vec<&str> = segments.collect();
+        // HEAD is GET without the body (hyper leaves the body out).
+        let method = if method == Method::HEAD { &Method::GET } else { method };
         let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
         let result = match (method, rest.as_slice()) {
             (&Method::GET, []) => self.home(),
@@ -346,10 +367,13 @@ impl Shared {
             (&Method::GET, ["history"]) => self.history(&query(uri)),
             (&Method::GET, ["show", id]) => self.show(id),
             (&Method::GET, ["stats", id]) => self.stats(id),
-            _ => Ok(Reply::Page(
-                StatusCode::NOT_FOUND,
-                pages::message(&self.ctx(), "Not found", "There is no such page."),
-            )),
+            (_, path) => match methods_of(path) {
+                Some(allow) => Ok(Reply::WrongMethod(allow)),
+                None => Ok(Reply::Page(
+                    StatusCode::NOT_FOUND,
+                    pages::message(&self.ctx(), "Not found", "There is no such page."),
+                )),
+            },
         };
         result.unwrap_or_else(|e| {
             Reply::Page(error_status(&e), pages::message(&self.ctx(), "That did not work", &e.to_string()))
