@@ -688,3 +688,21 @@ fn a_page_asked_for_with_the_wrong_method_is_405_with_the_methods_it_takes() {
     assert_eq!(call("HEAD", "/").status().as_u16(), 200);
     assert_eq!(call("GET", "/no/such/page").status().as_u16(), 404);
 }
+
+#[test]
+fn a_drill_report_in_the_browser_has_no_scaled_score_a_mock_exams_does() {
+    let test = Test::new();
+    let server = Server::start(&test, &tiny_bank());
+    let report_of = |path: &str, form: &[(&str, &str)]| {
+        let started = post(&server, path, form);
+        assert_eq!(started.status, 303, "{}", started.body);
+        let attempt = started.location.unwrap();
+        post(&server, &attempt, &[("do", "submit")]);
+        get(&format!("{}{attempt}", server.origin)).body
+    };
+    let drill = report_of("drill/tiny", &[("count", "2")]);
+    assert!(drill.contains("scored questions correct"), "{drill}");
+    assert!(!drill.contains("scaled score"), "{drill}");
+    let exam = report_of("exam/tiny", &[]);
+    assert!(exam.contains("Estimated scaled score"), "{exam}");
+}

@@ -751,12 +751,18 @@ pub fn report(ctx: &Ctx, b: &Blueprint, r: &ReportView, last: Option<&FeedbackVi
                 @if r.mode == Mode::Exam { @if s.passed { "PASS" } @else { "FAIL" } } @else { (s.correct) " of " (s.total) " correct" } }
             @if r.reason == EndReason::TimeUp { p.note { "Time ran out: the exam was submitted at the deadline." } }
             p.score {
-                "Estimated scaled score " strong #scaled { (s.scaled_score) } " (pass mark " (s.passing_score) ", scale 100-1000). "
+                // A scaled score is a mock exam's, as in the terminal: a drill or a review
+                // (a few questions, chosen by domain or by misses) has no pass mark to meet.
+                @if r.mode == Mode::Exam {
+                    "Estimated scaled score " strong #scaled { (s.scaled_score) } " (pass mark " (s.passing_score) ", scale 100-1000). "
+                }
                 (s.correct) " of " (s.total) " scored questions correct (" (format!("{:.0}", s.percent)) "%). "
                 @if r.unscored > 0 { (r.unscored) " unscored questions are not counted. " }
                 "Time used " (human_duration(r.used)) @if let Some(l) = r.limit { " of " (human_duration(l)) } "."
             }
-            p.small { "The scaled score is proctor's estimate; AWS does not publish how raw scores map to the scale." }
+            @if r.mode == Mode::Exam {
+                p.small { "The scaled score is proctor's estimate; AWS does not publish how raw scores map to the scale." }
+            }
             h2 { "Domains" }
             div.table-scroll {
                 table.domains #domains {
