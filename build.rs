@@ -43,6 +43,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", manifest.join("src/program.rs").display());
     println!("cargo:rerun-if-changed={}", manifest.join("catalog").display());
     loader_fingerprint(&manifest);
+    hot_text_layout(&manifest);
     let mut files = Vec::new();
     if root.is_dir() {
         collect(&root, &mut files);
@@ -148,6 +149,22 @@ fn main() {
         program_path.display().to_string()
     ));
     fs::write(out_dir.join("embedded_banks.rs"), out).expect("write embedded_banks.rs");
+}
+
+/// Release builds of the binary on x86_64 Linux lay out the functions an exam runs
+/// together (link/hot-text.ld, written by scripts/hot-text.py): the kernel maps code 64 KiB
+/// around each page touched, so scattered hot functions kept most of `.text` resident.
+/// The script only adds an output section (`INSERT BEFORE .text`); lld and GNU ld take it.
+fn hot_text_layout(manifest: &Path) {
+    let script = manifest.join("link/hot-text.ld");
+    println!("cargo:rerun-if-changed={}", script.display());
+    println!("cargo:rerun-if-env-changed=PROCTOR_NO_HOT_TEXT");
+    let release = env::var("PROFILE").is_ok_and(|p| p == "release");
+    let target = |key: &str, value: &str| env::var(key).is_ok_and(|v| v == value);
+    let linux_x86_64 = target("CARGO_CFG_TARGET_OS", "linux") && target("CARGO_CFG_TARGET_ARCH", "x86_64");
+    if release && linux_x86_64 && script.is_file() && env::var_os("PROCTOR_NO_HOT_TEXT").is_none() {
+        println!("cargo:rustc-link-arg-bin=proctor=-Wl,-T,{}", script.display());
+    }
 }
 
 /// A hash of the loader's source (src/bank, src/text.rs) for the `--bank-dir` cache key
