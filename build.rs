@@ -68,6 +68,15 @@ fn main() {
         match source::load_from_toml(folder) {
             Ok(exam) => {
                 let (summary, contents) = bank::prebuilt::encode(&exam).expect("encode a checked exam");
+                // An exam decodes each question when it is first asked for: every record
+                // is decoded here once, so the binary never embeds one that does not.
+                let decoded = bank::prebuilt::decode_exam_whole(exam.blueprint.clone(), &contents)
+                    .expect("the encoded exam decodes");
+                assert!(
+                    decoded.questions() == exam.questions(),
+                    "{}: the encoding round-trips",
+                    folder.label
+                );
                 let summary_path = prebuilt_dir.join(format!("{n}.summary"));
                 let contents_path = prebuilt_dir.join(format!("{n}.contents"));
                 fs::write(&summary_path, summary).expect("write a prebuilt summary");

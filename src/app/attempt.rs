@@ -124,12 +124,12 @@ fn locate(exam: &Exam, paper: Vec<PaperItem>, hashes: Option<Vec<String>>) -> Re
                 ))
             };
             let question = exam.index_of(&item.question_id).ok_or_else(gone)?;
-            if !item.layout.fits(&exam.questions[question]) {
+            if !item.layout.fits(exam.question_at(question)) {
                 return Err(gone());
             }
             let content_hash = match hashes.as_mut().and_then(Iterator::next) {
                 Some(hash) => hash,
-                None => exam.questions[question].content_hash(),
+                None => exam.content_hash_at(question),
             };
             Ok(AttemptItem { paper: item, question, content_hash })
         })
@@ -176,7 +176,7 @@ impl Attempt {
             retake_of: plan.retake_of,
             first_on_screen: on_screen,
         })?;
-        let shapes = items.iter().map(|i| Shape::of(&exam.questions[i.question])).collect();
+        let shapes = items.iter().map(|i| Shape::of(exam.question_at(i.question))).collect();
         let mut session = Session::new(shapes, now, deadline);
         session.lock_answers = plan.mode.gives_feedback();
         if on_screen {
@@ -221,7 +221,7 @@ impl Attempt {
             stored.items.into_iter().map(|i| (i.paper, (i.content_hash, i.state))).unzip();
         let (hashes, states): (Vec<String>, Vec<_>) = rest.into_iter().unzip();
         let items = locate(&exam, paper, Some(hashes))?;
-        let shapes = items.iter().map(|i| Shape::of(&exam.questions[i.question])).collect();
+        let shapes = items.iter().map(|i| Shape::of(exam.question_at(i.question))).collect();
         let mut session = Session::new(shapes, stored.started_at, stored.deadline);
         session.items = states;
         session.position = stored.position.min(items.len().saturating_sub(1));
@@ -371,7 +371,7 @@ impl Attempt {
     }
 
     fn question(&self, item: &AttemptItem) -> &Question {
-        &self.exam.questions[item.question]
+        self.exam.question_at(item.question)
     }
 
     /// The current question, put on screen now: its first showing is recorded (and saved)
@@ -719,7 +719,7 @@ mod tests {
     fn a_drill_gives_feedback_locks_answers_and_ends_when_all_are_answered() {
         let dir = tempfile::tempdir().unwrap();
         let exam = exam();
-        let ids: Vec<String> = exam.questions.iter().take(2).map(|q| q.id.clone()).collect();
+        let ids: Vec<String> = exam.questions().iter().take(2).map(|q| q.id.clone()).collect();
         let paper = assemble_set(&exam, &ids, 4).items;
         let plan = plain_plan(Mode::Drill, 4, paper, None);
         let mut attempt = Attempt::begin(exam, Store::open(dir.path()).unwrap(), plan, 0).unwrap();
@@ -752,7 +752,7 @@ mod tests {
     fn a_drill_left_before_any_answer_is_forgotten_and_an_exam_is_saved() {
         let dir = tempfile::tempdir().unwrap();
         let exam = exam();
-        let ids: Vec<String> = exam.questions.iter().take(2).map(|q| q.id.clone()).collect();
+        let ids: Vec<String> = exam.questions().iter().take(2).map(|q| q.id.clone()).collect();
         let plan = plain_plan(Mode::Drill, 4, assemble_set(&exam, &ids, 4).items, None);
         let mut drill = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         assert_eq!(drill.quit(10).unwrap(), Quit::Discarded);

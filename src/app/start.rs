@@ -142,7 +142,7 @@ pub fn prepare_loaded_exam(
             let history = store.question_history(&exam.blueprint.id)?;
             let seen = |id: &str| history.contains_key(id);
             let paper = assemble_exam_unseen_first(&exam, seed, request.unscored, &seen);
-            let seen_in_bank = exam.questions.iter().filter(|q| seen(&q.id)).count();
+            let seen_in_bank = exam.listings().filter(|q| seen(q.id)).count();
             if seen_in_bank > 0 {
                 seen_before = Some(u32::try_from(seen_in_bank).unwrap_or(u32::MAX));
                 repeated = paper.items.iter().filter(|i| seen(&i.question_id)).count();
@@ -246,9 +246,9 @@ pub fn start_drill(
         }
     }
     for tag in request.tags {
-        if !exam.questions.iter().any(|q| q.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))) {
+        if !exam.questions().iter().any(|q| q.tags.iter().any(|t| t.eq_ignore_ascii_case(tag))) {
             let mut known: Vec<&str> =
-                exam.questions.iter().flat_map(|q| q.tags.iter().map(String::as_str)).collect();
+                exam.questions().iter().flat_map(|q| q.tags.iter().map(String::as_str)).collect();
             known.sort_unstable();
             known.dedup();
             // A typo first gets its nearest tag, then the tags that hold what was typed;

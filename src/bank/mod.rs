@@ -16,19 +16,55 @@ pub mod split;
 pub mod validate;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One exam: its blueprint and the questions of its bank, sorted by id (so a seeded draw
 /// does not depend on file layout) and indexed by id.
+///
+/// A shipped exam is decoded lazily (`Exam::prebuilt`): at first only its index (each
+/// question's id, domain, scenario, content hash and where its record is), and a question
+/// when it is asked for, so a mock exam decodes its ~65 questions, not the bank
+/// (docs/performance.md, "Start-up"). `questions()` decodes them all, once, for the code
+/// that reads the whole bank.
 #[derive(Debug, Clone)]
 pub struct Exam {
     pub blueprint: Blueprint,
-    pub questions: Vec<Question>,
     /// Case-study scenarios that questions point at, sorted by id.
     pub scenarios: Vec<Scenario>,
-    by_id: HashMap<String, usize>,
+    storage: Storage,
+}
+
+#[derive(Debug, Clone)]
+enum Storage {
+    Decoded { questions: Vec<Question>, by_id: HashMap<String, usize> },
+    Encoded(Box<Encoded>),
+}
+
+/// A prebuilt exam's questions as build.rs encoded them (`prebuilt`), decoded on demand.
+#[derive(Debug, Clone)]
+struct Encoded {
+    index: Vec<prebuilt::IndexEntry<'static>>,
+    /// The records, one postcard-encoded `Question` after another; `index[i].end` is
+    /// where question i's ends (its start is the previous one's end).
+    records: &'static [u8],
+    by_id: HashMap<&'static str, usize>,
+    one: Vec<OnceLock<Question>>,
+    all: OnceLock<Vec<Question>>,
+}
+
+impl Encoded {
+    fn decode(&self, i: usize) -> Question {
+        let start = if i == 0 { 0 } else { self.index[i - 1].end as usize };
+        let record = self.records.get(start..self.index[i].end as usize);
+        // build.rs decodes every record of every shipped exam before it embeds them
+        // (`prebuilt::check_records`), so these bytes are known to decode.
+        record
+            .and_then(|bytes| postcard::from_bytes(bytes).ok())
+            .expect("a shipped question's record decodes: build.rs checked it")
+    }
 }
 
 impl Exam {
@@ -38,7 +74,81 @@ impl Exam {
         questions.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         scenarios.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         let by_id = questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
-        Exam { blueprint, questions, scenarios, by_id }
+        Exam { blueprint, scenarios, storage: Storage::Decoded { questions, by_id } }
+    }
+
+    /// A prebuilt exam from its index (sorted by id) and records, decoded on demand.
+    fn prebuilt(
+        blueprint: Blueprint,
+        scenarios: Vec<Scenario>,
+        index: Vec<prebuilt::IndexEntry<'static>>,
+        records: &'static [u8],
+    ) -> Exam {
+        let by_id = index.iter().enumerate().map(|(i, entry)| (entry.id, i)).collect();
+        let one = (0..index.len()).map(|_| OnceLock::new()).collect();
+        let encoded = Encoded { index, records, by_id, one, all: OnceLock::new() };
+        Exam { blueprint, scenarios, storage: Storage::Encoded(Box::new(encoded)) }
+    }
+
+    /// Every question of the bank, in id order (a prebuilt exam decodes them all, once).
+    pub fn questions(&self) -> &[Question] {
+        match &self.storage {
+            Storage::Decoded { questions, .. } => questions,
+            Storage::Encoded(encoded) => {
+                encoded.all.get_or_init(|| (0..encoded.index.len()).map(|i| encoded.decode(i)).collect())
+            }
+        }
+    }
+
+    /// How many questions the bank has.
+    pub fn len(&self) -> usize {
+        match &self.storage {
+            Storage::Decoded { questions, .. } => questions.len(),
+            Storage::Encoded(encoded) => encoded.index.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The question at `index` (in id order), decoded if it was not yet.
+    pub fn question_at(&self, index: usize) -> &Question {
+        match &self.storage {
+            Storage::Decoded { questions, .. } => &questions[index],
+            Storage::Encoded(encoded) => match encoded.all.get() {
+                Some(all) => &all[index],
+                None => encoded.one[index].get_or_init(|| encoded.decode(index)),
+            },
+        }
+    }
+
+    /// The id, domain and scenario of the question at `index`, without decoding it.
+    pub fn listing(&self, index: usize) -> Listing<'_> {
+        match &self.storage {
+            Storage::Decoded { questions, .. } => {
+                let q = &questions[index];
+                Listing { id: &q.id, domain: &q.domain, scenario: q.scenario.as_deref() }
+            }
+            Storage::Encoded(encoded) => {
+                let entry = &encoded.index[index];
+                Listing { id: entry.id, domain: entry.domain, scenario: entry.scenario }
+            }
+        }
+    }
+
+    /// The listings of every question, in id order.
+    pub fn listings(&self) -> impl Iterator<Item = Listing<'_>> {
+        (0..self.len()).map(|i| self.listing(i))
+    }
+
+    /// `Question::content_hash` of the question at `index` (a prebuilt exam has it in its
+    /// index, computed at build time).
+    pub fn content_hash_at(&self, index: usize) -> String {
+        match &self.storage {
+            Storage::Decoded { questions, .. } => questions[index].content_hash(),
+            Storage::Encoded(encoded) => format!("{:016x}", encoded.index[index].content_hash),
+        }
     }
 
     pub fn scenario(&self, id: &str) -> Option<&Scenario> {
@@ -48,12 +158,15 @@ impl Exam {
     /// The question with this id, found through the index (attempts look questions up
     /// several times per item).
     pub fn question(&self, id: &str) -> Option<&Question> {
-        self.index_of(id).map(|i| &self.questions[i])
+        self.index_of(id).map(|i| self.question_at(i))
     }
 
-    /// Where the question with this id is in `questions`.
+    /// Where the question with this id is in `questions()`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        match &self.storage {
+            Storage::Decoded { by_id, .. } => by_id.get(id).copied(),
+            Storage::Encoded(encoded) => encoded.by_id.get(id).copied(),
+        }
     }
 
     /// The blueprint's domains that have no question in the bank: a paper by the blueprint
@@ -64,8 +177,16 @@ impl Exam {
 
     /// How many questions of the bank belong to `domain`.
     pub fn count_in_domain(&self, domain: &str) -> usize {
-        self.questions.iter().filter(|q| q.domain == domain).count()
+        self.listings().filter(|q| q.domain == domain).count()
     }
+}
+
+/// What the draw needs of a question, readable without decoding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing<'a> {
+    pub id: &'a str,
+    pub domain: &'a str,
+    pub scenario: Option<&'a str>,
 }
 
 /// The exam's shape: what the real exam looks like and how it is weighted.
@@ -333,8 +454,13 @@ impl Question {
     }
 
     /// A stable fingerprint of what the question says and its key, so history can tell
-    /// when a question was edited after it was answered. FNV-1a 64: tiny and stable.
+    /// when a question was edited after it was answered: `content_digest` in hex.
     pub fn content_hash(&self) -> String {
+        format!("{:016x}", self.content_digest())
+    }
+
+    /// FNV-1a 64 of the question's text and key: tiny and stable.
+    pub fn content_digest(&self) -> u64 {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         let mut feed = |text: &str| {
             for byte in text.bytes().chain(std::iter::once(0xff)) {
@@ -372,7 +498,7 @@ impl Question {
         if let Some(scenario) = &self.scenario {
             feed(scenario);
         }
-        format!("{hash:016x}")
+        hash
     }
 }
 

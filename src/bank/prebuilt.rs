@@ -22,12 +22,12 @@ impl QuestionCounts {
         let mut per_domain = vec![0; domains.len()];
         let index: std::collections::HashMap<&str, usize> =
             domains.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
-        for question in &exam.questions {
-            if let Some(&i) = index.get(question.domain.as_str()) {
+        for question in exam.listings() {
+            if let Some(&i) = index.get(question.domain) {
                 per_domain[i] += 1;
             }
         }
-        QuestionCounts { total: exam.questions.len(), per_domain }
+        QuestionCounts { total: exam.len(), per_domain }
     }
 }
 
@@ -44,41 +44,113 @@ impl ExamSummary {
     }
 }
 
-/// An exam's questions and scenarios, as encoded (sorted by id, as `Exam` keeps them).
-#[derive(Serialize)]
-struct ContentsRef<'a> {
-    questions: &'a [Question],
-    scenarios: &'a [Scenario],
+/// One question in a prebuilt exam's index: what the draw and the attempt need before
+/// (or without) decoding it, and where its record ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexEntry<'a> {
+    #[serde(borrow)]
+    pub id: &'a str,
+    #[serde(borrow)]
+    pub domain: &'a str,
+    #[serde(borrow)]
+    pub scenario: Option<&'a str>,
+    /// `Question::content_digest`, computed when the exam was encoded.
+    pub content_hash: u64,
+    /// Where the question's record ends in the records (its start is where the one
+    /// before ends).
+    pub end: u32,
 }
 
-/// The same fields, owned, for decoding (postcard is positional: same order as above).
+/// The head of an exam's contents: its scenarios and the index of its questions (sorted
+/// by id, as `Exam` keeps them); the records follow it, one postcard `Question` each.
+#[derive(Serialize)]
+struct HeadRef<'a> {
+    scenarios: &'a [Scenario],
+    index: &'a [IndexEntry<'a>],
+}
+
+/// The same fields, for decoding (postcard is positional: same order as above).
 #[derive(Deserialize)]
-struct Contents {
-    questions: Vec<Question>,
+struct Head<'a> {
     scenarios: Vec<Scenario>,
+    #[serde(borrow)]
+    index: Vec<IndexEntry<'a>>,
 }
 
 /// The two blobs of one exam: its summary and its contents.
 #[allow(dead_code)] // build.rs encodes with this; the bank cache streams the same bytes
 pub fn encode(exam: &Exam) -> Result<(Vec<u8>, Vec<u8>), postcard::Error> {
     let summary = ExamSummary::of(exam);
-    let contents = ContentsRef { questions: &exam.questions, scenarios: &exam.scenarios };
-    Ok((postcard::to_allocvec(&summary)?, postcard::to_allocvec(&contents)?))
+    Ok((postcard::to_allocvec(&summary)?, write_contents(exam, Vec::new())?))
 }
 
-/// The contents blob of `encode`, written to `writer` as it is encoded (no buffer of it).
-pub fn write_contents<W: std::io::Write>(exam: &Exam, writer: W) -> Result<W, postcard::Error> {
-    postcard::to_io(&ContentsRef { questions: &exam.questions, scenarios: &exam.scenarios }, writer)
+/// The contents blob of `encode`, written to `writer` as it is encoded (no buffer of it:
+/// each record's size is measured first, for the index).
+pub fn write_contents<W: std::io::Write>(exam: &Exam, mut writer: W) -> Result<W, postcard::Error> {
+    let questions = exam.questions();
+    let mut index = Vec::with_capacity(questions.len());
+    let mut end = 0usize;
+    for question in questions {
+        end += postcard::experimental::serialized_size(question)?;
+        index.push(IndexEntry {
+            id: &question.id,
+            domain: &question.domain,
+            scenario: question.scenario.as_deref(),
+            content_hash: question.content_digest(),
+            end: u32::try_from(end).map_err(|_| postcard::Error::SerializeBufferFull)?,
+        });
+    }
+    writer = postcard::to_io(&HeadRef { scenarios: &exam.scenarios, index: &index }, writer)?;
+    for question in questions {
+        writer = postcard::to_io(question, writer)?;
+    }
+    Ok(writer)
 }
 
 pub fn decode_summary(bytes: &[u8]) -> Result<ExamSummary, postcard::Error> {
     postcard::from_bytes(bytes)
 }
 
-/// The exam whose contents were encoded by `encode`, with its blueprint.
-pub fn decode_exam(blueprint: Blueprint, contents: &[u8]) -> Result<Exam, postcard::Error> {
-    let contents: Contents = postcard::from_bytes(contents)?;
-    Ok(Exam::new(blueprint, contents.questions, contents.scenarios))
+/// The head of `contents` and its records, if the index describes them: ids strictly
+/// increasing, record ends never decreasing, the last one the end of the bytes.
+fn split_contents(contents: &[u8]) -> Result<(Head<'_>, &[u8]), postcard::Error> {
+    let (head, records): (Head<'_>, &[u8]) = postcard::take_from_bytes(contents)?;
+    let ordered = head.index.windows(2).all(|w| w[0].id < w[1].id && w[0].end <= w[1].end);
+    let last = head.index.last().map_or(0, |e| e.end as usize);
+    if !ordered || last != records.len() {
+        return Err(postcard::Error::DeserializeBadEncoding);
+    }
+    Ok((head, records))
+}
+
+/// The exam whose contents (embedded in the binary) were encoded by `encode`: its index
+/// now, each question when it is first asked for (`Exam::question_at`).
+pub fn decode_exam(blueprint: Blueprint, contents: &'static [u8]) -> Result<Exam, postcard::Error> {
+    let (head, records) = split_contents(contents)?;
+    Ok(Exam::prebuilt(blueprint, head.scenarios, head.index, records))
+}
+
+/// The same, every question decoded now: for contents read from a file (the bank cache),
+/// which an `Exam` cannot borrow, and to check a blob whole.
+pub fn decode_exam_whole(blueprint: Blueprint, contents: &[u8]) -> Result<Exam, postcard::Error> {
+    let (head, records) = split_contents(contents)?;
+    let mut questions = Vec::with_capacity(head.index.len());
+    let mut start = 0;
+    for entry in &head.index {
+        let end = entry.end as usize;
+        let question: Question = postcard::from_bytes(&records[start..end])?;
+        // The index is the record's, or the blob is not one `encode` wrote.
+        if question.id != entry.id
+            || question.domain != entry.domain
+            || question.scenario.as_deref() != entry.scenario
+            || question.content_digest() != entry.content_hash
+        {
+            return Err(postcard::Error::DeserializeBadEncoding);
+        }
+        questions.push(question);
+        start = end;
+    }
+    Ok(Exam::new(blueprint, questions, head.scenarios))
 }
 
 #[cfg(test)]
@@ -93,13 +165,44 @@ mod tests {
         for folder in &folders {
             let prebuilt = folder.prebuilt.unwrap_or_else(|| panic!("{folder} was not prebuilt"));
             let summary = decode_summary(prebuilt.summary).unwrap();
-            let decoded = decode_exam(summary.blueprint.clone(), prebuilt.contents).unwrap();
+            let lazy = decode_exam(summary.blueprint.clone(), prebuilt.contents).unwrap();
+            let whole = decode_exam_whole(summary.blueprint.clone(), prebuilt.contents).unwrap();
             let parsed = crate::bank::source::load_from_toml(folder).unwrap();
             assert_eq!(summary.blueprint, parsed.blueprint, "{folder}");
             assert_eq!(summary.counts, QuestionCounts::of(&parsed), "{folder}");
-            assert_eq!(decoded.questions, parsed.questions, "{folder}");
-            assert_eq!(decoded.scenarios, parsed.scenarios, "{folder}");
+            assert_eq!(QuestionCounts::of(&lazy), summary.counts, "{folder}");
+            assert_eq!(lazy.scenarios, parsed.scenarios, "{folder}");
+            assert_eq!(lazy.len(), parsed.len(), "{folder}");
+            // One at a time, from the last (no question decoded in order by accident),
+            // then all at once: each is the parsed question, its listing and hash agree.
+            for i in (0..parsed.len()).rev() {
+                let question = &parsed.questions()[i];
+                assert_eq!(lazy.question_at(i), question, "{folder}: question {i}");
+                let listing = lazy.listing(i);
+                assert_eq!(
+                    (listing.id, listing.domain, listing.scenario),
+                    (question.id.as_str(), question.domain.as_str(), question.scenario.as_deref())
+                );
+                assert_eq!(lazy.content_hash_at(i), question.content_hash());
+                assert_eq!(lazy.index_of(&question.id), Some(i));
+            }
+            assert_eq!(lazy.questions(), parsed.questions(), "{folder}");
+            assert_eq!(whole.questions(), parsed.questions(), "{folder}");
+            assert_eq!(lazy.index_of("no-such-question"), None);
         }
+    }
+
+    #[test]
+    fn a_question_asked_for_before_the_whole_bank_is_the_same_question_after() {
+        let folder = &shipped_folders()[0];
+        let prebuilt = folder.prebuilt.unwrap();
+        let summary = decode_summary(prebuilt.summary).unwrap();
+        let lazy = decode_exam(summary.blueprint, prebuilt.contents).unwrap();
+        let last = lazy.len() - 1;
+        let before = lazy.question_at(last).clone();
+        assert_eq!(lazy.questions()[last], before);
+        assert_eq!(*lazy.question_at(last), before);
+        assert_eq!(lazy.clone().question_at(0), &lazy.questions()[0]);
     }
 
     #[test]
@@ -107,9 +210,27 @@ mod tests {
         let folders = shipped_folders();
         let prebuilt = folders[0].prebuilt.unwrap();
         let summary = decode_summary(prebuilt.summary).unwrap();
-        for cut in [0, 1, prebuilt.contents.len() / 2, prebuilt.contents.len() - 1] {
-            assert!(decode_exam(summary.blueprint.clone(), &prebuilt.contents[..cut]).is_err());
+        let contents = prebuilt.contents;
+        for cut in [0, 1, contents.len() / 2, contents.len() - 1] {
+            assert!(decode_exam(summary.blueprint.clone(), &contents[..cut]).is_err(), "cut at {cut}");
+            assert!(decode_exam_whole(summary.blueprint.clone(), &contents[..cut]).is_err(), "cut at {cut}");
         }
+        // One byte longer: the index no longer ends where the records do.
+        let mut longer = contents.to_vec();
+        longer.push(0);
+        assert!(decode_exam_whole(summary.blueprint.clone(), &longer).is_err());
         assert!(decode_summary(&prebuilt.summary[..prebuilt.summary.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn an_encoded_exam_round_trips_through_both_decoders() {
+        let parsed = crate::bank::source::load_from_toml(&shipped_folders()[1]).unwrap();
+        let (_, contents) = encode(&parsed).unwrap();
+        let whole = decode_exam_whole(parsed.blueprint.clone(), &contents).unwrap();
+        assert_eq!(whole.questions(), parsed.questions());
+        let leaked: &'static [u8] = Box::leak(contents.into_boxed_slice());
+        let lazy = decode_exam(parsed.blueprint.clone(), leaked).unwrap();
+        assert_eq!(lazy.questions(), parsed.questions());
+        assert_eq!(lazy.scenarios, parsed.scenarios);
     }
 }

@@ -38,7 +38,7 @@ pub fn run(config: &Config, args: &ExportArgs, out: &mut dyn Write) -> Result<i3
                 writeln!(
                     out,
                     "wrote {} item(s) in a QTI 1.2 package to {}",
-                    exam.questions.len() - left_out.len(),
+                    exam.questions().len() - left_out.len(),
                     printable_line(&path.display().to_string())
                 )?;
                 return Ok(0);
@@ -125,7 +125,7 @@ fn write_zip(path: &Path, files: &[(String, String)]) -> Result<()> {
 /// What a format has no place for, said once on stderr: the references (the links that
 /// settle each key) are the one part a round trip would otherwise lose without a word.
 fn not_carried(format: &str, exam: &Exam) -> Result<()> {
-    let with_links = exam.questions.iter().filter(|q| !q.references.is_empty()).count();
+    let with_links = exam.questions().iter().filter(|q| !q.references.is_empty()).count();
     if with_links > 0 {
         writeln!(
             std::io::stderr().lock(),

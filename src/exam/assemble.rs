@@ -74,7 +74,7 @@ pub fn assemble_exam_unseen_first(
     seen: &dyn Fn(&str) -> bool,
 ) -> Paper {
     let blueprint = &exam.blueprint;
-    let available = exam.questions.len() as u32;
+    let available = exam.len() as u32;
     let wanted = blueprint.exam_questions;
     let total = wanted.min(available);
     let unscored_total = if with_unscored {
@@ -96,7 +96,7 @@ pub fn assemble_exam_unseen_first(
         blueprint.domains.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
     let mut pools: Vec<Vec<&Vec<usize>>> = vec![Vec::new(); blueprint.domains.len()];
     for unit in &units {
-        if let Some(&d) = domain_index.get(exam.questions[unit[0]].domain.as_str()) {
+        if let Some(&d) = domain_index.get(exam.listing(unit[0]).domain) {
             pools[d].push(unit);
         }
     }
@@ -136,8 +136,9 @@ pub fn assemble_exam_unseen_first(
     for (d, pool) in pools.iter().enumerate() {
         let mut pool = pool.clone();
         shuffle(&mut rng, &mut pool);
-        // A case study counts as seen when any of its questions was.
-        pool.sort_by_key(|unit| unit.iter().any(|&i| seen(&exam.questions[i].id)));
+        // A case study counts as seen when any of its questions was. Stable, as
+        // `sort_by_key`, and each unit's key is computed once (a lookup in the history).
+        pool.sort_by_cached_key(|unit| unit.iter().any(|&i| seen(exam.listing(i).id)));
         let mut mine: Vec<usize> = Vec::new();
         let mut rest = Vec::new();
         for unit in pool {
@@ -168,8 +169,7 @@ pub fn assemble_exam_unseen_first(
         }
     }
     // The last questions drawn for each domain carry its share of unscored items.
-    let domain_of =
-        |index: usize| blueprint.domains.iter().position(|d| d.id == exam.questions[index].domain);
+    let domain_of = |index: usize| blueprint.domains.iter().position(|d| d.id == exam.listing(index).domain);
     let mut seen_per_domain: Vec<u32> = vec![0; pools.len()];
     for unit in &mut drawn {
         for (index, unscored) in unit.iter_mut() {
@@ -184,7 +184,7 @@ pub fn assemble_exam_unseen_first(
     let items: Vec<PaperItem> = drawn
         .into_iter()
         .flatten()
-        .map(|(index, unscored)| place(&exam.questions[index], &mut rng, !unscored))
+        .map(|(index, unscored)| place(exam.question_at(index), &mut rng, !unscored))
         .collect();
     let total = items.len() as u32;
 
@@ -214,8 +214,8 @@ pub fn assemble_exam_unseen_first(
 fn draw_units(exam: &Exam) -> Vec<Vec<usize>> {
     let mut units: Vec<Vec<usize>> = Vec::new();
     let mut by_scenario: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, question) in exam.questions.iter().enumerate() {
-        match question.scenario.as_deref() {
+    for (i, question) in exam.listings().enumerate() {
+        match question.scenario {
             Some(id) => match by_scenario.get(id) {
                 Some(&unit) => units[unit].push(i),
                 None => {
@@ -409,16 +409,17 @@ mod tests {
         // questions next to each other and in id order; the paper never exceeds the exam.
         #[test]
         fn case_studies_stay_whole_together_and_in_order(seed: u64, size in 4u32..30, group in 2usize..4) {
-            let mut exam = sample_exam(&[(60, 12), (40, 12)], size);
-            for (n, q) in exam.questions.iter_mut().enumerate() {
+            let sample = sample_exam(&[(60, 12), (40, 12)], size);
+            let mut questions = sample.questions().to_vec();
+            for (n, q) in questions.iter_mut().enumerate() {
                 // Groups of `group` consecutive ids in domain d0 share a scenario.
                 if q.domain == "d0" && n < 9 {
                     q.scenario = Some(format!("s{}", n / group));
                 }
             }
-            let exam = Exam::new(exam.blueprint.clone(), exam.questions.clone(), Vec::new());
+            let exam = Exam::new(sample.blueprint.clone(), questions, Vec::new());
             let paper = assemble_exam(&exam, seed, true);
-            let target = size.min(exam.questions.len() as u32);
+            let target = size.min(exam.len() as u32);
             prop_assert!(paper.items.len() as u32 <= target);
             prop_assert!(paper.items.len() as u32 + group as u32 > target, "only a group that does not fit may leave room");
             let scenario = |i: &PaperItem| exam.question(&i.question_id).unwrap().scenario.clone();
@@ -432,7 +433,7 @@ mod tests {
                 }
             }
             for (s, positions) in groups {
-                let members: Vec<&str> = exam.questions.iter().filter(|q| q.scenario.as_deref() == Some(&s)).map(|q| q.id.as_str()).collect();
+                let members: Vec<&str> = exam.questions().iter().filter(|q| q.scenario.as_deref() == Some(&s)).map(|q| q.id.as_str()).collect();
                 prop_assert_eq!(positions.len(), members.len(), "scenario {} whole", s);
                 prop_assert!(positions.windows(2).all(|w| w[1] == w[0] + 1), "scenario {} together", s);
                 let ids: Vec<&str> = positions.iter().map(|&p| paper.items[p].question_id.as_str()).collect();

@@ -421,7 +421,7 @@ pub fn write(exam: &Exam) -> (String, Vec<(String, String)>) {
     let mut skipped = Vec::new();
     out.push_str(&format!("// {} ({}), exported by proctor\n", exam.blueprint.title, exam.blueprint.id));
     let mut category = None;
-    for q in &exam.questions {
+    for q in exam.questions() {
         let name = exam.blueprint.domain(&q.domain).map_or(q.domain.as_str(), |d| d.name.as_str());
         let mut text = String::new();
         if category != Some(&q.domain) {

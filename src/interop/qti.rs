@@ -505,7 +505,7 @@ pub type Package = (Vec<(String, String)>, Vec<(String, String)>);
 pub fn write(exam: &Exam) -> Package {
     let mut files = Vec::new();
     let skipped = Vec::new();
-    for q in &exam.questions {
+    for q in exam.questions() {
         let domain = exam.blueprint.domain(&q.domain).map_or(q.domain.as_str(), |d| d.name.as_str());
         files.push((format!("items/{}.xml", ident(&q.id)), item_xml(q, domain)));
     }
@@ -672,7 +672,7 @@ pub fn write_12(exam: &Exam) -> (String, Vec<(String, String)>) {
         html::escape(&exam.blueprint.title.replace('\n', " "), false)
     ));
     for domain in &exam.blueprint.domains {
-        let questions: Vec<&Question> = exam.questions.iter().filter(|q| q.domain == domain.id).collect();
+        let questions: Vec<&Question> = exam.questions().iter().filter(|q| q.domain == domain.id).collect();
         if questions.is_empty() {
             continue;
         }

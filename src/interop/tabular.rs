@@ -97,7 +97,7 @@ pub fn csv(exam: &Exam) -> String {
     );
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    for q in &exam.questions {
+    for q in exam.questions() {
         let mut row = vec![q.id.clone(), q.domain.clone(), q.kind().as_str().to_string(), full_stem(q)];
         let options = choices(q);
         row.extend((0..10).map(|i| options.get(i).map_or(String::new(), |s| s.to_string())));
@@ -201,7 +201,7 @@ pub fn anki(exam: &Exam) -> String {
     out.push_str("#separator:tab\n#html:true\n#notetype:Basic\n");
     out.push_str(&format!("#deck:proctor::{}\n", anki_tag(&exam.blueprint.id)));
     out.push_str("#columns:Front\tBack\tTags\n#tags column:3\n");
-    for q in &exam.questions {
+    for q in exam.questions() {
         let mut front = anki_field(&full_stem(q));
         for (i, choice) in choices(q).iter().enumerate() {
             front.push_str(&format!("<br>{}. {}", letter(i), anki_field(choice)));
@@ -232,7 +232,7 @@ pub fn anki(exam: &Exam) -> String {
 pub fn markdown(exam: &Exam) -> String {
     let mut out = format!("# {}\n", exam.blueprint.title.trim());
     for domain in &exam.blueprint.domains {
-        let questions: Vec<&Question> = exam.questions.iter().filter(|q| q.domain == domain.id).collect();
+        let questions: Vec<&Question> = exam.questions().iter().filter(|q| q.domain == domain.id).collect();
         if questions.is_empty() {
             continue;
         }

@@ -18,7 +18,7 @@ pub use crate::model::Seen;
 /// The bank's questions in the given domains (all when empty) with any of the given tags
 /// (any when empty).
 pub fn filter<'a>(exam: &'a Exam, domains: &[String], tags: &[String]) -> Vec<&'a Question> {
-    exam.questions
+    exam.questions()
         .iter()
         .filter(|q| domains.is_empty() || domains.contains(&q.domain))
         .filter(|q| {
@@ -67,7 +67,7 @@ mod tests {
     #[test]
     fn never_seen_first_then_recent_misses_then_the_oldest() {
         let exam = sample_exam(&[(100, 6)], 6);
-        let refs: Vec<&Question> = exam.questions.iter().collect();
+        let refs: Vec<&Question> = exam.questions().iter().collect();
         let seen = |t, ok| Seen { last_seen: t, last_correct: ok };
         let history: HashMap<String, Seen> = [
             ("d0-000".to_string(), seen(10, true)),
@@ -88,8 +88,10 @@ mod tests {
 
     #[test]
     fn filters_by_domain_and_tag() {
-        let mut exam = sample_exam(&[(50, 3), (50, 3)], 6);
-        exam.questions[0].tags = vec!["S3".into()];
+        let sample = sample_exam(&[(50, 3), (50, 3)], 6);
+        let mut questions = sample.questions().to_vec();
+        questions[0].tags = vec!["S3".into()];
+        let exam = Exam::new(sample.blueprint.clone(), questions, Vec::new());
         assert_eq!(filter(&exam, &["d1".into()], &[]).len(), 3);
         assert_eq!(filter(&exam, &[], &["s3".into()]).len(), 1);
         assert_eq!(filter(&exam, &["d1".into()], &["s3".into()]).len(), 0);

@@ -229,10 +229,10 @@ pub fn compute_from(exam: &Exam, digest: &Digest) -> Stats {
     let seen: HashSet<&str> =
         digest.questions.iter().filter(|q| q.seen > 0).map(|q| q.question_id.as_str()).collect();
     let mut bank: HashMap<&str, (u32, u32)> = HashMap::new();
-    for q in &exam.questions {
-        let entry = bank.entry(q.domain.as_str()).or_default();
+    for q in exam.listings() {
+        let entry = bank.entry(q.domain).or_default();
         entry.0 += 1;
-        entry.1 += u32::from(seen.contains(q.id.as_str()));
+        entry.1 += u32::from(seen.contains(q.id));
     }
     let none = DomainDigest::default();
     let domains = b
@@ -416,7 +416,7 @@ pub(crate) mod oracle {
                     })
                     .collect();
                 let bank: Vec<&str> =
-                    exam.questions.iter().filter(|q| q.domain == d.id).map(|q| q.id.as_str()).collect();
+                    exam.questions().iter().filter(|q| q.domain == d.id).map(|q| q.id.as_str()).collect();
                 let seen_here = bank.iter().filter(|id| seen.contains(*id)).count() as u32;
                 DomainStats {
                     id: d.id.clone(),
