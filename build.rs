@@ -24,6 +24,7 @@ mod shipped {
     pub static EMBEDDED_FILES: crate::bank::source::EmbeddedFiles = &[];
     pub static PREBUILT_EXAMS: crate::bank::source::PrebuiltExams = &[];
     pub static PREBUILT_PROGRAM: &[u8] = &[];
+    pub static RETIREMENT_NOTES: &[(&str, &str)] = &[];
 }
 
 use std::env;
@@ -144,13 +145,30 @@ fn main() {
     out.push_str("];\n");
     // The AWS program catalogue, checked and encoded the same way (empty when it does not
     // check: the TOML is parsed at run time and its error reported there).
-    let program = match program::Program::shipped() {
-        Ok(program) => postcard::to_allocvec(&program).expect("encode the program catalogue"),
+    let (program, notes) = match program::Program::shipped() {
+        Ok(program) => {
+            // Each retiring or retired exam's start-screen note, worked out now: an exam's
+            // start looks its own up instead of decoding the whole catalogue.
+            let notes: Vec<(String, String)> = program
+                .exams
+                .iter()
+                .filter_map(|exam| {
+                    program::retirement_note(&program, &exam.code).map(|note| (exam.code.clone(), note))
+                })
+                .collect();
+            (postcard::to_allocvec(&program).expect("encode the program catalogue"), notes)
+        }
         Err(error) => {
             println!("cargo:warning=catalog/aws.toml: {error}");
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
     };
+    out.push_str("/// `program::retirement_note` of each exam that has one, by exam code.\n");
+    out.push_str("pub static RETIREMENT_NOTES: &[(&str, &str)] = &[\n");
+    for (code, note) in &notes {
+        out.push_str(&format!("    ({code:?}, {note:?}),\n"));
+    }
+    out.push_str("];\n");
     let program_path = prebuilt_dir.join("program");
     fs::write(&program_path, program).expect("write the prebuilt program catalogue");
     out.push_str(&format!(

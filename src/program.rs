@@ -274,6 +274,7 @@ pub fn no_bank_message(
 }
 
 /// The note for a bank exam that the program lists as retired or retiring.
+#[allow(dead_code)] // build.rs works out every exam's note with it (`shipped::RETIREMENT_NOTES`)
 pub fn retirement_note(program: &Program, id: &str) -> Option<String> {
     let exam = program.find(id)?;
     match exam.status {
@@ -292,6 +293,20 @@ pub fn retirement_note(program: &Program, id: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_build_time_retirement_notes_are_the_catalogues() {
+        let program = Program::shipped().unwrap();
+        let expected: Vec<(String, String)> = program
+            .exams
+            .iter()
+            .filter_map(|e| retirement_note(&program, &e.code).map(|note| (e.code.clone(), note)))
+            .collect();
+        let built: Vec<(String, String)> =
+            crate::shipped::RETIREMENT_NOTES.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect();
+        assert!(!built.is_empty(), "the catalogue has retiring or retired exams");
+        assert_eq!(built, expected);
+    }
 
     #[test]
     fn the_prebuilt_catalogue_is_the_toml() {
