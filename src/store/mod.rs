@@ -583,7 +583,7 @@ impl Store {
             .map_err(|e| self.classify(e))?;
         // The WAL is kept across runs: checkpointing it on every close cost about 5 ms and
         // three syncs per command. Durability is unchanged (synchronous=FULL syncs the WAL at
-        // every commit); SQLite checkpoints as the WAL grows (every 1,000 pages).
+        // every commit); SQLite checkpoints as the WAL grows (at 128 pages, above).
         self.conn
             .set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map_err(|e| self.classify(e))?;
