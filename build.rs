@@ -181,7 +181,8 @@ fn main() {
 /// Release builds of the binary on x86_64 Linux lay out the functions an exam runs
 /// together (link/hot-text.ld, written by scripts/hot-text.py): the kernel maps code 64 KiB
 /// around each page touched, so scattered hot functions kept most of `.text` resident.
-/// The script only adds an output section (`INSERT BEFORE .text`); lld and GNU ld take it.
+/// The script only adds an output section (`INSERT BEFORE .text`); lld and GNU ld take it,
+/// gold and mold do not (tested: GNU ld places a listed C function in `.text.hot`).
 fn hot_text_layout(manifest: &Path) {
     let script = manifest.join("link/hot-text.ld");
     println!("cargo:rerun-if-changed={}", script.display());
@@ -189,7 +190,17 @@ fn hot_text_layout(manifest: &Path) {
     let release = env::var("PROFILE").is_ok_and(|p| p == "release");
     let target = |key: &str, value: &str| env::var(key).is_ok_and(|v| v == value);
     let linux_x86_64 = target("CARGO_CFG_TARGET_OS", "linux") && target("CARGO_CFG_TARGET_ARCH", "x86_64");
-    if release && linux_x86_64 && script.is_file() && env::var_os("PROCTOR_NO_HOT_TEXT").is_none() {
+    // gold and mold do not take `INSERT` scripts: with either chosen in RUSTFLAGS (or a
+    // linker of one's own), link as before.
+    let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    let other_linker = ["gold", "mold", "linker="].iter().any(|name| flags.contains(name));
+    println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+    if release
+        && linux_x86_64
+        && !other_linker
+        && script.is_file()
+        && env::var_os("PROCTOR_NO_HOT_TEXT").is_none()
+    {
         println!("cargo:rustc-link-arg-bin=proctor=-Wl,-T,{}", script.display());
     }
 }
