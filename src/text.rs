@@ -18,10 +18,14 @@
 pub fn forbidden_char(text: &str) -> Option<char> {
     // Fast path: plain ASCII without control characters (most bank text), a block of bytes
     // at a time (no early exit inside a block, so it vectorises).
-    let plain = |b: &u8| u8::from((0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t');
-    if text.as_bytes().chunks(64).all(|block| block.iter().map(plain).fold(1, |all, ok| all & ok) == 1) {
+    if all_bytes(text.as_bytes(), |b| printable_ascii(b) | (b == b'\n') | (b == b'\t')) {
         return None;
     }
+    forbidden_char_in(text)
+}
+
+/// `forbidden_char` a character at a time, whatever the text.
+fn forbidden_char_in(text: &str) -> Option<char> {
     let mut combining_run = 0;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -41,6 +45,37 @@ pub fn forbidden_char(text: &str) -> Option<char> {
         }
     }
     None
+}
+
+/// A printable ASCII byte (space to `~`), tested without a branch.
+fn printable_ascii(b: u8) -> bool {
+    b.wrapping_sub(0x20) < 0x5f
+}
+
+/// Bytes per block of `all_bytes` and `count_byte`.
+const BLOCK: usize = 32;
+
+/// Whether `ok` accepts every byte of `bytes`. Blocks of `BLOCK` bytes are tested whole,
+/// without an early exit and with `ok` written without `||` by the caller, so the test
+/// vectorises; a block that fails stops the scan.
+pub(crate) fn all_bytes(bytes: &[u8], ok: impl Fn(u8) -> bool) -> bool {
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    for block in &mut blocks {
+        if block.iter().fold(1u8, |all, &b| all & u8::from(ok(b))) == 0 {
+            return false;
+        }
+    }
+    blocks.remainder().iter().all(|&b| ok(b))
+}
+
+/// How many times `byte` occurs in `bytes`, counted a block at a time (vectorised).
+pub(crate) fn count_byte(bytes: &[u8], byte: u8) -> usize {
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    let mut count = 0;
+    for block in &mut blocks {
+        count += usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(b == byte)));
+    }
+    count + blocks.remainder().iter().filter(|&&b| b == byte).count()
 }
 
 /// Combining marks allowed on one character: enough for any real script's accents.
@@ -101,6 +136,24 @@ pub fn printable(text: &str) -> String {
 /// one of proctor's own lines (a typed command, a file name), so it cannot start a fake one.
 pub fn printable_line(text: &str) -> String {
     printable(text).replace('\n', "\u{fffd}")
+}
+
+/// `printable`, borrowed when the text is printable ASCII and line breaks (nothing to change).
+pub fn printable_cow(text: &str) -> std::borrow::Cow<'_, str> {
+    if all_bytes(text.as_bytes(), |b| printable_ascii(b) | (b == b'\n')) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(printable(text))
+    }
+}
+
+/// `printable_line`, borrowed when the text is printable ASCII (nothing to change).
+pub fn printable_line_cow(text: &str) -> std::borrow::Cow<'_, str> {
+    if all_bytes(text.as_bytes(), printable_ascii) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(printable_line(text))
+    }
 }
 
 /// Typed text (a note, a form field) kept as one plain line: forbidden characters are
@@ -487,6 +540,27 @@ pub fn wrap_labelled(label: &str, text: &str, width: usize, first: &str, indent:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_block_scans_agree_with_a_byte_at_a_time(
+            bytes in prop::collection::vec(prop_oneof![Just(b'\n'), Just(b'\t'), Just(0x7f_u8), 0x1e_u8..0x22, any::<u8>()], 0..200),
+            fill in 0usize..100,
+        ) {
+            // Long plain runs around the sampled bytes, so whole blocks pass and fail.
+            let mut all = vec![b'a'; fill];
+            all.extend(&bytes);
+            all.extend(std::iter::repeat_n(b'b', fill));
+            let plain = |b: u8| printable_ascii(b) | (b == b'\n') | (b == b'\t');
+            prop_assert_eq!(all_bytes(&all, plain), all.iter().all(|&b| plain(b)));
+            prop_assert_eq!(count_byte(&all, b'\n'), all.iter().filter(|&&b| b == b'\n').count());
+            let text = String::from_utf8_lossy(&all);
+            prop_assert_eq!(forbidden_char(&text), forbidden_char_in(&text));
+            prop_assert_eq!(printable_cow(&text), printable(&text));
+            prop_assert_eq!(printable_line_cow(&text), printable_line(&text));
+        }
+    }
 
     #[test]
     fn a_plain_line_keeps_words_and_drops_what_could_reach_a_terminal() {

@@ -416,6 +416,24 @@ impl KeyLengths {
 
 /// The absolute words in `text`, lower-cased, in order.
 fn absolute_words_in(text: &str) -> Vec<&'static str> {
+    if text.is_ascii() {
+        // The same words, split a byte at a time (no decoding); only words as long as an
+        // absolute word are compared.
+        return text
+            .as_bytes()
+            .split(|b| !b.is_ascii_alphanumeric())
+            .filter(|w| ABSOLUTE_WORD_LENGTHS.contains(&w.len()))
+            .filter_map(|w| ABSOLUTE_WORDS.iter().find(|a| w.eq_ignore_ascii_case(a.as_bytes())).copied())
+            .collect();
+    }
+    absolute_words_by_chars(text)
+}
+
+/// The shortest and longest of `ABSOLUTE_WORDS`.
+const ABSOLUTE_WORD_LENGTHS: std::ops::RangeInclusive<usize> = 3..=10;
+
+/// `absolute_words_in` a character at a time, whatever the text.
+fn absolute_words_by_chars(text: &str) -> Vec<&'static str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .filter_map(|w| ABSOLUTE_WORDS.iter().find(|a| w.eq_ignore_ascii_case(a)).copied())
@@ -551,7 +569,8 @@ pub fn cited_letter(text: &str) -> Option<String> {
         let edge = |j: Option<usize>| j.and_then(|j| bytes.get(j)).is_none_or(|b| !b.is_ascii_alphanumeric());
         (b'A'..=b'J').contains(&bytes[i]) && edge(i.checked_sub(1)) && edge(Some(i + 1))
     };
-    if !(0..bytes.len()).any(alone) {
+    // Most have no capital A to J at all: a block scan (vectorised) says so first.
+    if crate::text::all_bytes(bytes, |b| b.wrapping_sub(b'A') >= 10) || !(0..bytes.len()).any(alone) {
         return None;
     }
     let spans = tokens(text);
@@ -639,7 +658,8 @@ fn letters_in_explanations(q: &LocatedQuestion) -> Vec<Diagnostic> {
 /// is hashed once, with no allocation per word.
 fn shingles(stem: &str) -> Vec<u64> {
     const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut words: Vec<u64> = Vec::new();
+    // Sized once: a word takes two bytes or more (a letter and what ends it).
+    let mut words: Vec<u64> = Vec::with_capacity(stem.len() / 2 + 1);
     let mut hash = FNV_OFFSET;
     let mut in_word = false;
     let mut end_word = |hash: &mut u64, in_word: &mut bool| {
@@ -1054,6 +1074,16 @@ mod tests {
         // Whole words only: "alloy", "overall", "nonessential" are not absolute words.
         assert!(absolute_words_in("Use an alloy overall; nonessential").is_empty());
         assert_eq!(absolute_words_in("ALL of them, Never"), vec!["all", "never"]);
+        assert!(ABSOLUTE_WORDS.iter().all(|w| ABSOLUTE_WORD_LENGTHS.contains(&w.len())));
+        for text in [
+            "",
+            "It ALWAYS retries, never fails; every_one is-all none.",
+            "Only 3 must: entirely/completely guaranteed (guarantees) impossible!",
+            "alwaysnever all1 1all a11 ALL",
+            "x\tall\nnever\r\nonly",
+        ] {
+            assert_eq!(absolute_words_in(text), absolute_words_by_chars(text), "{text:?}");
+        }
     }
 
     #[test]

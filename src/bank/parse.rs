@@ -189,12 +189,18 @@ fn says_select(stem: &str) -> bool {
     let follows = |at: usize, tail: &str| {
         bytes.get(at..at + tail.len()).is_some_and(|b| b.eq_ignore_ascii_case(tail.as_bytes()))
     };
-    (0..bytes.len()).any(|i| {
-        matches!(bytes[i], b's' | b'S')
-            && follows(i, "select")
+    // From one 's' or 'S' to the next, skipping the text between a block at a time.
+    let mut from = 0;
+    while let Some(i) = super::split::first_of(bytes, from, |b| (b | 0x20) == b's') {
+        if follows(i, "select")
             && ((i > 0 && bytes[i - 1] == b'(' && follows(i + 6, " "))
                 || [" two", " three", " four", " 2", " 3"].iter().any(|tail| follows(i + 6, tail)))
-    })
+        {
+            return true;
+        }
+        from = i + 1;
+    }
+    false
 }
 
 pub fn is_slug(id: &str) -> bool {

@@ -480,9 +480,22 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
         // Each file's stems, in order, against the exam's earlier ones, as the files come.
         let mut authoring = Authoring::default();
         let mut linted = Vec::new();
+        // The facts are sized from the first file read (its questions per byte, over all
+        // the exam's bytes), so that a large exam's list is not copied into one twice its
+        // size (both held at once); room reserved but never written is not resident memory.
+        let sizes: Vec<u64> = folder.question_files.iter().map(BankFile::size).collect();
+        let exam_bytes: u64 = sizes.iter().sum();
         let take = |file: CheckedFile| {
             files_failed |= file.failed;
             let first = questions.len();
+            if first == 0 && file.bytes > 0 {
+                let per_byte = file.questions.len() as f64 / file.bytes as f64;
+                // An eighth more than the estimate, at most what the bytes can hold (a question
+                // takes more than 48 bytes of TOML); a reservation refused is no error (the
+                // list then grows as it must).
+                let estimate = (per_byte * exam_bytes as f64 * 1.125) as usize;
+                let _ = questions.try_reserve(estimate.min(usize::try_from(exam_bytes / 48).unwrap_or(0)));
+            }
             // Copied on this thread: the facts outlive the worker's file, and kept in the
             // worker's allocations they would scatter its memory (fragmentation measured as
             // some 5 MiB more peak RSS at 50,000 questions).
@@ -493,7 +506,8 @@ pub fn check_with_coverage(folders: &[ExamFolder]) -> (Vec<Diagnostic>, Vec<cove
                 linted.extend(authoring.add(findings, first));
             }
         };
-        in_parallel_in_order(&folder.question_files, |file| check_file(file, domains), take);
+        let workers = check_workers(sizes.iter().copied().max().unwrap_or(0));
+        in_parallel_in_order_at_most(workers, &folder.question_files, |file| check_file(file, domains), take);
         // The stem index is done with: its memory goes before the warnings are written out.
         drop(authoring);
         found.extend(validate::check_exam(blueprint.as_ref(), &questions, &scenarios, files_failed));
@@ -544,6 +558,8 @@ struct CheckedFile {
     scenarios: Vec<validate::ScenarioFacts>,
     /// Nothing could be read from it and it has errors.
     failed: bool,
+    /// The file's size in bytes (0 when it could not be read).
+    bytes: usize,
 }
 
 fn check_file(file: &BankFile, blueprint: Option<&Blueprint>) -> CheckedFile {
@@ -555,6 +571,7 @@ fn check_file(file: &BankFile, blueprint: Option<&Blueprint>) -> CheckedFile {
             questions: Vec::new(),
             scenarios: Vec::new(),
             failed: true,
+            bytes: 0,
         },
     }
 }
@@ -582,6 +599,7 @@ fn check_bytes(
         diagnostics.extend(piece.diagnostics);
     });
     CheckedFile {
+        bytes: bytes.len(),
         failed: questions.is_empty() && diagnostics.iter().any(Diagnostic::is_error),
         findings: authoring.map(|authoring| authoring.finish(&questions)),
         questions,
@@ -590,11 +608,33 @@ fn check_bytes(
     }
 }
 
+/// The question-file bytes `check` holds at once, about: each worker holds one file's
+/// bytes (a large file is parsed piece by piece, but read whole), so an exam whose largest
+/// file is more than half of this is checked one file at a time.
+const BYTES_IN_FLIGHT: u64 = 8 * 1024 * 1024;
+
+/// How many files `check` reads at once when the largest is `largest` bytes: as many as
+/// fit in `BYTES_IN_FLIGHT`, at least one (`in_parallel_in_order_at_most` stops at the
+/// number of cores).
+fn check_workers(largest: u64) -> usize {
+    usize::try_from(BYTES_IN_FLIGHT / largest.max(1)).unwrap_or(usize::MAX).max(1)
+}
+
 /// `f` over `items` on every core, each result handed to `take` in the order of `items`
 /// as soon as it is done and `take` has had those before it: only results not yet taken
 /// are held (at most two per worker), not all of them.
-fn in_parallel_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync, mut take: impl FnMut(R)) {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(items.len());
+fn in_parallel_in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync, take: impl FnMut(R)) {
+    in_parallel_in_order_at_most(usize::MAX, items, f, take);
+}
+
+/// `in_parallel_in_order` on at most `workers` threads (one: on this thread, in turn).
+fn in_parallel_in_order_at_most<T: Sync, R: Send>(
+    workers: usize,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+    mut take: impl FnMut(R),
+) {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(items.len()).min(workers);
     if workers <= 1 {
         items.iter().map(f).for_each(take);
         return;
@@ -759,7 +799,7 @@ fn each_piece_of(
     let mut lines_before = 0;
     let mut counted_to = 0;
     for (k, range) in cut.pieces.into_iter().enumerate() {
-        lines_before += text.as_bytes()[counted_to..range.start].iter().filter(|&&b| b == b'\n').count();
+        lines_before += crate::text::count_byte(&text.as_bytes()[counted_to..range.start], b'\n');
         counted_to = range.start;
         let (mut piece, skip) = if k == 0 || preamble.is_empty() {
             (parse::parse_questions(label, &bytes[range], blueprint), 0)
@@ -972,6 +1012,28 @@ mod tests {
             |r| taken.push(r),
         );
         assert_eq!(taken, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn large_files_are_checked_one_at_a_time() {
+        // The bench's 50,000-question files (6.5 MB) one at a time; its 10,000-question ones
+        // (1.25 MB) and the shipped ones on every core.
+        assert_eq!(check_workers(6_500_000), 1);
+        assert_eq!(check_workers(BYTES_IN_FLIGHT), 1);
+        assert_eq!(check_workers(BYTES_IN_FLIGHT / 2), 2);
+        assert_eq!(check_workers(1_250_000), 6);
+        assert!(check_workers(0) > 64);
+        // One worker: every item on this thread, in order.
+        let items: Vec<u32> = (0..8).collect();
+        let here = std::thread::current().id();
+        let mut taken = Vec::new();
+        in_parallel_in_order_at_most(
+            1,
+            &items,
+            |&i| (i, std::thread::current().id() == here),
+            |r| taken.push(r),
+        );
+        assert_eq!(taken, items.iter().map(|&i| (i, true)).collect::<Vec<_>>());
     }
 
     #[test]
