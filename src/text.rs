@@ -292,8 +292,8 @@ pub fn has_code(text: &str) -> bool {
 
 /// The 0-based line of a fence that opens a code block and is never closed, if any.
 pub fn unclosed_fence(text: &str) -> Option<usize> {
-    // A backtick first (memchr), the three of a fence only then.
-    if !text.as_bytes().contains(&b'`') || !text.contains("```") {
+    // A backtick first (a block scan), the three of a fence only then.
+    if all_bytes(text.as_bytes(), |b| b != b'`') || !text.contains("```") {
         return None;
     }
     scan(text).unclosed
@@ -303,7 +303,7 @@ pub fn unclosed_fence(text: &str) -> Option<usize> {
 /// `TAB_STOP` columns, counted from the start of the line as written), so code shows the
 /// same in a terminal, a page and an export. Tabs outside code are left as they are.
 pub fn expand_code_tabs(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('\t') || !text.contains("```") {
+    if all_bytes(text.as_bytes(), |b| b != b'\t') || !text.contains("```") {
         return text.into();
     }
     let mut out = String::with_capacity(text.len() + 16);

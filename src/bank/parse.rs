@@ -408,6 +408,15 @@ pub fn parse_questions(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) 
     parse_questions_with(path, bytes, blueprint, true)
 }
 
+/// `parse_questions` by the fast path alone: `None` when it gives up (or the bytes are not
+/// UTF-8), and the caller reads the file another way. When it is `Some`, it is what
+/// `parse_questions` gives.
+pub fn parse_questions_fast(path: &str, bytes: &[u8], blueprint: Option<&Blueprint>) -> Option<QuestionFile> {
+    let source = decode(path, bytes).ok()?;
+    let parsed = fast::parse(&source)?;
+    Some(questions_of(path, &source, blueprint, Ok(RawFile::from(parsed))))
+}
+
 /// `parse_questions`, with the fast path (`fast`) tried first when `fast_path` is set.
 /// Either way the result is the same: the fast path gives up on anything the toml path
 /// would read differently, and the toml path then reads the file.
@@ -426,6 +435,17 @@ fn parse_questions_with(
         Some(parsed) => Ok(RawFile::from(parsed)),
         None => toml_raw(path, source),
     };
+    questions_of(path, source, blueprint, raw)
+}
+
+/// The questions, scenarios and problems of a file read into the raw model (or the error
+/// that stopped the reading).
+fn questions_of(
+    path: &str,
+    source: &str,
+    blueprint: Option<&Blueprint>,
+    raw: Result<RawFile, Diagnostic>,
+) -> QuestionFile {
     let RawFile { source: file_source, entries } = match raw {
         Ok(raw) => raw,
         Err(d) => return QuestionFile { diagnostics: vec![d], ..QuestionFile::default() },

@@ -564,7 +564,7 @@ struct CheckedFile {
 
 fn check_file(file: &BankFile, blueprint: Option<&Blueprint>) -> CheckedFile {
     match file.read() {
-        Ok(bytes) => check_bytes(&file.label, &bytes, blueprint, SPLIT_ABOVE, PIECE_BYTES),
+        Ok(bytes) => check_bytes(&file.label, &bytes, blueprint, SPLIT_ABOVE, FAST_WHOLE_UP_TO, PIECE_BYTES),
         Err(d) => CheckedFile {
             diagnostics: vec![d],
             findings: blueprint.map(|_| lint::FileChecks::default().finish(&[])),
@@ -576,28 +576,44 @@ fn check_file(file: &BankFile, blueprint: Option<&Blueprint>) -> CheckedFile {
     }
 }
 
-/// `check_file` of a file's bytes, cut as `parse_in_pieces_of` cuts them. The authoring
-/// checks and the facts take each piece as it is read: only one piece's questions are in
-/// memory at a time, not the whole file's.
+/// A question file above `SPLIT_ABOVE` but at most this size is first read whole by the
+/// fast path (`parse::parse_questions_fast`): its model of a file is a small multiple of the
+/// text (the toml crate's document, which `SPLIT_ABOVE` bounds, is twenty times or more),
+/// and reading it whole spares the pass that cuts it. Only when the fast path gives up is
+/// the file cut and read piece by piece. Larger files are always cut.
+const FAST_WHOLE_UP_TO: usize = 4 * 1024 * 1024;
+
+/// `check_file` of a file's bytes, cut as `parse_in_pieces_of` cuts them (unless the fast
+/// path reads it whole: at most `fast_whole_up_to` bytes). The authoring checks and the
+/// facts take each piece as it is read: only one piece's questions are in memory at a time,
+/// not the whole file's.
 fn check_bytes(
     label: &str,
     bytes: &[u8],
     blueprint: Option<&Blueprint>,
     split_above: usize,
+    fast_whole_up_to: usize,
     piece_bytes: usize,
 ) -> CheckedFile {
     let mut diagnostics = Vec::new();
     let mut questions = Vec::new();
     let mut scenarios = Vec::new();
     let mut authoring = blueprint.map(|_| lint::FileChecks::default());
-    each_piece_of(label, bytes, blueprint, split_above, piece_bytes, |piece| {
+    let mut take = |piece: parse::QuestionFile| {
         if let Some(authoring) = &mut authoring {
             authoring.add(&piece.questions);
         }
         questions.extend(piece.questions.iter().map(validate::QuestionFacts::of));
         scenarios.extend(piece.scenarios.iter().map(validate::ScenarioFacts::of));
         diagnostics.extend(piece.diagnostics);
-    });
+    };
+    let whole = (bytes.len() > split_above && bytes.len() <= fast_whole_up_to)
+        .then(|| parse::parse_questions_fast(label, bytes, blueprint))
+        .flatten();
+    match whole {
+        Some(file) => take(file),
+        None => each_piece_of(label, bytes, blueprint, split_above, piece_bytes, take),
+    }
     CheckedFile {
         bytes: bytes.len(),
         failed: questions.is_empty() && diagnostics.iter().any(Diagnostic::is_error),
@@ -1067,15 +1083,20 @@ mod tests {
         let cues = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/banks/cues");
         let mut folders = shipped_folders();
         folders.extend(folders_at(&cues).unwrap());
-        let (mut cut_files, mut findings) = (0, 0);
+        let (mut cut_files, mut findings, mut read_fast) = (0, 0, 0);
         for folder in folders {
             let bytes = folder.blueprint_file.read().unwrap();
             let blueprint = parse::parse_blueprint(&folder.blueprint_file.label, &bytes).0.unwrap().blueprint;
             for file in &folder.question_files {
                 let bytes = file.read().unwrap();
-                let whole = check_bytes(&file.label, &bytes, Some(&blueprint), usize::MAX, PIECE_BYTES);
-                let pieces = check_bytes(&file.label, &bytes, Some(&blueprint), 0, 1);
+                let whole = check_bytes(&file.label, &bytes, Some(&blueprint), usize::MAX, 0, PIECE_BYTES);
+                let pieces = check_bytes(&file.label, &bytes, Some(&blueprint), 0, 0, 1);
                 assert_eq!(format!("{whole:#?}"), format!("{pieces:#?}"), "{}", file.label);
+                // Read whole by the fast path when it can, instead of cut: the same.
+                let fast = check_bytes(&file.label, &bytes, Some(&blueprint), 0, usize::MAX, 1);
+                assert_eq!(format!("{fast:#?}"), format!("{pieces:#?}"), "{}", file.label);
+                read_fast +=
+                    usize::from(parse::parse_questions_fast(&file.label, &bytes, Some(&blueprint)).is_some());
                 let text = std::str::from_utf8(&bytes).unwrap();
                 cut_files += usize::from(split::split(text, 1).is_some_and(|c| c.pieces.len() > 1));
                 findings += format!("{:?}", whole.findings).matches("Diagnostic {").count();
@@ -1083,6 +1104,7 @@ mod tests {
         }
         assert!(cut_files > 10, "only {cut_files} files were cut");
         assert!(findings >= 5, "only {findings} authoring findings");
+        assert!(read_fast > 10, "only {read_fast} files were read whole by the fast path");
     }
 
     const BLUEPRINT: &str = r#"format = 1
