@@ -56,6 +56,8 @@ pub const NEAR_DUPLICATE: f64 = 0.7;
 /// MinHash values per stem, split into `BANDS` bands of `ROWS` for the LSH buckets: two
 /// stems of similarity 0.7 share a bucket with probability 1 - (1 - 0.7^4)^16 = 0.99.
 const HASHES: usize = 64;
+// `signature` computes them four at a time.
+const _: () = assert!(HASHES.is_multiple_of(4));
 const BANDS: usize = 16;
 const ROWS: usize = HASHES / BANDS;
 /// Most earlier stems of one bucket compared with a new stem.
@@ -719,11 +721,21 @@ fn signature(shingles: &[u64]) -> [u32; HASHES] {
     let mut signature = [u32::MAX; HASHES];
     let (a, b) = hash_family();
     let mixed: Vec<u64> = shingles.iter().map(|&shingle| mix(shingle)).collect();
-    // One hash function at a time over every shingle: its multiplier, offset and minimum
-    // stay in registers (the same values as a shingle at a time over the 64 functions).
-    for ((slot, a), b) in signature.iter_mut().zip(a).zip(b) {
-        *slot =
-            mixed.iter().fold(u32::MAX, |min, &x| min.min((a.wrapping_mul(x).wrapping_add(*b) >> 32) as u32));
+    // Four hash functions at a time over every shingle: their multipliers, offsets and
+    // minimums stay in registers (the same values as a shingle at a time over the 64
+    // functions). Written out as four scalar lanes: measured a quarter faster than one
+    // function at a time, which the compiler turns into SSE2 code where a 64-bit
+    // multiplication takes three 32-bit ones, and than a shingle at a time.
+    let hash = |a: u64, b: u64, x: u64| (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
+    for j in (0..HASHES).step_by(4) {
+        let [mut m0, mut m1, mut m2, mut m3] = [u32::MAX; 4];
+        for &x in &mixed {
+            m0 = m0.min(hash(a[j], b[j], x));
+            m1 = m1.min(hash(a[j + 1], b[j + 1], x));
+            m2 = m2.min(hash(a[j + 2], b[j + 2], x));
+            m3 = m3.min(hash(a[j + 3], b[j + 3], x));
+        }
+        signature[j..j + 4].copy_from_slice(&[m0, m1, m2, m3]);
     }
     signature
 }
