@@ -68,7 +68,8 @@ fn main() {
             folder.label.strip_prefix(&format!("{SHIPPED_ROOT}/")).unwrap_or(&folder.label).to_string();
         match source::load_from_toml(folder) {
             Ok(exam) => {
-                let (summary, contents) = bank::prebuilt::encode(&exam).expect("encode a checked exam");
+                let (summary, contents) = bank::prebuilt::encode(&exam, bank::prebuilt::Hashes::Included)
+                    .expect("encode a checked exam");
                 // An exam decodes each question when it is first asked for: every record
                 // is decoded here once, so the binary never embeds one that does not.
                 let decoded = bank::prebuilt::decode_exam_whole(exam.blueprint.clone(), &contents)

@@ -24,7 +24,7 @@ use super::source::{self, BankError, ExamFolder};
 pub const CACHE_FOLDER: &str = "bank-cache";
 /// Bumped whenever the layout of an entry or of the encoded model changes (it is part of
 /// the key and of every entry's header, so a binary never decodes another layout).
-pub const ENCODING_VERSION: u32 = 2;
+pub const ENCODING_VERSION: u32 = 3;
 /// The version of proctor and a fingerprint of the loader's source (build.rs), both in the
 /// key: a binary whose checks or model differ never takes an entry another one wrote.
 const PROCTOR_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -177,7 +177,7 @@ fn write_temp(temp: &Path, key: &[u8; 32], exam: &Exam) -> io::Result<()> {
     postcard::to_io(&ExamSummary::of(exam), &mut out).map_err(io::Error::other)?;
     out.flush()?;
     let (summary_len, summary_digest) = out.get_mut().take();
-    prebuilt::write_contents(exam, &mut out).map_err(io::Error::other)?;
+    prebuilt::write_contents(exam, &mut out, prebuilt::Hashes::Omitted).map_err(io::Error::other)?;
     out.flush()?;
     let (contents_len, contents_digest) = out.get_mut().take();
     if summary_len > MAX_SUMMARY_BYTES || contents_len > MAX_CONTENTS_BYTES {
@@ -383,7 +383,7 @@ mod tests {
         let exam = s.cache.load(&folder(&s.bank)).unwrap();
         let (path, key) = entry(&s);
         let bytes = fs::read(&path).unwrap();
-        let (summary, contents) = prebuilt::encode(&exam).unwrap();
+        let (summary, contents) = prebuilt::encode(&exam, prebuilt::Hashes::Omitted).unwrap();
         assert_eq!(bytes.len(), HEADER_LEN + summary.len() + contents.len());
         assert_eq!(&bytes[HEADER_LEN..HEADER_LEN + summary.len()], summary.as_slice());
         assert_eq!(&bytes[HEADER_LEN + summary.len()..], contents.as_slice());

@@ -54,7 +54,8 @@ pub struct IndexEntry<'a> {
     pub domain: &'a str,
     #[serde(borrow)]
     pub scenario: Option<&'a str>,
-    /// `Question::content_digest`, computed when the exam was encoded.
+    /// `Question::content_digest`, computed when the exam was encoded (0 when the contents
+    /// were written without hashes, `Hashes::Omitted`).
     pub content_hash: u64,
     /// Where the question's record ends in the records (its start is where the one
     /// before ends).
@@ -65,6 +66,7 @@ pub struct IndexEntry<'a> {
 /// by id, as `Exam` keeps them); the records follow it, one postcard `Question` each.
 #[derive(Serialize)]
 struct HeadRef<'a> {
+    content_hashes: bool,
     scenarios: &'a [Scenario],
     index: &'a [IndexEntry<'a>],
 }
@@ -72,21 +74,36 @@ struct HeadRef<'a> {
 /// The same fields, for decoding (postcard is positional: same order as above).
 #[derive(Deserialize)]
 struct Head<'a> {
+    content_hashes: bool,
     scenarios: Vec<Scenario>,
     #[serde(borrow)]
     index: Vec<IndexEntry<'a>>,
 }
 
+/// Whether an index carries each question's content hash. The shipped exams' does: their
+/// questions are decoded when asked for, and an attempt takes the hashes from the index.
+/// The bank cache's need not: an entry is decoded whole, and hashing every question of a
+/// large bank at each cache write (FNV over all its text) would slow the miss for nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hashes {
+    Included,
+    Omitted,
+}
+
 /// The two blobs of one exam: its summary and its contents.
 #[allow(dead_code)] // build.rs encodes with this; the bank cache streams the same bytes
-pub fn encode(exam: &Exam) -> Result<(Vec<u8>, Vec<u8>), postcard::Error> {
+pub fn encode(exam: &Exam, hashes: Hashes) -> Result<(Vec<u8>, Vec<u8>), postcard::Error> {
     let summary = ExamSummary::of(exam);
-    Ok((postcard::to_allocvec(&summary)?, write_contents(exam, Vec::new())?))
+    Ok((postcard::to_allocvec(&summary)?, write_contents(exam, Vec::new(), hashes)?))
 }
 
 /// The contents blob of `encode`, written to `writer` as it is encoded (no buffer of it:
 /// each record's size is measured first, for the index).
-pub fn write_contents<W: std::io::Write>(exam: &Exam, mut writer: W) -> Result<W, postcard::Error> {
+pub fn write_contents<W: std::io::Write>(
+    exam: &Exam,
+    mut writer: W,
+    hashes: Hashes,
+) -> Result<W, postcard::Error> {
     let questions = exam.questions();
     let mut index = Vec::with_capacity(questions.len());
     let mut end = 0usize;
@@ -96,11 +113,12 @@ pub fn write_contents<W: std::io::Write>(exam: &Exam, mut writer: W) -> Result<W
             id: &question.id,
             domain: &question.domain,
             scenario: question.scenario.as_deref(),
-            content_hash: question.content_digest(),
+            content_hash: if hashes == Hashes::Included { question.content_digest() } else { 0 },
             end: u32::try_from(end).map_err(|_| postcard::Error::SerializeBufferFull)?,
         });
     }
-    writer = postcard::to_io(&HeadRef { scenarios: &exam.scenarios, index: &index }, writer)?;
+    let content_hashes = hashes == Hashes::Included;
+    writer = postcard::to_io(&HeadRef { content_hashes, scenarios: &exam.scenarios, index: &index }, writer)?;
     for question in questions {
         writer = postcard::to_io(question, writer)?;
     }
@@ -127,6 +145,10 @@ fn split_contents(contents: &[u8]) -> Result<(Head<'_>, &[u8]), postcard::Error>
 /// now, each question when it is first asked for (`Exam::question_at`).
 pub fn decode_exam(blueprint: Blueprint, contents: &'static [u8]) -> Result<Exam, postcard::Error> {
     let (head, records) = split_contents(contents)?;
+    // Hashes are read from the index: it must have them.
+    if !head.content_hashes {
+        return Err(postcard::Error::DeserializeBadEncoding);
+    }
     Ok(Exam::prebuilt(blueprint, head.scenarios, head.index, records))
 }
 
@@ -139,11 +161,11 @@ pub fn decode_exam_whole(blueprint: Blueprint, contents: &[u8]) -> Result<Exam, 
     for entry in &head.index {
         let end = entry.end as usize;
         let question: Question = postcard::from_bytes(&records[start..end])?;
-        // The index is the record's, or the blob is not one `encode` wrote.
+        // The index is the record's, or the blob is not one `encode` wrote (the hash is
+        // not checked: the bank cache omits it, and its entries carry BLAKE3 digests).
         if question.id != entry.id
             || question.domain != entry.domain
             || question.scenario.as_deref() != entry.scenario
-            || question.content_digest() != entry.content_hash
         {
             return Err(postcard::Error::DeserializeBadEncoding);
         }
@@ -225,12 +247,20 @@ mod tests {
     #[test]
     fn an_encoded_exam_round_trips_through_both_decoders() {
         let parsed = crate::bank::source::load_from_toml(&shipped_folders()[1]).unwrap();
-        let (_, contents) = encode(&parsed).unwrap();
+        let (_, contents) = encode(&parsed, Hashes::Included).unwrap();
         let whole = decode_exam_whole(parsed.blueprint.clone(), &contents).unwrap();
         assert_eq!(whole.questions(), parsed.questions());
         let leaked: &'static [u8] = Box::leak(contents.into_boxed_slice());
         let lazy = decode_exam(parsed.blueprint.clone(), leaked).unwrap();
         assert_eq!(lazy.questions(), parsed.questions());
         assert_eq!(lazy.scenarios, parsed.scenarios);
+        // Without hashes (the bank cache's form): decoded whole, never lazily.
+        let (_, bare) = encode(&parsed, Hashes::Omitted).unwrap();
+        assert_eq!(
+            decode_exam_whole(parsed.blueprint.clone(), &bare).unwrap().questions(),
+            parsed.questions()
+        );
+        let leaked: &'static [u8] = Box::leak(bare.into_boxed_slice());
+        assert!(decode_exam(parsed.blueprint.clone(), leaked).is_err());
     }
 }
