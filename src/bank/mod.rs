@@ -60,7 +60,8 @@ impl Encoded {
         let start = if i == 0 { 0 } else { self.index[i - 1].end as usize };
         let record = self.records.get(start..self.index[i].end as usize);
         // build.rs decodes every record of every shipped exam before it embeds them
-        // (`prebuilt::check_records`), so these bytes are known to decode.
+        // (`prebuilt::decode_exam_whole`, the same decode of the same slices), so these
+        // bytes are known to decode.
         record
             .and_then(|bytes| postcard::from_bytes(bytes).ok())
             .expect("a shipped question's record decodes: build.rs checked it")
