@@ -52,8 +52,22 @@ fn printable_ascii(b: u8) -> bool {
     b.wrapping_sub(0x20) < 0x5f
 }
 
-/// Bytes per block of `all_bytes` and `count_byte`.
+/// Bytes per block of `all_bytes`, `count_byte` and `first_of`.
 const BLOCK: usize = 32;
+
+/// The offset of the first byte at or after `from` that `stop` accepts (`None`: none
+/// before the end). Blocks without one are skipped whole, each tested without an early
+/// exit, so the test vectorises: bank files are mostly long runs of plain text.
+pub(crate) fn first_of(bytes: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut at = from;
+    while let Some(block) = bytes.get(at..).and_then(|rest| rest.first_chunk::<BLOCK>()) {
+        if block.iter().fold(0u8, |any, &b| any | u8::from(stop(b))) != 0 {
+            break;
+        }
+        at += BLOCK;
+    }
+    bytes.get(at..)?.iter().position(|&b| stop(b)).map(|i| at + i)
+}
 
 /// Whether `ok` accepts every byte of `bytes`. Blocks of `BLOCK` bytes are tested whole,
 /// without an early exit and with `ok` written without `||` by the caller, so the test

@@ -191,7 +191,7 @@ fn says_select(stem: &str) -> bool {
     };
     // From one 's' or 'S' to the next, skipping the text between a block at a time.
     let mut from = 0;
-    while let Some(i) = super::split::first_of(bytes, from, |b| (b | 0x20) == b's') {
+    while let Some(i) = crate::text::first_of(bytes, from, |b| (b | 0x20) == b's') {
         if follows(i, "select")
             && ((i > 0 && bytes[i - 1] == b'(' && follows(i + 6, " "))
                 || [" two", " three", " four", " 2", " 3"].iter().any(|tail| follows(i + 6, tail)))

@@ -15,6 +15,8 @@
 
 use std::ops::Range;
 
+use crate::text::first_of;
+
 /// How a file is cut: the text in front of every piece but the first (the file's
 /// `[source]` table, or nothing) and the pieces, which cover the file in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,23 +172,6 @@ fn matters(b: u8) -> bool {
         | (b == b']')
         | (b == b'}')
         | (b == b'\n')
-}
-
-/// Bytes per block of `first_of`.
-const BLOCK: usize = 32;
-
-/// The offset of the first byte at or after `from` that `stop` accepts (`None`: none
-/// before the end). Blocks without one are skipped whole, each tested without an early
-/// exit, so the test vectorises: bank files are mostly long runs of plain text.
-pub(crate) fn first_of(bytes: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> Option<usize> {
-    let mut at = from;
-    while let Some(block) = bytes.get(at..).and_then(|rest| rest.first_chunk::<BLOCK>()) {
-        if block.iter().fold(0u8, |any, &b| any | u8::from(stop(b))) != 0 {
-            break;
-        }
-        at += BLOCK;
-    }
-    bytes.get(at..)?.iter().position(|&b| stop(b)).map(|i| at + i)
 }
 
 /// The offset just past the end of the line holding `at` (its `\n`, or the end of text).

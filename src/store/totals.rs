@@ -473,8 +473,17 @@ fn u32_of(v: i64) -> u32 {
     u32::try_from(v.max(0)).unwrap_or(u32::MAX)
 }
 
+/// The columns `summary_with_counts` reads, in its order, from `attempts a` and
+/// `attempt_totals t` (a macro so each query can `concat!` its own FROM and WHERE).
+macro_rules! summary_with_counts_columns {
+    () => {
+        "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
+                t.questions, t.scored, t.correct, t.answered, t.answered_millis"
+    };
+}
+
 /// An attempt's header (columns 0-7) and its totals (8-12: questions, scored, correct,
-/// answered, answered_millis).
+/// answered, answered_millis), as `summary_with_counts_columns!` selects them.
 fn summary_with_counts(r: &rusqlite::Row) -> rusqlite::Result<AttemptSummary> {
     Ok(AttemptSummary {
         questions: u32_of(r.get(8)?),
@@ -590,16 +599,16 @@ impl Store {
     ) -> Result<Vec<AttemptSummary>, StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached(
-                "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
-                        t.questions, t.scored, t.correct, t.answered, t.answered_millis
+            .prepare_cached(concat!(
+                summary_with_counts_columns!(),
+                "
                  FROM attempts a INDEXED BY attempts_mock_by_start
                  CROSS JOIN attempt_totals t ON t.attempt_id = a.id
                  WHERE a.exam = ?1 AND a.mode = 'exam' AND a.finished_at IS NOT NULL AND t.scored > 0
                    AND (?2 IS NULL OR (NOT (a.time_limit_ms IS NOT NULL AND a.time_limit_ms < ?2)
                                        AND 2 * t.answered >= max(t.questions, 1)))
-                 ORDER BY a.started_at DESC, a.id DESC LIMIT ?3",
-            )
+                 ORDER BY a.started_at DESC, a.id DESC LIMIT ?3"
+            ))
             .map_err(self.sql())?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let real = counted_at.map(|l| i64::try_from(l).unwrap_or(i64::MAX));
@@ -620,15 +629,15 @@ impl Store {
     ) -> Result<Vec<AttemptSummary>, StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached(
-                "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
-                        t.questions, t.scored, t.correct, t.answered, t.answered_millis
+            .prepare_cached(concat!(
+                summary_with_counts_columns!(),
+                "
                  FROM attempts a INDEXED BY attempts_mock_by_id
                  CROSS JOIN attempt_totals t ON t.attempt_id = a.id
                  WHERE a.exam = ?1 AND a.mode = 'exam' AND a.finished_at IS NOT NULL
                    AND ((a.time_limit_ms IS NOT NULL AND a.time_limit_ms < ?2) OR 2 * t.answered < max(t.questions, 1))
-                 ORDER BY a.id DESC LIMIT ?3",
-            )
+                 ORDER BY a.id DESC LIMIT ?3"
+            ))
             .map_err(self.sql())?;
         let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let real = i64::try_from(real_limit).unwrap_or(i64::MAX);
@@ -644,12 +653,12 @@ impl Store {
     pub fn exam_totals(&self, exam: &str) -> Result<ExamTotals, StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached(
-                "SELECT a.id, a.exam, a.mode, a.seed, a.started_at, a.finished_at, a.end_reason, a.time_limit_ms,
-                        t.questions, t.scored, t.correct, t.answered, t.answered_millis
+            .prepare_cached(concat!(
+                summary_with_counts_columns!(),
+                "
                  FROM attempts a JOIN attempt_totals t ON t.attempt_id = a.id
-                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL",
-            )
+                 WHERE a.exam = ?1 AND a.finished_at IS NOT NULL"
+            ))
             .map_err(self.sql())?;
         let attempts = statement
             .query_map([exam], summary_with_counts)

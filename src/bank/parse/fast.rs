@@ -233,7 +233,7 @@ impl<'a> Parser<'a> {
 
     /// Moves to the next byte that `stop` accepts; `None` at the end of the text.
     fn skip_to(&mut self, stop: impl Fn(u8) -> bool) -> Option<()> {
-        self.at = crate::bank::split::first_of(self.bytes, self.at, stop)?;
+        self.at = crate::text::first_of(self.bytes, self.at, stop)?;
         Some(())
     }
 
