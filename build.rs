@@ -71,7 +71,8 @@ fn main() {
                 let (summary, contents) = bank::prebuilt::encode(&exam, bank::prebuilt::Hashes::Included)
                     .expect("encode a checked exam");
                 // An exam decodes each question when it is first asked for: every record
-                // is decoded here once, so the binary never embeds one that does not.
+                // is decoded here once (and checked against its index entry: id, domain,
+                // scenario, shape), so the binary never embeds one that does not.
                 let decoded = bank::prebuilt::decode_exam_whole(exam.blueprint.clone(), &contents)
                     .expect("the encoded exam decodes");
                 assert!(

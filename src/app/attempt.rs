@@ -124,7 +124,7 @@ fn locate(exam: &Exam, paper: Vec<PaperItem>, hashes: Option<Vec<String>>) -> Re
                 ))
             };
             let question = exam.index_of(&item.question_id).ok_or_else(gone)?;
-            if !item.layout.fits(exam.question_at(question)) {
+            if !item.layout.fits(exam.shape_at(question)) {
                 return Err(gone());
             }
             let content_hash = match hashes.as_mut().and_then(Iterator::next) {
@@ -176,7 +176,7 @@ impl Attempt {
             retake_of: plan.retake_of,
             first_on_screen: on_screen,
         })?;
-        let shapes = items.iter().map(|i| Shape::of(exam.question_at(i.question))).collect();
+        let shapes = items.iter().map(|i| exam.shape_at(i.question)).collect();
         let mut session = Session::new(shapes, now, deadline);
         session.lock_answers = plan.mode.gives_feedback();
         if on_screen {
@@ -221,7 +221,7 @@ impl Attempt {
             stored.items.into_iter().map(|i| (i.paper, (i.content_hash, i.state))).unzip();
         let (hashes, states): (Vec<String>, Vec<_>) = rest.into_iter().unzip();
         let items = locate(&exam, paper, Some(hashes))?;
-        let shapes = items.iter().map(|i| Shape::of(exam.question_at(i.question))).collect();
+        let shapes = items.iter().map(|i| exam.shape_at(i.question)).collect();
         let mut session = Session::new(shapes, stored.started_at, stored.deadline);
         session.items = states;
         session.position = stored.position.min(items.len().saturating_sub(1));

@@ -24,7 +24,7 @@ use super::source::{self, BankError, ExamFolder};
 pub const CACHE_FOLDER: &str = "bank-cache";
 /// Bumped whenever the layout of an entry or of the encoded model changes (it is part of
 /// the key and of every entry's header, so a binary never decodes another layout).
-pub const ENCODING_VERSION: u32 = 3;
+pub const ENCODING_VERSION: u32 = 4;
 /// The version of proctor and a fingerprint of the loader's source (build.rs), both in the
 /// key: a binary whose checks or model differ never takes an entry another one wrote.
 const PROCTOR_VERSION: &str = env!("CARGO_PKG_VERSION");

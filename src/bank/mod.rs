@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 /// does not depend on file layout) and indexed by id.
 ///
 /// A shipped exam is decoded lazily (`Exam::prebuilt`): at first only its index (each
-/// question's id, domain, scenario, content hash and where its record is), and a question
+/// question's id, domain, scenario, shape, content hash and where its record is), and a question
 /// when it is asked for, so a mock exam decodes its ~65 questions, not the bank
 /// (docs/performance.md, "Start-up"). `questions()` decodes them all, once, for the code
 /// that reads the whole bank.
@@ -141,6 +141,15 @@ impl Exam {
     /// The listings of every question, in id order.
     pub fn listings(&self) -> impl Iterator<Item = Listing<'_>> {
         (0..self.len()).map(|i| self.listing(i))
+    }
+
+    /// `Shape::of` the question at `index`, without decoding it (a prebuilt exam has it in
+    /// its index).
+    pub fn shape_at(&self, index: usize) -> Shape {
+        match &self.storage {
+            Storage::Decoded { questions, .. } => Shape::of(&questions[index]),
+            Storage::Encoded(encoded) => encoded.index[index].shape,
+        }
     }
 
     /// `Question::content_hash` of the question at `index` (a prebuilt exam has it in its
@@ -441,6 +450,45 @@ impl ChoiceBody {
     /// How many options the answer must have: 1, or N for "Select N".
     pub fn select_count(&self) -> usize {
         if self.multiple { self.options.iter().filter(|o| o.correct).count() } else { 1 }
+    }
+}
+
+/// What an answer to a question must look like: its kind and counts, all that laying it
+/// out on a paper and checking an answer's form need. Prebuilt exams keep it in their
+/// index, so a paper is drawn and laid out without decoding its questions; the answer
+/// rules are `exam::item`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Shape {
+    Choice {
+        options: usize,
+        /// How many options the answer must have.
+        select: usize,
+    },
+    Ordering {
+        /// Steps listed.
+        steps: usize,
+        /// Steps in the correct sequence (the rest do not belong).
+        need: usize,
+    },
+    Matching {
+        prompts: usize,
+        responses: usize,
+    },
+}
+
+impl Shape {
+    pub fn of(question: &Question) -> Shape {
+        match &question.body {
+            Body::Choice(choice) => {
+                Shape::Choice { options: choice.options.len(), select: choice.select_count() }
+            }
+            Body::Ordering(ordering) => {
+                Shape::Ordering { steps: ordering.steps.len(), need: ordering.sequence().len() }
+            }
+            Body::Matching(matching) => {
+                Shape::Matching { prompts: matching.prompts.len(), responses: matching.responses.len() }
+            }
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Blueprint, Exam, Question, Scenario};
+use super::{Blueprint, Exam, Question, Scenario, Shape};
 
 /// How many questions a bank holds, in all and per blueprint domain (blueprint order):
 /// what `list` shows without loading the questions.
@@ -54,6 +54,8 @@ pub struct IndexEntry<'a> {
     pub domain: &'a str,
     #[serde(borrow)]
     pub scenario: Option<&'a str>,
+    /// `Shape::of` the question: what laying it out and checking answers need.
+    pub shape: Shape,
     /// `Question::content_digest`, computed when the exam was encoded (0 when the contents
     /// were written without hashes, `Hashes::Omitted`).
     pub content_hash: u64,
@@ -113,6 +115,7 @@ pub fn write_contents<W: std::io::Write>(
             id: &question.id,
             domain: &question.domain,
             scenario: question.scenario.as_deref(),
+            shape: Shape::of(question),
             content_hash: if hashes == Hashes::Included { question.content_digest() } else { 0 },
             end: u32::try_from(end).map_err(|_| postcard::Error::SerializeBufferFull)?,
         });
@@ -166,6 +169,7 @@ pub fn decode_exam_whole(blueprint: Blueprint, contents: &[u8]) -> Result<Exam, 
         if question.id != entry.id
             || question.domain != entry.domain
             || question.scenario.as_deref() != entry.scenario
+            || Shape::of(&question) != entry.shape
         {
             return Err(postcard::Error::DeserializeBadEncoding);
         }
@@ -196,7 +200,8 @@ mod tests {
             assert_eq!(lazy.scenarios, parsed.scenarios, "{folder}");
             assert_eq!(lazy.len(), parsed.len(), "{folder}");
             // One at a time, from the last (no question decoded in order by accident),
-            // then all at once: each is the parsed question, its listing and hash agree.
+            // then all at once: each is the parsed question, its listing, shape and hash
+            // agree.
             for i in (0..parsed.len()).rev() {
                 let question = &parsed.questions()[i];
                 assert_eq!(lazy.question_at(i), question, "{folder}: question {i}");
@@ -206,6 +211,7 @@ mod tests {
                     (question.id.as_str(), question.domain.as_str(), question.scenario.as_deref())
                 );
                 assert_eq!(lazy.content_hash_at(i), question.content_hash());
+                assert_eq!(lazy.shape_at(i), Shape::of(question), "{folder}: question {i}");
                 assert_eq!(lazy.index_of(&question.id), Some(i));
             }
             assert_eq!(lazy.questions(), parsed.questions(), "{folder}");

@@ -5,7 +5,7 @@ use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 
 use super::item::Layout;
-use crate::bank::{Exam, Question, largest_remainder};
+use crate::bank::{Exam, largest_remainder};
 
 /// One question as placed on a paper.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,12 +18,14 @@ pub struct PaperItem {
     pub scored: bool,
 }
 
-/// Puts `question` on a paper with a seeded layout.
-fn place(question: &Question, rng: &mut ChaCha8Rng, scored: bool) -> PaperItem {
+/// Puts the bank's question at `index` on a paper with a seeded layout (from its listing
+/// and shape: a prebuilt exam decodes none of its questions for this).
+fn place(exam: &Exam, index: usize, rng: &mut ChaCha8Rng, scored: bool) -> PaperItem {
+    let listing = exam.listing(index);
     PaperItem {
-        question_id: question.id.clone(),
-        domain: question.domain.clone(),
-        layout: Layout::place(question, rng),
+        question_id: listing.id.to_string(),
+        domain: listing.domain.to_string(),
+        layout: Layout::place(exam.shape_at(index), rng),
         scored,
     }
 }
@@ -184,7 +186,7 @@ pub fn assemble_exam_unseen_first(
     let items: Vec<PaperItem> = drawn
         .into_iter()
         .flatten()
-        .map(|(index, unscored)| place(exam.question_at(index), &mut rng, !unscored))
+        .map(|(index, unscored)| place(exam, index, &mut rng, !unscored))
         .collect();
     let total = items.len() as u32;
 
@@ -232,13 +234,13 @@ fn draw_units(exam: &Exam) -> Vec<Vec<usize>> {
 /// A paper of exactly these questions (drill, review): sorted by id first, so the same set
 /// and seed always give the same order and option letters, whatever order they came in.
 pub fn assemble_set(exam: &Exam, ids: &[String], seed: u64) -> Paper {
-    let mut ids: Vec<&String> = ids.iter().filter(|id| exam.question(id).is_some()).collect();
-    ids.sort();
-    ids.dedup();
+    let mut indices: Vec<usize> = ids.iter().filter_map(|id| exam.index_of(id)).collect();
+    // The bank is in id order, so index order is id order.
+    indices.sort_unstable();
+    indices.dedup();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    shuffle(&mut rng, &mut ids);
-    let items =
-        ids.into_iter().filter_map(|id| exam.question(id)).map(|q| place(q, &mut rng, true)).collect();
+    shuffle(&mut rng, &mut indices);
+    let items = indices.into_iter().map(|i| place(exam, i, &mut rng, true)).collect();
     Paper { items, shortfall: None }
 }
 
@@ -455,7 +457,7 @@ mod tests {
             prop_assert_eq!(ids.len(), paper.items.len());
             for item in &paper.items {
                 let q = exam.question(&item.question_id).unwrap();
-                prop_assert!(item.layout.fits(q));
+                prop_assert!(item.layout.fits(crate::bank::Shape::of(q)));
             }
         }
     }

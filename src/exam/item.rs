@@ -10,6 +10,7 @@ use rand::rngs::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::assemble::shuffle;
+pub use crate::bank::Shape;
 use crate::bank::{Body, Question};
 
 /// How one question is shown in one attempt.
@@ -35,26 +36,6 @@ pub enum Response {
     Ordering(Vec<usize>),
     /// For each shown prompt, the letter of the response matched to it (`None`: not yet).
     Matching(Vec<Option<usize>>),
-}
-
-/// What an answer to a question must look like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    Choice {
-        options: usize,
-        /// How many options the answer must have.
-        select: usize,
-    },
-    Ordering {
-        /// Steps listed.
-        steps: usize,
-        /// Steps in the correct sequence (the rest do not belong).
-        need: usize,
-    },
-    Matching {
-        prompts: usize,
-        responses: usize,
-    },
 }
 
 /// Why an answer does not fit its question.
@@ -99,15 +80,14 @@ fn is_permutation(order: &[usize], len: usize) -> bool {
 }
 
 impl Layout {
-    /// A seeded layout for `question`.
-    pub fn place(question: &Question, rng: &mut ChaCha8Rng) -> Layout {
-        match &question.body {
-            Body::Choice(choice) => Layout::Choice { order: shuffled(choice.options.len(), rng) },
-            Body::Ordering(ordering) => Layout::Ordering { order: shuffled(ordering.steps.len(), rng) },
-            Body::Matching(matching) => Layout::Matching {
-                prompts: shuffled(matching.prompts.len(), rng),
-                responses: shuffled(matching.responses.len(), rng),
-            },
+    /// A seeded layout for a question of this shape.
+    pub fn place(shape: Shape, rng: &mut ChaCha8Rng) -> Layout {
+        match shape {
+            Shape::Choice { options, .. } => Layout::Choice { order: shuffled(options, rng) },
+            Shape::Ordering { steps, .. } => Layout::Ordering { order: shuffled(steps, rng) },
+            Shape::Matching { prompts, responses } => {
+                Layout::Matching { prompts: shuffled(prompts, rng), responses: shuffled(responses, rng) }
+            }
         }
     }
 
@@ -140,37 +120,21 @@ impl Layout {
         }
     }
 
-    /// The layout still fits the question (an edited bank may have changed it).
-    pub fn fits(&self, question: &Question) -> bool {
-        match (self, &question.body) {
-            (Layout::Choice { order }, Body::Choice(choice)) => is_permutation(order, choice.options.len()),
-            (Layout::Ordering { order }, Body::Ordering(ordering)) => {
-                is_permutation(order, ordering.steps.len())
-            }
-            (Layout::Matching { prompts, responses }, Body::Matching(matching)) => {
-                is_permutation(prompts, matching.prompts.len())
-                    && is_permutation(responses, matching.responses.len())
-            }
+    /// The layout still fits a question of this shape (an edited bank may have changed it).
+    pub fn fits(&self, shape: Shape) -> bool {
+        match (self, shape) {
+            (Layout::Choice { order }, Shape::Choice { options, .. }) => is_permutation(order, options),
+            (Layout::Ordering { order }, Shape::Ordering { steps, .. }) => is_permutation(order, steps),
+            (
+                Layout::Matching { prompts: shown_prompts, responses: shown_responses },
+                Shape::Matching { prompts, responses },
+            ) => is_permutation(shown_prompts, prompts) && is_permutation(shown_responses, responses),
             (Layout::Choice { .. } | Layout::Ordering { .. } | Layout::Matching { .. }, _) => false,
         }
     }
 }
 
 impl Shape {
-    pub fn of(question: &Question) -> Shape {
-        match &question.body {
-            Body::Choice(choice) => {
-                Shape::Choice { options: choice.options.len(), select: choice.select_count() }
-            }
-            Body::Ordering(ordering) => {
-                Shape::Ordering { steps: ordering.steps.len(), need: ordering.sequence().len() }
-            }
-            Body::Matching(matching) => {
-                Shape::Matching { prompts: matching.prompts.len(), responses: matching.responses.len() }
-            }
-        }
-    }
-
     /// How many shown positions can be struck out (options, steps or responses).
     pub fn strikable(&self) -> usize {
         match *self {

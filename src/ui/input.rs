@@ -1,10 +1,13 @@
 //! Where session commands come from. Both sources honour the deadline: a read returns
 //! `Deadline` when it passes, even if nothing was typed.
 
-use std::io::{BufRead, Read};
+#[cfg(not(unix))]
+use std::io::Read;
+#[cfg(not(unix))]
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+#[cfg(not(unix))]
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -38,57 +41,210 @@ pub trait LineSource {
     }
 }
 
-/// Commands from a pipe or file, one per line. A reader thread feeds a channel so a wait
-/// can end at the deadline even when the script has gone quiet.
 /// The longest command line read from a script; longer lines are cut.
-const MAX_LINE: u64 = 64 * 1024;
+const MAX_LINE: usize = 64 * 1024;
 
+/// Commands from a pipe or file, one per line. A wait ends at the deadline even when the
+/// script has gone quiet: on Unix stdin is polled with the time left (no reader thread to
+/// start at every exam: docs/performance.md, "Start-up"); elsewhere a reader thread feeds
+/// a channel.
 pub struct ScriptedInput {
-    lines: Receiver<Option<String>>,
+    bytes: ByteSource,
+    lines: LineBuffer,
 }
 
 impl ScriptedInput {
     pub fn from_stdin() -> Self {
+        ScriptedInput { bytes: ByteSource::stdin(), lines: LineBuffer::default() }
+    }
+
+    fn next_line(&mut self, timeout: Option<Duration>) -> Input {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            if let Some(line) = self.lines.take_line() {
+                return Input::Line(line);
+            }
+            match self.bytes.read(deadline) {
+                Chunk::Data(bytes) => self.lines.push(&bytes),
+                Chunk::End => {
+                    return match self.lines.take_rest() {
+                        Some(line) => Input::Line(line),
+                        None => Input::Eof,
+                    };
+                }
+                Chunk::Deadline => return Input::Deadline,
+            }
+        }
+    }
+}
+
+/// What one wait for stdin gave.
+enum Chunk {
+    Data(Vec<u8>),
+    /// End of input, or an error reading it (the script is over either way).
+    End,
+    Deadline,
+}
+
+/// Cuts the bytes read into command lines. A line longer than `MAX_LINE` is cut there and
+/// the rest of it skipped: a hostile script cannot exhaust memory, and its tail is not read
+/// as more commands.
+#[derive(Default)]
+struct LineBuffer {
+    pending: Vec<u8>,
+    /// Inside a line already cut at `MAX_LINE`: bytes up to its newline are dropped.
+    skipping: bool,
+}
+
+impl LineBuffer {
+    fn push(&mut self, mut bytes: &[u8]) {
+        if self.skipping {
+            match bytes.iter().position(|&b| b == b'\n') {
+                Some(newline) => {
+                    self.skipping = false;
+                    bytes = &bytes[newline + 1..];
+                }
+                None => return,
+            }
+        }
+        self.pending.extend_from_slice(bytes);
+    }
+
+    fn take_line(&mut self) -> Option<String> {
+        match self.pending.iter().position(|&b| b == b'\n') {
+            Some(newline) if newline <= MAX_LINE => {
+                let line = line_text(&self.pending[..newline]);
+                self.pending.drain(..=newline);
+                Some(line)
+            }
+            _ if self.pending.len() >= MAX_LINE => {
+                let line = line_text(&self.pending[..MAX_LINE]);
+                let rest = self.pending.split_off(MAX_LINE);
+                self.pending.clear();
+                self.skipping = true;
+                self.push(&rest);
+                Some(line)
+            }
+            _ => None,
+        }
+    }
+
+    /// The last line, when the script does not end with a newline.
+    fn take_rest(&mut self) -> Option<String> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let line = line_text(&self.pending);
+        self.pending.clear();
+        Some(line)
+    }
+}
+
+fn line_text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).trim_end_matches(['\n', '\r']).to_string()
+}
+
+/// Stdin on Unix: `poll` waits for input with the time left, then one `read` takes what
+/// is there.
+#[cfg(unix)]
+struct ByteSource {
+    ended: bool,
+}
+
+#[cfg(unix)]
+impl ByteSource {
+    fn stdin() -> Self {
+        ByteSource { ended: false }
+    }
+
+    fn read(&mut self, deadline: Option<Instant>) -> Chunk {
+        use nix::errno::Errno;
+        use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+        use std::os::fd::AsFd;
+        if self.ended {
+            return Chunk::End;
+        }
+        let stdin = std::io::stdin();
+        loop {
+            let timeout = match deadline {
+                None => PollTimeout::NONE,
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Chunk::Deadline;
+                    }
+                    // Rounded up, so the wait never ends before the deadline.
+                    let millis = left.as_micros().div_ceil(1000);
+                    PollTimeout::try_from(millis).unwrap_or(PollTimeout::MAX)
+                }
+            };
+            let mut fds = [PollFd::new(stdin.as_fd(), PollFlags::POLLIN)];
+            match poll(&mut fds, timeout) {
+                Ok(0) => continue,
+                Ok(_) => {}
+                Err(Errno::EINTR) => continue,
+                Err(_) => break,
+            }
+            let mut buf = vec![0; 16 * 1024];
+            match nix::unistd::read(&stdin, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buf.truncate(n);
+                    return Chunk::Data(buf);
+                }
+                Err(Errno::EINTR | Errno::EAGAIN) => continue,
+                Err(_) => break,
+            }
+        }
+        self.ended = true;
+        Chunk::End
+    }
+}
+
+/// Stdin elsewhere: a reader thread sends what it reads; the wait is on the channel.
+#[cfg(not(unix))]
+struct ByteSource {
+    chunks: Receiver<Vec<u8>>,
+}
+
+#[cfg(not(unix))]
+impl ByteSource {
+    fn stdin() -> Self {
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
-            let stdin = std::io::stdin();
-            let mut lock = stdin.lock();
+            let mut stdin = std::io::stdin().lock();
             loop {
-                let mut buf = Vec::new();
-                // A line longer than this is cut and the rest of it skipped: a hostile script
-                // cannot exhaust memory, and its tail is not read as more commands.
-                match Read::by_ref(&mut lock).take(MAX_LINE).read_until(b'\n', &mut buf) {
-                    Ok(0) | Err(_) => {
-                        let _ = tx.send(None);
-                        return;
-                    }
-                    Ok(_) => {
-                        if !buf.ends_with(b"\n") && buf.len() as u64 == MAX_LINE {
-                            let _ = lock.skip_until(b'\n');
-                        }
-                        let line = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_string();
-                        if tx.send(Some(line)).is_err() {
+                let mut buf = vec![0; 16 * 1024];
+                match stdin.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        if tx.send(buf).is_err() {
                             return;
                         }
                     }
                 }
             }
         });
-        ScriptedInput { lines: rx }
+        ByteSource { chunks: rx }
+    }
+
+    fn read(&mut self, deadline: Option<Instant>) -> Chunk {
+        let received = match deadline {
+            Some(deadline) => self.chunks.recv_timeout(deadline.saturating_duration_since(Instant::now())),
+            None => self.chunks.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match received {
+            Ok(bytes) => Chunk::Data(bytes),
+            Err(RecvTimeoutError::Disconnected) => Chunk::End,
+            Err(RecvTimeoutError::Timeout) => Chunk::Deadline,
+        }
     }
 }
 
 impl LineSource for ScriptedInput {
     fn read(&mut self, _prompt: &str, timeout: Option<Duration>) -> Input {
-        let received = match timeout {
-            Some(t) => self.lines.recv_timeout(t),
-            None => self.lines.recv().map_err(|_| RecvTimeoutError::Disconnected),
-        };
-        match received {
-            Ok(Some(line)) => Input::Line(line),
-            Ok(None) | Err(RecvTimeoutError::Disconnected) => Input::Eof,
-            Err(RecvTimeoutError::Timeout) => Input::Deadline,
-        }
+        self.next_line(timeout)
     }
 
     fn confirm(&mut self, _question: &str, _timeout: Option<Duration>) -> Option<bool> {
@@ -97,5 +253,47 @@ impl LineSource for ScriptedInput {
 
     fn is_interactive(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(chunks: &[&[u8]]) -> Vec<String> {
+        let mut buffer = LineBuffer::default();
+        let mut lines = Vec::new();
+        for chunk in chunks {
+            buffer.push(chunk);
+            while let Some(line) = buffer.take_line() {
+                lines.push(line);
+            }
+        }
+        lines.extend(buffer.take_rest());
+        lines
+    }
+
+    #[test]
+    fn lines_are_cut_at_newlines_whatever_the_chunks() {
+        assert_eq!(lines_of(&[b"a\nrev", b"iew\r\n\nsub", b"mit"]), ["a", "review", "", "submit"]);
+        assert_eq!(lines_of(&[b"quit\n"]), ["quit"]);
+        assert!(lines_of(&[b""]).is_empty());
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_cut_and_its_tail_skipped() {
+        let long = vec![b'n'; MAX_LINE + 10];
+        let lines = lines_of(&[&long[..100], &long[100..], b"\nsubmit\n"]);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].len(), MAX_LINE);
+        assert_eq!(lines[1], "submit");
+        // Exactly at the limit, the newline still ends it.
+        let exact = [vec![b'x'; MAX_LINE], b"\nquit\n".to_vec()].concat();
+        let lines = lines_of(&[&exact]);
+        assert_eq!((lines[0].len(), lines[1].as_str()), (MAX_LINE, "quit"));
+        // A tail that never ends is skipped to the end of input.
+        let endless = vec![b'z'; 3 * MAX_LINE];
+        let lines = lines_of(&[&endless[..MAX_LINE + 1], &endless[MAX_LINE + 1..]]);
+        assert_eq!(lines.len(), 1);
     }
 }
