@@ -15,7 +15,6 @@ pub mod source;
 pub mod split;
 pub mod validate;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use schemars::JsonSchema;
@@ -39,7 +38,7 @@ pub struct Exam {
 
 #[derive(Debug, Clone)]
 enum Storage {
-    Decoded { questions: Vec<Question>, by_id: HashMap<String, usize> },
+    Decoded { questions: Vec<Question> },
     Encoded(Box<Encoded>),
 }
 
@@ -50,7 +49,6 @@ struct Encoded {
     /// The records, one postcard-encoded `Question` after another; `index[i].end` is
     /// where question i's ends (its start is the previous one's end).
     records: &'static [u8],
-    by_id: HashMap<&'static str, usize>,
     one: Vec<OnceLock<Question>>,
     all: OnceLock<Vec<Question>>,
 }
@@ -74,8 +72,7 @@ impl Exam {
         // questions) gives the one order there is.
         questions.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         scenarios.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        let by_id = questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
-        Exam { blueprint, scenarios, storage: Storage::Decoded { questions, by_id } }
+        Exam { blueprint, scenarios, storage: Storage::Decoded { questions } }
     }
 
     /// A prebuilt exam from its index (sorted by id) and records, decoded on demand.
@@ -85,9 +82,8 @@ impl Exam {
         index: Vec<prebuilt::IndexEntry<'static>>,
         records: &'static [u8],
     ) -> Exam {
-        let by_id = index.iter().enumerate().map(|(i, entry)| (entry.id, i)).collect();
         let one = (0..index.len()).map(|_| OnceLock::new()).collect();
-        let encoded = Encoded { index, records, by_id, one, all: OnceLock::new() };
+        let encoded = Encoded { index, records, one, all: OnceLock::new() };
         Exam { blueprint, scenarios, storage: Storage::Encoded(Box::new(encoded)) }
     }
 
@@ -174,8 +170,10 @@ impl Exam {
     /// Where the question with this id is in `questions()`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         match &self.storage {
-            Storage::Decoded { by_id, .. } => by_id.get(id).copied(),
-            Storage::Encoded(encoded) => encoded.by_id.get(id).copied(),
+            // Both are sorted by id, without repeats (`new` sorts; the prebuilt index is
+            // checked to be strictly increasing when decoded).
+            Storage::Decoded { questions } => questions.binary_search_by(|q| q.id.as_str().cmp(id)).ok(),
+            Storage::Encoded(encoded) => encoded.index.binary_search_by(|e| e.id.cmp(id)).ok(),
         }
     }
 

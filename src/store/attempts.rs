@@ -74,11 +74,14 @@ impl Store {
         {
             let mut insert = tx
                 .prepare(
-                    "INSERT INTO attempt_items (attempt_id, position, question_id, domain, content_hash, layout, scored)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO attempt_items
+                     (attempt_id, position, question_id, domain, content_hash, layout, scored, seen_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )
                 .map_err(sql)?;
             for (position, (item, hash)) in new.items.iter().zip(new.content_hashes).enumerate() {
+                // Shown at once: its showing is recorded with the attempt.
+                let seen_at = (new.first_on_screen && position == 0).then_some(new.started_at as i64);
                 insert
                     .execute(params![
                         id,
@@ -87,17 +90,11 @@ impl Store {
                         item.domain,
                         hash,
                         to_json(&item.layout),
-                        item.scored
+                        item.scored,
+                        seen_at
                     ])
                     .map_err(sql)?;
             }
-        }
-        if new.first_on_screen {
-            tx.execute(
-                "UPDATE attempt_items SET seen_at = ?2 WHERE attempt_id = ?1 AND position = 0",
-                params![id, new.started_at as i64],
-            )
-            .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
         Ok(id)
