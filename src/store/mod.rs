@@ -278,6 +278,8 @@ pub enum StoreError {
     DiskFull { path: PathBuf },
     #[error("{path} is not a folder; set PROCTOR_DATA_DIR or --data-dir to a folder")]
     NotAFolder { path: PathBuf },
+    #[error("cannot make the new history files in {path} durable (syncing the folder failed: {source})")]
+    Sync { path: PathBuf, source: std::io::Error },
     #[error("history database {path}: {source}")]
     Sql { path: PathBuf, source: rusqlite::Error },
     #[error("no attempt {0}; `proctor history` lists them")]
@@ -347,7 +349,17 @@ pub struct Store {
     path: PathBuf,
     /// This process's claim on the attempts it runs (see `attempts::claim`).
     owner: Owner,
+    /// The schema is exactly the one the migrations make (`SCHEMA_DIGEST`).
+    schema_as_made: bool,
 }
+
+/// BLAKE3 of the schema the migrations make, whatever version a store started from
+/// (`schema_digest`): a store whose schema is this one was made by proctor and its
+/// tables, indexes and their definitions were not changed since (a unit test makes a
+/// store and checks this). Any other schema gets the slow checks: each statement the
+/// queries use is prepared (`check_schema`), and a write-open runs SQLite's integrity
+/// check on the tables every session writes, which grows with the history.
+const SCHEMA_DIGEST: &str = "af8ce20ed029f1d05c9ce6c5c8c8100364e8f110ae09ee001c5bb21b68758c02";
 
 /// Who this process is, as the owner rows record it.
 #[derive(Debug, Clone)]
@@ -449,6 +461,12 @@ impl Store {
         std::fs::create_dir_all(dir)
             .map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
         let path = dir.join(DATABASE_FILE);
+        // SQLite is built without its own folder syncs (SQLITE_DISABLE_DIRSYNC, in
+        // .cargo/config.toml): it would sync the folder at the first commit of every
+        // process, the WAL being opened "new" each time. The WAL is kept for the store's
+        // life, so the folder is synced here, once, when the WAL (or the store) is new.
+        let wal = dir.join(format!("{DATABASE_FILE}-wal"));
+        let wal_was_there = wal.exists();
         let conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -456,8 +474,11 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|source| StoreError::Sql { path: path.clone(), source })?;
-        let mut store = Store { conn, path, owner: Owner::this_process() };
+        let mut store = Store { conn, path, owner: Owner::this_process(), schema_as_made: false };
         store.prepare()?;
+        if !wal_was_there && wal.exists() {
+            sync_folder(dir).map_err(|source| StoreError::Sync { path: dir.to_path_buf(), source })?;
+        }
         Ok(store)
     }
 
@@ -482,6 +503,13 @@ impl Store {
     /// 60 ms per 1,000 attempts, too much before every exam.)
     pub fn open_for_writing(dir: &Path) -> Result<Store, StoreError> {
         let store = Store::open(dir)?;
+        if store.schema_as_made {
+            // The schema proctor made (definitions included): damage inside its pages is
+            // found as they are read (SQLite's "malformed" error, reported as damaged) and a
+            // failed write is rolled back, so the check that grows with the history is
+            // kept for stores whose schema something else changed.
+            return Ok(store);
+        }
         for table in ["attempts", "review_cards", "attempt_owners", "question_notes"] {
             let verdict: String = store
                 .conn
@@ -527,13 +555,14 @@ impl Store {
         // Reading the header is the first thing that touches the file: a file that is not
         // SQLite fails here ("file is not a database") before anything is written. One read
         // transaction, so another process's first migration is seen whole or not at all.
-        let (app_id, version, tables) = {
+        let (app_id, version, tables, digest) = {
             let tx = self.conn.transaction().map_err(damaged)?;
             let read = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(damaged);
             let found = (
                 read("PRAGMA application_id")?,
                 read("PRAGMA user_version")?,
                 read("SELECT count(*) FROM sqlite_schema")?,
+                schema_digest(&tx).map_err(damaged)?,
             );
             tx.commit().map_err(damaged)?;
             found
@@ -590,7 +619,7 @@ impl Store {
         let sql = |source| classify(&path, source);
         // Nothing to migrate (the usual case): no write transaction at all.
         if version == known {
-            return self.check_schema();
+            return self.check_schema(&digest);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         // Re-read inside the write transaction: another process may have migrated meanwhile.
@@ -607,13 +636,19 @@ impl Store {
             .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
-        self.check_schema()
+        let digest = schema_digest(&self.conn).map_err(sql)?;
+        self.check_schema(&digest)
     }
 
     /// Every table and column the queries use is there (a dropped table or column would
-    /// otherwise only fail when some command reaches it). Preparing a statement checks the
-    /// names without reading a row.
-    fn check_schema(&self) -> Result<(), StoreError> {
+    /// otherwise only fail when some command reaches it): known at once when the schema is
+    /// the one the migrations make; otherwise preparing each statement checks the names
+    /// without reading a row.
+    fn check_schema(&mut self, digest: &str) -> Result<(), StoreError> {
+        self.schema_as_made = digest == SCHEMA_DIGEST;
+        if self.schema_as_made {
+            return Ok(());
+        }
         const SHAPE: [&str; 10] = [
             "SELECT id, exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, position, \
              last_tick, finished_at, end_reason, hide_domain FROM attempts",
@@ -648,6 +683,35 @@ impl Store {
     fn classify(&self, source: rusqlite::Error) -> StoreError {
         classify(&self.path, source)
     }
+}
+
+/// Makes the folder's entries (a new WAL's name) durable.
+#[cfg(unix)]
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Windows has no folder sync (and NTFS journals its entries).
+#[cfg(not(unix))]
+fn sync_folder(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// BLAKE3 (hex) of every schema entry (type, name, table, definition), by name.
+fn schema_digest(conn: &Connection) -> rusqlite::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    let mut entries = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")?;
+    let mut rows = entries.query([])?;
+    while let Some(row) = rows.next()? {
+        for column in 0..4 {
+            // Each field ends with a byte UTF-8 text never holds: the fields cannot run
+            // together into another schema's.
+            let text: Option<String> = row.get(column)?;
+            hasher.update(text.unwrap_or_default().as_bytes());
+            hasher.update(&[0xff]);
+        }
+    }
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// The file system holding `path` has (next to) no space left for an ordinary user.
@@ -836,6 +900,44 @@ mod tests {
         // A full disk is a full disk, never "damaged": the file is healthy.
         assert!(matches!(classify(path, failure(rusqlite::ffi::SQLITE_FULL)), StoreError::DiskFull { .. }));
         assert!(matches!(classify(path, failure(rusqlite::ffi::SQLITE_IOERR)), StoreError::Sql { .. }));
+    }
+
+    #[test]
+    fn a_new_store_and_an_upgraded_one_have_the_schema_the_migrations_make() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = Store::open(dir.path()).unwrap();
+        assert_eq!(
+            schema_digest(&fresh.conn).unwrap(),
+            SCHEMA_DIGEST,
+            "update SCHEMA_DIGEST with the migrations"
+        );
+        assert!(fresh.schema_as_made);
+        // Written by every earlier version, then upgraded: the same schema.
+        for old in 1..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let mut conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+            let tx = conn.transaction().unwrap();
+            for (i, migration) in MIGRATIONS.iter().enumerate().take(old) {
+                tx.execute_batch(migration).unwrap();
+                if i == SUMS_MIGRATION {
+                    totals::backfill_sums(&tx).unwrap();
+                }
+            }
+            tx.execute_batch(&format!(
+                "PRAGMA user_version = {old}; PRAGMA application_id = {APPLICATION_ID};"
+            ))
+            .unwrap();
+            tx.commit().unwrap();
+            drop(conn);
+            assert!(Store::open(dir.path()).unwrap().schema_as_made, "upgraded from schema {old}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        // Any change to a definition is another schema (the slow checks run).
+        let conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
+        conn.execute_batch("CREATE INDEX extra ON attempts(seed);").unwrap();
+        drop(conn);
+        assert!(!Store::open(dir.path()).unwrap().schema_as_made);
     }
 
     #[test]
