@@ -262,13 +262,6 @@ impl Attempt {
         &self.exam
     }
 
-    /// Ends this handle: the store is closed here, the bank handed back (a command about
-    /// to exit may leave it unfreed).
-    pub fn close(self) -> Arc<Exam> {
-        drop(self.store);
-        self.exam
-    }
-
     pub fn started_at(&self) -> Millis {
         self.started_at
     }
