@@ -696,19 +696,21 @@ fn sync_folder(_dir: &Path) -> std::io::Result<()> {
 
 /// BLAKE3 (hex) of every schema entry (type, name, table, definition), by name.
 fn schema_digest(conn: &Connection) -> rusqlite::Result<String> {
-    let mut hasher = blake3::Hasher::new();
+    let mut text = Vec::with_capacity(8 * 1024);
     let mut entries = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")?;
     let mut rows = entries.query([])?;
     while let Some(row) = rows.next()? {
         for column in 0..4 {
             // Each field ends with a byte UTF-8 text never holds: the fields cannot run
-            // together into another schema's.
-            let text: Option<String> = row.get(column)?;
-            hasher.update(text.unwrap_or_default().as_bytes());
-            hasher.update(&[0xff]);
+            // together into another schema's. (A field that is not text is no schema
+            // proctor made: its bytes, whatever they are, make another digest.)
+            if let Ok(Some(bytes)) = row.get_ref(column)?.as_bytes_or_null() {
+                text.extend_from_slice(bytes);
+            }
+            text.push(0xff);
         }
     }
-    Ok(hasher.finalize().to_hex().to_string())
+    Ok(blake3::hash(&text).to_hex().to_string())
 }
 
 /// The file system holding `path` has (next to) no space left for an ordinary user.
