@@ -751,6 +751,24 @@ mod tests {
     use super::*;
     use crate::exam::item::{Layout, Response};
 
+    /// A mock exam of exam "t" on this paper, started at 5 with no time limit.
+    fn untimed_exam<'a>(items: &'a [PaperItem], hashes: &'a [String], seed: u64) -> NewAttempt<'a> {
+        NewAttempt {
+            exam: "t",
+            mode: Mode::Exam,
+            seed,
+            started_at: 5,
+            deadline: None,
+            time_limit_ms: None,
+            items,
+            content_hashes: hashes,
+            hide_domain: false,
+            seen_before: None,
+            retake_of: None,
+            first_on_screen: false,
+        }
+    }
+
     fn paper() -> Vec<PaperItem> {
         (0..3)
             .map(|i| PaperItem {
@@ -769,22 +787,7 @@ mod tests {
         let hashes = vec!["h".to_string(); 3];
         let id = {
             let mut store = Store::open(dir.path()).unwrap();
-            store
-                .create_attempt(&NewAttempt {
-                    exam: "t",
-                    mode: Mode::Exam,
-                    seed: 1,
-                    started_at: 5,
-                    deadline: None,
-                    time_limit_ms: None,
-                    items: &items,
-                    content_hashes: &hashes,
-                    hide_domain: false,
-                    seen_before: None,
-                    retake_of: None,
-                    first_on_screen: false,
-                })
-                .unwrap()
+            store.create_attempt(&untimed_exam(&items, &hashes, 1)).unwrap()
         };
         // Not checkpointed on close: the WAL is still there, and holds the attempt.
         let wal = dir.path().join(format!("{DATABASE_FILE}-wal"));
@@ -945,22 +948,7 @@ mod tests {
         let mut store = Store::open(dir.path()).unwrap();
         let (items, hashes) = (paper(), vec!["h".to_string(); 3]);
         for seed in 0..3 {
-            store
-                .create_attempt(&NewAttempt {
-                    exam: "t",
-                    mode: Mode::Exam,
-                    seed,
-                    started_at: 5,
-                    deadline: None,
-                    time_limit_ms: None,
-                    items: &items,
-                    content_hashes: &hashes,
-                    hide_domain: false,
-                    seen_before: None,
-                    retake_of: None,
-                    first_on_screen: false,
-                })
-                .unwrap();
+            store.create_attempt(&untimed_exam(&items, &hashes, seed)).unwrap();
         }
         drop(store);
         // Everything into the file, then one index page's type byte made invalid.

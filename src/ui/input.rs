@@ -92,6 +92,9 @@ enum Chunk {
 #[derive(Default)]
 struct LineBuffer {
     pending: Vec<u8>,
+    /// Where the first line not yet taken starts in `pending` (taken lines are dropped
+    /// from the front only once they are half of it: no copy of the rest at every line).
+    start: usize,
     /// Inside a line already cut at `MAX_LINE`: bytes up to its newline are dropped.
     skipping: bool,
 }
@@ -107,22 +110,28 @@ impl LineBuffer {
                 None => return,
             }
         }
+        if self.start > 0 && self.start * 2 >= self.pending.len() {
+            self.pending.drain(..self.start);
+            self.start = 0;
+        }
         self.pending.extend_from_slice(bytes);
     }
 
     fn take_line(&mut self) -> Option<String> {
-        match self.pending.iter().position(|&b| b == b'\n') {
+        let rest = &self.pending[self.start..];
+        match rest.iter().position(|&b| b == b'\n') {
             Some(newline) if newline <= MAX_LINE => {
-                let line = line_text(&self.pending[..newline]);
-                self.pending.drain(..=newline);
+                let line = line_text(&rest[..newline]);
+                self.start += newline + 1;
                 Some(line)
             }
-            _ if self.pending.len() >= MAX_LINE => {
-                let line = line_text(&self.pending[..MAX_LINE]);
-                let rest = self.pending.split_off(MAX_LINE);
+            _ if rest.len() >= MAX_LINE => {
+                let line = line_text(&rest[..MAX_LINE]);
+                let tail = rest[MAX_LINE..].to_vec();
                 self.pending.clear();
+                self.start = 0;
                 self.skipping = true;
-                self.push(&rest);
+                self.push(&tail);
                 Some(line)
             }
             _ => None,
@@ -131,11 +140,13 @@ impl LineBuffer {
 
     /// The last line, when the script does not end with a newline.
     fn take_rest(&mut self) -> Option<String> {
-        if self.pending.is_empty() {
+        let rest = &self.pending[self.start..];
+        if rest.is_empty() {
             return None;
         }
-        let line = line_text(&self.pending);
+        let line = line_text(rest);
         self.pending.clear();
+        self.start = 0;
         Some(line)
     }
 }
@@ -278,6 +289,14 @@ mod tests {
         assert_eq!(lines_of(&[b"a\nrev", b"iew\r\n\nsub", b"mit"]), ["a", "review", "", "submit"]);
         assert_eq!(lines_of(&[b"quit\n"]), ["quit"]);
         assert!(lines_of(&[b""]).is_empty());
+    }
+
+    #[test]
+    fn many_lines_in_one_chunk_are_all_taken_in_order() {
+        let script: Vec<u8> = (0..20_000).flat_map(|i| format!("{}\n", i % 7).into_bytes()).collect();
+        let lines = lines_of(&[&script[..5_000], &script[5_000..]]);
+        assert_eq!(lines.len(), 20_000);
+        assert!(lines.iter().enumerate().all(|(i, l)| *l == (i % 7).to_string()));
     }
 
     #[test]
