@@ -3,8 +3,8 @@
 
 use super::start::exam_of;
 use super::view::{self, FeedbackView, QuestionView};
+use crate::bank::Question;
 use crate::bank::source::Catalog;
-use crate::bank::{Question, Shape};
 use crate::error::{Error, Result};
 use crate::exam::assemble::PaperItem;
 use crate::exam::clock::Millis;
@@ -51,8 +51,10 @@ pub fn load(catalog: &Catalog, store: &Store, id: i64) -> Result<PastAttempt> {
     let exam = exam_of(catalog, id, &stored.exam)?;
     let mut questions: Vec<&Question> = Vec::with_capacity(stored.items.len());
     for item in &stored.items {
-        let question =
-            exam.question(&item.paper.question_id).filter(|q| item.paper.layout.fits(Shape::of(q)));
+        let question = exam
+            .index_of(&item.paper.question_id)
+            .filter(|&i| item.paper.layout.fits(exam.shape_at(i)))
+            .map(|i| exam.question_at(i));
         questions.push(question.ok_or_else(|| {
             Error::Usage(format!(
                 "question {} of attempt {id} is no longer in the {} bank in the same form",

@@ -21,7 +21,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One exam: its blueprint and the questions of its bank, sorted by id (so a seeded draw
-/// does not depend on file layout) and indexed by id.
+/// does not depend on file layout, and a question is found by id by binary search).
 ///
 /// A shipped exam is decoded lazily (`Exam::prebuilt`): at first only its index (each
 /// question's id, domain, scenario, shape, content hash and where its record is), and a question
@@ -90,7 +90,7 @@ impl Exam {
     /// Every question of the bank, in id order (a prebuilt exam decodes them all, once).
     pub fn questions(&self) -> &[Question] {
         match &self.storage {
-            Storage::Decoded { questions, .. } => questions,
+            Storage::Decoded { questions } => questions,
             Storage::Encoded(encoded) => {
                 encoded.all.get_or_init(|| (0..encoded.index.len()).map(|i| encoded.decode(i)).collect())
             }
@@ -100,7 +100,7 @@ impl Exam {
     /// How many questions the bank has.
     pub fn len(&self) -> usize {
         match &self.storage {
-            Storage::Decoded { questions, .. } => questions.len(),
+            Storage::Decoded { questions } => questions.len(),
             Storage::Encoded(encoded) => encoded.index.len(),
         }
     }
@@ -112,7 +112,7 @@ impl Exam {
     /// The question at `index` (in id order), decoded if it was not yet.
     pub fn question_at(&self, index: usize) -> &Question {
         match &self.storage {
-            Storage::Decoded { questions, .. } => &questions[index],
+            Storage::Decoded { questions } => &questions[index],
             Storage::Encoded(encoded) => match encoded.all.get() {
                 Some(all) => &all[index],
                 None => encoded.one[index].get_or_init(|| encoded.decode(index)),
@@ -123,7 +123,7 @@ impl Exam {
     /// The id, domain and scenario of the question at `index`, without decoding it.
     pub fn listing(&self, index: usize) -> Listing<'_> {
         match &self.storage {
-            Storage::Decoded { questions, .. } => {
+            Storage::Decoded { questions } => {
                 let q = &questions[index];
                 Listing { id: &q.id, domain: &q.domain, scenario: q.scenario.as_deref() }
             }
@@ -143,7 +143,7 @@ impl Exam {
     /// its index).
     pub fn shape_at(&self, index: usize) -> Shape {
         match &self.storage {
-            Storage::Decoded { questions, .. } => Shape::of(&questions[index]),
+            Storage::Decoded { questions } => Shape::of(&questions[index]),
             Storage::Encoded(encoded) => encoded.index[index].shape,
         }
     }
@@ -152,7 +152,7 @@ impl Exam {
     /// index, computed at build time).
     pub fn content_hash_at(&self, index: usize) -> String {
         match &self.storage {
-            Storage::Decoded { questions, .. } => questions[index].content_hash(),
+            Storage::Decoded { questions } => questions[index].content_hash(),
             Storage::Encoded(encoded) => format!("{:016x}", encoded.index[index].content_hash),
         }
     }

@@ -93,7 +93,7 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
     let begin_at = if interactive { clock.now() } else { now };
     let mut attempt = prepared.begin_on_screen(begin_at)?;
     let code = run_attempt(&mut attempt, &intro, args.json, &*clock, true, args.pace)?;
-    leave_bank(attempt);
+    leave_attempt(attempt);
     Ok(code)
 }
 
@@ -102,7 +102,7 @@ pub fn start(config: &Config, args: &ExamArgs) -> Result<i32> {
 /// the store's locks and maps as closing it would (no checkpoint runs at close either:
 /// `Store::prepare`). Closing SQLite and freeing the bank's strings one by one cost about
 /// 0.3 M instructions of an exam's start.
-fn leave_bank(attempt: crate::app::attempt::Attempt) {
+fn leave_attempt(attempt: crate::app::attempt::Attempt) {
     std::mem::forget(attempt);
 }
 
@@ -164,6 +164,6 @@ pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
         ));
     }
     let code = run_attempt(&mut attempt, &intro, args.json, &*clock, false, args.pace)?;
-    leave_bank(attempt);
+    leave_attempt(attempt);
     Ok(code)
 }
