@@ -185,7 +185,10 @@ fn main() {
             hide_domain: false,
             seen_before: None,
             retake_of: None,
-            first_on_screen: false,
+            states: &[],
+            position: 0,
+            last_tick: 0,
+            released: false,
         })
         .unwrap();
     let mut saves: Vec<Duration> = (0..ANSWERS)

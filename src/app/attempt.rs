@@ -87,8 +87,8 @@ pub struct Finished {
 /// How `quit` left the attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quit {
-    /// Saved for `proctor resume`.
-    Saved { answered: usize, total: usize },
+    /// Saved as attempt `id`, for `proctor resume`.
+    Saved { id: i64, answered: usize, total: usize },
     /// A drill or review left before any answer is not worth keeping: forgotten.
     Discarded,
 }
@@ -96,7 +96,8 @@ pub enum Quit {
 pub struct Attempt {
     exam: Arc<Exam>,
     store: Store,
-    id: i64,
+    /// `None` until the attempt is written (`record`).
+    id: Option<i64>,
     mode: Mode,
     seed: u64,
     started_at: Millis,
@@ -139,54 +140,35 @@ fn locate(exam: &Exam, paper: Vec<PaperItem>, hashes: Option<Vec<String>>) -> Re
 impl Attempt {
     /// Records a new attempt (its paper first, before any question is shown).
     pub fn begin(exam: Arc<Exam>, store: Store, plan: Plan, now: Millis) -> Result<Attempt> {
-        Attempt::begin_with(exam, store, plan, now, false)
+        let mut attempt = Attempt::begin_with(exam, store, plan, now)?;
+        attempt.record(false)?;
+        Ok(attempt)
     }
 
-    /// `begin` for a front end that puts the first question on screen at once: its showing
-    /// is recorded with the attempt, in the same transaction.
+    /// A new attempt for a front end that puts the first question on screen at once (the
+    /// terminal). It is written with its first change (an answer, a flag, a move, a note,
+    /// `quit`, the end), in that change's transaction: one commit and sync fewer per exam.
+    /// A process killed before any such change leaves nothing behind, and nothing typed
+    /// was lost.
     pub fn begin_on_screen(exam: Arc<Exam>, store: Store, plan: Plan, now: Millis) -> Result<Attempt> {
-        Attempt::begin_with(exam, store, plan, now, true)
+        let mut attempt = Attempt::begin_with(exam, store, plan, now)?;
+        attempt.session.mark_seen(now);
+        Ok(attempt)
     }
 
-    fn begin_with(
-        exam: Arc<Exam>,
-        mut store: Store,
-        plan: Plan,
-        now: Millis,
-        on_screen: bool,
-    ) -> Result<Attempt> {
+    fn begin_with(exam: Arc<Exam>, store: Store, plan: Plan, now: Millis) -> Result<Attempt> {
         if plan.paper.is_empty() {
             return Err(Error::Usage(format!("the {} bank has no questions for this", exam.blueprint.id)));
         }
         let items = locate(&exam, plan.paper, None)?;
-        let paper: Vec<PaperItem> = items.iter().map(|i| i.paper.clone()).collect();
-        let hashes: Vec<String> = items.iter().map(|i| i.content_hash.clone()).collect();
         let deadline = plan.time_limit_ms.map(|limit| now + limit);
-        let id = store.create_attempt(&NewAttempt {
-            exam: &exam.blueprint.id,
-            mode: plan.mode,
-            seed: plan.seed,
-            started_at: now,
-            deadline,
-            time_limit_ms: plan.time_limit_ms,
-            items: &paper,
-            content_hashes: &hashes,
-            hide_domain: plan.hide_domain,
-            seen_before: plan.seen_before,
-            retake_of: plan.retake_of,
-            first_on_screen: on_screen,
-        })?;
         let shapes = items.iter().map(|i| exam.shape_at(i.question)).collect();
         let mut session = Session::new(shapes, now, deadline);
         session.lock_answers = plan.mode.gives_feedback();
-        if on_screen {
-            // Stored as seen with the attempt above; `present` has nothing more to save.
-            session.mark_seen(now);
-        }
         Ok(Attempt {
             exam,
             store,
-            id,
+            id: None,
             mode: plan.mode,
             seed: plan.seed,
             started_at: now,
@@ -199,6 +181,36 @@ impl Attempt {
             finished: None,
             notes_saved: 0,
         })
+    }
+
+    /// Writes the attempt as it stands if it is not in the store yet (`released`: as it
+    /// is left, held by no session). The id, and whether this call wrote it: then the
+    /// change that led here is saved with it.
+    fn record(&mut self, released: bool) -> Result<(i64, bool)> {
+        if let Some(id) = self.id {
+            return Ok((id, false));
+        }
+        let paper: Vec<PaperItem> = self.items.iter().map(|i| i.paper.clone()).collect();
+        let hashes: Vec<String> = self.items.iter().map(|i| i.content_hash.clone()).collect();
+        let id = self.store.create_attempt(&NewAttempt {
+            exam: &self.exam.blueprint.id,
+            mode: self.mode,
+            seed: self.seed,
+            started_at: self.started_at,
+            deadline: self.session.deadline,
+            time_limit_ms: self.time_limit_ms,
+            items: &paper,
+            content_hashes: &hashes,
+            hide_domain: self.hide_domain,
+            seen_before: self.seen_before,
+            retake_of: self.retake_of,
+            states: &self.session.items,
+            position: self.session.position,
+            last_tick: self.session.last_tick,
+            released,
+        })?;
+        self.id = Some(id);
+        Ok((id, true))
     }
 
     /// Carries on with a stored, unfinished attempt: its absolute deadline is kept, and
@@ -231,7 +243,7 @@ impl Attempt {
         Ok(Attempt {
             exam,
             store,
-            id: stored.id,
+            id: Some(stored.id),
             mode: stored.mode,
             seed: stored.seed,
             started_at: stored.started_at,
@@ -246,8 +258,10 @@ impl Attempt {
         })
     }
 
-    pub fn id(&self) -> i64 {
-        self.id
+    /// The attempt's id, written first if it is not in the store yet (a front end that
+    /// names the attempt, in a link, needs it at once).
+    pub fn recorded_id(&mut self) -> Result<i64> {
+        Ok(self.record(false)?.0)
     }
 
     pub fn mode(&self) -> Mode {
@@ -499,17 +513,19 @@ impl Attempt {
         let item = &self.items[position];
         // The question as it is on screen (the bank's, which may be newer than the paper).
         let content_hash = self.question(item).content_hash();
+        let question_id = item.paper.question_id.clone();
+        let (attempt, _) = self.record(false)?;
         let id = self.store.add_note(&NewNote {
-            attempt: self.id,
+            attempt,
             exam: &self.exam.blueprint.id,
-            question_id: &item.paper.question_id,
+            question_id: &question_id,
             mode: self.mode,
             content_hash: &content_hash,
             created_at: now,
             text: &text,
         })?;
         self.notes_saved += 1;
-        Ok(Ok(NoteSaved { id, position, question_id: item.paper.question_id.clone() }))
+        Ok(Ok(NoteSaved { id, position, question_id }))
     }
 
     /// How many notes were written in this attempt (a drill left before any answer is
@@ -522,15 +538,20 @@ impl Attempt {
     pub fn quit(&mut self, now: Millis) -> Result<Quit> {
         // A partial ordering answer is kept: something was answered.
         if self.mode.gives_feedback() && self.session.responded_count() == 0 {
-            self.store.delete_attempt(self.id)?;
+            if let Some(id) = self.id {
+                self.store.delete_attempt(id)?;
+            }
             return Ok(Quit::Discarded);
         }
         let position = self.session.position;
         self.session.pause(now);
         // Saved and left in one transaction: it can be resumed anywhere now.
-        let state = &self.session.items[position];
-        self.store.save_and_release(self.id, position, self.session.last_tick, &[(position, state)])?;
-        Ok(Quit::Saved { answered: self.session.answered_count(), total: self.session.len() })
+        let (id, written) = self.record(true)?;
+        if !written {
+            let state = &self.session.items[position];
+            self.store.save_and_release(id, position, self.session.last_tick, &[(position, state)])?;
+        }
+        Ok(Quit::Saved { id, answered: self.session.answered_count(), total: self.session.len() })
     }
 
     /// Ends the attempt at the deadline (answers after it never counted) and scores it.
@@ -549,6 +570,8 @@ impl Attempt {
             return Ok(finished.clone());
         }
         let (finished_at, reason) = self.session.ended.unwrap_or((now, EndReason::Submitted));
+        // An attempt ended by its first change (`submit`, the deadline) is written first.
+        let (id, _) = self.record(false)?;
         let paper: Vec<PaperItem> = self.items.iter().map(|i| i.paper.clone()).collect();
         let questions: Vec<&Question> = self.items.iter().map(|i| self.question(i)).collect();
         let score = score::score(&self.exam.blueprint, &paper, &questions, &self.session.items);
@@ -566,7 +589,7 @@ impl Attempt {
             })
             .collect();
         let exam_id = self.exam.blueprint.id.clone();
-        self.store.finish(self.id, finished_at, reason, &items, |existing| {
+        self.store.finish(id, finished_at, reason, &items, |existing| {
             schedule::updates_after_attempt(&exam_id, &outcomes, existing, finished_at)
         })?;
         let (weakest, all_meet) = view::advice(&score, &self.exam.blueprint);
@@ -574,7 +597,7 @@ impl Attempt {
             exam_id: self.exam.blueprint.id.clone(),
             code: self.exam.blueprint.code.clone(),
             mode: self.mode,
-            attempt: self.id,
+            attempt: id,
             seed: self.seed,
             used: self.time_used(finished_at),
             limit: self.time_limit_ms,
@@ -600,12 +623,17 @@ impl Attempt {
 
     /// Saves the position, the clock tick and these items' states durably.
     fn save(&mut self, touched: &[usize]) -> Result<()> {
+        let (id, written) = self.record(false)?;
+        if written {
+            // The whole attempt was just written, this change with it.
+            return Ok(());
+        }
         let mut touched = touched.to_vec();
         touched.sort_unstable();
         touched.dedup();
         let items: Vec<(usize, &crate::exam::session::ItemState)> =
             touched.iter().map(|&i| (i, &self.session.items[i])).collect();
-        self.store.save_progress(self.id, self.session.position, self.session.last_tick, &items)?;
+        self.store.save_progress(id, self.session.position, self.session.last_tick, &items)?;
         Ok(())
     }
 }
@@ -679,7 +707,7 @@ mod tests {
 
         // The store has it finished, and the queue holds the two seen misses only.
         let store = Store::open(dir.path()).unwrap();
-        let stored = store.load(attempt.id()).unwrap();
+        let stored = store.load(attempt.recorded_id().unwrap()).unwrap();
         assert_eq!(stored.finished, Some((10_000, EndReason::Submitted)));
         let cards = store.cards(Some("t")).unwrap();
         let mut queued: Vec<&str> = cards.iter().map(|c| c.question_id.as_str()).collect();
@@ -749,20 +777,95 @@ mod tests {
         let plan = plain_plan(Mode::Drill, 4, assemble_set(&exam, &ids, 4).items, None);
         let mut drill = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         assert_eq!(drill.quit(10).unwrap(), Quit::Discarded);
-        let gone = Store::open(dir.path()).unwrap().load(drill.id());
+        let gone = Store::open(dir.path()).unwrap().load(drill.recorded_id().unwrap());
         assert!(matches!(gone, Err(crate::store::StoreError::NoSuchAttempt(_))));
         let plan = plain_plan(Mode::Exam, 4, assemble_exam(&exam, 4, false).items, Some(60_000));
         let mut mock = Attempt::begin(exam.clone(), Store::open(dir.path()).unwrap(), plan, 0).unwrap();
         mock.present(0).unwrap();
         mock.apply(Action::Flag, 1_000).unwrap();
-        assert_eq!(mock.quit(2_000).unwrap(), Quit::Saved { answered: 0, total: 6 });
+        let Quit::Saved { id, answered: 0, total: 6 } = mock.quit(2_000).unwrap() else {
+            panic!("the mock exam was not saved")
+        };
         let store = Store::open(dir.path()).unwrap();
         // Resumed later: the flag and the seen state are back, the clock kept its deadline.
-        let stored = store.load(mock.id()).unwrap();
+        let stored = store.load(id).unwrap();
         let resumed = Attempt::resume(exam, store, stored, false, 30_000).unwrap();
         assert_eq!(resumed.remaining(30_000), Some(30_000));
         let grid = resumed.review_grid(ReviewFilter::Flagged);
         assert_eq!(grid.entries.len(), 1);
         assert_eq!(grid.entries[0].state, crate::app::view::ReviewState::Incomplete);
+    }
+
+    /// Begun on screen, nothing is written until the first change, and then the whole
+    /// attempt is, with that change: whichever change it is.
+    #[test]
+    fn an_attempt_begun_on_screen_is_written_with_its_first_change() {
+        let exam = exam();
+        let dir = tempfile::tempdir().unwrap();
+        let begin = |seed| {
+            let plan = plain_plan(Mode::Exam, seed, assemble_exam(&exam, seed, false).items, Some(60_000));
+            Attempt::begin_on_screen(exam.clone(), Store::open(dir.path()).unwrap(), plan, 1_000).unwrap()
+        };
+        let nothing_stored = || Store::open(dir.path()).unwrap().latest_unfinished(None, None).unwrap();
+        let held = |id: i64| {
+            let db = rusqlite::Connection::open(dir.path().join(crate::store::DATABASE_FILE)).unwrap();
+            let owners: i64 = db
+                .query_row("SELECT count(*) FROM attempt_owners WHERE attempt_id = ?1", [id], |r| r.get(0))
+                .unwrap();
+            owners == 1
+        };
+
+        // Left at once: written as left, resumable by another session without a take-over.
+        let mut left = begin(1);
+        left.present(1_500).unwrap();
+        assert_eq!(nothing_stored(), None);
+        let Quit::Saved { id, answered: 0, total: 6 } = left.quit(4_000).unwrap() else {
+            panic!("not saved")
+        };
+        assert!(!held(id));
+        let store = Store::open(dir.path()).unwrap();
+        let stored = store.load(id).unwrap();
+        assert_eq!((stored.started_at, stored.deadline, stored.last_tick), (1_000, Some(61_000), 4_000));
+        assert_eq!(stored.items[0].state.seen_at, Some(1_000));
+        assert_eq!(stored.items[0].state.millis, 3_000);
+        assert!(stored.items[1..].iter().all(|i| i.state.seen_at.is_none()));
+        let resumed = Attempt::resume(exam.clone(), store, stored, false, 5_000).unwrap();
+        assert_eq!(resumed.remaining(5_000), Some(56_000));
+        drop(resumed);
+
+        // A flag: written held by this session, flag and all; later changes are updates.
+        let mut flagged = begin(2);
+        let before = nothing_stored();
+        flagged.apply(Action::Flag, 2_000).unwrap();
+        let id = flagged.recorded_id().unwrap();
+        assert_ne!(Some(id), before);
+        let stored = Store::open(dir.path()).unwrap().load(id).unwrap();
+        assert!(stored.items[0].state.flagged);
+        assert!(held(id));
+        flagged.apply(Action::Next, 3_000).unwrap();
+        flagged.present(3_000).unwrap();
+        let stored = Store::open(dir.path()).unwrap().load(id).unwrap();
+        assert_eq!((stored.position, stored.items[1].state.seen_at), (1, Some(3_000)));
+
+        // A note, then submit: one attempt, finished, with the note.
+        let mut noted = begin(3);
+        let Ok(saved) = noted.report("the second option reads oddly", 2_000).unwrap() else {
+            panic!("note refused")
+        };
+        assert_eq!(saved.position, 0);
+        let id = noted.recorded_id().unwrap();
+        let finished = noted.apply(Action::Submit, 3_000).unwrap();
+        assert!(matches!(finished, Outcome::Finished(ref f) if f.report.attempt == id));
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.load(id).unwrap().finished.map(|f| f.1), Some(EndReason::Submitted));
+        assert_eq!(store.note_count(id).unwrap(), 1);
+
+        // Submitted as its first change: written and finished.
+        let mut submitted = begin(4);
+        let Outcome::Finished(finished) = submitted.apply(Action::Submit, 2_000).unwrap() else {
+            panic!("not finished")
+        };
+        let stored = Store::open(dir.path()).unwrap().load(finished.report.attempt).unwrap();
+        assert_eq!(stored.finished, Some((2_000, EndReason::Submitted)));
     }
 }

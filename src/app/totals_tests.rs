@@ -43,7 +43,10 @@ fn write(attempts: &[AttemptSummary], items: &[ItemRow], order: &[usize]) -> tem
                 hide_domain: false,
                 seen_before: None,
                 retake_of: None,
-                first_on_screen: false,
+                states: &[],
+                position: 0,
+                last_tick: a.started_at,
+                released: false,
             })
             .unwrap();
         assert_eq!(id, a.id);
@@ -132,7 +135,10 @@ fn history_counts_an_unfinished_attempt_from_its_items() {
             hide_domain: false,
             seen_before: None,
             retake_of: None,
-            first_on_screen: false,
+            states: &[],
+            position: 0,
+            last_tick: 1,
+            released: false,
         })
         .unwrap();
     let state = ItemState {

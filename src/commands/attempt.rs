@@ -87,7 +87,8 @@ pub fn run_attempt(
         write!(screen, "\n{}", crate::ui::stats::render_pass(pass.as_ref(), attempt.exam()))?;
         // Counted with blanks: the estimate (of what the answers show) must not read as the
         // result of a paper that left questions unanswered.
-        let counted = pass.as_ref().is_some_and(|p| !p.excluded.iter().any(|(id, _)| *id == attempt.id()));
+        let counted =
+            pass.as_ref().is_some_and(|p| !p.excluded.iter().any(|(id, _)| *id == finished.report.attempt));
         if counted && attempt.unanswered_count() > 0 {
             write!(
                 screen,
@@ -107,7 +108,7 @@ pub fn run_attempt(
 /// The `--json` result object of a finished attempt.
 pub fn result_of(attempt: &Attempt, finished: &Finished) -> AttemptResult {
     let facts = AttemptFacts {
-        attempt: attempt.id(),
+        attempt: finished.report.attempt,
         exam: &attempt.exam().blueprint.id,
         mode: attempt.mode(),
         seed: attempt.seed(),

@@ -137,7 +137,7 @@ pub fn resume(config: &Config, args: &ResumeArgs) -> Result<i32> {
     }
     let mut intro = format!(
         "Resuming attempt {} ({} {}), seed {}.\n",
-        attempt.id(),
+        attempt.recorded_id()?,
         printable(&attempt.exam().blueprint.id),
         attempt.mode().as_str(),
         attempt.seed()

@@ -41,16 +41,16 @@ fn answer_json(state: &ItemState) -> Option<String> {
 }
 
 impl Store {
-    /// Records a new attempt with its paper; returns its id.
+    /// Records a new attempt with its paper and where it stands; returns its id.
     pub fn create_attempt(&mut self, new: &NewAttempt) -> Result<i64, StoreError> {
         let path = self.path.clone();
         let sql = |source| classify(&path, source);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         tx.execute(
             "INSERT INTO attempts
-             (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, last_tick, hide_domain,
-              seen_before, retake_of)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?5, ?8, ?9, ?10)",
+             (exam, mode, seed, engine_version, started_at, deadline, time_limit_ms, position, last_tick,
+              hide_domain, seen_before, retake_of)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 new.exam,
                 new.mode.as_str(),
@@ -59,6 +59,8 @@ impl Store {
                 new.started_at as i64,
                 new.deadline.map(|d| d as i64),
                 new.time_limit_ms.map(|d| d as i64),
+                new.position as i64,
+                new.last_tick as i64,
                 new.hide_domain,
                 new.seen_before,
                 new.retake_of,
@@ -66,22 +68,25 @@ impl Store {
         )
         .map_err(sql)?;
         let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO attempt_owners (attempt_id, token, pid, host, since) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, self.owner.token, self.owner.pid, self.owner.host, new.started_at as i64],
-        )
-        .map_err(sql)?;
+        if !new.released {
+            tx.execute(
+                "INSERT INTO attempt_owners (attempt_id, token, pid, host, since) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, self.owner.token, self.owner.pid, self.owner.host, new.started_at as i64],
+            )
+            .map_err(sql)?;
+        }
         {
             let mut insert = tx
                 .prepare(
                     "INSERT INTO attempt_items
-                     (attempt_id, position, question_id, domain, content_hash, layout, scored, seen_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     (attempt_id, position, question_id, domain, content_hash, layout, scored, answer, flagged,
+                      struck, millis, seen_at, confidence)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )
                 .map_err(sql)?;
+            let untouched = ItemState::default();
             for (position, (item, hash)) in new.items.iter().zip(new.content_hashes).enumerate() {
-                // Shown at once: its showing is recorded with the attempt.
-                let seen_at = (new.first_on_screen && position == 0).then_some(new.started_at as i64);
+                let state = new.states.get(position).unwrap_or(&untouched);
                 insert
                     .execute(params![
                         id,
@@ -91,7 +96,12 @@ impl Store {
                         hash,
                         to_json(&item.layout),
                         item.scored,
-                        seen_at
+                        answer_json(state),
+                        state.flagged,
+                        join(&state.struck),
+                        state.millis as i64,
+                        state.seen_at.map(|t| t as i64),
+                        state.confidence.map(|c| c.as_str())
                     ])
                     .map_err(sql)?;
             }

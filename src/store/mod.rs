@@ -339,9 +339,15 @@ pub struct NewAttempt<'a> {
     pub seen_before: Option<u32>,
     /// `exam --missed`: the attempt whose misses this paper retakes.
     pub retake_of: Option<i64>,
-    /// The first question is put on screen as the attempt starts: it is recorded as seen
-    /// at `started_at` in the same transaction (one sync fewer at start).
-    pub first_on_screen: bool,
+    /// Where the attempt stands when it is written: each item's state (an item past the
+    /// end of `states` is unanswered and unseen), the question on screen and the clock's
+    /// last tick. An attempt written at its first change (`Attempt::begin_on_screen`)
+    /// carries that change here, in the one transaction that creates it.
+    pub states: &'a [ItemState],
+    pub position: usize,
+    pub last_tick: Millis,
+    /// Written as it is left (`quit` was the first change): no session holds it.
+    pub released: bool,
 }
 
 pub struct Store {
@@ -765,7 +771,10 @@ mod tests {
             hide_domain: false,
             seen_before: None,
             retake_of: None,
-            first_on_screen: false,
+            states: &[],
+            position: 0,
+            last_tick: 5,
+            released: false,
         }
     }
 
@@ -802,6 +811,8 @@ mod tests {
         let mut store = Store::open(dir.path()).unwrap();
         let items = paper();
         let hashes = vec!["h".to_string(); 3];
+        let seen_first = ItemState { seen_at: Some(5), ..ItemState::default() };
+        let flagged_last = ItemState { flagged: true, millis: 4, seen_at: Some(6), ..ItemState::default() };
         let id = store
             .create_attempt(&NewAttempt {
                 exam: "t",
@@ -815,7 +826,11 @@ mod tests {
                 hide_domain: false,
                 seen_before: Some(3),
                 retake_of: Some(1),
-                first_on_screen: true,
+                // Written at its first change: the first question seen, the last flagged.
+                states: &[seen_first.clone(), ItemState::default(), flagged_last.clone()],
+                position: 2,
+                last_tick: 9,
+                released: false,
             })
             .unwrap();
         let state = ItemState {
@@ -826,18 +841,21 @@ mod tests {
             seen_at: Some(7),
             confidence: Some(crate::model::Confidence::Unsure),
         };
-        store.save_progress(id, 2, 50, &[(1, &state)]).unwrap();
         assert_eq!(store.latest_unfinished(None, None).unwrap(), Some(id));
         assert_eq!(store.latest_unfinished(Some("t"), Some(Mode::Exam)).unwrap(), Some(id));
         assert_eq!(store.latest_unfinished(Some("other"), None).unwrap(), None);
+        let created = Store::open(dir.path()).unwrap().load(id).unwrap();
+        assert_eq!((created.position, created.last_tick), (2, 9));
+        let created: Vec<ItemState> = created.items.into_iter().map(|i| i.state).collect();
+        assert_eq!(created, [seen_first, ItemState::default(), flagged_last.clone()]);
+        store.save_progress(id, 2, 50, &[(1, &state)]).unwrap();
         let loaded = Store::open(dir.path()).unwrap().load(id).unwrap();
         assert_eq!(loaded.seed, u64::MAX);
         assert_eq!(loaded.position, 2);
         assert_eq!((loaded.seen_before, loaded.retake_of), (Some(3), Some(1)));
         assert_eq!(loaded.items[1].state, state);
         assert_eq!(loaded.items[0].paper, items[0]);
-        // Put on screen as the attempt began; the others not yet.
-        assert_eq!((loaded.items[0].state.seen_at, loaded.items[2].state.seen_at), (Some(5), None));
+        assert_eq!(loaded.items[2].state, flagged_last);
         assert!(!loaded.items[1].paper.scored);
         store
             .finish(

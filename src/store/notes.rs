@@ -115,7 +115,10 @@ mod tests {
                 hide_domain: false,
                 seen_before: None,
                 retake_of: None,
-                first_on_screen: false,
+                states: &[],
+                position: 0,
+                last_tick: at,
+                released: false,
             })
             .unwrap()
     }

@@ -434,8 +434,7 @@ impl Runner<'_> {
                 self.say("\nNothing answered, so the attempt was not kept; your notes are.")?
             }
             Quit::Discarded => self.say("\nNothing answered, so nothing was saved.")?,
-            Quit::Saved { answered, total } => {
-                let id = self.attempt.id();
+            Quit::Saved { id, answered, total } => {
                 let clock = if self.attempt.is_timed() { " (the clock keeps running)" } else { "" };
                 self.say(&format!(
                     "\nSaved attempt {id}: {answered} of {total} answered. Continue with `proctor resume {id}`{clock}."

@@ -412,7 +412,7 @@ impl Shared {
     /// Seats `attempt` for a new tab and sends the browser to it.
     fn seat(&mut self, mut attempt: Attempt, pace: bool) -> Result<Reply> {
         attempt.set_stay_on_answer(true);
-        let id = attempt.id();
+        let id = attempt.recorded_id()?;
         let seat = random_hex(1)?;
         let to = format!("{}/a/{id}/{seat}", self.ctx().prefix);
         self.seats
@@ -513,8 +513,8 @@ impl Shared {
         }
         let request = ReviewRequest { exam, all, attempt, seed: form_seed(form).map_err(at("seed"))? };
         match self.room.start_review(&request, now())? {
-            ReviewStart::Started { attempt, unfinished, .. } => {
-                let id = attempt.id();
+            ReviewStart::Started { mut attempt, unfinished, .. } => {
+                let id = attempt.recorded_id()?;
                 let reply = self.seat(*attempt, false)?;
                 if let (Some(open), Some(held)) = (unfinished, self.seats.get_mut(&id)) {
                     held.note = Some(format!(
