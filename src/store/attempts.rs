@@ -107,6 +107,7 @@ impl Store {
             }
         }
         tx.commit().map_err(sql)?;
+        self.settle_wal();
         Ok(id)
     }
 
@@ -180,7 +181,9 @@ impl Store {
             )
             .map_err(sql)?;
         }
-        tx.commit().map_err(sql)
+        tx.commit().map_err(sql)?;
+        self.settle_wal();
+        Ok(())
     }
 
     /// Marks the attempt finished, with every item's final state and whether it was
@@ -262,7 +265,9 @@ impl Store {
                     .map_err(sql)?;
             }
         }
-        tx.commit().map_err(sql)
+        tx.commit().map_err(sql)?;
+        self.settle_wal();
+        Ok(())
     }
 
     /// Forgets an unfinished attempt entirely (a drill or review left before any answer); it
@@ -275,7 +280,9 @@ impl Store {
         tx.execute("DELETE FROM attempt_owners WHERE attempt_id = ?1", [id]).map_err(sql)?;
         tx.execute("DELETE FROM attempt_items WHERE attempt_id = ?1", [id]).map_err(sql)?;
         tx.execute("DELETE FROM attempts WHERE id = ?1 AND finished_at IS NULL", [id]).map_err(sql)?;
-        tx.commit().map_err(sql)
+        tx.commit().map_err(sql)?;
+        self.settle_wal();
+        Ok(())
     }
 
     /// Takes the attempt for this process (on resume). Refused while another live session
@@ -315,7 +322,9 @@ impl Store {
             params![id, self.owner.token, self.owner.pid, self.owner.host, now as i64],
         )
         .map_err(sql)?;
-        tx.commit().map_err(sql)
+        tx.commit().map_err(sql)?;
+        self.settle_wal();
+        Ok(())
     }
 
     /// The newest unfinished attempt, optionally only of one exam and mode.

@@ -359,6 +359,36 @@ pub struct Store {
     schema_as_made: bool,
 }
 
+/// How long a write waits for another process's lock before it reports the store busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The WAL's size in frames (pages) at which a commit is followed by a checkpoint. Every
+/// process that opens the store first reads the whole WAL back (SQLite cannot trust a
+/// wal-index it did not build), so it is kept short: 128 pages, 512 KiB, instead of
+/// SQLite's 1,000.
+const WAL_CHECKPOINT_FRAMES: i32 = 128;
+
+thread_local! {
+    /// Set by `checkpoint_after_commit` when it copied the whole WAL; taken by `settle_wal`
+    /// right after the commit, on the same thread.
+    static WAL_CHECKPOINTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// SQLite's automatic checkpoint (which this hook replaces), with its outcome kept for
+/// `settle_wal`: a PASSIVE checkpoint once the WAL holds `WAL_CHECKPOINT_FRAMES` frames,
+/// which never waits for other processes. Its errors are left to the next commit's try:
+/// returned, they would fail a commit that is already durable.
+fn checkpoint_after_commit(wal: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlite::Result<()> {
+    if frames >= WAL_CHECKPOINT_FRAMES
+        && let Ok((log, copied)) = wal.checkpoint_v2(rusqlite::hooks::CheckpointMode::PASSIVE)
+        && log > 0
+        && copied == log
+    {
+        WAL_CHECKPOINTED.set(true);
+    }
+    Ok(())
+}
+
 /// BLAKE3 of the schema the migrations make, whatever version a store started from
 /// (`schema_digest`): a store whose schema is this one was made by proctor and its
 /// tables, indexes and their definitions were not changed since (a unit test makes a
@@ -537,6 +567,20 @@ impl Store {
         &self.path
     }
 
+    /// Called after each commit of this store's writes: when that commit's checkpoint
+    /// (`checkpoint_after_commit`) copied the whole WAL into the database, a one-page
+    /// write follows, which starts the WAL again from its first frame. Without it the WAL
+    /// would grow for ever: every process that opens the store first reads the whole WAL
+    /// back, that read-back forgets what was already checkpointed, and so only a write
+    /// after a checkpoint in the same process restarts the WAL (an exam started and left
+    /// writes once). The restart's errors are not the commit's (that is durable already):
+    /// the next checkpoint tries again.
+    fn settle_wal(&self) {
+        if WAL_CHECKPOINTED.take() {
+            let _ = self.conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"));
+        }
+    }
+
     fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         move |source| self.classify(source)
     }
@@ -544,7 +588,7 @@ impl Store {
     /// Checks the file is ours before anything writes to it, then migrates.
     fn prepare(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
-        self.conn.busy_timeout(Duration::from_secs(10)).map_err(|e| self.classify(e))?;
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.classify(e))?;
         // Any failure to read the header means the file is not a database we can use.
         let damaged = |e: rusqlite::Error| match classify(&path, e) {
             // SQLite says "disk I/O error" when it cannot grow its files on a full disk:
@@ -607,15 +651,12 @@ impl Store {
                 Err(source) => return Err(self.classify(source)),
             }
         }
-        // Each process that opens the store first reads the whole WAL back (SQLite cannot
-        // trust a wal-index it did not build), so the WAL is checkpointed at 128 pages
-        // (512 KiB) instead of 1,000: a start reads at most that much.
-        self.conn
-            .execute_batch("PRAGMA wal_autocheckpoint=128; PRAGMA journal_size_limit=1048576;")
-            .map_err(|e| self.classify(e))?;
+        // Checkpoints at WAL_CHECKPOINT_FRAMES, and the WAL restarted after them (`settle_wal`).
+        self.conn.wal_hook(Some(checkpoint_after_commit));
+        self.conn.execute_batch("PRAGMA journal_size_limit=1048576;").map_err(|e| self.classify(e))?;
         // The WAL is kept across runs: checkpointing it on every close cost about 5 ms and
         // three syncs per command. Durability is unchanged (synchronous=FULL syncs the WAL at
-        // every commit); SQLite checkpoints as the WAL grows (at 128 pages, above).
+        // every commit); it is checkpointed as it grows (WAL_CHECKPOINT_FRAMES, above).
         self.conn
             .set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map_err(|e| self.classify(e))?;
@@ -803,6 +844,28 @@ mod tests {
         assert!(wal.metadata().unwrap().len() > 0, "the WAL was checkpointed away on close");
         let loaded = Store::open(dir.path()).unwrap().load(id).unwrap();
         assert_eq!(loaded.items.len(), 3);
+    }
+
+    /// Each open reads the WAL back (a new process's first open; here, the first open
+    /// after the last connection closed), so a store written once per process must still
+    /// see its WAL restarted after each checkpoint.
+    #[test]
+    fn the_wal_stays_short_when_each_process_writes_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let items = paper();
+        let hashes = vec!["h".to_string(); 3];
+        let wal = dir.path().join(format!("{DATABASE_FILE}-wal"));
+        let mut longest = 0;
+        for seed in 0..400 {
+            let mut store = Store::open(dir.path()).unwrap();
+            store.create_attempt(&untimed_exam(&items, &hashes, seed)).unwrap();
+            drop(store);
+            longest = longest.max(wal.metadata().unwrap().len());
+        }
+        let frame = 4096 + 24;
+        assert!(longest > 64 * frame, "the WAL was checkpointed before it reached its limit: {longest}");
+        assert!(longest < 160 * frame, "the WAL grew to {longest} bytes");
+        assert_eq!(Store::open(dir.path()).unwrap().count_attempts(None).unwrap(), 400);
     }
 
     #[test]
