@@ -93,12 +93,12 @@ pub fn assemble_exam_unseen_first(
 
     // A unit is one question, or a case study's questions (in id order), drawn together
     // against the quota of its first question's domain.
-    let units = draw_units(exam);
-    let domain_index: std::collections::HashMap<&str, usize> =
-        blueprint.domains.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect();
-    let mut pools: Vec<Vec<&Vec<usize>>> = vec![Vec::new(); blueprint.domains.len()];
-    for unit in &units {
-        if let Some(&d) = domain_index.get(exam.listing(unit[0]).domain) {
+    let units = DrawUnits::of(exam);
+    // A blueprint has a handful of domains: found by a scan, not a map.
+    let domain_of = |index: usize| blueprint.domains.iter().position(|d| d.id == exam.listing(index).domain);
+    let mut pools: Vec<Vec<&[usize]>> = vec![Vec::new(); blueprint.domains.len()];
+    for unit in units.iter() {
+        if let Some(d) = domain_of(unit[0]) {
             pools[d].push(unit);
         }
     }
@@ -132,8 +132,8 @@ pub fn assemble_exam_unseen_first(
 
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // Each domain's units in a seeded order; a unit is taken while it fits the quota.
-    let mut shuffled_pools: Vec<Vec<&Vec<usize>>> = Vec::with_capacity(pools.len());
-    let mut drawn: Vec<Vec<(usize, bool)>> = Vec::with_capacity(total as usize);
+    let mut shuffled_pools: Vec<Vec<&[usize]>> = Vec::with_capacity(pools.len());
+    let mut drawn: Vec<&[usize]> = Vec::with_capacity(total as usize);
     let mut taken_per_domain: Vec<u32> = vec![0; pools.len()];
     for (d, pool) in pools.iter().enumerate() {
         let mut pool = pool.clone();
@@ -146,9 +146,7 @@ pub fn assemble_exam_unseen_first(
         for unit in pool {
             if mine.len() + unit.len() <= quotas[d] as usize {
                 mine.extend(unit.iter().copied());
-                drawn.push(Vec::new());
-                let last = drawn.len() - 1;
-                drawn[last] = unit.iter().map(|&i| (i, false)).collect();
+                drawn.push(unit);
             } else {
                 rest.push(unit);
             }
@@ -166,27 +164,26 @@ pub fn assemble_exam_unseen_first(
             if placed + unit.len() as u32 <= target {
                 placed += unit.len() as u32;
                 taken_per_domain[d] += unit.len() as u32;
-                drawn.push(unit.iter().map(|&i| (i, false)).collect());
+                drawn.push(unit);
             }
         }
     }
     // The last questions drawn for each domain carry its share of unscored items.
-    let domain_of = |index: usize| blueprint.domains.iter().position(|d| d.id == exam.listing(index).domain);
     let mut seen_per_domain: Vec<u32> = vec![0; pools.len()];
-    for unit in &mut drawn {
-        for (index, unscored) in unit.iter_mut() {
-            if let Some(d) = domain_of(*index) {
-                let scored_places = taken_per_domain[d].saturating_sub(unscored_quotas[d]);
-                *unscored = seen_per_domain[d] >= scored_places;
-                seen_per_domain[d] += 1;
-            }
+    let mut unscored = vec![false; exam.len()];
+    for &index in drawn.iter().copied().flatten() {
+        if let Some(d) = domain_of(index) {
+            let scored_places = taken_per_domain[d].saturating_sub(unscored_quotas[d]);
+            unscored[index] = seen_per_domain[d] >= scored_places;
+            seen_per_domain[d] += 1;
         }
     }
     shuffle(&mut rng, &mut drawn);
     let items: Vec<PaperItem> = drawn
-        .into_iter()
+        .iter()
+        .copied()
         .flatten()
-        .map(|(index, unscored)| place(exam, index, &mut rng, !unscored))
+        .map(|&index| place(exam, index, &mut rng, !unscored[index]))
         .collect();
     let total = items.len() as u32;
 
@@ -211,24 +208,48 @@ pub fn assemble_exam_unseen_first(
     Paper { items, shortfall }
 }
 
-/// The units a mock exam draws: every question alone, except that a case study's questions
-/// (those sharing a scenario) form one unit, in id order. Units come in question-id order.
-fn draw_units(exam: &Exam) -> Vec<Vec<usize>> {
-    let mut units: Vec<Vec<usize>> = Vec::new();
-    let mut by_scenario: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, question) in exam.listings().enumerate() {
-        match question.scenario {
-            Some(id) => match by_scenario.get(id) {
-                Some(&unit) => units[unit].push(i),
-                None => {
-                    by_scenario.insert(id, units.len());
-                    units.push(vec![i]);
-                }
-            },
-            None => units.push(vec![i]),
+/// The draw's units: one question, or a case study's questions (in id order), in the order
+/// of their first question in the bank; kept as runs of one list (a bank has hundreds).
+struct DrawUnits {
+    members: Vec<usize>,
+    runs: Vec<std::ops::Range<usize>>,
+}
+
+impl DrawUnits {
+    fn of(exam: &Exam) -> DrawUnits {
+        let mut unit_of = Vec::with_capacity(exam.len());
+        let mut sizes: Vec<usize> = Vec::new();
+        let mut by_scenario: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for question in exam.listings() {
+            let mut new_unit = || {
+                sizes.push(0);
+                sizes.len() - 1
+            };
+            let unit = match question.scenario {
+                Some(id) => *by_scenario.entry(id).or_insert_with(new_unit),
+                None => new_unit(),
+            };
+            sizes[unit] += 1;
+            unit_of.push(unit);
         }
+        let mut runs = Vec::with_capacity(sizes.len());
+        let mut start = 0;
+        for size in sizes {
+            runs.push(start..start + size);
+            start += size;
+        }
+        let mut next: Vec<usize> = runs.iter().map(|run| run.start).collect();
+        let mut members = vec![0; unit_of.len()];
+        for (index, unit) in unit_of.into_iter().enumerate() {
+            members[next[unit]] = index;
+            next[unit] += 1;
+        }
+        DrawUnits { members, runs }
     }
-    units
+
+    fn iter(&self) -> impl Iterator<Item = &[usize]> {
+        self.runs.iter().map(|run| &self.members[run.clone()])
+    }
 }
 
 /// A paper of exactly these questions (drill, review): sorted by id first, so the same set

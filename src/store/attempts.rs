@@ -76,34 +76,53 @@ impl Store {
             .map_err(sql)?;
         }
         {
-            let mut insert = tx
+            // Most items are untouched when the attempt is written (the columns' defaults
+            // say so); only the others bind their state.
+            let mut untouched_item = tx
                 .prepare(
-                    "INSERT INTO attempt_items
-                     (attempt_id, position, question_id, domain, content_hash, layout, scored, answer, flagged,
-                      struck, millis, seen_at, confidence)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    "INSERT INTO attempt_items (attempt_id, position, question_id, domain, content_hash, layout, scored)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
+            let mut touched_item = None;
             let untouched = ItemState::default();
             for (position, (item, hash)) in new.items.iter().zip(new.content_hashes).enumerate() {
-                let state = new.states.get(position).unwrap_or(&untouched);
-                insert
-                    .execute(params![
-                        id,
-                        position as i64,
-                        item.question_id,
-                        item.domain,
-                        hash,
-                        to_json(&item.layout),
-                        item.scored,
-                        answer_json(state),
-                        state.flagged,
-                        join(&state.struck),
-                        state.millis as i64,
-                        state.seen_at.map(|t| t as i64),
-                        state.confidence.map(|c| c.as_str())
-                    ])
-                    .map_err(sql)?;
+                let paper = params![
+                    id,
+                    position as i64,
+                    item.question_id,
+                    item.domain,
+                    hash,
+                    to_json(&item.layout),
+                    item.scored
+                ];
+                let Some(state) = new.states.get(position).filter(|state| **state != untouched) else {
+                    untouched_item.execute(paper).map_err(sql)?;
+                    continue;
+                };
+                let insert = match &mut touched_item {
+                    Some(insert) => insert,
+                    None => touched_item.insert(
+                        tx.prepare(
+                            "INSERT INTO attempt_items
+                             (attempt_id, position, question_id, domain, content_hash, layout, scored, answer,
+                              flagged, struck, millis, seen_at, confidence)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        )
+                        .map_err(sql)?,
+                    ),
+                };
+                let state_params = params![
+                    answer_json(state),
+                    state.flagged,
+                    join(&state.struck),
+                    state.millis as i64,
+                    state.seen_at.map(|t| t as i64),
+                    state.confidence.map(|c| c.as_str())
+                ];
+                let all: Vec<&dyn rusqlite::ToSql> =
+                    paper.iter().chain(state_params.iter()).copied().collect();
+                insert.execute(all.as_slice()).map_err(sql)?;
             }
         }
         tx.commit().map_err(sql)?;
