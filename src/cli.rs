@@ -50,7 +50,10 @@ pub enum ColorWhen {
     Never,
 }
 
+/// Each subcommand's options are built only when it runs (`defer`): building all of
+/// them took a tenth of an exam's start (help, completions and the manual build them all).
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// List the exams: id, title, status, questions, minutes, passing score, domains; then
     /// the rest of the AWS program by tier
