@@ -49,7 +49,9 @@ struct Encoded {
     /// The records, one postcard-encoded `Question` after another; `index[i].end` is
     /// where question i's ends (its start is the previous one's end).
     records: &'static [u8],
-    one: Vec<OnceLock<Question>>,
+    /// Boxed: a start decodes one question or two, and a slot per question of the bank's
+    /// size would be tens of KiB of fresh memory to touch (a page fault per 4 KiB).
+    one: Vec<OnceLock<Box<Question>>>,
     all: OnceLock<Vec<Question>>,
 }
 
@@ -115,7 +117,7 @@ impl Exam {
             Storage::Decoded { questions } => &questions[index],
             Storage::Encoded(encoded) => match encoded.all.get() {
                 Some(all) => &all[index],
-                None => encoded.one[index].get_or_init(|| encoded.decode(index)),
+                None => encoded.one[index].get_or_init(|| Box::new(encoded.decode(index))),
             },
         }
     }
