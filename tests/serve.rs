@@ -219,6 +219,43 @@ fn a_second_tab_is_told_and_can_take_the_attempt_over() {
     assert_eq!(get(&format!("{}{new_seat}", server.origin)).status, 200);
 }
 
+/// An attempt's old address, once the server no longer holds it, says what became of it.
+#[test]
+fn an_old_attempt_address_says_whether_the_attempt_is_unfinished_finished_or_not_there() {
+    let test = Test::new();
+    let bank = tiny_bank();
+    let server = Server::start(&test, &bank);
+    let attempt = begin(&server);
+    let old = format!("{}{attempt}", server.origin);
+    post(&server, &attempt, &[("do", "quit")]);
+    let left = get(&old);
+    assert_eq!(left.status, 409);
+    assert!(
+        left.body.contains("is unfinished: you can resume it") && left.body.contains("Resume attempt 1"),
+        "{}",
+        left.body
+    );
+    // Finished in the terminal: the old address points at its page, with no Resume.
+    let test = test.args(["--bank-dir", bank.to_str().unwrap(), "resume", "1"]).stdin("submit\n");
+    let run = test.run();
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let finished = get(&old);
+    assert_eq!(finished.status, 409);
+    assert!(
+        finished.body.contains("Attempt 1 is finished") && finished.body.contains("/show/1"),
+        "{}",
+        finished.body
+    );
+    assert!(!finished.body.contains("Resume"), "{}", finished.body);
+    // A number that was never an attempt.
+    let (prefix, seat) = attempt.rsplit_once('/').unwrap();
+    let (prefix, _) = prefix.rsplit_once('/').unwrap();
+    let missing = get(&format!("{}{prefix}/999/{seat}", server.origin));
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("There is no attempt 999"), "{}", missing.body);
+    assert!(!missing.body.contains("Resume"), "{}", missing.body);
+}
+
 #[test]
 fn an_attempt_moves_between_the_browser_and_the_terminal() {
     let test = Test::new();

@@ -117,6 +117,14 @@ pub(crate) fn pass_from_sums(
     Ok(readiness::estimate_from_sums(blueprint, sums, now, excluded))
 }
 
+/// Where a stored attempt stands (`Room::standing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Missing,
+    Unfinished,
+    Finished,
+}
+
 pub struct Room {
     catalog: Catalog,
     data_dir: PathBuf,
@@ -189,6 +197,20 @@ impl Room {
         let id = self.catalog.find(id)?.blueprint.id.clone();
         let store = Store::open_existing(&self.data_dir)?;
         exam_stats(&self.catalog, store.as_ref(), &id, now, Series::Newest)
+    }
+
+    /// Whether attempt `id` is unfinished, finished, or not there at all (reading creates no
+    /// store).
+    pub fn standing(&self, id: i64) -> Result<Standing> {
+        let finished = match Store::open_existing(&self.data_dir)? {
+            Some(store) => store.is_finished(id)?,
+            None => None,
+        };
+        Ok(match finished {
+            None => Standing::Missing,
+            Some(false) => Standing::Unfinished,
+            Some(true) => Standing::Finished,
+        })
     }
 
     /// A finished attempt walked through (the answer key of an unfinished one stays hidden).

@@ -346,6 +346,14 @@ impl Store {
         Ok(())
     }
 
+    /// Whether attempt `id` is finished; `None` when there is no such attempt.
+    pub fn is_finished(&self, id: i64) -> Result<Option<bool>, StoreError> {
+        self.conn
+            .query_row("SELECT finished_at IS NOT NULL FROM attempts WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.classify(e))
+    }
+
     /// The newest unfinished attempt, optionally only of one exam and mode.
     pub fn latest_unfinished(
         &self,

@@ -994,15 +994,43 @@ pub fn other_tab(ctx: &Ctx, id: i64) -> Markup {
     )
 }
 
+/// An unfinished attempt that this server does not hold (saved and left, or the server
+/// was restarted).
 pub fn not_open(ctx: &Ctx, id: i64) -> Markup {
     plain(
         ctx,
         "Not open",
         html! {
             h1 { "Attempt " (id) " is not open here" }
-            p.message #not-open { "It was saved and left, finished, or the server was restarted. If it is unfinished you can resume it." }
+            p.message #not-open { "It was saved and left, or the server was restarted. It is unfinished: you can resume it." }
             form method="post" action={ (ctx.prefix) "/resume/" (id) } { button type="submit" { "Resume attempt " (id) } }
             p { a href={ (ctx.prefix) "/history" } { "History" } }
+        },
+    )
+}
+
+/// An attempt asked for by its old address after it was finished (here or in a terminal).
+pub fn finished_elsewhere(ctx: &Ctx, id: i64) -> Markup {
+    plain(
+        ctx,
+        "Finished",
+        html! {
+            h1 { "Attempt " (id) " is finished" }
+            p.message #finished { "Its report and answers are on its page." }
+            p { a href={ (ctx.prefix) "/show/" (id) } { "Attempt " (id) } " · " a href={ (ctx.prefix) "/history" } { "History" } }
+        },
+    )
+}
+
+/// An attempt number the store does not have (mistyped, or discarded).
+pub fn no_attempt(ctx: &Ctx, id: i64) -> Markup {
+    plain(
+        ctx,
+        "No such attempt",
+        html! {
+            h1 { "There is no attempt " (id) }
+            p.message #no-attempt { "It was never started here, or it was discarded." }
+            p { a href={ (ctx.prefix) "/" } { "Home" } " · " a href={ (ctx.prefix) "/history" } { "History" } }
         },
     )
 }

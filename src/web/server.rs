@@ -17,7 +17,7 @@ use maud::Markup;
 use super::pages::{self, Ctx};
 use super::{random_hex, same};
 use crate::app::attempt::{Attempt, Outcome};
-use crate::app::room::Room;
+use crate::app::room::{Room, Standing};
 use crate::app::start::{DrillRequest, ExamRequest, MissedFrom, ReviewRequest, ReviewStart};
 use crate::error::{Error, Result};
 use crate::exam::clock::{Clock, Millis, SystemClock, parse_duration};
@@ -559,19 +559,27 @@ impl Shared {
     }
 
     /// The seat of attempt `id` if `seat` holds it, else the page that says why not.
-    fn seated(&mut self, id: i64, seat: &str) -> std::result::Result<&mut Seat, Reply> {
+    fn seated(&mut self, id: i64, seat: &str) -> Result<std::result::Result<&mut Seat, Reply>> {
         let ctx = self.ctx();
-        match self.seats.get_mut(&id) {
-            Some(held) if same(&held.seat, seat) => Ok(held),
-            Some(_) => Err(Reply::Page(StatusCode::CONFLICT, pages::other_tab(&ctx, id))),
-            None => Err(Reply::Page(StatusCode::CONFLICT, pages::not_open(&ctx, id))),
+        if !self.seats.contains_key(&id) {
+            // Not open in this server: say what the store knows of it.
+            let reply = match self.room.standing(id)? {
+                Standing::Unfinished => Reply::Page(StatusCode::CONFLICT, pages::not_open(&ctx, id)),
+                Standing::Finished => Reply::Page(StatusCode::CONFLICT, pages::finished_elsewhere(&ctx, id)),
+                Standing::Missing => Reply::Page(StatusCode::NOT_FOUND, pages::no_attempt(&ctx, id)),
+            };
+            return Ok(Err(reply));
         }
+        Ok(match self.seats.get_mut(&id) {
+            Some(held) if same(&held.seat, seat) => Ok(held),
+            _ => Err(Reply::Page(StatusCode::CONFLICT, pages::other_tab(&ctx, id))),
+        })
     }
 
     fn attempt_page(&mut self, id: &str, seat: &str, query: &[(String, String)]) -> Result<Reply> {
         let id = parse_id(id)?;
         let ctx = self.ctx();
-        let held = match self.seated(id, seat) {
+        let held = match self.seated(id, seat)? {
             Ok(held) => held,
             Err(reply) => return Ok(reply),
         };
@@ -644,7 +652,7 @@ impl Shared {
         let id = parse_id(id)?;
         let ctx = self.ctx();
         let base = format!("{}/a/{id}/{seat}", ctx.prefix);
-        let held = match self.seated(id, seat) {
+        let held = match self.seated(id, seat)? {
             Ok(held) => held,
             Err(reply) => return Ok(reply),
         };
