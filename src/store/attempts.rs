@@ -36,8 +36,40 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn answer_json(state: &ItemState) -> Option<String> {
-    state.response.as_ref().map(to_json::<Response>)
+/// An item's state as its stored columns, in this order: answer, flagged, struck, millis,
+/// seen_at, confidence (every statement that writes a state binds them so).
+struct StateColumns {
+    answer: Option<String>,
+    flagged: bool,
+    struck: String,
+    millis: i64,
+    seen_at: Option<i64>,
+    confidence: Option<&'static str>,
+}
+
+impl StateColumns {
+    fn of(state: &ItemState) -> StateColumns {
+        StateColumns {
+            answer: state.response.as_ref().map(to_json::<Response>),
+            flagged: state.flagged,
+            struck: join(&state.struck),
+            millis: state.millis as i64,
+            seen_at: state.seen_at.map(|t| t as i64),
+            confidence: state.confidence.map(|c| c.as_str()),
+        }
+    }
+
+    fn values(&self) -> [&dyn rusqlite::ToSql; 6] {
+        [&self.answer, &self.flagged, &self.struck, &self.millis, &self.seen_at, &self.confidence]
+    }
+}
+
+/// `first` then `rest`, as one list of parameters.
+fn bind<'a>(
+    first: &[&'a dyn rusqlite::ToSql],
+    rest: &[&'a dyn rusqlite::ToSql],
+) -> Vec<&'a dyn rusqlite::ToSql> {
+    first.iter().chain(rest).copied().collect()
 }
 
 impl Store {
@@ -112,17 +144,8 @@ impl Store {
                         .map_err(sql)?,
                     ),
                 };
-                let state_params = params![
-                    answer_json(state),
-                    state.flagged,
-                    join(&state.struck),
-                    state.millis as i64,
-                    state.seen_at.map(|t| t as i64),
-                    state.confidence.map(|c| c.as_str())
-                ];
-                let all: Vec<&dyn rusqlite::ToSql> =
-                    paper.iter().chain(state_params.iter()).copied().collect();
-                insert.execute(all.as_slice()).map_err(sql)?;
+                let columns = StateColumns::of(state);
+                insert.execute(bind(paper, &columns.values()).as_slice()).map_err(sql)?;
             }
         }
         tx.commit().map_err(sql)?;
@@ -179,17 +202,9 @@ impl Store {
                 )
                 .map_err(sql)?;
             for (position, state) in items {
+                let columns = StateColumns::of(state);
                 update
-                    .execute(params![
-                        id,
-                        *position as i64,
-                        answer_json(state),
-                        state.flagged,
-                        join(&state.struck),
-                        state.millis as i64,
-                        state.seen_at.map(|t| t as i64),
-                        state.confidence.map(|c| c.as_str())
-                    ])
+                    .execute(bind(params![id, *position as i64], &columns.values()).as_slice())
                     .map_err(sql)?;
             }
         }
@@ -228,24 +243,15 @@ impl Store {
         {
             let mut update = tx
                 .prepare(
-                    "UPDATE attempt_items SET answer = ?3, flagged = ?4, struck = ?5, millis = ?6, seen_at = ?7, correct = ?8,
-                            confidence = ?9
+                    "UPDATE attempt_items SET correct = ?3, answer = ?4, flagged = ?5, struck = ?6, millis = ?7,
+                            seen_at = ?8, confidence = ?9
                      WHERE attempt_id = ?1 AND position = ?2",
                 )
                 .map_err(sql)?;
             for (position, (state, correct)) in items.iter().enumerate() {
+                let columns = StateColumns::of(state);
                 update
-                    .execute(params![
-                        id,
-                        position as i64,
-                        answer_json(state),
-                        state.flagged,
-                        join(&state.struck),
-                        state.millis as i64,
-                        state.seen_at.map(|t| t as i64),
-                        correct,
-                        state.confidence.map(|c| c.as_str())
-                    ])
+                    .execute(bind(params![id, position as i64, correct], &columns.values()).as_slice())
                     .map_err(sql)?;
             }
         }
