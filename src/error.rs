@@ -11,6 +11,10 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error("{0}")]
     Usage(String),
+    /// A request that needs something done first: the terminal names the command, the
+    /// browser offers the button.
+    #[error("{problem}: `{}` first", step.command())]
+    NeedsFirst { problem: String, step: NextStep },
     #[error(transparent)]
     ImportRead(#[from] crate::interop::ReadError),
     #[error(transparent)]
@@ -35,3 +39,22 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What to do before asking again (`Error::NeedsFirst`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// Finish this unfinished attempt.
+    Resume(i64),
+    /// Take a mock exam of this exam.
+    Exam(String),
+}
+
+impl NextStep {
+    /// The command that does it at the terminal.
+    pub fn command(&self) -> String {
+        match self {
+            NextStep::Resume(id) => format!("proctor resume {id}"),
+            NextStep::Exam(exam) => format!("proctor exam {exam}"),
+        }
+    }
+}

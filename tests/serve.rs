@@ -247,6 +247,19 @@ fn an_old_attempt_address_says_whether_the_attempt_is_unfinished_finished_or_not
         finished.body
     );
     assert!(!finished.body.contains("Resume"), "{}", finished.body);
+    // What needs an unfinished attempt finished says so with a button, not a command.
+    let test =
+        test.args(["--bank-dir", bank.to_str().unwrap(), "exam", "tiny", "--seed", "3"]).stdin("b\nquit\n");
+    assert_eq!(test.run().status, 0);
+    for page in [get(&format!("{}/show/2", server.base)), post(&server, "review", &[("attempt", "2")])] {
+        assert_eq!(page.status, 400, "{}", page.body);
+        assert!(
+            page.body.contains("attempt 2 is not finished") && page.body.contains("Resume attempt 2"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("proctor resume"), "{}", page.body);
+    }
     // A number that was never an attempt.
     let (prefix, seat) = attempt.rsplit_once('/').unwrap();
     let (prefix, _) = prefix.rsplit_once('/').unwrap();
@@ -537,7 +550,12 @@ fn bad_start_form_values_are_refused_on_the_start_screen() {
     );
     refused("exam/tiny", &[("time_limit", "0")], "exam", "would end the attempt before it starts");
     refused("exam/tiny", &[("time_limit", "8d")], "exam", "is not a duration");
-    refused("exam/tiny", &[("paper", "missed")], "exam", "no finished mock exam of tiny yet");
+    refused(
+        "exam/tiny",
+        &[("paper", "missed")],
+        "exam",
+        "no finished mock exam of tiny yet: take a mock exam of it first",
+    );
     refused(
         "exam/tiny",
         &[("paper", "missed"), ("missed_attempt", "x")],

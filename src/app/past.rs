@@ -5,7 +5,7 @@ use super::start::exam_of;
 use super::view::{self, FeedbackView, QuestionView};
 use crate::bank::Question;
 use crate::bank::source::Catalog;
-use crate::error::{Error, Result};
+use crate::error::{Error, NextStep, Result};
 use crate::exam::assemble::PaperItem;
 use crate::exam::clock::Millis;
 use crate::exam::score::{self, Score};
@@ -44,9 +44,10 @@ pub struct PastItem {
 pub fn load(catalog: &Catalog, store: &Store, id: i64) -> Result<PastAttempt> {
     let stored = store.load(id)?;
     let Some((finished_at, reason)) = stored.finished else {
-        return Err(Error::Usage(format!(
-            "attempt {id} is not finished, so its answer key stays hidden: `proctor resume {id}` to finish it"
-        )));
+        return Err(Error::NeedsFirst {
+            problem: format!("attempt {id} is not finished, so its answer key stays hidden"),
+            step: NextStep::Resume(id),
+        });
     };
     let exam = exam_of(catalog, id, &stored.exam)?;
     let mut questions: Vec<&Question> = Vec::with_capacity(stored.items.len());

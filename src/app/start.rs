@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::attempt::{Attempt, Plan};
 use crate::bank::Exam;
 use crate::bank::source::{BankError, Catalog};
-use crate::error::{Error, Result};
+use crate::error::{Error, NextStep, Result};
 use crate::exam::assemble::{Paper, assemble_exam, assemble_exam_unseen_first, assemble_set};
 use crate::exam::clock::Millis;
 use crate::model::{Card, Mode};
@@ -196,9 +196,10 @@ fn missed_source(store: &Store, exam: &str, from: MissedFrom) -> Result<i64> {
                 )));
             }
             if stored.finished.is_none() {
-                return Err(Error::Usage(format!(
-                    "attempt {id} is not finished: `proctor resume {id}` first"
-                )));
+                return Err(Error::NeedsFirst {
+                    problem: format!("attempt {id} is not finished"),
+                    step: NextStep::Resume(id),
+                });
             }
             Ok(id)
         }
@@ -208,8 +209,9 @@ fn missed_source(store: &Store, exam: &str, from: MissedFrom) -> Result<i64> {
             .filter(|a| a.mode == Mode::Exam)
             .max_by_key(|a| (a.finished_at, a.id))
             .map(|a| a.id)
-            .ok_or_else(|| {
-                Error::Usage(format!("no finished mock exam of {exam} yet: `proctor exam {exam}` first"))
+            .ok_or_else(|| Error::NeedsFirst {
+                problem: format!("no finished mock exam of {exam} yet"),
+                step: NextStep::Exam(exam.to_string()),
             }),
     }
 }
@@ -347,9 +349,10 @@ pub fn start_review(
     let (exam_id, ids, scope) = if let Some(attempt) = request.attempt {
         let stored = store.load(attempt)?;
         if stored.finished.is_none() {
-            return Err(Error::Usage(format!(
-                "attempt {attempt} is not finished: `proctor resume {attempt}` first"
-            )));
+            return Err(Error::NeedsFirst {
+                problem: format!("attempt {attempt} is not finished"),
+                step: NextStep::Resume(attempt),
+            });
         }
         (stored.exam, store.attempt_missed(attempt)?, ReviewScope::Attempt(attempt))
     } else {

@@ -12,6 +12,7 @@ use crate::app::view::{
     BodyView, FeedbackBody, FeedbackView, QuestionView, ReportView, ReviewGrid, ReviewState, StatusView,
 };
 use crate::bank::Blueprint;
+use crate::error::NextStep;
 use crate::exam::clock::{Millis, behind_pace, format_duration, format_timestamp, human_duration};
 use crate::exam::item::AnswerError;
 use crate::exam::session::Refusal;
@@ -58,6 +59,28 @@ pub fn message(ctx: &Ctx, title: &str, text: &str) -> Markup {
         ctx,
         title,
         html! { h1 { (title) } p.message role="alert" { (text) } p { a href={ (ctx.prefix) "/" } { "Back to the exams" } } },
+    )
+}
+
+/// An error whose remedy is a step to take first (`Error::NeedsFirst`): said, with the
+/// button or link that takes it.
+pub fn needs_first(ctx: &Ctx, text: &str, step: &NextStep) -> Markup {
+    plain(
+        ctx,
+        "Not yet",
+        html! {
+            h1 { "Not yet" }
+            p.message role="alert" { (text) }
+            @match step {
+                NextStep::Resume(id) => {
+                    form method="post" action={ (ctx.prefix) "/resume/" (id) } { button type="submit" { "Resume attempt " (id) } }
+                }
+                NextStep::Exam(exam) => {
+                    p { a href={ (ctx.prefix) "/exam/" (exam) } { "Start a mock exam of " (exam) } }
+                }
+            }
+            p { a href={ (ctx.prefix) "/" } { "Back to the exams" } }
+        },
     )
 }
 

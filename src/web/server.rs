@@ -19,7 +19,7 @@ use super::{random_hex, same};
 use crate::app::attempt::{Attempt, Outcome};
 use crate::app::room::{Room, Standing};
 use crate::app::start::{DrillRequest, ExamRequest, MissedFrom, ReviewRequest, ReviewStart};
-use crate::error::{Error, Result};
+use crate::error::{Error, NextStep, Result};
 use crate::exam::clock::{Clock, Millis, SystemClock, parse_duration};
 use crate::exam::item::{Response as Answer, Shape};
 use crate::exam::session::{Action, Refusal};
@@ -375,8 +375,14 @@ impl Shared {
                 )),
             },
         };
-        result.unwrap_or_else(|e| {
-            Reply::Page(error_status(&e), pages::message(&self.ctx(), "That did not work", &e.to_string()))
+        result.unwrap_or_else(|e| match &e {
+            Error::NeedsFirst { step, .. } => {
+                Reply::Page(error_status(&e), pages::needs_first(&self.ctx(), &browser_words(&e), step))
+            }
+            _ => Reply::Page(
+                error_status(&e),
+                pages::message(&self.ctx(), "That did not work", &e.to_string()),
+            ),
         })
     }
 
@@ -395,7 +401,7 @@ impl Shared {
         };
         // An exam that does not exist has no start screen: the plain error page.
         let Ok(blueprint) = self.room.blueprint(exam) else { return Err(error) };
-        let problem = pages::FormProblem { form: which, field, message: error.to_string(), values: form };
+        let problem = pages::FormProblem { form: which, field, message: browser_words(&error), values: form };
         Ok(Reply::Page(error_status(&error), pages::start(&self.ctx(), blueprint, Some(&problem))))
     }
 
@@ -766,9 +772,23 @@ impl Shared {
     }
 }
 
+/// An error as the browser says it: what to do next is a button or a place to go, not a
+/// command to type.
+fn browser_words(e: &Error) -> String {
+    match e {
+        Error::NeedsFirst { problem, step: NextStep::Resume(_) } => {
+            format!("{problem}: finish it first (Resume, below or on the home page).")
+        }
+        Error::NeedsFirst { problem, step: NextStep::Exam(_) } => {
+            format!("{problem}: take a mock exam of it first.")
+        }
+        other => other.to_string(),
+    }
+}
+
 fn error_status(e: &Error) -> StatusCode {
     match e {
-        Error::Usage(_) | Error::Bank(_) => StatusCode::BAD_REQUEST,
+        Error::Usage(_) | Error::Bank(_) | Error::NeedsFirst { .. } => StatusCode::BAD_REQUEST,
         Error::Store(_) => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
