@@ -146,10 +146,10 @@ impl Attempt {
     }
 
     /// A new attempt for a front end that puts the first question on screen at once (the
-    /// terminal). It is written with its first change (an answer, a flag, a move, a note,
-    /// `quit`, the end), in that change's transaction: one commit and sync fewer per exam.
-    /// A process killed before any such change leaves nothing behind, and nothing typed
-    /// was lost.
+    /// terminal). It is written at its first change, with every item's state: an answer, a
+    /// flag, a strike, a move or `quit` in that change's own transaction (one commit and
+    /// sync fewer per exam); a note, `submit` or the deadline right before theirs. A
+    /// process killed before any change leaves nothing behind, and nothing typed was lost.
     pub fn begin_on_screen(exam: Arc<Exam>, store: Store, plan: Plan, now: Millis) -> Result<Attempt> {
         let mut attempt = Attempt::begin_with(exam, store, plan, now)?;
         attempt.session.mark_seen(now);

@@ -149,7 +149,7 @@ impl Store {
             }
         }
         tx.commit().map_err(sql)?;
-        self.settle_wal();
+        self.settle_wal()?;
         Ok(id)
     }
 
@@ -216,7 +216,7 @@ impl Store {
             .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
-        self.settle_wal();
+        self.settle_wal()?;
         Ok(())
     }
 
@@ -291,7 +291,7 @@ impl Store {
             }
         }
         tx.commit().map_err(sql)?;
-        self.settle_wal();
+        self.settle_wal()?;
         Ok(())
     }
 
@@ -306,7 +306,7 @@ impl Store {
         tx.execute("DELETE FROM attempt_items WHERE attempt_id = ?1", [id]).map_err(sql)?;
         tx.execute("DELETE FROM attempts WHERE id = ?1 AND finished_at IS NULL", [id]).map_err(sql)?;
         tx.commit().map_err(sql)?;
-        self.settle_wal();
+        self.settle_wal()?;
         Ok(())
     }
 
@@ -348,7 +348,7 @@ impl Store {
         )
         .map_err(sql)?;
         tx.commit().map_err(sql)?;
-        self.settle_wal();
+        self.settle_wal()?;
         Ok(())
     }
 

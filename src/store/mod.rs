@@ -574,11 +574,16 @@ impl Store {
     /// back, that read-back forgets what was already checkpointed, and so only a write
     /// after a checkpoint in the same process restarts the WAL (an exam started and left
     /// writes once). The restart's errors are not the commit's (that is durable already):
-    /// the next checkpoint tries again.
-    fn settle_wal(&self) {
+    /// the next checkpoint tries again. It never waits for another process's lock: a
+    /// process that holds it restarts the WAL itself (the WAL index it shares says the WAL
+    /// was copied).
+    fn settle_wal(&self) -> Result<(), StoreError> {
         if WAL_CHECKPOINTED.take() {
+            self.conn.busy_timeout(Duration::ZERO).map_err(|e| self.classify(e))?;
             let _ = self.conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"));
+            self.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.classify(e))?;
         }
+        Ok(())
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
@@ -680,6 +685,7 @@ impl Store {
             .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
+        self.settle_wal()?;
         let digest = schema_digest(&self.conn).map_err(sql)?;
         self.check_schema(&digest)
     }

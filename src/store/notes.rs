@@ -43,7 +43,7 @@ impl Store {
         .map_err(sql)?;
         let id = tx.last_insert_rowid();
         tx.commit().map_err(sql)?;
-        self.settle_wal();
+        self.settle_wal()?;
         Ok(id)
     }
 

@@ -544,7 +544,10 @@ impl Store {
             read_sums(&self.conn, exam)?.map_err(|what| unreadable(0, &what))
         };
         match rebuild() {
-            Ok(sums) => Ok(ExamSums { rebuilt: Some(detail), ..sums }),
+            Ok(sums) => {
+                self.settle_wal()?;
+                Ok(ExamSums { rebuilt: Some(detail), ..sums })
+            }
             Err(e) => Err(StoreError::Damaged {
                 path: self.path.clone(),
                 detail: format!(
