@@ -574,9 +574,8 @@ impl Store {
     /// back, that read-back forgets what was already checkpointed, and so only a write
     /// after a checkpoint in the same process restarts the WAL (an exam started and left
     /// writes once). The restart's errors are not the commit's (that is durable already):
-    /// the next checkpoint tries again. It never waits for another process's lock: a
-    /// process that holds it restarts the WAL itself (the WAL index it shares says the WAL
-    /// was copied).
+    /// the next checkpoint tries again. It never waits for another process's lock: when
+    /// one holds it, that process's write or a later checkpoint's restarts the WAL.
     fn settle_wal(&self) -> Result<(), StoreError> {
         if WAL_CHECKPOINTED.take() {
             self.conn.busy_timeout(Duration::ZERO).map_err(|e| self.classify(e))?;
