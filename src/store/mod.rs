@@ -362,9 +362,9 @@ pub struct Store {
 /// How long a write waits for another process's lock before it reports the store busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The WAL's size in frames (pages) at which a commit is followed by a checkpoint. Every
-/// process that opens the store first reads the whole WAL back (SQLite cannot trust a
-/// wal-index it did not build), so it is kept short: 128 pages, 512 KiB, instead of
+/// The WAL's size in frames (pages) at which a commit is followed by a checkpoint. A
+/// process that opens the store while no other has it open first reads the whole WAL
+/// back (SQLite cannot trust a wal-index it did not build), so it is kept short: 128 pages, 512 KiB, instead of
 /// SQLite's 1,000.
 const WAL_CHECKPOINT_FRAMES: i32 = 128;
 
@@ -570,7 +570,7 @@ impl Store {
     /// Called after each commit of this store's writes: when that commit's checkpoint
     /// (`checkpoint_after_commit`) copied the whole WAL into the database, a one-page
     /// write follows, which starts the WAL again from its first frame. Without it the WAL
-    /// would grow for ever: every process that opens the store first reads the whole WAL
+    /// would grow for ever: a process that opens the store alone first reads the whole WAL
     /// back, that read-back forgets what was already checkpointed, and so only a write
     /// after a checkpoint in the same process restarts the WAL (an exam started and left
     /// writes once). The restart's errors are not the commit's (that is durable already):

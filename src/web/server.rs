@@ -777,7 +777,7 @@ impl Shared {
 fn browser_words(e: &Error) -> String {
     match e {
         Error::NeedsFirst { problem, step: NextStep::Resume(_) } => {
-            format!("{problem}: finish it first (Resume, below or on the home page).")
+            format!("{problem}: finish it first (Resume it from the home page).")
         }
         Error::NeedsFirst { problem, step: NextStep::Exam(_) } => {
             format!("{problem}: take a mock exam of it first.")
